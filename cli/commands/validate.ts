@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { createConsoleLogger } from '#lib/logging';
+import { ADMINISTRATOR_ROLE_ID, ScClient, type ScUser } from '#lib/tenable';
+import { parseFlags } from '../args';
+import { CliUsageError, ExitCode } from '../exit-codes';
+import type { CliIo } from '../io';
+import { resolveKeys } from '../keys-input';
+
+export const VALIDATE_HELP = `Usage: sc2aws validate --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
+                       [--ca-file PEM] [--insecure] [--json]
+
+Proves SC API keys against GET /rest/currentUser and tells whose they are.
+
+Keys (exactly one):
+  --keys-env VAR          environment variable holding "accesskey=…; secretkey=…;"
+  --keys-file FILE        file holding "accesskey=…; secretkey=…;" (or the JSON form)
+  --secret-id ID          AWS Secrets Manager secret name or ARN
+  --version-stage S       with --secret-id: AWSCURRENT (default), AWSPENDING or another label
+  --region R              with --secret-id: AWS region (default: AWS_REGION)
+
+Connection:
+  --url URL               SC base address, e.g. https://sc.example.com (https only)
+  --ca-file PEM           trust this CA bundle (SC's self-signed or private-CA certificate)
+  --insecure              skip TLS certificate checks (warned about on every run; prefer --ca-file)
+  --allow-insecure-http   allow http:// for a loopback SC (local simulator only)
+
+Output:
+  --json                  print one JSON object on stdout
+  -h, --help              this help
+
+Exit codes: 0 keys valid · 2 SC rejected the keys or API keys are disabled · 3 bad input (nothing sent)
+            4 SC unreachable, TLS failure, or transient errors after retries
+`;
+
+const FLAGS = {
+  url: { type: 'string' },
+  'keys-env': { type: 'string' },
+  'keys-file': { type: 'string' },
+  'secret-id': { type: 'string' },
+  'version-stage': { type: 'string' },
+  region: { type: 'string' },
+  'ca-file': { type: 'string' },
+  insecure: { type: 'boolean' },
+  'allow-insecure-http': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** What `--json` prints on success. */
+export interface ValidateReport {
+  valid: true;
+  url: string;
+  keys: string;
+  user: ScUser;
+  administrator: boolean;
+}
+
+async function readCaFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new CliUsageError(
+      `Cannot read the CA file ${path} (${code}). Check the path; it must be a PEM file.`,
+    );
+  }
+}
+
+/** `sc2aws validate`: returns the exit code. */
+export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const flags = parseFlags(argv, FLAGS, 'validate');
+  if (flags.help) {
+    io.stdout.write(VALIDATE_HELP);
+    return ExitCode.Ok;
+  }
+  if (flags.url === undefined)
+    throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
+  if (flags.insecure && flags['ca-file'] !== undefined) {
+    throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
+  }
+  const ca = flags['ca-file'] === undefined ? undefined : await readCaFile(flags['ca-file']);
+  const keys = await resolveKeys(
+    {
+      ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
+      ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
+      ...(flags['secret-id'] === undefined ? {} : { secretId: flags['secret-id'] }),
+      ...(flags['version-stage'] === undefined ? {} : { versionStage: flags['version-stage'] }),
+      ...(flags.region === undefined ? {} : { region: flags.region }),
+    },
+    io.env,
+  );
+  const client = new ScClient({
+    url: flags.url,
+    keys: keys.provider,
+    ...(ca === undefined ? {} : { ca }),
+    insecureSkipTlsVerify: flags.insecure ?? false,
+    allowInsecureHttp: flags['allow-insecure-http'] ?? false,
+    logger: createConsoleLogger(io.stderr),
+  });
+  try {
+    const user = await client.currentUser();
+    const apiKeys = await keys.provider.current();
+    const report: ValidateReport = {
+      valid: true,
+      url: client.baseUrl.origin + client.baseUrl.pathname.replace(/\/$/, ''),
+      keys: apiKeys.accessKeyId,
+      user,
+      administrator: user.role.id === ADMINISTRATOR_ROLE_ID,
+    };
+    if (flags.json) {
+      io.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      io.stdout.write(
+        `Keys valid (${keys.describe}).\n  user:         ${user.username} (id ${user.id})\n  role:         ${user.role.name} (id ${user.role.id})\n  organization: ${user.organization.name} (id ${user.organization.id})\n  SC:           ${report.url}\n`,
+      );
+    }
+    if (report.administrator) {
+      io.stderr.write(
+        'warning: these keys belong to an Administrator. A dedicated service user with the Vulnerability Analyst role is safer for exports.\n',
+      );
+    }
+    return ExitCode.Ok;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,49 @@
+import { Sc2awsError } from '#lib/errors';
+
+/** The CLI's exit codes: scripts and later issues depend on them, keep them stable. */
+export const ExitCode = {
+  Ok: 0,
+  /** Something unexpected; a bug report is welcome. */
+  Internal: 1,
+  /** SC rejected the keys, or API keys are disabled on SC. */
+  KeysRejected: 2,
+  /** Bad input: flags, URL, secret format, files. Nothing was sent to SC. */
+  BadInput: 3,
+  /** SC unreachable, TLS failure, or transient errors after the retries. */
+  Unreachable: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A bad flag or argument, found before anything runs. */
+export class CliUsageError extends Sc2awsError {
+  constructor(message: string) {
+    super('CLI_USAGE', message);
+  }
+}
+
+const BY_CODE: Record<string, ExitCode> = {
+  CLI_USAGE: ExitCode.BadInput,
+  SC_CONFIG: ExitCode.BadInput,
+  SC_INVALID_QUERY: ExitCode.BadInput,
+  SECRET_FORMAT: ExitCode.BadInput,
+  SECRET_NOT_FOUND: ExitCode.BadInput,
+  SECRET_ACCESS_DENIED: ExitCode.BadInput,
+  SECRET_UNAVAILABLE: ExitCode.Unreachable,
+  SC_KEYS_REJECTED: ExitCode.KeysRejected,
+  SC_API_KEYS_DISABLED: ExitCode.KeysRejected,
+  SC_TOKEN_AND_KEYS: ExitCode.KeysRejected,
+  SC_PERMISSION_DENIED: ExitCode.KeysRejected,
+  SC_UNREACHABLE: ExitCode.Unreachable,
+  SC_TIMEOUT: ExitCode.Unreachable,
+  SC_TLS: ExitCode.Unreachable,
+  SC_TRANSIENT: ExitCode.Unreachable,
+  SC_PROTOCOL: ExitCode.Unreachable,
+  SC_ABORTED: ExitCode.Unreachable,
+  SC_REQUEST_REJECTED: ExitCode.Unreachable,
+};
+
+/** Maps any thrown value to the exit code the CLI contract promises. */
+export function exitCodeFor(err: unknown): ExitCode {
+  if (err instanceof Sc2awsError) return BY_CODE[err.code] ?? ExitCode.Internal;
+  return ExitCode.Internal;
+}

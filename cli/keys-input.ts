@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createApiKeySource, ScApiKeys } from '#lib/secrets';
+import type { KeyProvider } from '#lib/tenable';
+import { CliUsageError } from './exit-codes';
+
+/** Where the CLI reads the SC API keys from: exactly one of these. */
+export interface KeysFlags {
+  keysEnv?: string;
+  keysFile?: string;
+  secretId?: string;
+  versionStage?: string;
+  region?: string;
+}
+
+/** Checks that exactly one source was named; throws a usage error otherwise. */
+export function checkKeySource(flags: KeysFlags): void {
+  const given = [flags.keysEnv, flags.keysFile, flags.secretId].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new CliUsageError(
+      given === 0
+        ? 'No API keys given. Use one of --keys-env VAR, --keys-file FILE or --secret-id ID.'
+        : 'Give only one of --keys-env, --keys-file and --secret-id.',
+    );
+  }
+  if (flags.versionStage !== undefined && flags.secretId === undefined) {
+    throw new CliUsageError('--version-stage only applies to --secret-id.');
+  }
+}
+
+/**
+ * Resolves the key source named on the command line. Local sources are read and parsed here, before
+ * any network call, so a bad secret format is reported as bad input.
+ */
+export async function resolveKeys(
+  flags: KeysFlags,
+  env: NodeJS.ProcessEnv,
+): Promise<{ provider: KeyProvider; describe: string }> {
+  checkKeySource(flags);
+  if (flags.keysEnv !== undefined) {
+    const value = env[flags.keysEnv];
+    if (value === undefined || value === '') {
+      throw new CliUsageError(
+        `The environment variable ${flags.keysEnv} is not set or empty. Set it to "accesskey=<access key>; secretkey=<secret key>;".`,
+      );
+    }
+    const keys = ScApiKeys.parse(value);
+    return { provider: { current: async () => keys }, describe: `environment variable ${flags.keysEnv}` };
+  }
+  if (flags.keysFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(flags.keysFile, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new CliUsageError(
+        `Cannot read the keys file ${flags.keysFile} (${code}). Check the path and its permissions.`,
+      );
+    }
+    const keys = ScApiKeys.parse(text);
+    return { provider: { current: async () => keys }, describe: `file ${flags.keysFile}` };
+  }
+  const secretId = flags.secretId as string;
+  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region === undefined || region === '') {
+    throw new CliUsageError(
+      'No AWS region for --secret-id. Pass --region (e.g. --region eu-west-1) or set AWS_REGION.',
+    );
+  }
+  const source = createApiKeySource({ client: new SecretsManagerClient({ region }), secretId });
+  const stage = flags.versionStage ?? 'AWSCURRENT';
+  // Read once now so a missing secret or a bad format is reported before SC is contacted.
+  const first = await source.get({ versionStage: stage });
+  return {
+    provider: {
+      current: async () => (await source.get({ versionStage: stage })).keys,
+      refresh: async () => (await source.get({ versionStage: stage, forceRefresh: true })).keys,
+    },
+    describe: `secret ${first.secretArn} (${stage}, version ${first.versionId})`,
+  };
+}

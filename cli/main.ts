@@ -1,0 +1,65 @@
+import { Sc2awsError } from '#lib/errors';
+import { redactText } from '#lib/logging';
+import { PRODUCT_VERSION } from '#lib/product';
+import { simulatorCommand } from './commands/simulator';
+import { validateCommand } from './commands/validate';
+import { ExitCode, exitCodeFor } from './exit-codes';
+import type { CliIo, StopSignal } from './io';
+
+export const MAIN_HELP = `sc2aws ${PRODUCT_VERSION} — Tenable Security Center to AWS
+
+Usage: sc2aws <command> [flags]
+
+Commands:
+  validate    prove SC API keys against GET /rest/currentUser
+  simulator   run the bundled SC simulator on 127.0.0.1 (HTTPS, generated CA)
+
+Run "sc2aws <command> --help" for a command's flags.
+Exit codes: 0 ok · 1 internal error · 2 keys rejected · 3 bad input · 4 SC unreachable/TLS/transient
+`;
+
+/**
+ * Runs one CLI invocation and returns its exit code. Never throws: every failure becomes one line
+ * on stderr (and, with --json, one JSON object on stdout).
+ */
+export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  const json = rest.includes('--json');
+  try {
+    switch (command) {
+      case 'validate':
+        return await validateCommand(rest, io);
+      case 'simulator':
+        return await simulatorCommand(rest, io, stop);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(MAIN_HELP);
+        return command === undefined ? ExitCode.BadInput : ExitCode.Ok;
+      case '--version':
+      case '-v':
+        io.stdout.write(`${PRODUCT_VERSION}\n`);
+        return ExitCode.Ok;
+      default:
+        io.stderr.write(
+          `error: unknown command "${command.slice(0, 40)}". Commands: validate, simulator. See "sc2aws --help".\n`,
+        );
+        return ExitCode.BadInput;
+    }
+  } catch (err) {
+    const code = exitCodeFor(err);
+    const known = err instanceof Sc2awsError;
+    // Our errors never carry key material; anything else is redacted and reported as a bug.
+    const message = known
+      ? err.message
+      : `unexpected failure: ${redactText(String((err as Error)?.message ?? err))}. Please report it.`;
+    io.stderr.write(`error: ${message}\n`);
+    if (json) {
+      io.stdout.write(
+        `${JSON.stringify({ valid: false, error: { code: known ? err.code : 'INTERNAL', message } })}\n`,
+      );
+    }
+    return code;
+  }
+}

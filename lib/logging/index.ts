@@ -1,0 +1,64 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { redactingReplacer, redactText } from './redact';
+
+export { isSensitiveField, REDACTED, redactingReplacer, redactText } from './redact';
+
+/**
+ * The logging surface lib/ code depends on. Powertools' Logger satisfies it, and so do the CLI's
+ * console logger and test recorders.
+ */
+export interface LogSink {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/**
+ * A Powertools Logger (structured JSON for CloudWatch) whose output passes the redacting replacer.
+ *
+ * @example
+ * ```ts
+ * const logger = createLambdaLogger('pull-analysis');
+ * logger.info('run started', { dataset: 'vulns' });
+ * ```
+ */
+export function createLambdaLogger(serviceName: string): Logger {
+  return new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
+}
+
+/** A logger that drops everything (library default). */
+export const silentLogger: LogSink = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
+
+/**
+ * Human-readable lines on a stream (the CLI's stderr), redacted like the Lambda logger.
+ *
+ * @example
+ * ```ts
+ * const log = createConsoleLogger(process.stderr, { verbose: false });
+ * ```
+ */
+export function createConsoleLogger(
+  stream: { write(chunk: string): unknown },
+  options: { verbose?: boolean } = {},
+): LogSink {
+  const line = (level: string, message: string, extra?: Record<string, unknown>) => {
+    const tail = extra === undefined ? '' : ` ${JSON.stringify(extra, redactingReplacer)}`;
+    stream.write(`${level}: ${redactText(message)}${tail}\n`);
+  };
+  return {
+    debug: (m, e) => {
+      if (options.verbose) line('debug', m, e);
+    },
+    info: (m, e) => {
+      if (options.verbose) line('info', m, e);
+    },
+    warn: (m, e) => line('warning', m, e),
+    error: (m, e) => line('error', m, e),
+  };
+}

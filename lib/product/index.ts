@@ -1,0 +1,13 @@
+/**
+ * Product identity, used for the User-Agent Tenable asks integrations to send
+ * (`Integration/1.0 (<vendor>; <product>; Build/<version>)`, reference §7.10).
+ * A unit test keeps PRODUCT_VERSION equal to package.json's version.
+ */
+export const PRODUCT_NAME = 'sc2aws';
+export const PRODUCT_VERSION = '0.1.0';
+export const PRODUCT_VENDOR = 'sc2aws';
+
+/** The User-Agent value for SC requests. */
+export function integrationUserAgent(vendor: string = PRODUCT_VENDOR): string {
+  return `Integration/1.0 (${vendor}; ${PRODUCT_NAME}; Build/${PRODUCT_VERSION})`;
+}

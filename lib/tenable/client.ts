@@ -1,0 +1,221 @@
+import { Agent, type Dispatcher, request } from 'undici';
+import type { LogSink } from '#lib/logging';
+import { integrationUserAgent } from '#lib/product';
+import type { ScApiKeys } from '#lib/secrets';
+import { type AnalysisPage, type AnalysisPageOptions, type AnalysisQuery, analysisPages } from './analysis';
+import { abortedError, classifyNetworkError, classifyResponse, type Outcome } from './classify';
+import { KEEP_ALIVE_TIMEOUT_MS } from './constants';
+import { ScError, ScErrorCode } from './errors';
+import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
+import { backoffDelay, parseRetryAfter } from './retry';
+import { parseCurrentUser, type ScUser } from './user';
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Stops the call (and any wait between retries) when aborted, e.g. at the Lambda deadline. */
+  signal?: AbortSignal;
+}
+
+/** What one successful call returned. */
+export interface ScResponse {
+  response: unknown;
+  /** SC's clock, epoch seconds, when sent. */
+  timestamp?: number;
+  warnings: unknown[];
+}
+
+/**
+ * Typed client for Tenable Security Center's REST API, on undici.
+ *
+ * Authenticates with `x-apikey` only (never a session token), verifies TLS (custom CA supported),
+ * retries transient failures with full-jitter backoff, honours Retry-After, and turns every failure
+ * into an {@link ScError} with a stable code and a message that names the cause and the fix.
+ * No error or log line carries key material.
+ *
+ * @example
+ * ```ts
+ * const sc = new ScClient({ url: 'https://sc.example.com', keys: ScApiKeys.parse(secret), ca: pem });
+ * const me = await sc.currentUser();
+ * for await (const page of sc.analysisPages({ tool: 'vulndetails', sourceType: 'cumulative' })) { … }
+ * await sc.close();
+ * ```
+ */
+export class ScClient {
+  readonly baseUrl: URL;
+  private readonly options: ResolvedScClientOptions;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly userAgent: string;
+  private readonly logger: LogSink | undefined;
+
+  constructor(options: ScClientOptions) {
+    this.options = resolveOptions(options);
+    this.baseUrl = this.options.baseUrl;
+    this.logger = this.options.logger;
+    this.userAgent = integrationUserAgent(this.options.userAgentVendor);
+    if (this.options.insecureSkipTlsVerify) {
+      this.logger?.warn(
+        `TLS certificate verification is OFF for ${this.baseUrl.host}: anyone on the network path can read the API keys. Give SC's CA bundle instead.`,
+      );
+    }
+    if (this.options.dispatcher !== undefined) {
+      this.dispatcher = this.options.dispatcher;
+      this.ownsDispatcher = false;
+    } else {
+      this.dispatcher = new Agent({
+        connect: {
+          timeout: this.options.timeouts.connectMs,
+          rejectUnauthorized: !this.options.insecureSkipTlsVerify,
+          ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
+        },
+        headersTimeout: this.options.timeouts.headersMs,
+        bodyTimeout: this.options.timeouts.bodyMs,
+        keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+        connections: this.options.connections,
+      });
+      this.ownsDispatcher = true;
+    }
+  }
+
+  /**
+   * `GET /rest/currentUser`: proves the keys and tells whose they are.
+   *
+   * @example
+   * ```ts
+   * const { username, role } = await sc.currentUser();
+   * ```
+   */
+  async currentUser(options: CallOptions = {}): Promise<ScUser> {
+    const result = await this.call(
+      'GET',
+      '/rest/currentUser?fields=id,uuid,username,firstname,lastname,role,organization,locked,status',
+      undefined,
+      options,
+    );
+    return parseCurrentUser(result.response);
+  }
+
+  /**
+   * Async-iterates the pages of a `/rest/analysis` query, one page in memory at a time.
+   * See {@link analysisPages} for the stop rules.
+   */
+  analysisPages(query: AnalysisQuery, options: AnalysisPageOptions = {}): AsyncGenerator<AnalysisPage> {
+    return analysisPages(
+      (body, signal) => this.call('POST', '/rest/analysis', body, signal ? { signal } : {}),
+      query,
+      options,
+    );
+  }
+
+  /**
+   * Sends one request to SC's REST API and returns the envelope's content, retrying transient
+   * failures and refreshing the keys once when SC rejects them.
+   */
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    options: CallOptions = {},
+  ): Promise<ScResponse> {
+    const label = `${method} ${path.split('?')[0]}`;
+    const { keyProvider, retry } = this.options;
+    let keys = await keyProvider.current();
+    let refreshed = false;
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const outcome = await this.exchange(method, path, body, keys, label, options.signal);
+      if (outcome.kind === 'ok') {
+        const { response, warnings, timestamp } = outcome.envelope;
+        return { response, warnings, ...(timestamp === undefined ? {} : { timestamp }) };
+      }
+      if (outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
+        // The secret may have been rotated since the keys were cached: one retry with a fresh read.
+        refreshed = true;
+        const fresh = await keyProvider.refresh();
+        if (!fresh.equals(keys)) {
+          this.logger?.warn(
+            `SC rejected the cached keys on ${label}; retrying once with the newest secret version.`,
+          );
+          keys = fresh;
+          attempt -= 1;
+          continue;
+        }
+      }
+      if (outcome.kind === 'retry' && attempt < retry.maxAttempts) {
+        const delay = outcome.retryAfterMs ?? backoffDelay(retry, attempt);
+        this.logger?.warn(`SC call failed, retrying (${outcome.error.code}).`, {
+          request: label,
+          attempt,
+          delayMs: delay,
+          status: outcome.error.details.status,
+        });
+        try {
+          await retry.sleep(delay, options.signal);
+        } catch {
+          throw abortedError(label);
+        }
+        continue;
+      }
+      throw withAttempts(outcome.error, attempt);
+    }
+  }
+
+  private async exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    keys: ScApiKeys,
+    label: string,
+    signal: AbortSignal | undefined,
+  ): Promise<Outcome> {
+    const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + path, this.baseUrl);
+    const headers: Record<string, string> = {
+      'x-apikey': keys.headerValue(),
+      'user-agent': this.userAgent,
+      accept: 'application/json',
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const res = await request(url, {
+        method,
+        headers,
+        dispatcher: this.dispatcher,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+      // Anything SC echoes back is scrubbed before it can reach a message (defence in depth).
+      const text = keys.scrub(await res.body.text());
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        const location = String(res.headers.location ?? 'another address');
+        return {
+          kind: 'fail',
+          error: new ScError(
+            ScErrorCode.Config,
+            `SC answered ${label} with a redirect (HTTP ${res.statusCode}) to ${keys.scrub(location).slice(0, 200)}. sc2aws does not follow redirects so keys are never sent elsewhere. Fix: use the final address as the SC URL.`,
+            { status: res.statusCode, request: label },
+          ),
+        };
+      }
+      const retryAfter = res.headers['retry-after'];
+      const retryAfterMs = parseRetryAfter(
+        Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        this.options.clock(),
+        this.options.retry.maxDelayMs,
+      );
+      return classifyResponse(res.statusCode, text, label, retryAfterMs);
+    } catch (err) {
+      return classifyNetworkError(err, label, this.baseUrl.host);
+    }
+  }
+
+  /** Closes pooled connections. The client cannot be used afterwards. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+}
+
+function withAttempts(error: ScError, attempts: number): ScError {
+  error.details.attempts = attempts;
+  return error;
+}

@@ -1,0 +1,19 @@
+/**
+ * The Tenable Security Center client: typed, retrying, TLS-strict, and safe with keys.
+ * See {@link ScClient}.
+ */
+export {
+  type AnalysisFilter,
+  type AnalysisPage,
+  type AnalysisPageOptions,
+  type AnalysisQuery,
+  analysisPages,
+  analysisRequestBody,
+} from './analysis';
+export { type CallOptions, ScClient, type ScResponse } from './client';
+export * from './constants';
+export { parseEnvelope, type ScEnvelope } from './envelope';
+export { isScError, ScError, ScErrorCode, type ScErrorDetails } from './errors';
+export { isLoopbackHost, type KeyProvider, parseBaseUrl, type ScClientOptions } from './options';
+export { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry';
+export { ADMINISTRATOR_ROLE_ID, parseCurrentUser, type ScUser } from './user';
