@@ -28,6 +28,7 @@ const BY_CODE: Record<string, ExitCode> = {
   SECRET_FORMAT: ExitCode.BadInput,
   SECRET_NOT_FOUND: ExitCode.BadInput,
   SECRET_ACCESS_DENIED: ExitCode.BadInput,
+  SECRET_SOURCE_CONFIG: ExitCode.BadInput,
   SECRET_UNAVAILABLE: ExitCode.Unreachable,
   SC_KEYS_REJECTED: ExitCode.KeysRejected,
   SC_API_KEYS_DISABLED: ExitCode.KeysRejected,
