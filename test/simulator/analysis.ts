@@ -1,0 +1,122 @@
+/**
+ * POST /rest/analysis for type "vuln" with the vulndetails and sumip tools (reference §3).
+ */
+import { DEFAULT_PAGE_WHEN_NO_END } from './constants';
+import { parseSelection, type Selection, type SelectionInput } from './query';
+import { okReply, type Reply } from './reply';
+import { buildRow } from './rows';
+import { invalidParameters } from './scError';
+import { isOneOf, SC_VULN_TOOLS, SUPPORTED_TOOLS } from './scVocabulary';
+import { SelectionView } from './selectionView';
+import type { SimulatorState } from './state';
+import { sumIpPage } from './sumip';
+
+type Tool = (typeof SUPPORTED_TOOLS)[number];
+
+interface AnalysisRequest {
+  tool: Tool;
+  selection: Selection;
+  startOffset: number;
+  endOffset: number;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function readOffset(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 0) {
+    throw invalidParameters(`The ${name} '${String(value)}' is invalid: it must be a whole number >= 0.`);
+  }
+  return number;
+}
+
+function parseRequest(state: SimulatorState, body: unknown): AnalysisRequest {
+  const root = asRecord(body);
+  if (!root) throw invalidParameters('The request body must be a JSON object.');
+  if (root.type !== 'vuln') {
+    throw invalidParameters(
+      `The type '${String(root.type)}' is not supported by the sc2aws simulator (supported: vuln).`,
+    );
+  }
+  const query = asRecord(root.query);
+  if (!query || query.tool === undefined) {
+    // SC 6.7's docs: a bare query id is not accepted by the analysis call (reference §3.1).
+    throw invalidParameters('The query must be a full query object with type, tool and filters.');
+  }
+  if (!isOneOf(SC_VULN_TOOLS, query.tool)) {
+    throw invalidParameters(
+      `The tool '${String(query.tool)}' is invalid (valid tools: ${SC_VULN_TOOLS.join(', ')}).`,
+    );
+  }
+  if (!isOneOf(SUPPORTED_TOOLS, query.tool)) {
+    throw invalidParameters(
+      `The tool '${query.tool}' is valid in SC but not implemented by the sc2aws simulator.`,
+    );
+  }
+  // Offsets work at the root (docs, EL, XS) and inside query (pyTenable) (reference §3.1).
+  const startOffset = readOffset('startOffset', root.startOffset ?? query.startOffset) ?? 0;
+  const endOffset =
+    readOffset('endOffset', root.endOffset ?? query.endOffset) ?? startOffset + DEFAULT_PAGE_WHEN_NO_END;
+  const input: SelectionInput = {
+    sourceType: root.sourceType,
+    filters: query.filters,
+    sortField: root.sortField ?? query.sortField,
+    sortDir: root.sortDir ?? query.sortDir,
+  };
+  const selection = parseSelection(input, state.nowSeconds(), state.repositoryIds());
+  return { tool: query.tool, selection, startOffset, endOffset };
+}
+
+/** `returnedRecords` as the configured quirk wants it (reference §3.2, PT #823 / #736). */
+function withCounts(state: SimulatorState, total: number, returned: number): Record<string, unknown> {
+  if (state.returnedRecordsQuirk === 'absent') return {};
+  const returnedRecords =
+    state.returnedRecordsQuirk === 'float' && returned > 0 ? returned + 1 / 19 : returned;
+  return { totalRecords: String(total), returnedRecords };
+}
+
+/**
+ * Serves one analysis page.
+ *
+ * @throws ScRequestError for requests SC would refuse (403 / 146, 142).
+ */
+export function handleAnalysis(state: SimulatorState, body: unknown): Reply {
+  const request = parseRequest(state, body);
+  const { selection, startOffset, endOffset } = request;
+  const servedEnd = Math.max(
+    startOffset,
+    Math.min(endOffset, startOffset + (state.pageLimit ?? Number.POSITIVE_INFINITY)),
+  );
+  const view = new SelectionView(state.model, state.overlays[selection.store], state.tables, selection);
+  let response: Record<string, unknown>;
+  if (request.tool === 'sumip') {
+    const page = sumIpPage(state.model, selection, view, startOffset, servedEnd);
+    response = {
+      ...withCounts(state, page.total, page.rows.length),
+      startOffset: String(startOffset),
+      endOffset: String(endOffset),
+      matchingDataElementCount: page.matchingDataElementCount,
+      results: page.rows,
+    };
+  } else {
+    const seed = state.settings.seed;
+    const rows = view
+      .slice(startOffset, servedEnd)
+      .map((ref) => buildRow(state.model.layout, view.specOf(ref), seed));
+    response = {
+      ...withCounts(state, view.total, rows.length),
+      // SC echoes the requested offsets, even past the end (reference §3.2).
+      startOffset: String(startOffset),
+      endOffset: String(endOffset),
+      matchingDataElementCount: '-1',
+      results: rows,
+    };
+    state.drift.afterPage(selection, servedEnd);
+  }
+  return okReply(response, state.nowSeconds());
+}

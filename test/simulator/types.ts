@@ -1,0 +1,189 @@
+/**
+ * Public types of the SC simulator. Everything a test, the demo or the CLI needs to drive it.
+ * Field names follow SC's wire format where they mirror it (reference §2, §3.3).
+ */
+
+import type { VulnDetailsRow } from './rowTypes';
+
+export type { NamedRef, RepositoryRef, SumIpRow, VulnDetailsRow } from './rowTypes';
+
+/** An API key pair: each part is 32 lowercase hex characters (reference §1.1). */
+export interface SimulatorKeys {
+  accessKey: string;
+  secretKey: string;
+}
+
+/** A user SC knows, with the API key pair it currently holds. */
+export interface SimulatorUser {
+  id: string;
+  username: string;
+  roleId: string;
+  roleName: string;
+  /** The administration organization is the NUMBER 0 on the wire; other ids are strings (reference §2). */
+  orgId: string | number;
+  orgName: string;
+  keys: SimulatorKeys;
+}
+
+/** The two vulnerability stores of SC (reference §4.2). */
+export type StoreName = 'cumulative' | 'patched';
+
+/** How the simulator answers unknown, revoked or locked keys. */
+export type AuthFailureStyle = 'sc-5.20' | 'documented';
+
+/** Options of {@link startSimulator}. Every field is optional; defaults live in constants.ts. */
+export interface SimulatorOptions {
+  /** Default 1; all data is a pure function of it. */
+  seed?: number;
+  /** Open (cumulative) findings, default 5000. 1_000_000 is fine: rows are computed, not stored. */
+  vulnCount?: number;
+  /** Patched (mitigated) findings, default 1000. */
+  fixedCount?: number;
+  /** Default 300. */
+  hostCount?: number;
+  /** Share of rows with hasBeenMitigated "1", default 0.1. */
+  reopenedRatio?: number;
+  /** Clock in epoch milliseconds, default Date.now. */
+  now?: () => number;
+  /** lastSeen values spread over the last N days before the clock reading at start, default 60. */
+  spanDays?: number;
+  /** Default: one Security Analyst 'svc-sc2aws' in org 'Acme', keys derived from the seed. */
+  users?: SimulatorUser[];
+  /** Default true ("Allow API Keys" in System > Configuration > Security). */
+  apiKeysEnabled?: boolean;
+  /** Default 'sc-5.20'. */
+  authFailureStyle?: AuthFailureStyle;
+  /** Default true; false serves plain http. */
+  tls?: boolean;
+  /** Default 0 (random). The host is always 127.0.0.1. */
+  port?: number;
+  /** Default true; false keeps `requests` empty (long benchmarks). */
+  recordRequests?: boolean;
+}
+
+/** Narrows a fault to some requests: the next `times` (default 1) whose path starts with `path`. */
+export interface FaultScope {
+  times?: number;
+  /** Path prefix such as '/rest/analysis'; default: any path. */
+  path?: string;
+}
+
+/** A failure the simulator injects instead of, or around, its normal answer. */
+export type Fault = FaultScope &
+  (
+    | { kind: 'status'; status: 500 | 502 | 503 | 504 }
+    | { kind: 'rate-limit'; retryAfterSeconds: number }
+    | { kind: 'reset' }
+    | { kind: 'truncate' }
+    | { kind: 'html'; status?: number }
+    | { kind: 'slow-body'; delayMs: number }
+    | { kind: 'latency'; delayMs: number }
+    | { kind: 'sc-error'; status?: number; errorCode: number; errorMsg: string }
+    | { kind: 'db-locked' }
+  );
+
+/** What makes a finding unique: SC's vulnUniqueness `repositoryID,ip,port,protocol,pluginID` (reference §3.3). */
+export interface Identity {
+  repositoryID: string;
+  ip: string;
+  port: string;
+  protocol: string;
+  pluginID: string;
+}
+
+/** The changes drift made so far. */
+export interface DriftLog {
+  /** Findings that left the cumulative store (they were mitigated and moved to the patched store). */
+  left: Identity[];
+  /** New findings that entered the cumulative store. */
+  entered: Identity[];
+}
+
+/** `returnedRecords` quirks seen on real servers (reference §3.2, §7.2). */
+export type ReturnedRecordsQuirk = 'none' | 'float' | 'absent';
+
+/** Runtime switches; every method is synchronous and takes effect for the next request. */
+export interface SimulatorControl {
+  /** The user's current keys stop working at once (default: first user). */
+  revokeKeys(username?: string): void;
+  /** A new pair replaces the old one, which dies at once (reference §6). */
+  regenerateKeys(username?: string): SimulatorKeys;
+  setApiKeysEnabled(enabled: boolean): void;
+  lockUser(username: string, locked: boolean): void;
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  /** Faults still waiting for a matching request. */
+  pendingFaults(): number;
+  setReturnedRecordsQuirk(mode: ReturnedRecordsQuirk): void;
+  /** After each served cumulative vulndetails page, `perPage` rows leave or enter the store. */
+  startDrift(options: { perPage: number; seed?: number }): void;
+  stopDrift(): void;
+  driftLog(): DriftLog;
+  /** Server-side cap on rows per page; undefined removes it. */
+  setPageLimit(limit?: number): void;
+}
+
+/** One request as the simulator saw it; secrets are replaced by '[present]'. */
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Query string including '?', or ''. */
+  query: string;
+  headers: Record<string, string>;
+  body: unknown;
+  /** Epoch milliseconds from the simulator clock. */
+  at: number;
+}
+
+/** A `query.filters` entry of POST /rest/analysis (reference §3.1). */
+export interface AnalysisFilter {
+  filterName: string;
+  operator: string;
+  value: unknown;
+}
+
+/** The parts of an analysis request that select and order rows, for {@link DatasetInfo}. */
+export interface DatasetQuery {
+  sourceType?: StoreName;
+  filters?: AnalysisFilter[];
+  sortField?: string;
+  sortDir?: 'ASC' | 'DESC';
+}
+
+/** Read-only views of the generated data, so tests can compute what an export must contain. */
+export interface DatasetInfo {
+  readonly seed: number;
+  /** Epoch seconds of the clock at start: the newest lastSeen / lastMitigated. */
+  readonly generatedAt: number;
+  /** lastSeen values lie in [generatedAt - spanSeconds, generatedAt]. */
+  readonly spanSeconds: number;
+  readonly hostCount: number;
+  /** Rows the store was generated with (drift not counted). */
+  size(store: StoreName): number;
+  /** Identity of generated row `index` of a store. */
+  identity(store: StoreName, index: number): Identity;
+  /** Generated row `index` of a store, as served. */
+  rowAt(store: StoreName, index: number): VulnDetailsRow;
+  /** lastSeen (cumulative) or lastMitigated (patched) of generated row `index`, epoch seconds. */
+  timeAt(store: StoreName, index: number): number;
+  /** Rows matching the query right now (drift included); throws on a query SC would reject. */
+  countMatching(query: DatasetQuery): number;
+  /** The rows matching the query when called, in the order SC would page them (don't drift while iterating). */
+  rowsMatching(query: DatasetQuery): IterableIterator<VulnDetailsRow>;
+}
+
+/** A running simulator. */
+export interface SimulatorHandle {
+  url: string;
+  /** PEM of the CA that signed the server certificate ('' when tls is false). */
+  caPem: string;
+  /** The first user's current keys. */
+  readonly keys: SimulatorKeys;
+  users: SimulatorUser[];
+  control: SimulatorControl;
+  requests: RecordedRequest[];
+  dataset: DatasetInfo;
+  /** Closes the server and destroys open sockets. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DB_LOCKED_MESSAGE, type SimulatorHandle, startSimulator } from '#sim';
+import { analysisBody } from './analysisClient';
+import { apiKey, envelopeOf, type RawResponse, rawRequest } from './helpers';
+
+describe('simulator fault injection', () => {
+  let sim: SimulatorHandle;
+
+  beforeEach(async () => {
+    sim = await startSimulator({ vulnCount: 500, fixedCount: 10, hostCount: 20 });
+  });
+
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  const page = (): Promise<RawResponse> =>
+    rawRequest(sim, {
+      method: 'POST',
+      path: '/rest/analysis',
+      headers: { 'x-apikey': apiKey(sim.keys) },
+      body: analysisBody({ startOffset: 0, endOffset: 200 }),
+    });
+  const user = (): Promise<RawResponse> =>
+    rawRequest(sim, { path: '/rest/currentUser', headers: { 'x-apikey': apiKey(sim.keys) } });
+
+  it('answers a status fault with a JSON-less HTML 5xx, once by default', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'status', status: 503 });
+
+    // Act
+    const faulty = await user();
+    const next = await user();
+
+    // Assert
+    expect(faulty.status).toBe(503);
+    expect(faulty.headers['content-type']).toBe('text/html; charset=UTF-8');
+    expect(faulty.text).toContain('<html>');
+    expect(() => JSON.parse(faulty.text)).toThrow();
+    expect(next.status).toBe(200);
+  });
+
+  it('answers a rate-limit fault with 429 and Retry-After', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'rate-limit', retryAfterSeconds: 7 });
+
+    // Act
+    const response = await user();
+
+    // Assert
+    expect(response.status).toBe(429);
+    expect(response.headers['retry-after']).toBe('7');
+  });
+
+  it('resets the connection after the headers and part of the body', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'reset' });
+
+    // Act
+    const response = await page();
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.error).toBeDefined();
+    const promised = Number(response.headers['content-length']);
+    expect(response.text.length).toBeGreaterThan(0);
+    expect(response.text.length).toBeLessThan(promised);
+  });
+
+  it('truncates the JSON inside a chunked body that ends cleanly', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'truncate' });
+
+    // Act
+    const response = await page();
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.error).toBeUndefined();
+    expect(response.headers['content-length']).toBeUndefined();
+    expect(response.headers['transfer-encoding']).toBe('chunked');
+    expect(response.text.startsWith('{"type":"regular"')).toBe(true);
+    expect(() => JSON.parse(response.text)).toThrow();
+  });
+
+  it('serves an HTML error page with status 200 instead of JSON', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'html' });
+
+    // Act
+    const response = await user();
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.text).toMatch(/<html>.*Service Unavailable.*<\/html>/s);
+  });
+
+  it('sends the headers at once and the body only after a slow-body delay', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'slow-body', delayMs: 400 });
+
+    // Act
+    const response = await user();
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.endAfterMs - response.headersAfterMs).toBeGreaterThanOrEqual(380);
+    expect(envelopeOf(response).error_code).toBe(0);
+  });
+
+  it('holds the headers back for a latency delay', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'latency', delayMs: 300 });
+
+    // Act
+    const response = await user();
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.headersAfterMs).toBeGreaterThanOrEqual(290);
+  });
+
+  it('answers an sc-error fault with the given envelope served as text/html', async () => {
+    // Prepare
+    sim.control.injectFault({
+      kind: 'sc-error',
+      errorCode: 146,
+      errorMsg: 'Group #0 does not have access to the Repository that contains the scan result.\n',
+    });
+
+    // Act
+    const response = await page();
+
+    // Assert
+    expect(response.status).toBe(403);
+    expect(response.headers['content-type']).toBe('text/html; charset=UTF-8');
+    expect(envelopeOf(response)).toMatchObject({
+      response: '',
+      error_code: 146,
+      error_msg: expect.stringContaining('Group #0'),
+    });
+  });
+
+  it('answers a db-locked fault with 500 and a "database is locked" envelope', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'db-locked' });
+
+    // Act
+    const response = await page();
+
+    // Assert
+    expect(response.status).toBe(500);
+    expect(envelopeOf(response).error_msg).toBe(DB_LOCKED_MESSAGE);
+    expect(DB_LOCKED_MESSAGE).toContain('database is locked');
+  });
+
+  it('applies a fault only to matching paths, `times` times, in queue order', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'status', status: 502, path: '/rest/analysis', times: 2 });
+    sim.control.injectFault({ kind: 'status', status: 504 });
+
+    // Act
+    const unrelated = await rawRequest(sim, { path: '/rest/system' });
+    const first = await page();
+    const second = await page();
+    const third = await page();
+    const fourth = await page();
+
+    // Assert
+    expect([unrelated.status, first.status, second.status, third.status, fourth.status]).toEqual([
+      504, 502, 502, 200, 200,
+    ]);
+    expect(sim.control.pendingFaults()).toBe(0);
+  });
+
+  it('drops every queued fault on clearFaults', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'status', status: 500, times: 5 });
+
+    // Act
+    sim.control.clearFaults();
+    const response = await user();
+
+    // Assert
+    expect(sim.control.pendingFaults()).toBe(0);
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses a fault with an invalid times', () => {
+    // Act / Assert
+    expect(() => sim.control.injectFault({ kind: 'reset', times: 0 })).toThrow(/times/);
+  });
+});
