@@ -1,6 +1,7 @@
 import { Sc2awsError } from '#lib/errors';
 import { redactText } from '#lib/logging';
 import { PRODUCT_VERSION } from '#lib/product';
+import { KEYS_STAGE_HELP, keysStageCommand } from './commands/keys-stage';
 import { simulatorCommand } from './commands/simulator';
 import { validateCommand } from './commands/validate';
 import { ExitCode, exitCodeFor } from './exit-codes';
@@ -12,6 +13,7 @@ Usage: sc2aws <command> [flags]
 
 Commands:
   validate    prove SC API keys against GET /rest/currentUser
+  keys stage  prove newly generated SC keys, store them as AWSPENDING, optionally rotate them in
   simulator   run the bundled SC simulator on 127.0.0.1 (HTTPS, generated CA)
 
 Run "sc2aws <command> --help" for a command's flags.
@@ -31,6 +33,14 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return await validateCommand(rest, io);
       case 'simulator':
         return await simulatorCommand(rest, io, stop);
+      case 'keys':
+        if (rest[0] === 'stage') return await keysStageCommand(rest.slice(1), io);
+        if (rest[0] === '--help' || rest[0] === '-h') {
+          io.stdout.write(KEYS_STAGE_HELP);
+          return ExitCode.Ok;
+        }
+        io.stderr.write('error: "sc2aws keys" has one subcommand: stage. See "sc2aws keys stage --help".\n');
+        return ExitCode.BadInput;
       case undefined:
       case '-h':
       case '--help':
@@ -43,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return ExitCode.Ok;
       default:
         io.stderr.write(
-          `error: unknown command "${command.slice(0, 40)}". Commands: validate, simulator. See "sc2aws --help".\n`,
+          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, simulator. See "sc2aws --help".\n`,
         );
         return ExitCode.BadInput;
     }
