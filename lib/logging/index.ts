@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { redactingReplacer, redactText } from './redact';
 
 export { isSensitiveField, REDACTED, redactingReplacer, redactText } from './redact';
@@ -23,8 +24,26 @@ export interface LogSink {
  * logger.info('run started', { dataset: 'vulns' });
  * ```
  */
-export function createLambdaLogger(serviceName: string): Logger {
-  return new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
+export function createLambdaLogger(serviceName: string): LambdaLogger {
+  const logger = new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string, extra?: Record<string, unknown>): void => {
+      if (extra === undefined) logger[level](message);
+      else logger[level](message, extra);
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    addContext: (context) => logger.addContext(context),
+  };
+}
+
+/** The Lambda logger: a LogSink that also stamps the invocation context on every line. */
+export interface LambdaLogger extends LogSink {
+  addContext(context: Context): void;
 }
 
 /** A logger that drops everything (library default). */

@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createConsoleLogger } from '#lib/logging';
+import { stageKeys } from '#lib/rotation';
+import { ScClient } from '#lib/tenable';
+import { parseFlags } from '../args';
+import { CliUsageError, ExitCode } from '../exit-codes';
+import type { CliIo } from '../io';
+import { resolveKeys } from '../keys-input';
+
+export const KEYS_STAGE_HELP = `Usage: sc2aws keys stage --secret-id ID --url URL (--keys-file FILE | --keys-env VAR) [--rotate]
+                         [--region R] [--ca-file PEM] [--insecure] [--json]
+
+For the operator who just generated new API keys in SC:
+  1. proves the new keys against SC's GET /rest/currentUser (on failure nothing in AWS changes, exit 2);
+  2. stores them as a new version of the secret labelled SC2AWS_STAGED;
+  3. with --rotate, starts the secret's rotation: validate-keys copies them into the rotation's
+     AWSPENDING version, tests them again and moves AWSCURRENT to them.
+Keys are read from a file or an environment variable only, never from the command line.
+
+  --secret-id ID     the Secrets Manager secret (name or ARN) the Lambdas read
+  --url URL          SC base address, e.g. https://sc.example.com
+  --keys-file FILE   file holding "accesskey=…; secretkey=…;"
+  --keys-env VAR     environment variable holding "accesskey=…; secretkey=…;"
+  --rotate           start the rotation right away (recommended: the old keys are already dead in SC)
+  --region R         AWS region (default: AWS_REGION)
+  --ca-file PEM      trust this CA bundle for SC
+  --insecure         skip TLS certificate checks (prefer --ca-file)
+  --json             print one JSON object on stdout
+  -h, --help         this help
+
+Exit codes: 0 staged · 2 SC rejected the keys (nothing changed) · 3 bad input or AWS configuration
+            4 SC unreachable, TLS failure, or transient errors
+`;
+
+const FLAGS = {
+  'secret-id': { type: 'string' },
+  url: { type: 'string' },
+  'keys-file': { type: 'string' },
+  'keys-env': { type: 'string' },
+  rotate: { type: 'boolean' },
+  region: { type: 'string' },
+  'ca-file': { type: 'string' },
+  insecure: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `sc2aws keys stage`: returns the exit code. */
+export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const flags = parseFlags(argv, FLAGS, 'keys stage');
+  if (flags.help) {
+    io.stdout.write(KEYS_STAGE_HELP);
+    return ExitCode.Ok;
+  }
+  const secretId = flags['secret-id'];
+  if (secretId === undefined) throw new CliUsageError('Missing --secret-id (the secret the Lambdas read).');
+  if (flags.url === undefined)
+    throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
+  const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  if (region === undefined || region === '') {
+    throw new CliUsageError('No AWS region. Pass --region (e.g. --region eu-west-1) or set AWS_REGION.');
+  }
+  if (flags.insecure && flags['ca-file'] !== undefined) {
+    throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
+  }
+  let ca: string | undefined;
+  if (flags['ca-file'] !== undefined) {
+    try {
+      ca = await readFile(flags['ca-file'], 'utf8');
+    } catch (err) {
+      throw new CliUsageError(
+        `Cannot read the CA file ${flags['ca-file']} (${(err as NodeJS.ErrnoException).code}).`,
+      );
+    }
+  }
+  const source = await resolveKeys(
+    {
+      ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
+      ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
+    },
+    io.env,
+  );
+  const keys = await source.provider.current();
+  const logger = createConsoleLogger(io.stderr);
+  const url = flags.url;
+  // Checked before any network call: a bad URL is bad input, not an SC failure.
+  new ScClient({ url, keys, ...(ca === undefined ? {} : { ca }) }).close();
+  const result = await stageKeys(
+    {
+      secrets: new SecretsManagerClient({ region }),
+      logger,
+      scClientFor: (k) =>
+        new ScClient({
+          url,
+          keys: k,
+          ...(ca === undefined ? {} : { ca }),
+          insecureSkipTlsVerify: flags.insecure ?? false,
+          logger,
+        }),
+    },
+    { secretId, keys, rotate: flags.rotate ?? false },
+  );
+  if (flags.json) {
+    io.stdout.write(
+      `${JSON.stringify({ staged: true, secretId, versionId: result.versionId, rotationStarted: result.rotationStarted, user: result.user })}\n`,
+    );
+  } else {
+    io.stdout.write(
+      `Keys valid for SC user ${result.user.username} (${result.user.role.name}, ${result.user.organization.name}).\n` +
+        `Staged (label SC2AWS_STAGED): secret ${secretId}, version ${result.versionId}.\n` +
+        (result.rotationStarted
+          ? 'Rotation started: validate-keys tests the keys again and moves AWSCURRENT to this version. Watch for the "Key Rotation Completed" event.\n'
+          : `Not rotated yet. Run again with --rotate, or: aws secretsmanager rotate-secret --secret-id ${secretId}\n`),
+    );
+  }
+  return ExitCode.Ok;
+}

@@ -1,0 +1,54 @@
+/**
+ * The events sc2aws publishes on EventBridge (source `sc2aws`). Detail shapes are part of the
+ * product's contract with rules and consumers: add fields, never rename or remove them.
+ * No detail ever holds key material.
+ */
+export const EVENT_SOURCE = 'sc2aws';
+
+export const DetailType = {
+  KeyValidationSucceeded: 'Key Validation Succeeded',
+  KeyValidationFailed: 'Key Validation Failed',
+  KeyRotationCompleted: 'Key Rotation Completed',
+} as const;
+export type DetailType = (typeof DetailType)[keyof typeof DetailType];
+
+/** Why a validation ran. */
+export type ValidationTrigger = 'rotation' | 'label-updated' | 'direct' | 'cli';
+
+export interface KeyValidationDetail {
+  secretArn: string;
+  versionId: string;
+  versionStage: string;
+  trigger: ValidationTrigger;
+  /** Rotation step, when trigger is `rotation`. */
+  step?: string;
+  /** SC base URL the keys were checked against. */
+  scUrl: string;
+  /** Short, non-reversible label of the access key (`ak:` + 8 hex of its sha256). */
+  keyLabel?: string;
+  user?: {
+    id: string;
+    username: string;
+    role: { id: string; name: string };
+    organization: { id: string; name: string };
+  };
+  /** Set when the keys belong to an SC Administrator (a service user is recommended). */
+  administrator?: boolean;
+  /** Failure only: the stable error code and its human message. */
+  errorCode?: string;
+  reason?: string;
+  checkedAt: string;
+}
+
+/** AWSCURRENT moved to keys that testSecret proved. */
+export interface KeyRotationCompletedDetail {
+  secretArn: string;
+  versionId: string;
+  previousVersionId?: string;
+  completedAt: string;
+}
+
+export type Sc2awsEvent =
+  | { detailType: typeof DetailType.KeyValidationSucceeded; detail: KeyValidationDetail }
+  | { detailType: typeof DetailType.KeyValidationFailed; detail: KeyValidationDetail }
+  | { detailType: typeof DetailType.KeyRotationCompleted; detail: KeyRotationCompletedDetail };

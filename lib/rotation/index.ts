@@ -1,0 +1,24 @@
+/**
+ * Key validation and rotation: only keys proven against SC's `/rest/currentUser` become AWSCURRENT.
+ */
+
+export {
+  type ChangeDeps,
+  type ChangeOutcome,
+  type SecretLabelUpdatedEvent,
+  validateOnLabelUpdate,
+  validateStage,
+} from './change';
+export { handleValidateKeysEvent, type ValidateKeysResponse } from './dispatch';
+export { RotationError, RotationErrorCode, STAGED_LABEL, stagingHelp } from './errors';
+export { type StageKeysDeps, type StageKeysResult, stageKeys } from './stage';
+export { type RotationDeps, type RotationEvent, runRotationStep } from './steps';
+export {
+  MetricName,
+  reportUnreadableKeys,
+  type ValidationDeps,
+  type ValidationMetrics,
+  type ValidationResult,
+  type ValidationSubject,
+  validateKeys,
+} from './validate';

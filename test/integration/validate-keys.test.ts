@@ -1,0 +1,331 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createEventPublisher } from '#lib/events';
+import { type ChangeDeps, handleValidateKeysEvent, MetricName, STAGED_LABEL } from '#lib/rotation';
+import { createApiKeySource, ScApiKeys } from '#lib/secrets';
+import { ScClient } from '#lib/tenable';
+import { type SimulatorHandle, type SimulatorUser, startSimulator } from '#sim';
+import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
+import { errorSurface, expectNoKeyMaterial } from '#support/keys';
+import { recordingLogger } from '#support/log-recorder';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const header = (k: { accessKey: string; secretKey: string }) =>
+  `accesskey=${k.accessKey}; secretkey=${k.secretKey};`;
+
+const ANALYST: SimulatorUser = {
+  id: '7',
+  username: 'svc-sc2aws',
+  roleId: '4',
+  roleName: 'Vulnerability Analyst',
+  orgId: '1',
+  orgName: 'Acme',
+  keys: { accessKey: 'a1'.repeat(16), secretKey: 'b2'.repeat(16) },
+};
+const ADMIN: SimulatorUser = {
+  id: '1',
+  username: 'admin',
+  roleId: '1',
+  roleName: 'Administrator',
+  orgId: 0,
+  orgName: 'Tenable.sc Administration',
+  keys: { accessKey: 'c3'.repeat(16), secretKey: 'd4'.repeat(16) },
+};
+
+describe('validate-keys', () => {
+  let sim: SimulatorHandle;
+  let sm: ReturnType<typeof fakeSecretsManager>;
+  const eb = mockClient(EventBridgeClient);
+  const logger = recordingLogger();
+  const metrics: string[] = [];
+  const thrown: unknown[] = [];
+  const everyKey: string[] = [];
+
+  const published = () =>
+    eb.commandCalls(PutEventsCommand).flatMap((c) =>
+      (c.args[0].input.Entries ?? []).map((e) => ({
+        type: e.DetailType,
+        detail: JSON.parse(e.Detail ?? '{}'),
+      })),
+    );
+  const deps = (extra: Partial<ChangeDeps> = {}): ChangeDeps => ({
+    secrets: sm.client(),
+    secretArn: SECRET_ARN,
+    scUrl: sim.url,
+    events: createEventPublisher({
+      client: new EventBridgeClient({ region: 'us-east-1' }),
+      sleep: async () => {},
+    }),
+    metrics: { addMetric: (name) => void metrics.push(name) },
+    logger,
+    scClientFor: (keys) => new ScClient({ url: sim.url, keys, ca: sim.caPem, retry: { maxAttempts: 1 } }),
+    ...extra,
+  });
+  const invoke = async (event: unknown, extra: Partial<ChangeDeps> = {}) => {
+    try {
+      return await handleValidateKeysEvent(deps(extra), event);
+    } catch (err) {
+      thrown.push(err);
+      throw err;
+    }
+  };
+  const step = (Step: string, token = 'T') => ({
+    Step,
+    SecretId: SECRET_ARN,
+    ClientRequestToken: token,
+    RotationToken: 'opaque-rotation-token-never-logged',
+  });
+
+  beforeAll(async () => {
+    sim = await startSimulator({ vulnCount: 10, fixedCount: 1, hostCount: 2, users: [ANALYST, ADMIN] });
+  });
+  beforeEach(() => {
+    sm = fakeSecretsManager();
+    eb.reset();
+    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    metrics.length = 0;
+    // The operator's situation: old keys current in AWS, new keys generated in SC and staged.
+    const old = header(sim.users[0]?.keys ?? ANALYST.keys);
+    const fresh = sim.control.regenerateKeys('svc-sc2aws');
+    everyKey.push(...Object.values(sim.users[0]?.keys ?? {}), fresh.accessKey, fresh.secretKey);
+    sm.put('C', old, ['AWSCURRENT']);
+    sm.put('S', header(fresh), [STAGED_LABEL]);
+    sm.put('T', undefined, ['AWSPENDING']);
+  });
+  afterAll(async () => {
+    // Nothing the function logged, published or threw in this file holds key material or the RotationToken.
+    const surface = [logger.text(), JSON.stringify(published()), ...thrown.map(errorSurface)].join('\n');
+    expectNoKeyMaterial(surface, ...everyKey, ADMIN.keys.accessKey, ADMIN.keys.secretKey);
+    expect(surface).not.toContain('opaque-rotation-token');
+    await sim.close();
+  });
+
+  it('rotates staged keys in: create, set, test, finish', async () => {
+    await invoke(step('createSecret'));
+    expect(sm.versions.get('T')?.value).toBe(sm.versions.get('S')?.value);
+    expect(sm.mock).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      ClientRequestToken: 'T',
+      VersionStages: ['AWSPENDING'],
+    });
+    await invoke(step('setSecret'));
+    await invoke(step('testSecret'));
+    expect(published().map((e) => e.type)).toEqual(['Key Validation Succeeded']);
+    expect(published()[0]?.detail).toMatchObject({
+      secretArn: SECRET_ARN,
+      versionId: 'T',
+      versionStage: 'AWSPENDING',
+      trigger: 'rotation',
+      step: 'testSecret',
+      user: {
+        username: 'svc-sc2aws',
+        role: { name: 'Vulnerability Analyst' },
+        organization: { name: 'Acme' },
+      },
+      administrator: false,
+    });
+    await invoke(step('finishSecret'));
+    expect(sm.holder('AWSCURRENT')).toBe('T');
+    expect(sm.holder('AWSPREVIOUS')).toBe('C');
+    expect(sm.holder(STAGED_LABEL)).toBeUndefined();
+    expect(published().map((e) => e.type)).toEqual(['Key Validation Succeeded', 'Key Rotation Completed']);
+    expect(metrics).toEqual([MetricName.Succeeded]);
+  });
+
+  it('repeats every step without harm (Secrets Manager retries steps)', async () => {
+    for (const s of ['createSecret', 'createSecret', 'setSecret', 'setSecret', 'testSecret', 'testSecret'])
+      await invoke(step(s));
+    expect(sm.mock).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
+    await invoke(step('finishSecret'));
+    await invoke(step('finishSecret'));
+    expect(sm.mock).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, 2); // AWSCURRENT + staged label, once
+    expect(sm.holder('AWSCURRENT')).toBe('T');
+  });
+
+  it.each([
+    ['rotation is not enabled', () => (sm.state.rotationEnabled = false), 'T', 'ROTATION_NOT_ENABLED'],
+    ['the token is not a version of the secret', () => {}, 'nope', 'ROTATION_TOKEN_UNKNOWN'],
+    [
+      'the token is neither current nor pending',
+      () => sm.put('X', 'x', ['OTHER']),
+      'X',
+      'ROTATION_TOKEN_NOT_PENDING',
+    ],
+  ])('refuses a step when %s', async (_name, arrange, token, code) => {
+    arrange();
+    await expect(invoke(step('createSecret', token))).rejects.toMatchObject({ code });
+    expect(sm.mock).toHaveReceivedCommandTimes(PutSecretValueCommand, 0);
+  });
+
+  it('returns early when the token is already AWSCURRENT', async () => {
+    await expect(invoke(step('testSecret', 'C'))).resolves.toBeUndefined();
+    expect(published()).toEqual([]);
+  });
+
+  it('tells the operator how to stage keys when nothing is staged', async () => {
+    sm.versions.delete('S');
+    const err = await invoke(step('createSecret')).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'ROTATION_NOTHING_STAGED',
+      message: expect.stringContaining('sc2aws keys stage'),
+    });
+  });
+
+  it('fails testSecret for keys SC rejects and leaves AWSCURRENT where it is', async () => {
+    sm.put('S', header({ accessKey: 'e5'.repeat(16), secretKey: 'f6'.repeat(16) }), [STAGED_LABEL]);
+    await invoke(step('createSecret'));
+    await expect(invoke(step('testSecret'))).rejects.toMatchObject({ code: 'SC_KEYS_REJECTED' });
+    expect(sm.holder('AWSCURRENT')).toBe('C');
+    expect(published()).toEqual([
+      expect.objectContaining({
+        type: 'Key Validation Failed',
+        detail: expect.objectContaining({ errorCode: 'SC_KEYS_REJECTED' }),
+      }),
+    ]);
+    expect(metrics).toEqual([MetricName.Failed]);
+  });
+
+  it('fails testSecret when the keys belong to another user than the expected one', async () => {
+    await invoke(step('createSecret'));
+    await expect(invoke(step('testSecret'), { expectedUsername: 'svc-other' })).rejects.toMatchObject({
+      code: 'KEYS_WRONG_USER',
+    });
+    expect(published()[0]?.detail).toMatchObject({
+      errorCode: 'KEYS_WRONG_USER',
+      user: { username: 'svc-sc2aws' },
+    });
+  });
+
+  it('passes Administrator keys with a warning, a metric and the flag in the event', async () => {
+    sm.put('S', header(ADMIN.keys), [STAGED_LABEL]);
+    await invoke(step('createSecret'));
+    await invoke(step('testSecret'));
+    expect(published()[0]).toMatchObject({
+      type: 'Key Validation Succeeded',
+      detail: { administrator: true, user: { organization: { id: '0' } } },
+    });
+    expect(metrics).toContain(MetricName.AdministratorKeys);
+    expect(logger.records.some((r) => r.level === 'warn' && /Administrator/.test(r.message))).toBe(true);
+  });
+
+  const labelUpdated = (versionId: string, labelUpdated = 'AWSCURRENT', resources = [SECRET_ARN]) => ({
+    source: 'aws.secretsmanager',
+    'detail-type': 'Secret Label Updated',
+    resources,
+    detail: { name: 'sc2aws/sc-keys', labelUpdated, versionId },
+  });
+
+  it('reports a bad key change from "Secret Label Updated" and ends without throwing', async () => {
+    sm.put('M', header({ accessKey: '0f'.repeat(16), secretKey: 'f0'.repeat(16) }), ['AWSCURRENT']);
+    const result = await invoke(labelUpdated('M'));
+    expect(result).toMatchObject({ valid: false, versionId: 'M', errorCode: 'SC_KEYS_REJECTED' });
+    expect(published()).toEqual([expect.objectContaining({ type: 'Key Validation Failed' })]);
+    expect(published()[0]?.detail).toMatchObject({ trigger: 'label-updated', versionStage: 'AWSCURRENT' });
+  });
+
+  it('reports a key change to a badly formatted secret as a failed validation', async () => {
+    sm.put('M', 'accesskey=short; secretkey=short;', ['AWSCURRENT']);
+    await expect(invoke(labelUpdated('M'))).resolves.toMatchObject({
+      valid: false,
+      errorCode: 'SECRET_FORMAT',
+    });
+    expect(published()[0]?.type).toBe('Key Validation Failed');
+  });
+
+  it('validates good keys after a label change', async () => {
+    await expect(invoke(labelUpdated('S'))).resolves.toMatchObject({
+      valid: true,
+      user: { username: 'svc-sc2aws' },
+    });
+  });
+
+  it.each([
+    ['another label', labelUpdated('S', 'AWSPREVIOUS')],
+    [
+      'another secret',
+      labelUpdated('S', 'AWSCURRENT', ['arn:aws:secretsmanager:us-east-1:123456789012:secret:other-XyZ']),
+    ],
+  ])('ignores label changes of %s', async (_name, event) => {
+    await expect(invoke(event)).resolves.toMatchObject({ ignored: expect.any(String) });
+    expect(published()).toEqual([]);
+  });
+
+  it('validates a stage on direct invocation', async () => {
+    await expect(invoke({ action: 'validate', versionStage: STAGED_LABEL })).resolves.toMatchObject({
+      valid: true,
+      versionId: 'S',
+    });
+    await expect(invoke({ action: 'validate' })).resolves.toMatchObject({
+      valid: false,
+      versionStage: 'AWSCURRENT',
+    });
+  });
+
+  it('refuses events it does not handle, and rotation of another secret', async () => {
+    await expect(invoke({ hello: 'world' })).rejects.toMatchObject({ code: 'EVENT_UNSUPPORTED' });
+    await expect(
+      invoke({ ...step('createSecret'), SecretId: 'arn:aws:secretsmanager:us-east-1:1:secret:x' }),
+    ).rejects.toMatchObject({
+      code: 'EVENT_UNSUPPORTED',
+    });
+  });
+});
+
+describe("the pullers' side of rotation", () => {
+  it('refetches the secret once after SC rejects cached keys, and goes on with the rotated pair', async () => {
+    const sim = await startSimulator({ vulnCount: 10, fixedCount: 1, hostCount: 2 });
+    const sm = fakeSecretsManager();
+    try {
+      sm.put('C', header(sim.keys), ['AWSCURRENT']);
+      const source = createApiKeySource({ client: sm.client(), secretId: SECRET_ARN, ttlMs: 3_600_000 });
+      const sc = new ScClient({
+        url: sim.url,
+        ca: sim.caPem,
+        keys: {
+          current: async () => (await source.get()).keys,
+          refresh: async () => (await source.get({ forceRefresh: true })).keys,
+        },
+      });
+      await sc.currentUser();
+      // The operator regenerates keys in SC (old pair dead at once) and the new pair reaches AWSCURRENT.
+      const fresh = sim.control.regenerateKeys();
+      sm.put('N', header(fresh), ['AWSCURRENT']);
+      await expect(sc.currentUser()).resolves.toMatchObject({ username: sim.users[0]?.username });
+      // Still cached, the new pair serves the next call without another read.
+      expect(sm.mock).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+      await sc.currentUser();
+      expect(sm.mock).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+      await sc.close();
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('fails with the typed auth error when the refetched keys are the same dead pair', async () => {
+    const sim = await startSimulator({ vulnCount: 10, fixedCount: 1, hostCount: 2 });
+    const sm = fakeSecretsManager();
+    try {
+      sm.put('C', header(sim.keys), ['AWSCURRENT']);
+      const source = createApiKeySource({ client: sm.client(), secretId: SECRET_ARN });
+      const keys = ScApiKeys.parse(header(sim.keys));
+      const sc = new ScClient({
+        url: sim.url,
+        ca: sim.caPem,
+        keys: {
+          current: async () => keys,
+          refresh: async () => (await source.get({ forceRefresh: true })).keys,
+        },
+      });
+      sim.control.revokeKeys();
+      await expect(sc.currentUser()).rejects.toMatchObject({ code: 'SC_KEYS_REJECTED' });
+      await sc.close();
+    } finally {
+      await sim.close();
+    }
+  });
+});
