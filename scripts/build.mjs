@@ -1,17 +1,19 @@
-// Bundles the CLI (and, as they arrive, the Lambda handlers) with esbuild.
-// The same files are what tests, the demo and `serverless deploy` use.
-import { mkdir } from 'node:fs/promises';
+// Bundles the CLI and the Lambda handlers with esbuild. The same files are what the tests, the
+// demo and `serverless deploy` use: the AWS SDK is bundled at its pinned version, so what is
+// tested is what runs.
+import { mkdir, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+const FUNCTIONS = ['validate-keys'];
+
 const banner = {
-  // ESM bundles need a require() for the CommonJS parts of their dependencies.
+  // ESM bundles need a require() for the CommonJS parts of their dependencies (aws-notes §7).
   js: "import { createRequire as __sc2awsCreateRequire } from 'node:module'; const require = __sc2awsCreateRequire(import.meta.url);",
 };
 
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
   format: 'esm',
   minify: true,
   sourcemap: 'linked',
@@ -19,12 +21,20 @@ const common = {
   mainFields: ['module', 'main'],
   banner,
   logLevel: 'warning',
+  outExtension: { '.js': '.mjs' },
 };
 
+await rm('dist', { recursive: true, force: true });
 await mkdir('dist', { recursive: true });
-await build({
-  ...common,
-  entryPoints: { cli: 'cli/index.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
-});
+await Promise.all([
+  // The CLI runs on the user's Node (≥ 20); the functions on Lambda's nodejs24.x.
+  build({ ...common, target: 'node20', entryPoints: { cli: 'cli/index.ts' }, outdir: 'dist' }),
+  ...FUNCTIONS.map((fn) =>
+    build({
+      ...common,
+      target: 'node20',
+      entryPoints: { index: `functions/${fn}/handler.ts` },
+      outdir: `dist/functions/${fn}`,
+    }),
+  ),
+]);

@@ -23,7 +23,7 @@ const SENSITIVE_FIELDS = new Set([
 
 export const REDACTED = '[redacted]';
 
-const KEY_PAIR_TEXT = /((?:access|secret)[ _-]?key)(\s*[=:]\s*"?)([^;\s",}]+)/gi;
+const KEY_PAIR_TEXT = /((?:access|secret)[ _-]?key)("?\s*[=:]\s*"?)([^;\s",}]+)/gi;
 
 /** True when a field of this name must never be logged. */
 export function isSensitiveField(name: string): boolean {
