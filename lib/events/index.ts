@@ -8,6 +8,9 @@ export {
 export {
   DetailType,
   EVENT_SOURCE,
+  type ExportCompletedDetail,
+  type ExportContinuationDetail,
+  type FindingsDeliveredDetail,
   type KeyRotationCompletedDetail,
   type KeyValidationDetail,
   type Sc2awsEvent,

@@ -9,6 +9,9 @@ export const DetailType = {
   KeyValidationSucceeded: 'Key Validation Succeeded',
   KeyValidationFailed: 'Key Validation Failed',
   KeyRotationCompleted: 'Key Rotation Completed',
+  ExportCompleted: 'Export Completed',
+  ExportContinuationRequested: 'Export Continuation Requested',
+  FindingsDelivered: 'Findings Delivered',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
@@ -48,7 +51,43 @@ export interface KeyRotationCompletedDetail {
   completedAt: string;
 }
 
+/** A raw run is complete: its manifest exists. The trigger for forward-results. */
+export interface ExportCompletedDetail {
+  dataset: string;
+  runId: string;
+  window: { field: string; start: number; end: number; startIso: string; endIso: string };
+  /** `s3://bucket/prefix/raw/…/_manifest.json` (or a path for a local store). */
+  manifest: string;
+  bucket?: string;
+  manifestKey: string;
+  rowCount: number;
+  parts: number;
+}
+
+/** pull-analysis ran out of time: the rule routes this back to it to resume exactly there. */
+export interface ExportContinuationDetail {
+  datasets: string[];
+  /** Run ids being resumed, per dataset, for tracing. */
+  runs: Record<string, string>;
+  requestedAt: string;
+}
+
+/** forward-results delivered a run's findings. */
+export interface FindingsDeliveredDetail {
+  dataset: string;
+  runId: string;
+  manifest: string;
+  bucket?: string;
+  manifestKey: string;
+  rowCount: number;
+  rejectedCount: number;
+  duplicateCount: number;
+}
+
 export type Sc2awsEvent =
   | { detailType: typeof DetailType.KeyValidationSucceeded; detail: KeyValidationDetail }
   | { detailType: typeof DetailType.KeyValidationFailed; detail: KeyValidationDetail }
-  | { detailType: typeof DetailType.KeyRotationCompleted; detail: KeyRotationCompletedDetail };
+  | { detailType: typeof DetailType.KeyRotationCompleted; detail: KeyRotationCompletedDetail }
+  | { detailType: typeof DetailType.ExportCompleted; detail: ExportCompletedDetail }
+  | { detailType: typeof DetailType.ExportContinuationRequested; detail: ExportContinuationDetail }
+  | { detailType: typeof DetailType.FindingsDelivered; detail: FindingsDeliveredDetail };

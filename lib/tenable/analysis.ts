@@ -109,6 +109,20 @@ function readPage(response: unknown): { rows: Record<string, unknown>[]; totalRe
   };
 }
 
+/** One page of rows at an offset, as sent (see {@link analysisPages} for the counting quirks). */
+export async function fetchAnalysisPage(
+  call: AnalysisCall,
+  query: AnalysisQuery,
+  startOffset: number,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<{ rows: Record<string, unknown>[]; totalRecords?: number; timestamp?: number }> {
+  checkPageSize(pageSize);
+  const result = await call(analysisRequestBody(query, startOffset, startOffset + pageSize), signal);
+  const page = readPage(result.response);
+  return result.timestamp === undefined ? page : { ...page, timestamp: result.timestamp };
+}
+
 function fingerprint(rows: Record<string, unknown>[]): string {
   return rows.length === 0
     ? ''

@@ -2,7 +2,13 @@ import { Agent, type Dispatcher, request } from 'undici';
 import type { LogSink } from '#lib/logging';
 import { integrationUserAgent } from '#lib/product';
 import type { ScApiKeys } from '#lib/secrets';
-import { type AnalysisPage, type AnalysisPageOptions, type AnalysisQuery, analysisPages } from './analysis';
+import {
+  type AnalysisPage,
+  type AnalysisPageOptions,
+  type AnalysisQuery,
+  analysisPages,
+  fetchAnalysisPage,
+} from './analysis';
 import { abortedError, classifyNetworkError, classifyResponse, type Outcome } from './classify';
 import { KEEP_ALIVE_TIMEOUT_MS } from './constants';
 import { ScError, ScErrorCode } from './errors';
@@ -107,6 +113,31 @@ export class ScClient {
     );
   }
 
+  /** One `/rest/analysis` page at an offset (for callers that steer offsets themselves). */
+  analysisPage(
+    query: AnalysisQuery,
+    options: { startOffset: number; pageSize: number; signal?: AbortSignal },
+  ): Promise<{ rows: Record<string, unknown>[]; totalRecords?: number; timestamp?: number }> {
+    return fetchAnalysisPage(
+      (body, signal) => this.call('POST', '/rest/analysis', body, signal ? { signal } : {}),
+      query,
+      options.startOffset,
+      options.pageSize,
+      options.signal,
+    );
+  }
+
+  /** SC's version from `GET /rest/system`, or null when SC does not say (SC 5.20+ hides it from some callers). */
+  async systemVersion(options: CallOptions = {}): Promise<string | null> {
+    try {
+      const { response } = await this.call('GET', '/rest/system', undefined, options);
+      const version = (response as { version?: unknown } | null)?.version;
+      return typeof version === 'string' && version !== '' ? version : null;
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * Sends one request to SC's REST API and returns the envelope's content, retrying transient
    * failures and refreshing the keys once when SC rejects them.
@@ -124,7 +155,15 @@ export class ScClient {
     let attempt = 0;
     for (;;) {
       attempt += 1;
+      const started = performance.now();
       const outcome = await this.exchange(method, path, body, keys, label, options.signal);
+      this.options.onAttempt?.({
+        request: label,
+        attempt,
+        durationMs: performance.now() - started,
+        outcome: outcome.kind,
+        ...(outcome.kind === 'ok' ? {} : { code: outcome.error.code }),
+      });
       if (outcome.kind === 'ok') {
         const { response, warnings, timestamp } = outcome.envelope;
         return { response, warnings, ...(timestamp === undefined ? {} : { timestamp }) };

@@ -45,6 +45,17 @@ export interface ScClientOptions {
   dispatcher?: Dispatcher;
   /** Wall clock in epoch ms, for Retry-After dates. */
   clock?: () => number;
+  /** Called after every HTTP exchange (for latency, retry and error metrics). */
+  onAttempt?: (attempt: AttemptInfo) => void;
+}
+
+/** What {@link ScClientOptions.onAttempt} learns about one exchange. Never holds key material. */
+export interface AttemptInfo {
+  request: string;
+  attempt: number;
+  durationMs: number;
+  outcome: 'ok' | 'retry' | 'auth' | 'fail';
+  code?: string;
 }
 
 /** Options after validation, with every default filled in. */
@@ -60,6 +71,7 @@ export interface ResolvedScClientOptions {
   logger?: LogSink;
   dispatcher?: Dispatcher;
   clock: () => number;
+  onAttempt?: (attempt: AttemptInfo) => void;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -168,5 +180,6 @@ export function resolveOptions(options: ScClientOptions): ResolvedScClientOption
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     clock: options.clock ?? Date.now,
+    ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
   };
 }

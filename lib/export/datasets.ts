@@ -1,0 +1,50 @@
+import type { AnalysisFilter, AnalysisQuery } from '#lib/tenable';
+
+export const DATASETS = ['vulns', 'fixed', 'assets'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+/** What one dataset pulls (reference §4.2, §5). */
+export interface DatasetSpec {
+  name: Dataset;
+  sourceType: 'cumulative' | 'patched';
+  tool: 'vulndetails' | 'sumip';
+  /** The time field the window filters and sorts on. */
+  timeField: 'lastSeen' | 'lastMitigated';
+  /** Findings carry plugin/port identity; assets only the host's. */
+  identity: 'finding' | 'host';
+}
+
+export const DATASET_SPECS: Record<Dataset, DatasetSpec> = {
+  vulns: { name: 'vulns', sourceType: 'cumulative', tool: 'vulndetails', timeField: 'lastSeen', identity: 'finding' },
+  // Mitigated findings live in SC's separate patched store (reference §4.2, §7.6).
+  fixed: { name: 'fixed', sourceType: 'patched', tool: 'vulndetails', timeField: 'lastMitigated', identity: 'finding' },
+  assets: { name: 'assets', sourceType: 'cumulative', tool: 'sumip', timeField: 'lastSeen', identity: 'host' },
+};
+
+export interface QueryScope {
+  /** Lowest severity id included (0 Info … 4 Critical). */
+  severityFloor: number;
+  /** Only these repositories, when set. */
+  repositoryIds?: readonly string[];
+}
+
+/**
+ * The `/rest/analysis` query for one dataset and window: the epoch `start-end` filter form
+ * (reference §4.1), sorted ascending on the window field so paging runs from old to new.
+ */
+export function datasetQuery(spec: DatasetSpec, window: { start: number; end: number }, scope: QueryScope): AnalysisQuery {
+  const filters: AnalysisFilter[] = [{ filterName: spec.timeField, operator: '=', value: `${window.start}-${window.end}` }];
+  if (scope.severityFloor > 0) {
+    const ids = [0, 1, 2, 3, 4].filter((s) => s >= scope.severityFloor).join(',');
+    filters.push({ filterName: 'severity', operator: '=', value: ids });
+  }
+  if (scope.repositoryIds !== undefined && scope.repositoryIds.length > 0) {
+    filters.push({ filterName: 'repository', operator: '=', value: scope.repositoryIds.map((id) => ({ id })) });
+  }
+  return {
+    tool: spec.tool,
+    sourceType: spec.sourceType,
+    filters,
+    sort: { field: spec.timeField, direction: 'ASC' },
+  };
+}

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+function field(row: Record<string, unknown>, name: string): string {
+  const v = row[name];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
+function repositoryId(row: Record<string, unknown>): string {
+  const repo = row.repository as { id?: unknown } | undefined;
+  return repo?.id === undefined || repo.id === null ? '' : String(repo.id);
+}
+
+/**
+ * The SC identity of a row: repository id, ip, host uuid or dnsName, and for findings port,
+ * protocol and pluginID (reference §3.3 `hostUniqueness` / `vulnUniqueness`).
+ */
+export function rowIdentity(row: Record<string, unknown>, kind: 'finding' | 'host'): string {
+  const host = `${repositoryId(row)}|${field(row, 'ip')}|${field(row, 'uuid') || field(row, 'hostUUID') || field(row, 'dnsName')}`;
+  return kind === 'host' ? host : `${host}|${field(row, 'port')}|${field(row, 'protocol')}|${field(row, 'pluginID')}`;
+}
+
+/** A short, fixed-size form of an identity for the resume cursor (stored in the state object). */
+export function identityTag(identity: string): string {
+  return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
+}

@@ -1,0 +1,8 @@
+/** The export job: datasets, windows, checkpoints, drift-safe paging, time guard and continuation. */
+export { DATASET_SPECS, DATASETS, type Dataset, type DatasetSpec, datasetQuery, type QueryScope } from './datasets';
+export { type ExportSummary, exportDatasets } from './datasets-run';
+export { identityTag, rowIdentity } from './identity';
+export { type DatasetOutcome, type ExportDeps, type ExportMetrics, type ExportSettings, exportDataset } from './run';
+export { type FetchRows, type PageCursor, START_CURSOR, type StablePage, stablePages } from './stable-pager';
+export { type ExportState, ExportLockedError, type InflightRun, StateCorruptError, StateHandle } from './state';
+export { type ExportWindow, isoOf, nextWindow, partitionDate, runIdFor } from './window';

@@ -1,0 +1,237 @@
+import { Sc2awsError } from '#lib/errors';
+import { DetailType, type EventPublisher } from '#lib/events';
+import type { LogSink } from '#lib/logging';
+import {
+  manifestKey,
+  type ObjectStore,
+  PartWriter,
+  partKey,
+  type RunManifest,
+  runPrefix,
+  totalsOf,
+} from '#lib/sink';
+import { isScError, type ScClient, ScErrorCode } from '#lib/tenable';
+import { type Dataset, DATASET_SPECS, datasetQuery, type QueryScope } from './datasets';
+import { rowIdentity } from './identity';
+import { type PageCursor, START_CURSOR, stablePages } from './stable-pager';
+import { type InflightRun, StateHandle } from './state';
+import { isoOf, nextWindow, partitionDate, runIdFor } from './window';
+
+/** How exports run; every field comes from configuration (lib/config) or the CLI flags. */
+export interface ExportSettings extends QueryScope {
+  pageSize: number;
+  /** Rows re-read at each page boundary against offset drift. */
+  pageOverlapRows: number;
+  overlapSeconds: number;
+  lookbackSeconds: number;
+  partSizeBytes: number;
+  /** Stop starting new pages when less than this remains before the deadline. */
+  timeGuardMs: number;
+  leaseSeconds: number;
+}
+
+/** EMF-style metrics with a dataset dimension. */
+export interface ExportMetrics {
+  record(dataset: string, name: string, unit: 'Count' | 'Bytes' | 'Seconds' | 'Milliseconds', value: number): void;
+}
+
+export interface ExportDeps {
+  sc: ScClient;
+  store: ObjectStore;
+  events: EventPublisher;
+  metrics: ExportMetrics;
+  logger: LogSink;
+  /** Epoch ms. */
+  clock: () => number;
+  /** Milliseconds left before the invocation's deadline (Infinity outside Lambda). */
+  remainingMs: () => number;
+  /** Identifies this invocation in the lease. */
+  owner: string;
+  /** The bucket, when the store is S3 (for the completion event). */
+  bucket?: string;
+  /** Called after every page (the CLI shows progress with it). */
+  onProgress?: (progress: { dataset: Dataset; rows: number; pages: number; totalHint?: number }) => void;
+}
+
+export type DatasetOutcome =
+  | { dataset: Dataset; status: 'completed'; runId: string; rows: number; parts: number; manifest: string }
+  | { dataset: Dataset; status: 'continued'; runId: string; rows: number }
+  | { dataset: Dataset; status: 'locked' };
+
+/**
+ * Exports one dataset: resumes the in-flight run if there is one, else starts the next window;
+ * pages SC with drift-safe offsets; streams rows into gzip parts; records a resume cursor after each
+ * stored part; writes `_manifest.json` last; only then moves the checkpoint and announces
+ * `Export Completed`. Near the deadline it stores the cursor and returns `continued`. On any failure
+ * the open part is dropped and the checkpoint stays put: the next run resumes from the last stored
+ * part, writing the same keys again.
+ *
+ * @example
+ * ```ts
+ * const outcome = await exportDataset(deps, settings, 'vulns');
+ * ```
+ */
+export async function exportDataset(deps: ExportDeps, settings: ExportSettings, dataset: Dataset): Promise<DatasetOutcome> {
+  const spec = DATASET_SPECS[dataset];
+  const nowSeconds = Math.floor(deps.clock() / 1000);
+  const state = await StateHandle.load(deps.store, dataset);
+  try {
+    await state.acquire(deps.owner, nowSeconds, settings.leaseSeconds);
+  } catch (err) {
+    if (err instanceof Sc2awsError && err.code === 'EXPORT_LOCKED') {
+      deps.logger.warn(err.message, { dataset });
+      return { dataset, status: 'locked' };
+    }
+    throw err;
+  }
+
+  let run: InflightRun;
+  if (state.state.inflight !== undefined) {
+    run = state.state.inflight;
+    run.invocations += 1;
+    deps.logger.info('Resuming an unfinished run.', { dataset, runId: run.runId, offset: run.cursor.offset, parts: run.parts.length });
+  } else {
+    const window = nextWindow(state.state.checkpoint?.end, nowSeconds, settings.overlapSeconds, settings.lookbackSeconds);
+    run = {
+      runId: runIdFor(dataset, window),
+      window,
+      dt: partitionDate(window),
+      cursor: START_CURSOR,
+      parts: [],
+      nextPart: 0,
+      scVersion: await deps.sc.systemVersion(),
+      startedAt: new Date(deps.clock()).toISOString(),
+      invocations: 1,
+      duplicatesSkipped: 0,
+    };
+  }
+  state.state.inflight = run;
+  await state.save();
+
+  const prefix = runPrefix('raw', dataset, run.dt, run.runId);
+  const writer = new PartWriter(deps.store, (i) => partKey(prefix, i), {
+    partSizeBytes: settings.partSizeBytes,
+    firstIndex: run.nextPart,
+  });
+  const query = datasetQuery(spec, run.window, settings);
+  // In-flight SC calls are cut short before the hard deadline, leaving time to store the part.
+  const abort = new AbortController();
+  const remaining = deps.remainingMs();
+  const timer = Number.isFinite(remaining)
+    ? setTimeout(() => abort.abort(), Math.max(0, remaining - settings.timeGuardMs / 2))
+    : undefined;
+  const fetch = async (startOffset: number, pageSize: number) =>
+    (await deps.sc.analysisPage(query, { startOffset, pageSize, signal: abort.signal })).rows;
+
+  let cursor: PageCursor = run.cursor;
+  let rowsThisInvocation = 0;
+  let pages = 0;
+  let timeUp = false;
+  const storePart = async () => {
+    const part = await writer.finishPart();
+    if (part !== undefined) {
+      run.parts.push(part);
+      deps.metrics.record(dataset, 'BytesWritten', 'Bytes', part.bytes);
+    }
+    run.nextPart = writer.nextIndex;
+    run.cursor = cursor;
+    await state.save();
+  };
+
+  try {
+    try {
+      for await (const page of stablePages(fetch, run.cursor, {
+        pageSize: settings.pageSize,
+        overlap: settings.pageOverlapRows,
+        identityOf: (row) => rowIdentity(row, spec.identity),
+      })) {
+        pages += 1;
+        rowsThisInvocation += page.rows.length;
+        run.duplicatesSkipped += page.skipped;
+        if (page.walkBacks > 0) deps.metrics.record(dataset, 'PagingWalkBacks', 'Count', page.walkBacks);
+        await writer.write(page.rows.map((row) => JSON.stringify(row)));
+        cursor = page.cursor;
+        deps.onProgress?.({ dataset, rows: rowsThisInvocation, pages });
+        if (writer.partFull) await storePart();
+        if (deps.remainingMs() < settings.timeGuardMs) {
+          timeUp = true;
+          break;
+        }
+      }
+    } catch (err) {
+      // The deadline cut an SC call short: what is written so far is kept and the run continues.
+      if (!(isScError(err, ScErrorCode.Aborted) && abort.signal.aborted)) throw err;
+      timeUp = true;
+    }
+    await storePart();
+  } catch (err) {
+    await writer.abort();
+    await state.release();
+    deps.metrics.record(dataset, 'ExportFailed', 'Count', 1);
+    recordLag(deps, dataset, state);
+    throw err;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+  deps.metrics.record(dataset, 'RowsExported', 'Count', rowsThisInvocation);
+  deps.metrics.record(dataset, 'PagesFetched', 'Count', pages);
+
+  if (timeUp) {
+    await state.release();
+    deps.logger.info('Time is short: run paused, to be continued.', { dataset, runId: run.runId, offset: cursor.offset });
+    recordLag(deps, dataset, state);
+    return { dataset, status: 'continued', runId: run.runId, rows: rowsThisInvocation };
+  }
+
+  const manifest = buildManifest(deps, run, spec.timeField, dataset, query);
+  const key = manifestKey(prefix);
+  await deps.store.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Only now, with every part and the manifest stored, does the checkpoint move.
+  state.state.checkpoint = { end: run.window.end, runId: run.runId, completedAt: manifest.createdAt, manifestKey: key };
+  delete state.state.inflight;
+  delete state.state.lease;
+  await state.save();
+  recordLag(deps, dataset, state);
+  await deps.events.publish({
+    detailType: DetailType.ExportCompleted,
+    detail: {
+      dataset,
+      runId: run.runId,
+      window: manifest.window,
+      manifest: deps.store.uri(key),
+      ...(deps.bucket === undefined ? {} : { bucket: deps.bucket }),
+      manifestKey: key,
+      rowCount: manifest.totals.rows,
+      parts: manifest.totals.parts,
+    },
+  });
+  deps.logger.info('Run complete.', { dataset, runId: run.runId, rows: manifest.totals.rows, parts: manifest.totals.parts });
+  return { dataset, status: 'completed', runId: run.runId, rows: manifest.totals.rows, parts: manifest.totals.parts, manifest: deps.store.uri(key) };
+}
+
+function buildManifest(
+  deps: ExportDeps,
+  run: InflightRun,
+  field: string,
+  dataset: Dataset,
+  query: unknown,
+): RunManifest {
+  return {
+    manifestVersion: 1,
+    kind: 'raw',
+    dataset,
+    runId: run.runId,
+    window: { field, start: run.window.start, end: run.window.end, startIso: isoOf(run.window.start), endIso: isoOf(run.window.end) },
+    sc: { host: deps.sc.baseUrl.host, version: run.scVersion },
+    parts: run.parts,
+    totals: totalsOf(run.parts),
+    createdAt: new Date(deps.clock()).toISOString(),
+    details: { query, invocations: run.invocations, duplicatesSkipped: run.duplicatesSkipped, startedAt: run.startedAt },
+  };
+}
+
+/** Seconds since the newest data the consumers have: what the "no fresh data" alarm watches. */
+function recordLag(deps: ExportDeps, dataset: string, state: StateHandle): void {
+  const end = state.state.checkpoint?.end;
+  if (end !== undefined) deps.metrics.record(dataset, 'DataLagSeconds', 'Seconds', Math.max(0, Math.floor(deps.clock() / 1000) - end));
+}

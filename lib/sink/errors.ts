@@ -1,0 +1,27 @@
+import { Sc2awsError } from '#lib/errors';
+
+/** Writing or reading the output store failed. */
+export class SinkError extends Sc2awsError {
+  constructor(code: 'SINK_WRITE_FAILED' | 'SINK_READ_FAILED', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** A conditional write lost a race: another run changed the object since we read it. */
+export class StoreConflictError extends Sc2awsError {
+  constructor(key: string) {
+    super(
+      'STATE_CONFLICT',
+      `Another run changed ${key} at the same time, so this run stopped without writing it. Two runs of one dataset must not overlap. Fix: none needed if rare (the next run continues); otherwise keep the function's reserved concurrency at 1 and check for a second deployment on the same bucket prefix.`,
+    );
+  }
+}
+
+/** Short description of an SDK or fs error for messages: its name/code only, never request data. */
+export function describeCause(err: unknown): string {
+  const e = err as { name?: string; code?: string; Code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  return [e?.code ?? e?.Code ?? e?.name ?? 'Error', status === undefined ? undefined : `HTTP ${status}`]
+    .filter(Boolean)
+    .join(', ');
+}

@@ -1,0 +1,8 @@
+/** Output stores and the NDJSON.gz part writer. */
+export { describeCause, SinkError, StoreConflictError } from './errors';
+export { manifestKey, type OutputKind, partKey, runPrefix, stateKey } from './layout';
+export { createLocalStore } from './local-store';
+export type { ObjectStore, ObjectUpload, PutTextOptions, StoredText } from './object-store';
+export { type RunManifest, totalsOf } from './manifest';
+export { type PartInfo, PartWriter, type PartWriterOptions } from './part-writer';
+export { createS3Store, type S3StoreOptions } from './s3-store';
