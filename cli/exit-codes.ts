@@ -11,6 +11,8 @@ export const ExitCode = {
   BadInput: 3,
   /** SC unreachable, TLS failure, or transient errors after the retries. */
   Unreachable: 4,
+  /** An export failed after partial writes; the checkpoint did not move. */
+  ExportInterrupted: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -21,8 +23,22 @@ export class CliUsageError extends Sc2awsError {
   }
 }
 
+/** An export stopped after writing some parts: they are kept, the checkpoint did not move. */
+export class ExportInterruptedError extends Sc2awsError {
+  constructor(cause: unknown) {
+    super(
+      'EXPORT_INTERRUPTED',
+      `${(cause as Error).message} The parts written so far are kept and the checkpoint did not move: rerun the same command to resume where it stopped.`,
+      { cause },
+    );
+  }
+}
+
 const BY_CODE: Record<string, ExitCode> = {
   CLI_USAGE: ExitCode.BadInput,
+  EXPORT_INTERRUPTED: ExitCode.ExportInterrupted,
+  CONFIG_INVALID: ExitCode.BadInput,
+  STATE_CORRUPT: ExitCode.BadInput,
   SC_CONFIG: ExitCode.BadInput,
   SC_INVALID_QUERY: ExitCode.BadInput,
   SECRET_FORMAT: ExitCode.BadInput,

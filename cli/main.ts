@@ -1,6 +1,7 @@
 import { Sc2awsError } from '#lib/errors';
 import { redactText } from '#lib/logging';
 import { PRODUCT_VERSION } from '#lib/product';
+import { exportCommand } from './commands/export';
 import { KEYS_STAGE_HELP, keysStageCommand } from './commands/keys-stage';
 import { simulatorCommand } from './commands/simulator';
 import { validateCommand } from './commands/validate';
@@ -13,11 +14,13 @@ Usage: sc2aws <command> [flags]
 
 Commands:
   validate    prove SC API keys against GET /rest/currentUser
-  keys stage  prove newly generated SC keys, store them as AWSPENDING, optionally rotate them in
+  keys stage  prove newly generated SC keys, stage them in Secrets Manager, optionally rotate them in
+  export      run the pull-analysis job outside Lambda (to a directory or S3)
   simulator   run the bundled SC simulator on 127.0.0.1 (HTTPS, generated CA)
 
 Run "sc2aws <command> --help" for a command's flags.
 Exit codes: 0 ok · 1 internal error · 2 keys rejected · 3 bad input · 4 SC unreachable/TLS/transient
+            5 export failed after partial writes (rerun to resume)
 `;
 
 /**
@@ -33,6 +36,8 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return await validateCommand(rest, io);
       case 'simulator':
         return await simulatorCommand(rest, io, stop);
+      case 'export':
+        return await exportCommand(rest, io);
       case 'keys':
         if (rest[0] === 'stage') return await keysStageCommand(rest.slice(1), io);
         if (rest[0] === '--help' || rest[0] === '-h') {
@@ -53,7 +58,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return ExitCode.Ok;
       default:
         io.stderr.write(
-          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, simulator. See "sc2aws --help".\n`,
+          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, simulator. See "sc2aws --help".\n`,
         );
         return ExitCode.BadInput;
     }

@@ -1,4 +1,15 @@
-import { caBundle, type Env, flag, integer, optionalString, scUrl, secretArn } from './env';
+import { DATASETS, type Dataset } from '#lib/export';
+import {
+  ConfigError,
+  caBundle,
+  type Env,
+  flag,
+  integer,
+  optionalString,
+  requiredString,
+  scUrl,
+  secretArn,
+} from './env';
 
 export { ConfigError, type Env } from './env';
 
@@ -49,5 +60,94 @@ export function loadValidateKeysConfig(env: Env): ValidateKeysConfig {
     sc: loadScConnectionConfig(env),
     ...(expectedUsername === undefined ? {} : { expectedUsername }),
     eventBusName: optionalString(env, 'EVENT_BUS_NAME') ?? 'default',
+  };
+}
+
+/** Where runs land. */
+export interface OutputConfig {
+  bucket: string;
+  prefix: string;
+  kmsKeyArn?: string;
+}
+
+export interface PullAnalysisConfig {
+  sc: ScConnectionConfig;
+  output: OutputConfig;
+  eventBusName: string;
+  datasets: Dataset[];
+  severityFloor: number;
+  repositoryIds?: string[];
+  pageSize: number;
+  overlapSeconds: number;
+  lookbackSeconds: number;
+  partSizeBytes: number;
+  timeGuardMs: number;
+}
+
+function outputConfig(env: Env): OutputConfig {
+  const bucket = requiredString(env, 'DATA_BUCKET', 'my-sc2aws-data');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(
+      'DATA_BUCKET',
+      `is not a valid S3 bucket name (got "${bucket.slice(0, 80)}")`,
+      'my-sc2aws-data',
+    );
+  }
+  const prefix = (optionalString(env, 'DATA_PREFIX') ?? 'sc2aws').replace(/^\/+|\/+$/g, '');
+  const kmsKeyArn = optionalString(env, 'KMS_KEY_ARN');
+  if (kmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:/.test(kmsKeyArn)) {
+    throw new ConfigError(
+      'KMS_KEY_ARN',
+      'must be a KMS key ARN',
+      'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    );
+  }
+  return { bucket, prefix, ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }) };
+}
+
+/** `vulns,fixed,assets` (any order, no repeats). */
+export function datasetList(value: string | undefined, variable: string): Dataset[] {
+  if (value === undefined || value.trim() === '' || value.trim() === 'all') return [...DATASETS];
+  const names = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  const bad = names.find((n) => !(DATASETS as readonly string[]).includes(n));
+  if (bad !== undefined || new Set(names).size !== names.length) {
+    throw new ConfigError(
+      variable,
+      `must list datasets from ${DATASETS.join(', ')} without repeats (got "${value.slice(0, 80)}")`,
+      'vulns,fixed,assets',
+    );
+  }
+  return names as Dataset[];
+}
+
+/** Reads the pull-analysis Lambda's settings. */
+export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
+  const repos = optionalString(env, 'REPOSITORY_IDS');
+  const repositoryIds = repos
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  if (repositoryIds?.some((r) => !/^\d+$/.test(r))) {
+    throw new ConfigError(
+      'REPOSITORY_IDS',
+      `must be a comma-separated list of numeric SC repository ids (got "${repos?.slice(0, 80)}")`,
+      '1,3',
+    );
+  }
+  return {
+    sc: loadScConnectionConfig(env),
+    output: outputConfig(env),
+    eventBusName: optionalString(env, 'EVENT_BUS_NAME') ?? 'default',
+    datasets: datasetList(optionalString(env, 'DATASETS'), 'DATASETS'),
+    severityFloor: integer(env, 'SEVERITY_FLOOR', 1, 0, 4),
+    ...(repositoryIds === undefined || repositoryIds.length === 0 ? {} : { repositoryIds }),
+    pageSize: integer(env, 'PAGE_SIZE', 1000, 100, 5000),
+    overlapSeconds: integer(env, 'OVERLAP_MINUTES', 60, 0, 7 * 24 * 60) * 60,
+    lookbackSeconds: integer(env, 'FIRST_RUN_LOOKBACK_DAYS', 30, 1, 3650) * 86400,
+    partSizeBytes: integer(env, 'PART_SIZE_MB', 64, 1, 1024) * 1024 * 1024,
+    timeGuardMs: integer(env, 'TIME_GUARD_SECONDS', 60, 5, 600) * 1000,
   };
 }

@@ -14,7 +14,11 @@ export interface ExportSummary {
  * to pull-analysis. A failed dataset does not stop the others; its error is rethrown at the end so
  * the invocation fails visibly (alarms, DLQ) after the healthy datasets were exported.
  */
-export async function exportDatasets(deps: ExportDeps, settings: ExportSettings, datasets: readonly Dataset[]): Promise<ExportSummary> {
+export async function exportDatasets(
+  deps: ExportDeps,
+  settings: ExportSettings,
+  datasets: readonly Dataset[],
+): Promise<ExportSummary> {
   const outcomes: DatasetOutcome[] = [];
   const continued: Dataset[] = [];
   const errors: unknown[] = [];
@@ -38,7 +42,9 @@ export async function exportDatasets(deps: ExportDeps, settings: ExportSettings,
   }
   if (continued.length > 0) {
     const runs = Object.fromEntries(
-      outcomes.filter((o) => o.status === 'continued').map((o) => [o.dataset, (o as { runId: string }).runId]),
+      outcomes
+        .filter((o) => o.status === 'continued')
+        .map((o) => [o.dataset, (o as { runId: string }).runId]),
     );
     await deps.events.publish({
       detailType: DetailType.ExportContinuationRequested,

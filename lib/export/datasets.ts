@@ -15,10 +15,28 @@ export interface DatasetSpec {
 }
 
 export const DATASET_SPECS: Record<Dataset, DatasetSpec> = {
-  vulns: { name: 'vulns', sourceType: 'cumulative', tool: 'vulndetails', timeField: 'lastSeen', identity: 'finding' },
+  vulns: {
+    name: 'vulns',
+    sourceType: 'cumulative',
+    tool: 'vulndetails',
+    timeField: 'lastSeen',
+    identity: 'finding',
+  },
   // Mitigated findings live in SC's separate patched store (reference §4.2, §7.6).
-  fixed: { name: 'fixed', sourceType: 'patched', tool: 'vulndetails', timeField: 'lastMitigated', identity: 'finding' },
-  assets: { name: 'assets', sourceType: 'cumulative', tool: 'sumip', timeField: 'lastSeen', identity: 'host' },
+  fixed: {
+    name: 'fixed',
+    sourceType: 'patched',
+    tool: 'vulndetails',
+    timeField: 'lastMitigated',
+    identity: 'finding',
+  },
+  assets: {
+    name: 'assets',
+    sourceType: 'cumulative',
+    tool: 'sumip',
+    timeField: 'lastSeen',
+    identity: 'host',
+  },
 };
 
 export interface QueryScope {
@@ -32,14 +50,24 @@ export interface QueryScope {
  * The `/rest/analysis` query for one dataset and window: the epoch `start-end` filter form
  * (reference §4.1), sorted ascending on the window field so paging runs from old to new.
  */
-export function datasetQuery(spec: DatasetSpec, window: { start: number; end: number }, scope: QueryScope): AnalysisQuery {
-  const filters: AnalysisFilter[] = [{ filterName: spec.timeField, operator: '=', value: `${window.start}-${window.end}` }];
+export function datasetQuery(
+  spec: DatasetSpec,
+  window: { start: number; end: number },
+  scope: QueryScope,
+): AnalysisQuery {
+  const filters: AnalysisFilter[] = [
+    { filterName: spec.timeField, operator: '=', value: `${window.start}-${window.end}` },
+  ];
   if (scope.severityFloor > 0) {
     const ids = [0, 1, 2, 3, 4].filter((s) => s >= scope.severityFloor).join(',');
     filters.push({ filterName: 'severity', operator: '=', value: ids });
   }
   if (scope.repositoryIds !== undefined && scope.repositoryIds.length > 0) {
-    filters.push({ filterName: 'repository', operator: '=', value: scope.repositoryIds.map((id) => ({ id })) });
+    filters.push({
+      filterName: 'repository',
+      operator: '=',
+      value: scope.repositoryIds.map((id) => ({ id })),
+    });
   }
   return {
     tool: spec.tool,

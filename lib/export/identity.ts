@@ -16,7 +16,9 @@ function repositoryId(row: Record<string, unknown>): string {
  */
 export function rowIdentity(row: Record<string, unknown>, kind: 'finding' | 'host'): string {
   const host = `${repositoryId(row)}|${field(row, 'ip')}|${field(row, 'uuid') || field(row, 'hostUUID') || field(row, 'dnsName')}`;
-  return kind === 'host' ? host : `${host}|${field(row, 'port')}|${field(row, 'protocol')}|${field(row, 'pluginID')}`;
+  return kind === 'host'
+    ? host
+    : `${host}|${field(row, 'port')}|${field(row, 'protocol')}|${field(row, 'pluginID')}`;
 }
 
 /** A short, fixed-size form of an identity for the resume cursor (stored in the state object). */

@@ -1,8 +1,29 @@
 /** The export job: datasets, windows, checkpoints, drift-safe paging, time guard and continuation. */
-export { DATASET_SPECS, DATASETS, type Dataset, type DatasetSpec, datasetQuery, type QueryScope } from './datasets';
+export {
+  DATASET_SPECS,
+  DATASETS,
+  type Dataset,
+  type DatasetSpec,
+  datasetQuery,
+  type QueryScope,
+} from './datasets';
 export { type ExportSummary, exportDatasets } from './datasets-run';
 export { identityTag, rowIdentity } from './identity';
-export { type DatasetOutcome, type ExportDeps, type ExportMetrics, type ExportSettings, exportDataset } from './run';
+export {
+  type DatasetOutcome,
+  type ExportDeps,
+  type ExportMetrics,
+  type ExportSettings,
+  exportDataset,
+} from './run';
+export { exportSettings, LEASE_SECONDS, pageOverlapFor } from './settings';
 export { type FetchRows, type PageCursor, START_CURSOR, type StablePage, stablePages } from './stable-pager';
-export { type ExportState, ExportLockedError, type InflightRun, StateCorruptError, StateHandle } from './state';
+export {
+  ExportLockedError,
+  type ExportState,
+  type InflightRun,
+  StateCorruptError,
+  StateHandle,
+} from './state';
+export { datasetsForEvent } from './trigger';
 export { type ExportWindow, isoOf, nextWindow, partitionDate, runIdFor } from './window';

@@ -11,7 +11,7 @@ import {
   totalsOf,
 } from '#lib/sink';
 import { isScError, type ScClient, ScErrorCode } from '#lib/tenable';
-import { type Dataset, DATASET_SPECS, datasetQuery, type QueryScope } from './datasets';
+import { DATASET_SPECS, type Dataset, datasetQuery, type QueryScope } from './datasets';
 import { rowIdentity } from './identity';
 import { type PageCursor, START_CURSOR, stablePages } from './stable-pager';
 import { type InflightRun, StateHandle } from './state';
@@ -28,11 +28,18 @@ export interface ExportSettings extends QueryScope {
   /** Stop starting new pages when less than this remains before the deadline. */
   timeGuardMs: number;
   leaseSeconds: number;
+  /** Start a new run's window here (epoch seconds) instead of at the checkpoint (CLI `--since`). */
+  since?: number;
 }
 
 /** EMF-style metrics with a dataset dimension. */
 export interface ExportMetrics {
-  record(dataset: string, name: string, unit: 'Count' | 'Bytes' | 'Seconds' | 'Milliseconds', value: number): void;
+  record(
+    dataset: string,
+    name: string,
+    unit: 'Count' | 'Bytes' | 'Seconds' | 'Milliseconds',
+    value: number,
+  ): void;
 }
 
 export interface ExportDeps {
@@ -71,7 +78,11 @@ export type DatasetOutcome =
  * const outcome = await exportDataset(deps, settings, 'vulns');
  * ```
  */
-export async function exportDataset(deps: ExportDeps, settings: ExportSettings, dataset: Dataset): Promise<DatasetOutcome> {
+export async function exportDataset(
+  deps: ExportDeps,
+  settings: ExportSettings,
+  dataset: Dataset,
+): Promise<DatasetOutcome> {
   const spec = DATASET_SPECS[dataset];
   const nowSeconds = Math.floor(deps.clock() / 1000);
   const state = await StateHandle.load(deps.store, dataset);
@@ -89,9 +100,22 @@ export async function exportDataset(deps: ExportDeps, settings: ExportSettings, 
   if (state.state.inflight !== undefined) {
     run = state.state.inflight;
     run.invocations += 1;
-    deps.logger.info('Resuming an unfinished run.', { dataset, runId: run.runId, offset: run.cursor.offset, parts: run.parts.length });
+    deps.logger.info('Resuming an unfinished run.', {
+      dataset,
+      runId: run.runId,
+      offset: run.cursor.offset,
+      parts: run.parts.length,
+    });
   } else {
-    const window = nextWindow(state.state.checkpoint?.end, nowSeconds, settings.overlapSeconds, settings.lookbackSeconds);
+    const window =
+      settings.since === undefined
+        ? nextWindow(
+            state.state.checkpoint?.end,
+            nowSeconds,
+            settings.overlapSeconds,
+            settings.lookbackSeconds,
+          )
+        : { start: Math.min(settings.since, nowSeconds), end: nowSeconds };
     run = {
       runId: runIdFor(dataset, window),
       window,
@@ -120,8 +144,12 @@ export async function exportDataset(deps: ExportDeps, settings: ExportSettings, 
   const timer = Number.isFinite(remaining)
     ? setTimeout(() => abort.abort(), Math.max(0, remaining - settings.timeGuardMs / 2))
     : undefined;
-  const fetch = async (startOffset: number, pageSize: number) =>
-    (await deps.sc.analysisPage(query, { startOffset, pageSize, signal: abort.signal })).rows;
+  let totalHint: number | undefined;
+  const fetch = async (startOffset: number, pageSize: number) => {
+    const page = await deps.sc.analysisPage(query, { startOffset, pageSize, signal: abort.signal });
+    totalHint = page.totalRecords;
+    return page.rows;
+  };
 
   let cursor: PageCursor = run.cursor;
   let rowsThisInvocation = 0;
@@ -151,7 +179,12 @@ export async function exportDataset(deps: ExportDeps, settings: ExportSettings, 
         if (page.walkBacks > 0) deps.metrics.record(dataset, 'PagingWalkBacks', 'Count', page.walkBacks);
         await writer.write(page.rows.map((row) => JSON.stringify(row)));
         cursor = page.cursor;
-        deps.onProgress?.({ dataset, rows: rowsThisInvocation, pages });
+        deps.onProgress?.({
+          dataset,
+          rows: rowsThisInvocation,
+          pages,
+          ...(totalHint === undefined ? {} : { totalHint: Math.max(0, totalHint - run.cursor.offset) }),
+        });
         if (writer.partFull) await storePart();
         if (deps.remainingMs() < settings.timeGuardMs) {
           timeUp = true;
@@ -178,7 +211,11 @@ export async function exportDataset(deps: ExportDeps, settings: ExportSettings, 
 
   if (timeUp) {
     await state.release();
-    deps.logger.info('Time is short: run paused, to be continued.', { dataset, runId: run.runId, offset: cursor.offset });
+    deps.logger.info('Time is short: run paused, to be continued.', {
+      dataset,
+      runId: run.runId,
+      offset: cursor.offset,
+    });
     recordLag(deps, dataset, state);
     return { dataset, status: 'continued', runId: run.runId, rows: rowsThisInvocation };
   }
@@ -187,7 +224,12 @@ export async function exportDataset(deps: ExportDeps, settings: ExportSettings, 
   const key = manifestKey(prefix);
   await deps.store.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
   // Only now, with every part and the manifest stored, does the checkpoint move.
-  state.state.checkpoint = { end: run.window.end, runId: run.runId, completedAt: manifest.createdAt, manifestKey: key };
+  state.state.checkpoint = {
+    end: run.window.end,
+    runId: run.runId,
+    completedAt: manifest.createdAt,
+    manifestKey: key,
+  };
   delete state.state.inflight;
   delete state.state.lease;
   await state.save();
@@ -205,8 +247,20 @@ export async function exportDataset(deps: ExportDeps, settings: ExportSettings, 
       parts: manifest.totals.parts,
     },
   });
-  deps.logger.info('Run complete.', { dataset, runId: run.runId, rows: manifest.totals.rows, parts: manifest.totals.parts });
-  return { dataset, status: 'completed', runId: run.runId, rows: manifest.totals.rows, parts: manifest.totals.parts, manifest: deps.store.uri(key) };
+  deps.logger.info('Run complete.', {
+    dataset,
+    runId: run.runId,
+    rows: manifest.totals.rows,
+    parts: manifest.totals.parts,
+  });
+  return {
+    dataset,
+    status: 'completed',
+    runId: run.runId,
+    rows: manifest.totals.rows,
+    parts: manifest.totals.parts,
+    manifest: deps.store.uri(key),
+  };
 }
 
 function buildManifest(
@@ -221,17 +275,34 @@ function buildManifest(
     kind: 'raw',
     dataset,
     runId: run.runId,
-    window: { field, start: run.window.start, end: run.window.end, startIso: isoOf(run.window.start), endIso: isoOf(run.window.end) },
+    window: {
+      field,
+      start: run.window.start,
+      end: run.window.end,
+      startIso: isoOf(run.window.start),
+      endIso: isoOf(run.window.end),
+    },
     sc: { host: deps.sc.baseUrl.host, version: run.scVersion },
     parts: run.parts,
     totals: totalsOf(run.parts),
     createdAt: new Date(deps.clock()).toISOString(),
-    details: { query, invocations: run.invocations, duplicatesSkipped: run.duplicatesSkipped, startedAt: run.startedAt },
+    details: {
+      query,
+      invocations: run.invocations,
+      duplicatesSkipped: run.duplicatesSkipped,
+      startedAt: run.startedAt,
+    },
   };
 }
 
 /** Seconds since the newest data the consumers have: what the "no fresh data" alarm watches. */
 function recordLag(deps: ExportDeps, dataset: string, state: StateHandle): void {
   const end = state.state.checkpoint?.end;
-  if (end !== undefined) deps.metrics.record(dataset, 'DataLagSeconds', 'Seconds', Math.max(0, Math.floor(deps.clock() / 1000) - end));
+  if (end !== undefined)
+    deps.metrics.record(
+      dataset,
+      'DataLagSeconds',
+      'Seconds',
+      Math.max(0, Math.floor(deps.clock() / 1000) - end),
+    );
 }

@@ -54,7 +54,11 @@ export interface StablePagerOptions {
  * }
  * ```
  */
-export async function* stablePages(fetch: FetchRows, start: PageCursor, options: StablePagerOptions): AsyncGenerator<StablePage> {
+export async function* stablePages(
+  fetch: FetchRows,
+  start: PageCursor,
+  options: StablePagerOptions,
+): AsyncGenerator<StablePage> {
   const { pageSize, identityOf } = options;
   const overlap = Math.max(1, Math.min(options.overlap, pageSize - 1));
   const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;

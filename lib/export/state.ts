@@ -76,7 +76,8 @@ export class StateHandle {
     } catch {
       throw new StateCorruptError(`${store.location}/${key}`);
     }
-    if (state?.stateVersion !== 1 || state.dataset !== dataset) throw new StateCorruptError(`${store.location}/${key}`);
+    if (state?.stateVersion !== 1 || state.dataset !== dataset)
+      throw new StateCorruptError(`${store.location}/${key}`);
     return new StateHandle(store, dataset, state, stored.etag);
   }
 
@@ -90,7 +91,8 @@ export class StateHandle {
     try {
       await this.save();
     } catch (err) {
-      if (err instanceof StoreConflictError) throw new ExportLockedError(this.dataset, 'a concurrent run', nowSeconds + leaseSeconds);
+      if (err instanceof StoreConflictError)
+        throw new ExportLockedError(this.dataset, 'a concurrent run', nowSeconds + leaseSeconds);
       throw err;
     }
   }

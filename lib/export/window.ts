@@ -11,8 +11,14 @@ export interface ExportWindow {
  * The next window: `[checkpoint − overlap, now]`, or `[now − lookback, now]` on the first run.
  * The overlap re-reads results SC imported late (scan time is before import time, reference §7.5).
  */
-export function nextWindow(checkpointEnd: number | undefined, now: number, overlapSeconds: number, lookbackSeconds: number): ExportWindow {
-  const start = checkpointEnd === undefined ? now - lookbackSeconds : Math.min(checkpointEnd - overlapSeconds, now);
+export function nextWindow(
+  checkpointEnd: number | undefined,
+  now: number,
+  overlapSeconds: number,
+  lookbackSeconds: number,
+): ExportWindow {
+  const start =
+    checkpointEnd === undefined ? now - lookbackSeconds : Math.min(checkpointEnd - overlapSeconds, now);
   return { start: Math.max(0, start), end: now };
 }
 
@@ -26,8 +32,14 @@ export function partitionDate(window: ExportWindow): string {
  * same keys: `20261123T101500Z-<8 hex>`.
  */
 export function runIdFor(dataset: string, window: ExportWindow): string {
-  const stamp = new Date(window.end * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const hash = createHash('sha256').update(`${dataset}|${window.start}|${window.end}`).digest('hex').slice(0, 8);
+  const stamp = new Date(window.end * 1000)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const hash = createHash('sha256')
+    .update(`${dataset}|${window.start}|${window.end}`)
+    .digest('hex')
+    .slice(0, 8);
   return `${stamp}-${hash}`;
 }
 

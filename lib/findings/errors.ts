@@ -4,8 +4,8 @@ import { Sc2awsError } from '#lib/errors';
 export const FindingsErrorCode = {
   /** One SC row cannot be delivered: an identity field is missing or a value cannot be read. */
   ROW_REJECTED: 'FINDINGS_ROW_REJECTED',
-  /** The normalisation context (run id, time, cap…) is unusable: a wiring mistake, not bad data. */
-  CONTEXT_INVALID: 'FINDINGS_CONTEXT_INVALID',
+  /** An option (run id, time, cap, DDL location…) is unusable: a wiring mistake, not bad data. */
+  OPTION_INVALID: 'FINDINGS_OPTION_INVALID',
 } as const;
 
 /**
@@ -28,15 +28,15 @@ export class RowRejectedError extends Sc2awsError {
   }
 }
 
-/** A normalisation context that cannot work; the message names the option and a good value. */
-export class FindingsContextError extends Sc2awsError {
-  declare readonly code: typeof FindingsErrorCode.CONTEXT_INVALID;
+/** An option that cannot work (context, DDL); the message names the option and a good value. */
+export class FindingsOptionError extends Sc2awsError {
+  declare readonly code: typeof FindingsErrorCode.OPTION_INVALID;
   readonly option: string;
 
   constructor(option: string, problem: string, example: string) {
     super(
-      FindingsErrorCode.CONTEXT_INVALID,
-      `Findings context: ${option} ${problem}. Example: ${option}: ${example}`,
+      FindingsErrorCode.OPTION_INVALID,
+      `Findings option ${option} ${problem}. Example: ${option}: ${example}`,
     );
     this.option = option;
   }

@@ -2,7 +2,11 @@ import { Sc2awsError } from '#lib/errors';
 
 /** Writing or reading the output store failed. */
 export class SinkError extends Sc2awsError {
-  constructor(code: 'SINK_WRITE_FAILED' | 'SINK_READ_FAILED', message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: 'SINK_WRITE_FAILED' | 'SINK_READ_FAILED',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options);
   }
 }
@@ -19,7 +23,9 @@ export class StoreConflictError extends Sc2awsError {
 
 /** Short description of an SDK or fs error for messages: its name/code only, never request data. */
 export function describeCause(err: unknown): string {
-  const e = err as { name?: string; code?: string; Code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const e = err as
+    | { name?: string; code?: string; Code?: string; $metadata?: { httpStatusCode?: number } }
+    | undefined;
   const status = e?.$metadata?.httpStatusCode;
   return [e?.code ?? e?.Code ?? e?.name ?? 'Error', status === undefined ? undefined : `HTTP ${status}`]
     .filter(Boolean)

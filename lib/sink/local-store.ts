@@ -17,12 +17,21 @@ export function createLocalStore(directory: string): ObjectStore {
   const root = resolve(directory);
   const path = (key: string) => {
     const p = resolve(root, key);
-    if (!p.startsWith(`${root}/`)) throw new SinkError('SINK_WRITE_FAILED', `Refusing a key outside ${root}: ${key}`);
+    if (!p.startsWith(`${root}/`))
+      throw new SinkError('SINK_WRITE_FAILED', `Refusing a key outside ${root}: ${key}`);
     return p;
   };
   const failed = (key: string, err: unknown) =>
-    new SinkError('SINK_WRITE_FAILED', `Writing ${join(root, key)} failed (${describeCause(err)}). Fix: check the directory is writable and the disk has room.`);
-  const readOrUndefined = async (p: string) => readFile(p).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+    new SinkError(
+      'SINK_WRITE_FAILED',
+      `Writing ${join(root, key)} failed (${describeCause(err)}). Fix: check the directory is writable and the disk has room.`,
+    );
+  const readOrUndefined = async (p: string) =>
+    readFile(p).catch((err: NodeJS.ErrnoException) =>
+      err.code === 'ENOENT' ? undefined : Promise.reject(err),
+    );
+
+  const locks = new Map<string, Promise<void>>();
 
   return {
     location: root,
@@ -33,20 +42,36 @@ export function createLocalStore(directory: string): ObjectStore {
     },
     async putText(key, body, opts = {}) {
       const p = path(key);
-      if (opts.ifMatch !== undefined || opts.ifNoneMatch !== undefined) {
-        const current = await readOrUndefined(p);
-        if (opts.ifNoneMatch === '*' && current !== undefined) throw new StoreConflictError(p);
-        if (opts.ifMatch !== undefined && (current === undefined || etagOf(current) !== opts.ifMatch)) throw new StoreConflictError(p);
-      }
+      // A conditional write is check-then-write: serialise writes per file so the check holds.
+      const previous = locks.get(p) ?? Promise.resolve();
+      let unlock = () => {};
+      const mine = new Promise<void>((r) => {
+        unlock = r;
+      });
+      const chained = previous.then(() => mine);
+      locks.set(p, chained);
+      await previous;
       try {
-        await mkdir(dirname(p), { recursive: true });
-        const tmp = `${p}.${randomUUID()}.tmp`;
-        await writeFile(tmp, body);
-        await rename(tmp, p);
-      } catch (err) {
-        throw failed(key, err);
+        if (opts.ifMatch !== undefined || opts.ifNoneMatch !== undefined) {
+          const current = await readOrUndefined(p);
+          if (opts.ifNoneMatch === '*' && current !== undefined) throw new StoreConflictError(p);
+          if (opts.ifMatch !== undefined && (current === undefined || etagOf(current) !== opts.ifMatch)) {
+            throw new StoreConflictError(p);
+          }
+        }
+        try {
+          await mkdir(dirname(p), { recursive: true });
+          const tmp = `${p}.${randomUUID()}.tmp`;
+          await writeFile(tmp, body);
+          await rename(tmp, p);
+        } catch (err) {
+          throw failed(key, err);
+        }
+        return { etag: etagOf(body) };
+      } finally {
+        unlock();
+        if (locks.get(p) === chained) locks.delete(p);
       }
-      return { etag: etagOf(body) };
     },
     openUpload(key): ObjectUpload {
       const p = path(key);

@@ -134,7 +134,16 @@ export class PartWriter {
     const upload = this.store.openUpload(this.keyFor(index), 'application/gzip');
     const gzip = createGzip({ level: this.options.gzipLevel ?? 6 });
     const hash = createHash('sha256');
-    const part: OpenPart = { index, upload, gzip, hash, piped: Promise.resolve(), rows: 0, bytes: 0, uncompressedBytes: 0 };
+    const part: OpenPart = {
+      index,
+      upload,
+      gzip,
+      hash,
+      piped: Promise.resolve(),
+      rows: 0,
+      bytes: 0,
+      uncompressedBytes: 0,
+    };
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         hash.update(chunk);

@@ -31,7 +31,11 @@ function isNotFound(err: unknown): boolean {
 
 function isConflict(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'PreconditionFailed' || e?.name === 'ConditionalRequestConflict' || e?.$metadata?.httpStatusCode === 412;
+  return (
+    e?.name === 'PreconditionFailed' ||
+    e?.name === 'ConditionalRequestConflict' ||
+    e?.$metadata?.httpStatusCode === 412
+  );
 }
 
 /**
@@ -126,7 +130,10 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key) }));
         return out.Body as Readable;
       } catch (err) {
-        throw new SinkError('SINK_READ_FAILED', `Reading ${where(key)} failed (${describeCause(err)}). Fix: check the key exists and the role may read it.`);
+        throw new SinkError(
+          'SINK_READ_FAILED',
+          `Reading ${where(key)} failed (${describeCause(err)}). Fix: check the key exists and the role may read it.`,
+        );
       }
     },
     async delete(key) {

@@ -15,6 +15,12 @@ export { type CallOptions, ScClient, type ScResponse } from './client';
 export * from './constants';
 export { parseEnvelope, type ScEnvelope } from './envelope';
 export { isScError, ScError, ScErrorCode, type ScErrorDetails } from './errors';
-export { type AttemptInfo, isLoopbackHost, type KeyProvider, parseBaseUrl, type ScClientOptions } from './options';
+export {
+  type AttemptInfo,
+  isLoopbackHost,
+  type KeyProvider,
+  parseBaseUrl,
+  type ScClientOptions,
+} from './options';
 export { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry';
 export { ADMINISTRATOR_ROLE_ID, parseCurrentUser, type ScUser } from './user';

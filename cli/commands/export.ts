@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ConfigError, datasetList } from '#lib/config';
+import type { EventPublisher, Sc2awsEvent } from '#lib/events';
+import { type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
+import { createConsoleLogger } from '#lib/logging';
+import { createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
+import { ScClient } from '#lib/tenable';
+import { intFlag, parseFlags } from '../args';
+import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
+import type { CliIo } from '../io';
+import { resolveKeys } from '../keys-input';
+
+export const EXPORT_HELP = `Usage: sc2aws export --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
+                     --out DIR|s3://bucket/prefix [--dataset vulns|fixed|assets|all] [--since ISO-8601]
+                     [--page-size N] [--severity-floor N] [--part-size-mb N] [--ca-file PEM] [--insecure]
+
+Runs the pull-analysis job outside Lambda: the same windows, checkpoints, layout and manifests.
+Progress goes to stderr; a JSON summary to stdout.
+
+  --url URL             SC base address, e.g. https://sc.example.com
+  --keys-env/--keys-file/--secret-id/--version-stage/--region   the API keys, as in "sc2aws validate"
+  --out DIR|s3://b/p    where runs land: a local directory (default layout and state) or S3
+  --dataset D           vulns, fixed, assets or all (default all); comma lists work too
+  --since ISO-8601      start a new run's window here instead of at the checkpoint (e.g. 2026-11-01T00:00:00Z)
+  --page-size N         rows per SC page, 100–5000 (default 1000)
+  --severity-floor N    lowest severity exported, 0 Info … 4 Critical (default 1)
+  --part-size-mb N      roll output parts at this many MiB uncompressed (default 64)
+  --ca-file PEM         trust this CA bundle for SC
+  --insecure            skip TLS certificate checks (prefer --ca-file)
+  -h, --help            this help
+
+Exit codes: 0 done · 2 keys rejected · 3 bad input · 4 SC unreachable/TLS/transient
+            5 the export failed after partial writes (the checkpoint did not move; rerun to resume)
+`;
+
+const FLAGS = {
+  url: { type: 'string' },
+  'keys-env': { type: 'string' },
+  'keys-file': { type: 'string' },
+  'secret-id': { type: 'string' },
+  'version-stage': { type: 'string' },
+  region: { type: 'string' },
+  out: { type: 'string' },
+  dataset: { type: 'string' },
+  since: { type: 'string' },
+  'page-size': { type: 'string' },
+  'severity-floor': { type: 'string' },
+  'part-size-mb': { type: 'string' },
+  'ca-file': { type: 'string' },
+  insecure: { type: 'boolean' },
+  'allow-insecure-http': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function storeFor(out: string, env: NodeJS.ProcessEnv): { store: ObjectStore; bucket?: string } {
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(out);
+  if (s3 === null) return { store: createLocalStore(out) };
+  const [, bucket = '', prefix = ''] = s3;
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return { store: createS3Store({ client: new S3Client({ region }), bucket, prefix }), bucket };
+}
+
+function parseSince(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
+    throw new CliUsageError(
+      `--since must be an ISO-8601 date or time (got "${value.slice(0, 40)}"), e.g. 2026-11-01T00:00:00Z.`,
+    );
+  }
+  return Math.floor(ms / 1000);
+}
+
+/** `sc2aws export`: returns the exit code. */
+export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const flags = parseFlags(argv, FLAGS, 'export');
+  if (flags.help) {
+    io.stdout.write(EXPORT_HELP);
+    return ExitCode.Ok;
+  }
+  if (flags.url === undefined)
+    throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
+  if (flags.out === undefined) throw new CliUsageError('Missing --out (a directory, or s3://bucket/prefix).');
+  let datasets: ReturnType<typeof datasetList>;
+  try {
+    datasets = datasetList(flags.dataset, '--dataset');
+  } catch (err) {
+    throw new CliUsageError(
+      err instanceof ConfigError
+        ? `--dataset must be vulns, fixed, assets or all (got "${flags.dataset}").`
+        : String(err),
+    );
+  }
+  const since = parseSince(flags.since);
+  const pageSize = intFlag('page-size', flags['page-size'], 100, 5000) ?? 1000;
+  const severityFloor = intFlag('severity-floor', flags['severity-floor'], 0, 4) ?? 1;
+  const partSizeMb = intFlag('part-size-mb', flags['part-size-mb'], 1, 1024) ?? 64;
+  if (flags.insecure && flags['ca-file'] !== undefined)
+    throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
+  let ca: string | undefined;
+  if (flags['ca-file'] !== undefined) {
+    ca = await readFile(flags['ca-file'], 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new CliUsageError(
+        `Cannot read the CA file ${flags['ca-file']} (${err.code}). Check the path; it must be a PEM file.`,
+      );
+    });
+  }
+  const keys = await resolveKeys(
+    {
+      ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
+      ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
+      ...(flags['secret-id'] === undefined ? {} : { secretId: flags['secret-id'] }),
+      ...(flags['version-stage'] === undefined ? {} : { versionStage: flags['version-stage'] }),
+      ...(flags.region === undefined ? {} : { region: flags.region }),
+    },
+    io.env,
+  );
+  const logger = createConsoleLogger(io.stderr);
+  const sc = new ScClient({
+    url: flags.url,
+    keys: keys.provider,
+    ...(ca === undefined ? {} : { ca }),
+    insecureSkipTlsVerify: flags.insecure ?? false,
+    allowInsecureHttp: flags['allow-insecure-http'] ?? false,
+    logger,
+  });
+  const { store, bucket } = storeFor(flags.out, io.env);
+  const published: Sc2awsEvent[] = [];
+  const events: EventPublisher = { publish: async (event) => void published.push(event) };
+  const started = Date.now();
+  let lastLine = 0;
+  let pagesFetched = 0;
+  let summary: ExportSummary;
+  try {
+    summary = await exportDatasets(
+      {
+        sc,
+        store,
+        events,
+        logger,
+        metrics: { record: () => {} },
+        clock: Date.now,
+        remainingMs: () => Number.POSITIVE_INFINITY,
+        owner: `cli-${process.pid}`,
+        ...(bucket === undefined ? {} : { bucket }),
+        onProgress: ({ dataset, rows, totalHint }) => {
+          pagesFetched += 1;
+          const now = Date.now();
+          if (now - lastLine < 1000) return;
+          lastLine = now;
+          const rate = rows / Math.max(0.001, (now - started) / 1000);
+          const eta =
+            totalHint === undefined
+              ? ''
+              : `, ETA ${Math.max(0, Math.round((totalHint - rows) / Math.max(1, rate)))} s`;
+          io.stderr.write(`${dataset}: ${rows} rows, ${Math.round(rate)} rows/s${eta}\n`);
+        },
+      },
+      exportSettings({
+        severityFloor,
+        pageSize,
+        overlapSeconds: 3600,
+        lookbackSeconds: 30 * 86400,
+        partSizeBytes: partSizeMb * 1024 * 1024,
+        timeGuardMs: 0,
+        ...(since === undefined ? {} : { since }),
+      }),
+      datasets,
+    );
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    // Rejected keys and bad input keep their own exit codes; anything else after data started
+    // flowing is a partial export.
+    if (pagesFetched > 0 && !/^(SC_KEYS_REJECTED|SC_API_KEYS_DISABLED|SC_CONFIG|CLI_USAGE)$/.test(code)) {
+      throw new ExportInterruptedError(err);
+    }
+    throw err;
+  } finally {
+    await sc.close();
+  }
+  io.stdout.write(
+    `${JSON.stringify({
+      out: store.location,
+      durationMs: Date.now() - started,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      datasets: summary.outcomes,
+      events: published.map((e) => e.detailType),
+    })}\n`,
+  );
+  return ExitCode.Ok;
+}
