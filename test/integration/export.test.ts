@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ExportDeps, exportDataset, exportDatasets, StateHandle } from '#lib/export';
+import { createS3Store } from '#lib/sink';
 import {
   type ExportHarness,
   exportHarness,
@@ -7,6 +8,7 @@ import {
   readRun,
   simIdentity,
 } from '#support/export-harness';
+import type { LocalS3 } from '#support/s3';
 
 const ids = (rows: Record<string, unknown>[]) => rows.map(simIdentity);
 
@@ -140,6 +142,45 @@ describe('pull-analysis export', () => {
     expect(manifest.parts.map((p) => p.key)).toEqual(
       manifest.parts.map((_, i) => expect.stringContaining(`part-${String(i).padStart(5, '0')}`)),
     );
+  });
+
+  it('keeps the checkpoint and drops the half-written part when S3 fails mid-upload, then a rerun completes', async () => {
+    h = await exportHarness({ store: 's3' });
+    const settings = h.settings({ pageSize: 200, partSizeBytes: 48 * 1024 });
+    const window = firstWindow(h, settings);
+    const client = (h.s3 as LocalS3).client();
+    let failing = true;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = (args as { input?: { Key?: string } }).input;
+        if (failing && context.commandName !== 'GetObjectCommand' && input?.Key?.includes('part-00002')) {
+          throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
+            name: 'InternalError',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failThirdPart' },
+    );
+    const store = createS3Store({ client, bucket: (h.s3 as LocalS3).bucket, prefix: 'sc2aws' });
+    await expect(exportDataset(h.deps({ store }), settings, 'vulns')).rejects.toMatchObject({
+      code: 'SINK_WRITE_FAILED',
+      message: expect.stringContaining('part-00002'),
+    });
+    const state = await h.state('vulns');
+    expect(state?.checkpoint).toBeUndefined();
+    expect(state?.inflight?.parts.map((p) => p.key.slice(-20))).toEqual([
+      'part-00000.ndjson.gz',
+      'part-00001.ndjson.gz',
+    ]);
+    const third = (state?.inflight?.parts[1]?.key ?? '').replace('part-00001', 'part-00002');
+    expect(await h.store.getText(third)).toBeUndefined();
+
+    failing = false;
+    const outcome = await exportDataset(h.deps({ store }), settings, 'vulns');
+    const { rows } = await readRun(h.store, (outcome as { manifest: string }).manifest);
+    expect(new Set(ids(rows))).toEqual(h.expectedIdentities('vulns', window));
   });
 
   it('continues across three invocations with a tiny deadline and writes nothing twice', async () => {

@@ -8,6 +8,8 @@ import type { Fault } from './types';
 interface QueuedFault {
   fault: Fault;
   remaining: number;
+  /** Matching requests still to let through before the fault applies. */
+  skip: number;
 }
 
 /** Faults that replace the answer; the others (reset, truncate, slow-body, latency) wrap it. */
@@ -29,6 +31,9 @@ export const DB_LOCKED_MESSAGE =
 
 function validate(fault: Fault): void {
   const times = fault.times ?? 1;
+  if (fault.after !== undefined && !(Number.isInteger(fault.after) && fault.after >= 0)) {
+    throw new Error(`simulator: fault 'after' must be a whole number >= 0, got ${fault.after}`);
+  }
   if (!Number.isInteger(times) || times < 1)
     throw new Error(`simulator: fault 'times' must be a positive integer, got ${times}`);
   if ((fault.kind === 'slow-body' || fault.kind === 'latency') && !(fault.delayMs >= 0)) {
@@ -44,7 +49,7 @@ export class FaultQueue {
 
   add(fault: Fault): void {
     validate(fault);
-    this.queue.push({ fault: { ...fault }, remaining: fault.times ?? 1 });
+    this.queue.push({ fault: { ...fault }, remaining: fault.times ?? 1, skip: fault.after ?? 0 });
   }
 
   clear(): void {
@@ -60,6 +65,11 @@ export class FaultQueue {
     const at = this.queue.findIndex((entry) => path.startsWith(entry.fault.path ?? ''));
     const entry = this.queue[at];
     if (!entry) return undefined;
+    if (entry.skip > 0) {
+      // Let `after` matching requests through first ("fail from the fifth page on").
+      entry.skip--;
+      return undefined;
+    }
     entry.remaining--;
     if (entry.remaining === 0) this.queue.splice(at, 1);
     return entry.fault;

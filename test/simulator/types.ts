@@ -64,6 +64,8 @@ export interface SimulatorOptions {
 /** Narrows a fault to some requests: the next `times` (default 1) whose path starts with `path`. */
 export interface FaultScope {
   times?: number;
+  /** Let this many matching requests through unharmed before the fault starts (default 0). */
+  after?: number;
   /** Path prefix such as '/rest/analysis'; default: any path. */
   path?: string;
 }

@@ -191,3 +191,23 @@ describe('simulator fault injection', () => {
     expect(() => sim.control.injectFault({ kind: 'reset', times: 0 })).toThrow(/times/);
   });
 });
+
+describe('fault scheduling', () => {
+  it('lets `after` matching requests through before the fault applies', async () => {
+    const sim = await startSimulator({ vulnCount: 5, fixedCount: 1, hostCount: 2 });
+    try {
+      sim.control.injectFault({ kind: 'status', status: 503, after: 2, times: 1, path: '/rest/currentUser' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await rawRequest(sim, {
+          path: '/rest/currentUser',
+          headers: { 'x-apikey': apiKey(sim.keys) },
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 503, 200]);
+    } finally {
+      await sim.close();
+    }
+  });
+});

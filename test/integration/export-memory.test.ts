@@ -1,0 +1,60 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimulatorHandle, startSimulator } from '#sim';
+import { runSc2aws } from '#support/cli';
+
+/**
+ * Memory must not grow with the export: one page in flight plus gzip/upload buffers. Each export
+ * runs in its own process (the built CLI) and reports its peak RSS; the test compares 10k and 200k
+ * rows. The goal figures (1M rows, ≤ 1.3×) are measured by `npm run bench`, not here.
+ */
+describe('export memory', () => {
+  let sim: SimulatorHandle;
+  let dir: string;
+
+  beforeAll(async () => {
+    sim = await startSimulator({
+      seed: 9,
+      vulnCount: 250_000,
+      fixedCount: 10,
+      hostCount: 2000,
+      recordRequests: false,
+    });
+    dir = await mkdtemp(join(tmpdir(), 'sc2aws-mem-'));
+    await writeFile(join(dir, 'ca.pem'), sim.caPem);
+    await writeFile(join(dir, 'keys'), `accesskey=${sim.keys.accessKey}; secretkey=${sim.keys.secretKey};`);
+  });
+  afterAll(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const exportRows = async (rows: number) => {
+    // lastSeen rises with the row index, so the newest `rows` rows start at this time.
+    const since = new Date(
+      sim.dataset.timeAt('cumulative', sim.dataset.size('cumulative') - rows) * 1000,
+    ).toISOString();
+    const r = await runSc2aws([
+      'export',
+      ...['--url', sim.url, '--keys-file', join(dir, 'keys'), '--ca-file', join(dir, 'ca.pem')],
+      ...['--out', join(dir, `out-${rows}`), '--dataset', 'vulns', '--severity-floor', '0', '--since', since],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { peakRssBytes: number; datasets: { rows: number }[] };
+    expect(summary.datasets[0]?.rows).toBeGreaterThanOrEqual(rows);
+    return summary.peakRssBytes;
+  };
+
+  it('stays flat between a 10k-row and a 200k-row export', { timeout: 120_000 }, async () => {
+    const small = await exportRows(10_000);
+    const large = await exportRows(200_000);
+    console.info(
+      `peak RSS: 10k rows ${(small / 2 ** 20).toFixed(0)} MiB, 200k rows ${(large / 2 ** 20).toFixed(0)} MiB`,
+    );
+    // Retaining rows would cost well over 200 MiB at 200k rows; growth here is GC headroom only.
+    expect(large / small).toBeLessThan(1.5);
+    expect(large).toBeLessThan(300 * 2 ** 20);
+  });
+});
