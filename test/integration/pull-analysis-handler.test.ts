@@ -1,0 +1,120 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type SimulatorHandle, startSimulator } from '#sim';
+import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
+import { type LocalS3, startS3 } from '#support/s3';
+
+const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+
+/** The pull-analysis handler module as Lambda loads it, over s3rver and the simulator. */
+describe('functions/pull-analysis handler', () => {
+  let sim: SimulatorHandle;
+  let s3: LocalS3;
+  const eb = mockClient(EventBridgeClient);
+  const saved = { ...process.env };
+  const published = () =>
+    eb
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) =>
+        (c.args[0].input.Entries ?? []).map((e) => ({
+          type: e.DetailType,
+          detail: JSON.parse(e.Detail ?? '{}'),
+        })),
+      );
+  const context = (remainingMs: () => number) =>
+    ({
+      functionName: 'pull-analysis',
+      awsRequestId: `req-${Math.random()}`,
+      getRemainingTimeInMillis: remainingMs,
+    }) as unknown as Context;
+
+  const load = async () => {
+    vi.resetModules();
+    process.env = {
+      ...saved,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      SC_URL: sim.url,
+      SC_SECRET_ARN: SECRET_ARN,
+      SC_CA_BUNDLE: sim.caPem,
+      DATA_BUCKET: s3.bucket,
+      DATA_PREFIX: `run-${Math.random().toString(36).slice(2)}`,
+      PAGE_SIZE: '200',
+      TIME_GUARD_SECONDS: '5',
+    };
+    return import('../../functions/pull-analysis/handler');
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 2, vulnCount: 3000, fixedCount: 300, hostCount: 50 });
+    s3 = await startS3();
+  });
+  beforeEach(() => {
+    eb.reset();
+    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    const sm = fakeSecretsManager();
+    sm.put('C', `accesskey=${sim.keys.accessKey}; secretkey=${sim.keys.secretKey};`, ['AWSCURRENT']);
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await sim.close();
+    await s3.close();
+  });
+
+  it('exports every configured dataset on the schedule and announces each run', async () => {
+    const { handler } = await load();
+    const summary = await handler(
+      scheduled,
+      context(() => 600_000),
+    );
+    expect(summary.outcomes.map((o) => o.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(published().map((e) => e.type)).toEqual([
+      'Export Completed',
+      'Export Completed',
+      'Export Completed',
+    ]);
+    expect(published()[0]?.detail).toMatchObject({
+      dataset: 'vulns',
+      bucket: s3.bucket,
+      manifest: expect.stringMatching(
+        new RegExp(`^s3://${s3.bucket}/run-\\w+/raw/dataset=vulns/dt=.*/_manifest\\.json$`),
+      ),
+    });
+  });
+
+  it('hands off to a continuation near the deadline and resumes from the continuation event', async () => {
+    const { handler } = await load();
+    let calls = 0;
+    // Plenty of time for the start and the first page, then under the 5 s guard.
+    const first = await handler(
+      { datasets: ['vulns'] },
+      context(() => (calls++ < 3 ? 600_000 : 1000)),
+    );
+    expect(first.continued).toEqual(['vulns']);
+    const continuation = published().find((e) => e.type === 'Export Continuation Requested');
+    expect(continuation?.detail).toMatchObject({ datasets: ['vulns'] });
+    const resumed = await handler(
+      { source: 'sc2aws', 'detail-type': 'Export Continuation Requested', detail: continuation?.detail },
+      context(() => 600_000),
+    );
+    expect(resumed.outcomes).toEqual([expect.objectContaining({ dataset: 'vulns', status: 'completed' })]);
+  });
+
+  it('refuses an event it does not know', async () => {
+    const { handler } = await load();
+    await expect(
+      handler(
+        { source: 'aws.s3', 'detail-type': 'Object Created' },
+        context(() => 600_000),
+      ),
+    ).rejects.toMatchObject({
+      code: 'EVENT_UNSUPPORTED',
+    });
+  });
+});
