@@ -4,7 +4,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-const FUNCTIONS = ['validate-keys', 'pull-analysis'];
+const FUNCTIONS = ['validate-keys', 'pull-analysis', 'forward-results'];
 
 const banner = {
   // ESM bundles need a require() for the CommonJS parts of their dependencies (aws-notes §7).

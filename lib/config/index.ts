@@ -151,3 +151,20 @@ export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
     timeGuardMs: integer(env, 'TIME_GUARD_SECONDS', 60, 5, 600) * 1000,
   };
 }
+
+export interface ForwardResultsConfig {
+  output: OutputConfig;
+  eventBusName: string;
+  pluginOutputMaxBytes: number;
+  partSizeBytes: number;
+}
+
+/** Reads the forward-results Lambda's settings. */
+export function loadForwardResultsConfig(env: Env): ForwardResultsConfig {
+  return {
+    output: outputConfig(env),
+    eventBusName: optionalString(env, 'EVENT_BUS_NAME') ?? 'default',
+    pluginOutputMaxBytes: integer(env, 'PLUGIN_OUTPUT_MAX_BYTES', 8192, 0, 1024 * 1024),
+    partSizeBytes: integer(env, 'PART_SIZE_MB', 64, 1, 1024) * 1024 * 1024,
+  };
+}

@@ -14,7 +14,7 @@ import { RowRejectedError } from './errors';
 import type { WireRow } from './types';
 import { int, nested, token } from './wire';
 
-// Unit separator: cannot occur in SC's ids, addresses or names, so the join is unambiguous.
+// Unit separator (U+001F): SC's ids, addresses and names do not contain it, so the join is unambiguous.
 const SEP = '\u001f';
 
 /** The host part of an identity, canonical; shared by asset and finding ids. */

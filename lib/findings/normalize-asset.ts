@@ -3,8 +3,9 @@
  */
 import type { DeliveredAsset } from './delivered-asset';
 import { assetIdOf, hostIdentityOf } from './identity';
+import { isoOf } from './iso-time';
 import type { NormalizeContext, WireRow } from './types';
-import { epochSeconds, int, isoOf, num, repositoryOf, token } from './wire';
+import { epochSeconds, int, num, repositoryOf, token } from './wire';
 
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 

@@ -5,21 +5,10 @@
 import { SEVERITY_NAMES } from './constants';
 import type { DeliveredFinding } from './delivered-finding';
 import { assetIdOf, findingIdOf, hostIdentityOf, pluginIdOf } from './identity';
+import { isoOf } from './iso-time';
 import { unwrapPluginOutput, utf8CutIndex } from './plugin-output';
 import type { NormalizeContext, WireRow } from './types';
-import {
-  epochSeconds,
-  flag01,
-  int,
-  isoOf,
-  list,
-  nested,
-  num,
-  repositoryOf,
-  text,
-  token,
-  yesNo,
-} from './wire';
+import { epochSeconds, flag01, int, list, nested, num, repositoryOf, text, token, yesNo } from './wire';
 
 // SC joins CPEs with "<br/>" (reference §3.3); accept the other spellings of the tag and newlines too.
 const CPE_SEPARATOR = /<br\s*\/?>|\n/i;

@@ -54,7 +54,7 @@ export function num(value: unknown, field: string): number | null {
     throw new RowRejectedError(field, `not a number (${preview(value)})`);
   }
   if (!Number.isFinite(n)) throw new RowRejectedError(field, `not a finite number (${preview(value)})`);
-  return n;
+  return n + 0; // -0 → 0: JSON has no negative zero
 }
 
 /** A whole number within [min, max]; `""` and absent → null. */
@@ -62,7 +62,10 @@ export function int(value: unknown, field: string, min: number, max: number): nu
   const n = num(value, field);
   if (n === null) return null;
   if (!Number.isInteger(n)) throw new RowRejectedError(field, `not a whole number (${preview(value)})`);
-  if (n < min || n > max) throw new RowRejectedError(field, `out of range ${min}–${max} (${preview(value)})`);
+  if (n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `below ${min}` : `out of range ${min}–${max}`;
+    throw new RowRejectedError(field, `${range} (${preview(value)})`);
+  }
   return n;
 }
 
@@ -75,11 +78,6 @@ export function epochSeconds(value: unknown, field: string): number | null {
   if (n === null || n <= 0) return null;
   if (n > MAX_EPOCH_SECONDS) throw new RowRejectedError(field, `not an epoch time (${preview(value)})`);
   return Math.floor(n);
-}
-
-/** Epoch seconds as ISO-8601 UTC text (`2024-03-04T12:00:00.000Z`), null stays null. */
-export function isoOf(seconds: number | null): string | null {
-  return seconds === null ? null : new Date(seconds * 1000).toISOString();
 }
 
 /** SC's `"0"`/`"1"` flags (hasBeenMitigated, acceptRisk, recastRisk); also JSON 0/1 and booleans. */

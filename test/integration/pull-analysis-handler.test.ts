@@ -15,14 +15,12 @@ describe('functions/pull-analysis handler', () => {
   const eb = mockClient(EventBridgeClient);
   const saved = { ...process.env };
   const published = () =>
-    eb
-      .commandCalls(PutEventsCommand)
-      .flatMap((c) =>
-        (c.args[0].input.Entries ?? []).map((e) => ({
-          type: e.DetailType,
-          detail: JSON.parse(e.Detail ?? '{}'),
-        })),
-      );
+    eb.commandCalls(PutEventsCommand).flatMap((c) =>
+      (c.args[0].input.Entries ?? []).map((e) => ({
+        type: e.DetailType,
+        detail: JSON.parse(e.Detail ?? '{}'),
+      })),
+    );
   const context = (remainingMs: () => number) =>
     ({
       functionName: 'pull-analysis',

@@ -1,0 +1,34 @@
+import * as z from 'zod/mini';
+import { Sc2awsError } from '#lib/errors';
+
+const exportCompleted = z.object({
+  source: z.literal('sc2aws'),
+  'detail-type': z.literal('Export Completed'),
+  detail: z.object({ manifest: z.string() }),
+});
+const direct = z.object({ manifest: z.string() });
+
+/**
+ * The raw manifest an invocation delivers, as a key under the deployment's prefix: from the
+ * `Export Completed` event, or `{"manifest":"s3://bucket/prefix/raw/…/_manifest.json"}` to
+ * (re)deliver any past run. Manifests outside the deployment's bucket and prefix are refused: the
+ * function's role may not read them, and delivering them here would mix deployments.
+ */
+export function manifestKeyForEvent(event: unknown, bucket: string, prefix: string): string {
+  const parsed = exportCompleted.safeParse(event);
+  const uri = parsed.success ? parsed.data.detail.manifest : direct.safeParse(event).data?.manifest;
+  if (uri === undefined) {
+    throw new Sc2awsError(
+      'EVENT_UNSUPPORTED',
+      'forward-results received an event it does not handle. It takes "Export Completed" events and {"manifest":"s3://<bucket>/<prefix>/raw/…/_manifest.json"}.',
+    );
+  }
+  const root = `s3://${bucket}/${prefix === '' ? '' : `${prefix}/`}`;
+  if (!uri.startsWith(`${root}raw/`) || !uri.endsWith('/_manifest.json')) {
+    throw new Sc2awsError(
+      'MANIFEST_OUTSIDE_DEPLOYMENT',
+      `The manifest ${uri.slice(0, 300)} is not a raw run manifest under ${root}raw/. Fix: pass the s3:// address of a raw _manifest.json of this deployment.`,
+    );
+  }
+  return uri.slice(root.length);
+}
