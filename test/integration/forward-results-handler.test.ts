@@ -1,0 +1,56 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { Context } from 'aws-lambda';
+import { exportDataset } from '#lib/export';
+import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const context = { functionName: 'forward-results', awsRequestId: 'r-1' } as Context;
+
+/** The forward-results handler module as Lambda loads it, over s3rver. */
+describe('functions/forward-results handler', () => {
+  let h: ExportHarness;
+  const eb = mockClient(EventBridgeClient);
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    h = await exportHarness({ store: 's3' });
+    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    vi.resetModules();
+    process.env = {
+      ...saved,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_S3: h.s3?.endpoint,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      DATA_BUCKET: h.s3?.bucket,
+      DATA_PREFIX: 'sc2aws',
+    };
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await h.close();
+  });
+
+  it('delivers the run named by an Export Completed event and announces it', async () => {
+    const outcome = await exportDataset(h.deps(), h.settings(), 'vulns');
+    const completed = h.events.find((e) => e.detailType === 'Export Completed');
+    const { handler } = await import('../../functions/forward-results/handler');
+    const result = await handler({ source: 'sc2aws', 'detail-type': 'Export Completed', detail: completed?.detail }, context);
+    const raw = await readRun(h.store, (outcome as { manifest: string }).manifest);
+    expect(result.rows).toBe(raw.rows.length - result.duplicates);
+    expect(eb).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [expect.objectContaining({ Source: 'sc2aws', DetailType: 'Findings Delivered' })],
+    });
+  });
+
+  it('redelivers a past run given its manifest address', async () => {
+    const completed = h.events.find((e) => e.detailType === 'Export Completed');
+    const { handler } = await import('../../functions/forward-results/handler');
+    const result = await handler({ manifest: (completed?.detail as { manifest: string }).manifest }, context);
+    expect(result.runId).toBe((completed?.detail as { runId: string }).runId);
+  });
+});
