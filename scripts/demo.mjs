@@ -40,10 +40,22 @@ try {
   console.log(`\n  exit code ${rejected}\n`);
   const out = join(dir, 'out');
   console.log(`▶ sc2aws export of every dataset into ${out}:\n`);
-  const exported = await run(['export', '--url', url, '--keys-file', keysFile, '--ca-file', caFile, '--out', out]);
+  const exported = await run([
+    'export',
+    '--url',
+    url,
+    '--keys-file',
+    keysFile,
+    '--ca-file',
+    caFile,
+    '--out',
+    out,
+  ]);
   console.log(`\n  exit code ${exported}\n`);
   failed = ok !== 0 || rejected !== 2 || exported !== 0;
-  console.log(failed ? '✗ demo did not behave as expected' : `✓ demo done. Runs, manifests and state: ${out}`);
+  console.log(
+    failed ? '✗ demo did not behave as expected' : `✓ demo done. Runs, manifests and state: ${out}`,
+  );
 } catch (err) {
   console.error(`demo failed: ${err.message}`);
   failed = true;

@@ -190,7 +190,11 @@ describe('pull-analysis export', () => {
     const outcomes = [];
     for (let invocation = 0; invocation < 10; invocation++) {
       let pages = 0;
-      const deps = h.deps({ onProgress: () => void (pages += 1) });
+      const deps = h.deps({
+        onProgress: () => {
+          pages += 1;
+        },
+      });
       // The deadline arrives after four pages of each invocation.
       const outcome = await exportDataset(
         { ...deps, remainingMs: () => (pages >= 4 ? 500 : 60_000) },
@@ -214,7 +218,11 @@ describe('pull-analysis export', () => {
   it('hands unfinished and unstarted datasets to one continuation event', async () => {
     h = await exportHarness();
     let pages = 0;
-    const deps = h.deps({ onProgress: () => void (pages += 1) });
+    const deps = h.deps({
+      onProgress: () => {
+        pages += 1;
+      },
+    });
     const summary = await exportDatasets(
       { ...deps, remainingMs: () => (pages >= 2 ? 500 : 60_000) },
       h.settings({ pageSize: 200 }),
@@ -239,8 +247,9 @@ describe('pull-analysis export', () => {
     h.sim.control.startDrift({ perPage, seed: 5 });
     let walkBacks = 0;
     const metrics = {
-      record: (_d: string, name: string, _u: string, v: number) =>
-        void (name === 'PagingWalkBacks' && (walkBacks += v)),
+      record: (_d: string, name: string, _u: string, v: number) => {
+        if (name === 'PagingWalkBacks') walkBacks += v;
+      },
     };
     const outcome = await exportDataset(h.deps({ metrics }), settings, 'vulns');
     h.sim.control.stopDrift();

@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { exportDataset } from '#lib/export';
 import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
-import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -39,7 +39,10 @@ describe('functions/forward-results handler', () => {
     const outcome = await exportDataset(h.deps(), h.settings(), 'vulns');
     const completed = h.events.find((e) => e.detailType === 'Export Completed');
     const { handler } = await import('../../functions/forward-results/handler');
-    const result = await handler({ source: 'sc2aws', 'detail-type': 'Export Completed', detail: completed?.detail }, context);
+    const result = await handler(
+      { source: 'sc2aws', 'detail-type': 'Export Completed', detail: completed?.detail },
+      context,
+    );
     const raw = await readRun(h.store, (outcome as { manifest: string }).manifest);
     expect(result.rows).toBe(raw.rows.length - result.duplicates);
     expect(eb).toHaveReceivedCommandWith(PutEventsCommand, {
@@ -50,7 +53,8 @@ describe('functions/forward-results handler', () => {
   it('redelivers a past run given its manifest address', async () => {
     const completed = h.events.find((e) => e.detailType === 'Export Completed');
     const { handler } = await import('../../functions/forward-results/handler');
-    const result = await handler({ manifest: (completed?.detail as { manifest: string }).manifest }, context);
-    expect(result.runId).toBe((completed?.detail as { runId: string }).runId);
+    const detail = completed?.detail as { manifest: string; runId: string };
+    const result = await handler({ manifest: detail.manifest }, context);
+    expect(result.runId).toBe(detail.runId);
   });
 });
