@@ -4,7 +4,7 @@ import { ConfigError, datasetList } from '#lib/config';
 import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
-import { createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
+import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
 import { ScClient } from '#lib/tenable';
 import { intFlag, parseFlags } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
@@ -20,7 +20,8 @@ Progress goes to stderr; a JSON summary to stdout.
 
   --url URL             SC base address, e.g. https://sc.example.com
   --keys-env/--keys-file/--secret-id/--version-stage/--region   the API keys, as in "sc2aws validate"
-  --out DIR|s3://b/p    where runs land: a local directory (default layout and state) or S3
+  --out DIR|s3://b/p    where runs land: a local directory (default layout and state) or S3;
+                        discard: throws parts away (for measuring the export alone)
   --dataset D           vulns, fixed, assets or all (default all); comma lists work too
   --since ISO-8601      start a new run's window here instead of at the checkpoint (e.g. 2026-11-01T00:00:00Z)
   --page-size N         rows per SC page, 100–5000 (default 1000)
@@ -54,6 +55,7 @@ const FLAGS = {
 } as const;
 
 function storeFor(out: string, env: NodeJS.ProcessEnv): { store: ObjectStore; bucket?: string } {
+  if (out === 'discard:') return { store: createDiscardStore() };
   const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(out);
   if (s3 === null) return { store: createLocalStore(out) };
   const [, bucket = '', prefix = ''] = s3;

@@ -1,4 +1,6 @@
 /** Output stores and the NDJSON.gz part writer. */
+
+export { createDiscardStore } from './discard-store';
 export { describeCause, SinkError, StoreConflictError } from './errors';
 export { manifestKey, type OutputKind, partKey, runPrefix, stateKey } from './layout';
 export { createLocalStore } from './local-store';
