@@ -66,7 +66,7 @@ export async function stageKeys(
     if (name === 'InvalidRequestException' || name === 'InvalidParameterException') {
       throw new RotationError(
         RotationErrorCode.NotEnabled,
-        `The keys are staged (label ${STAGED_LABEL}, version ${versionId}) but rotation could not start: the secret has no rotation Lambda (${name}). Fix: deploy with rotation enabled, or attach validate-keys: aws secretsmanager rotate-secret --secret-id ${input.secretId} --rotation-lambda-arn <validate-keys ARN>.`,
+        `The keys are staged (label ${STAGED_LABEL}, version ${versionId}) but rotation could not start: the secret has no rotation Lambda (${name}). Fix: deploy again with --param="rotationLambdaAttached=true", or attach validate-keys: aws secretsmanager rotate-secret --secret-id ${input.secretId} --rotation-lambda-arn <validate-keys ARN>.`,
       );
     }
     throw writeFailed('RotateSecret', input.secretId, err);

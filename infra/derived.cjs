@@ -1,0 +1,221 @@
+// Checks the deployment parameters and works out what CloudFormation cannot: numbers from the
+// string parameters (`--param` values are strings; the config schema wants integers), the stack's
+// own secret and bucket or the given ones, the VPC setting, which KMS file to include, one switch
+// per dataset for the data-lag alarms, and the alarm period from the schedule.
+// serverless.yml reads it as `${file(infra/derived.cjs):<key>}`; osls calls the exported function
+// with a resolver for `param:` variables. A bad value stops `serverless package/deploy` with one
+// line naming the parameter.
+'use strict';
+
+const KNOWN_DATASETS = ['vulns', 'fixed', 'assets'];
+// CloudWatch Logs accepts only these retention periods.
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const HOUR = 3600;
+// Alarms evaluate 2 periods; CloudWatch caps periods × evaluation periods at one day.
+const MAX_ALARM_PERIOD = 12 * HOUR;
+
+function fail(name, problem, example) {
+  const message = `Parameter ${name} ${problem}. Example: --param="${name}=${example}"`;
+  const error = new Error(message);
+  error.stack = message; // osls prints the stack; keep it to the one line
+  throw error;
+}
+
+function integer(name, value, min, max, example) {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    fail(name, `must be a whole number from ${min} to ${max} (got "${value}")`, example);
+  }
+  return Number(value);
+}
+
+function flag(name, value) {
+  if (value !== 'true' && value !== 'false') fail(name, `must be true or false (got "${value}")`, 'false');
+  return value === 'true';
+}
+
+function matches(name, value, pattern, problem, example) {
+  if (value !== '' && !pattern.test(value)) fail(name, `${problem} (got "${value}")`, example);
+}
+
+/** Seconds between runs for `rate(...)`; undefined for `cron(...)`. */
+function scheduleInterval(name, expression) {
+  const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression);
+  if (rate) {
+    const unit = { minute: 60, hour: HOUR, day: 24 * HOUR }[rate[2].replace(/s$/, '')];
+    return Number(rate[1]) * unit;
+  }
+  if (/^cron\(.+\)$/.test(expression)) return undefined;
+  fail(name, `must be rate(<n> minutes|hours|days) or cron(...) (got "${expression}")`, 'rate(1 hour)');
+}
+
+module.exports = async ({ resolveVariable }) => {
+  const p = async (name) => String((await resolveVariable(`param:${name}`)) ?? '').trim();
+
+  const datasets = (await p('datasets')).split(',').map((d) => d.trim());
+  for (const d of datasets) {
+    if (!KNOWN_DATASETS.includes(d)) {
+      fail(
+        'datasets',
+        `names an unknown dataset "${d}" (known: ${KNOWN_DATASETS.join(', ')})`,
+        'vulns,fixed',
+      );
+    }
+  }
+
+  const schedule = await p('scheduleExpression');
+  const interval = scheduleInterval('scheduleExpression', schedule);
+  // One alarm period covers one scheduled run (rounded up to whole hours), so a single late run
+  // does not alarm but two missed periods do.
+  const alarmPeriod =
+    interval === undefined
+      ? HOUR
+      : Math.min(MAX_ALARM_PERIOD, Math.max(HOUR, Math.ceil(interval / HOUR) * HOUR));
+
+  const rotation = await p('rotationScheduleExpression');
+  if (!/^(rate\(\d+ (hours|days)\)|cron\(.+\))$/.test(rotation)) {
+    fail(
+      'rotationScheduleExpression',
+      `must be rate(<n> days) or cron(...) (got "${rotation}")`,
+      'rate(365 days)',
+    );
+  }
+  flag('rotationLambdaAttached', await p('rotationLambdaAttached'));
+  const scheduleEnabled = flag('scheduleEnabled', await p('scheduleEnabled'));
+
+  matches(
+    'secretArn',
+    await p('secretArn'),
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
+    'must be the full secret ARN, with the 6-character suffix',
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/prod/sc-keys-AbCdEf',
+  );
+  matches(
+    'kmsKeyArn',
+    await p('kmsKeyArn'),
+    /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+    'must be a KMS key ARN (not an alias)',
+    'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  );
+  matches(
+    'dataBucketName',
+    await p('dataBucketName'),
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'must be an S3 bucket name',
+    'my-sc2aws-data',
+  );
+  const prefix = await p('dataPrefix');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9._-]+)*$/.test(prefix)) {
+    fail('dataPrefix', `must be a key prefix without leading or trailing "/" (got "${prefix}")`, 'sc2aws');
+  }
+  const bus = await p('eventBusName');
+  if (!/^[A-Za-z0-9._\-/]{1,256}$/.test(bus)) {
+    fail('eventBusName', `must be an event bus name, not an ARN (got "${bus}")`, 'default');
+  }
+  const subnets = await p('subnetIds');
+  const groups = await p('securityGroupIds');
+  if ((subnets === '') !== (groups === '')) {
+    fail(
+      subnets === '' ? 'subnetIds' : 'securityGroupIds',
+      'must be set together with the other VPC parameter',
+      subnets === '' ? 'subnet-0a1b2c3d' : 'sg-0a1b2c3d',
+    );
+  }
+  matches(
+    'subnetIds',
+    subnets,
+    /^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/,
+    'must be subnet ids separated by commas',
+    'subnet-0a1b2c3d,subnet-4e5f6a7b',
+  );
+  matches(
+    'securityGroupIds',
+    groups,
+    /^sg-[0-9a-f]+(,sg-[0-9a-f]+)*$/,
+    'must be security group ids separated by commas',
+    'sg-0a1b2c3d',
+  );
+  matches(
+    'alarmEmail',
+    await p('alarmEmail'),
+    /^[^@\s]+@[^@\s]+$/,
+    'must be an email address',
+    'secops@example.com',
+  );
+
+  const transition = integer('rawTransitionDays', await p('rawTransitionDays'), 0, 36500, '30');
+  const expiration = integer('rawExpirationDays', await p('rawExpirationDays'), 0, 36500, '365');
+  if (transition !== 0 && transition < 30) {
+    fail(
+      'rawTransitionDays',
+      `must be 0 (no transition) or at least 30, S3's minimum for STANDARD_IA (got "${transition}")`,
+      '30',
+    );
+  }
+  if (transition !== 0 && expiration !== 0 && expiration <= transition) {
+    fail(
+      'rawExpirationDays',
+      `must be greater than rawTransitionDays (${transition}) or 0 (got "${expiration}")`,
+      '365',
+    );
+  }
+  const noncurrentDays = integer(
+    'noncurrentVersionExpirationDays',
+    await p('noncurrentVersionExpirationDays'),
+    1,
+    36500,
+    '30',
+  );
+
+  const retention = integer('logRetentionDays', await p('logRetentionDays'), 1, 3653, '30');
+  if (!LOG_RETENTION_DAYS.includes(retention)) {
+    fail('logRetentionDays', `must be one of ${LOG_RETENTION_DAYS.join(', ')} (got "${retention}")`, '30');
+  }
+
+  const lagHours = integer('dataLagThresholdHours', await p('dataLagThresholdHours'), 1, 8760, '6');
+  const memory = async (name, example) => integer(name, await p(name), 128, 10240, example);
+  const validateKeysMemorySize = await memory('validateKeysMemorySize', '256');
+  const pullAnalysisMemorySize = await memory('pullAnalysisMemorySize', '1024');
+  const forwardResultsMemorySize = await memory('forwardResultsMemorySize', '1024');
+  const secretArn = await p('secretArn');
+  const bucket = await p('dataBucketName');
+  const kmsKeyArn = await p('kmsKeyArn');
+
+  // Values are chosen here rather than with Fn::If, so the template holds no dead branch with an
+  // empty ARN (template linters such as cfn-lint reject those even where a condition is false).
+  return {
+    secretArn: secretArn === '' ? { Ref: 'ScKeysSecret' } : secretArn,
+    dataBucketName: bucket === '' ? { Ref: 'DataBucket' } : bucket,
+    dataBucketEncryption:
+      kmsKeyArn === ''
+        ? { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }
+        : {
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: kmsKeyArn },
+            BucketKeyEnabled: true, // fewer KMS requests (and costs) for many small objects
+          },
+    // The secret is encrypted with the account's default key for Secrets Manager unless a key is set.
+    secretKmsKeyId: kmsKeyArn === '' ? 'alias/aws/secretsmanager' : kmsKeyArn,
+    // The KMS statements (infra/kms-policies.yml) exist only with a key; without one the include
+    // resolves to a file with no resources.
+    kmsPoliciesFile: kmsKeyArn === '' ? 'no-kms-key.yml' : 'kms-policies.yml',
+    vpc: subnets === '' ? false : { subnetIds: subnets.split(','), securityGroupIds: groups.split(',') },
+    validateKeysMemorySize,
+    pullAnalysisMemorySize,
+    forwardResultsMemorySize,
+    logRetentionDays: retention,
+    rawTransitionDays: transition,
+    rawExpirationDays: expiration,
+    rawTransition: String(transition !== 0),
+    rawExpiration: String(expiration !== 0),
+    noncurrentVersionExpirationDays: noncurrentDays,
+    scheduleState: scheduleEnabled ? 'ENABLED' : 'DISABLED',
+    dataLagThresholdSeconds: lagHours * HOUR,
+    dataLagAlarmPeriodSeconds: alarmPeriod,
+    // 'true' / 'false' strings (CloudFormation conditions compare them with Fn::Equals). No lag
+    // alarms while the schedule is off: nothing would report, and missing data counts as breaching.
+    dataLagAlarm: Object.fromEntries(
+      KNOWN_DATASETS.map((d) => [d, String(scheduleEnabled && datasets.includes(d))]),
+    ),
+  };
+};

@@ -1,0 +1,208 @@
+import type { CfTemplate, CfValue } from './package-service';
+
+/**
+ * The IAM allow-list: every statement each function's role may hold, exactly. A statement added,
+ * widened (an action, a resource, a dropped condition) or narrowed fails the deployment test until
+ * this list changes with it, in review.
+ */
+export interface Statement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: CfValue[];
+  Condition?: Record<string, CfValue>;
+}
+
+/** What the parameters of one packaging run chose. */
+export interface Setup {
+  /** `{ Ref: 'ScKeysSecret' }` for the stack's own secret, or the given ARN. */
+  secret: CfValue;
+  /** `{ Ref: 'DataBucket' }` for the stack's own bucket, or the given name. */
+  bucket: CfValue;
+  bus: string;
+  prefix: string;
+  kmsKeyArn?: string;
+  vpc: boolean;
+}
+
+/**
+ * Statements allowed a `*` resource, and why. Nothing else may have one.
+ */
+export const WILDCARD_RESOURCE_EXCEPTIONS: Record<string, string> = {
+  ManageVpcNetworkInterfaces:
+    'EC2 Describe* accepts only "*", and Lambda creates the network interfaces in whatever subnets and security groups are given (shared-VPC subnets belong to another account)',
+};
+
+const getAtt = (id: string, attribute = 'Arn'): CfValue => ({ 'Fn::GetAtt': [id, attribute] });
+const objects = (bucket: CfValue, path: string): CfValue => ({
+  'Fn::Sub': [`arn:\${AWS::Partition}:s3:::\${Bucket}${path}`, { Bucket: bucket }],
+});
+const viaService = (...services: string[]): Record<string, CfValue> => {
+  const names = services.map((s) => ({ 'Fn::Sub': `${s}.\${AWS::Region}.amazonaws.com` }));
+  return { StringEquals: { 'kms:ViaService': names.length === 1 ? (names[0] as CfValue) : names } };
+};
+
+export function expectedStatements(setup: Setup): Record<string, Statement[]> {
+  const bus: CfValue = {
+    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${setup.bus}`,
+  };
+  const publish: Statement = {
+    Sid: 'PublishSc2awsEvents',
+    Effect: 'Allow',
+    Action: ['events:PutEvents'],
+    Resource: [bus],
+    Condition: { StringEquals: { 'events:source': 'sc2aws' } },
+  };
+  const logs = (fn: string): Statement => ({
+    Sid: 'WriteOwnLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: [getAtt(`${fn}LogGroup`)],
+  });
+  const dlq = (fn: string): Statement => ({
+    Sid: 'SendFailedEventsToDlq',
+    Effect: 'Allow',
+    Action: ['sqs:SendMessage'],
+    Resource: [getAtt(`${fn}Dlq`)],
+  });
+  const kms = (sid: string, ...services: string[]): Statement[] =>
+    setup.kmsKeyArn === undefined
+      ? []
+      : [
+          {
+            Sid: sid,
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: [setup.kmsKeyArn],
+            Condition: viaService(...services),
+          },
+        ];
+  const vpc: Statement[] = setup.vpc
+    ? [
+        {
+          Sid: 'ManageVpcNetworkInterfaces',
+          Effect: 'Allow',
+          Action: [
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:CreateNetworkInterface',
+            'ec2:DeleteNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          Resource: ['*'],
+        },
+      ]
+    : [];
+  const p = setup.prefix;
+
+  return {
+    ValidateKeysRole: [
+      logs('ValidateKeys'),
+      {
+        Sid: 'RotateTheKeySecret',
+        Effect: 'Allow',
+        Action: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
+        Resource: [setup.secret],
+      },
+      publish,
+      dlq('ValidateKeys'),
+      ...kms('UseKmsKeyForTheSecret', 'secretsmanager'),
+      ...vpc,
+    ],
+    PullAnalysisRole: [
+      logs('PullAnalysis'),
+      {
+        Sid: 'ReadTheKeySecret',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [setup.secret],
+      },
+      {
+        // No s3:prefix condition: S3 returns 404 for a missing checkpoint only to callers that may
+        // list the bucket, and a prefix condition does not apply to that check.
+        Sid: 'ListBucketForMissingCheckpoints',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: [
+          { 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::\${Bucket}`, { Bucket: setup.bucket }] } as CfValue,
+        ],
+      },
+      {
+        Sid: 'ReadWriteRawAndState',
+        Effect: 'Allow',
+        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        Resource: [objects(setup.bucket, `/${p}/raw/*`), objects(setup.bucket, `/${p}/state/*`)],
+      },
+      publish,
+      dlq('PullAnalysis'),
+      ...kms('UseKmsKeyForSecretAndBucket', 'secretsmanager', 's3'),
+      ...vpc,
+    ],
+    ForwardResultsRole: [
+      logs('ForwardResults'),
+      {
+        Sid: 'ReadRaw',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [objects(setup.bucket, `/${p}/raw/*`)],
+      },
+      {
+        Sid: 'WriteFindingsAndRejected',
+        Effect: 'Allow',
+        Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+        Resource: [objects(setup.bucket, `/${p}/findings/*`), objects(setup.bucket, `/${p}/rejected/*`)],
+      },
+      publish,
+      dlq('ForwardResults'),
+      ...kms('UseKmsKeyForBucket', 's3'),
+      ...vpc,
+    ],
+  };
+}
+
+const asArray = (value: CfValue | undefined): CfValue[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const byJson = (a: CfValue, b: CfValue) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+/** A statement with Action and Resource as sorted lists, so layout differences do not matter. */
+export function normalizeStatement(raw: CfValue): Record<string, CfValue> {
+  const s = { ...(raw as Record<string, CfValue>) };
+  s.Action = asArray(s.Action).slice().sort(byJson);
+  s.Resource = asArray(s.Resource).slice().sort(byJson);
+  return s;
+}
+
+/**
+ * Every statement that reaches a role: its inline policies and any AWS::IAM::RolePolicy naming
+ * it, normalized and sorted by Sid.
+ */
+export function statementsOf(template: CfTemplate, roleId: string): Record<string, CfValue>[] {
+  const role = template.Resources[roleId];
+  if (role === undefined) throw new Error(`no role ${roleId}`);
+  const documents: CfValue[] = asArray(role.Properties.Policies).map(
+    (p) => (p as Record<string, CfValue>).PolicyDocument as CfValue,
+  );
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::RolePolicy') continue;
+    if (JSON.stringify(resource.Properties.RoleName) === JSON.stringify({ Ref: roleId })) {
+      documents.push(resource.Properties.PolicyDocument as CfValue);
+    }
+  }
+  return documents
+    .flatMap((d) => asArray((d as Record<string, CfValue>).Statement))
+    .map(normalizeStatement)
+    .sort((a, b) => String(a.Sid).localeCompare(String(b.Sid)));
+}
+
+/** The allow-list in the same normalized, sorted form. */
+export function expectedFor(setup: Setup, roleId: string): Record<string, CfValue>[] {
+  return (expectedStatements(setup)[roleId] ?? [])
+    .map((s) => normalizeStatement(s as unknown as CfValue))
+    .sort((a, b) => String(a.Sid).localeCompare(String(b.Sid)));
+}

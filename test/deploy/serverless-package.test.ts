@@ -1,0 +1,677 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedFor, type Setup, statementsOf, WILDCARD_RESOURCE_EXCEPTIONS } from './iam-allow-list';
+import {
+  type CfResource,
+  type CfTemplate,
+  type CfValue,
+  idsOfType,
+  type PackageRun,
+  packageService,
+} from './package-service';
+
+/**
+ * The deployment as CI can check it without AWS: `serverless package` (osls, offline) with the
+ * default parameters and with every optional one set, then assertions on the CloudFormation it
+ * writes. The bundles come from the vitest global setup (`node scripts/build.mjs`).
+ */
+
+const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/prod/sc-keys-AbCdEf';
+const OPTIONAL_ARGS = [
+  '--stage=prod',
+  '--region=eu-west-1',
+  '--param=scUrl=https://sc.example.com',
+  `--param=secretArn=${SECRET}`,
+  '--param=caBundle=certs/sc-ca.pem',
+  '--param=dataBucketName=acme-sc2aws-data',
+  '--param=dataPrefix=tenable/sc',
+  '--param=datasets=vulns,fixed',
+  `--param=kmsKeyArn=${KMS_KEY}`,
+  '--param=subnetIds=subnet-0a1b2c3d,subnet-4e5f6a7b',
+  '--param=securityGroupIds=sg-0a1b2c3d',
+  '--param=eventBusName=sc2aws-bus',
+  '--param=scheduleExpression=rate(30 minutes)',
+  '--param=rotationLambdaAttached=true',
+  '--param=alarmEmail=secops@example.com',
+  '--param=dataLagThresholdHours=3',
+];
+
+const DEFAULT_SETUP: Setup = {
+  secret: { Ref: 'ScKeysSecret' },
+  bucket: { Ref: 'DataBucket' },
+  bus: 'default',
+  prefix: 'sc2aws',
+  vpc: false,
+};
+const OPTIONAL_SETUP: Setup = {
+  secret: SECRET,
+  bucket: 'acme-sc2aws-data',
+  bus: 'sc2aws-bus',
+  prefix: 'tenable/sc',
+  kmsKeyArn: KMS_KEY,
+  vpc: true,
+};
+
+const FUNCTIONS = {
+  ValidateKeys: { dir: 'validate-keys', zip: 'validateKeys.zip', timeout: 60, memory: 256 },
+  PullAnalysis: { dir: 'pull-analysis', zip: 'pullAnalysis.zip', timeout: 900, memory: 1024 },
+  ForwardResults: { dir: 'forward-results', zip: 'forwardResults.zip', timeout: 900, memory: 1024 },
+} as const;
+type FunctionName = keyof typeof FUNCTIONS;
+const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+const ROLES = ['ForwardResultsRole', 'PullAnalysisRole', 'ValidateKeysRole'];
+
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+const props = (t: CfTemplate, id: string): Record<string, CfValue> => {
+  const resource: CfResource | undefined = t.Resources[id];
+  if (resource === undefined) throw new Error(`resource ${id} is missing`);
+  return resource.Properties;
+};
+const env = (t: CfTemplate, fn: FunctionName) =>
+  (props(t, `${fn}LambdaFunction`).Environment as { Variables: Record<string, CfValue> }).Variables;
+
+let work: string;
+let defaults: PackageRun;
+let optional: PackageRun;
+let badParameter: PackageRun;
+/** kmsKeyArn with the stack's own bucket and secret, and the schedule switched off. */
+let kmsScheduleOff: PackageRun;
+let base: CfTemplate;
+let full: CfTemplate;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'sc2aws-deploy-'));
+  const home = join(work, 'home');
+  await mkdir(home);
+  // The first run fills osls's validator cache in `home`; the others reuse it (about 1 s each).
+  [defaults, badParameter] = await Promise.all([
+    packageService(join(work, 'defaults'), home, []),
+    packageService(join(work, 'bad'), home, ['--param=datasets=vulns,bogus']),
+  ]);
+  [optional, kmsScheduleOff] = await Promise.all([
+    packageService(join(work, 'optional'), home, OPTIONAL_ARGS),
+    packageService(join(work, 'kms-schedule-off'), home, [
+      `--param=kmsKeyArn=${KMS_KEY}`,
+      '--param=scheduleEnabled=false',
+    ]),
+  ]);
+  for (const run of [defaults, optional, kmsScheduleOff]) {
+    if (run.effective === undefined) throw new Error(`serverless package failed:\n${run.output}`);
+  }
+  base = defaults.effective as CfTemplate;
+  full = optional.effective as CfTemplate;
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('serverless package (offline, osls)', () => {
+  it('packages with the default parameters and with every optional parameter, without network', () => {
+    expect(defaults.code, defaults.output).toBe(0);
+    expect(optional.code, optional.output).toBe(0);
+    expect(kmsScheduleOff.code, kmsScheduleOff.output).toBe(0);
+  });
+
+  it('stops on a bad parameter with one line naming it', () => {
+    expect(badParameter.code).not.toBe(0);
+    expect(badParameter.output).toContain('Parameter datasets names an unknown dataset "bogus"');
+  });
+
+  it('ships each function as its own zip holding only its dist/functions/<name> bundle', () => {
+    for (const fn of FUNCTION_NAMES) {
+      const { dir, zip } = FUNCTIONS[fn];
+      const names = defaults.zips[zip] ?? [];
+      expect(names).toContain(`dist/functions/${dir}/index.mjs`);
+      for (const name of names) expect(name.startsWith(`dist/functions/${dir}/`), name).toBe(true);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('deploys exactly the three functions, nodejs24.x on arm64, with their handlers, roles, timeouts and memory', () => {
+    expect(idsOfType(base, 'AWS::Lambda::Function')).toEqual([
+      'ForwardResultsLambdaFunction',
+      'PullAnalysisLambdaFunction',
+      'ValidateKeysLambdaFunction',
+    ]);
+    for (const fn of FUNCTION_NAMES) {
+      const { dir, timeout, memory } = FUNCTIONS[fn];
+      expect(props(base, `${fn}LambdaFunction`)).toMatchObject({
+        FunctionName: `sc2aws-dev-${dir}`,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: `dist/functions/${dir}/index.handler`,
+        Timeout: timeout,
+        MemorySize: memory,
+        Role: getAtt(`${fn}Role`),
+      });
+      expect(props(full, `${fn}LambdaFunction`).FunctionName).toBe(`sc2aws-prod-${dir}`);
+    }
+  });
+
+  it('lets only one pull-analysis run at a time (reserved concurrency 1)', () => {
+    expect(props(base, 'PullAnalysisLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+    expect(props(base, 'ValidateKeysLambdaFunction').ReservedConcurrentExecutions).toBeUndefined();
+    expect(props(base, 'ForwardResultsLambdaFunction').ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('gives every function the settings it reads, with the documented defaults', () => {
+    const common = {
+      SC_URL: '',
+      SC_SECRET_ARN: { Ref: 'ScKeysSecret' },
+      SC_CA_BUNDLE: '',
+      SC_INSECURE_SKIP_TLS_VERIFY: 'false',
+      SC_KEY_CACHE_TTL_SECONDS: '300',
+      EVENT_BUS_NAME: 'default',
+      POWERTOOLS_METRICS_NAMESPACE: 'sc2aws',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    expect(env(base, 'ValidateKeys')).toEqual({
+      ...common,
+      POWERTOOLS_SERVICE_NAME: 'validate-keys',
+      SC_EXPECTED_USERNAME: '',
+    });
+    expect(env(base, 'PullAnalysis')).toEqual({
+      ...common,
+      POWERTOOLS_SERVICE_NAME: 'pull-analysis',
+      DATA_BUCKET: { Ref: 'DataBucket' },
+      DATA_PREFIX: 'sc2aws',
+      DATASETS: 'vulns,fixed,assets',
+      SEVERITY_FLOOR: '1',
+      REPOSITORY_IDS: '',
+      PAGE_SIZE: '1000',
+      OVERLAP_MINUTES: '60',
+      FIRST_RUN_LOOKBACK_DAYS: '30',
+      PART_SIZE_MB: '64',
+      TIME_GUARD_SECONDS: '60',
+      KMS_KEY_ARN: '',
+    });
+    expect(env(base, 'ForwardResults')).toEqual({
+      ...common,
+      POWERTOOLS_SERVICE_NAME: 'forward-results',
+      DATA_BUCKET: { Ref: 'DataBucket' },
+      DATA_PREFIX: 'sc2aws',
+      PLUGIN_OUTPUT_MAX_BYTES: '8192',
+      PART_SIZE_MB: '64',
+      KMS_KEY_ARN: '',
+    });
+  });
+
+  it('passes parameters through to the environment (existing secret and bucket, CA file, custom bus)', () => {
+    expect(env(full, 'PullAnalysis')).toMatchObject({
+      SC_URL: 'https://sc.example.com',
+      SC_SECRET_ARN: SECRET,
+      SC_CA_BUNDLE: 'certs/sc-ca.pem',
+      EVENT_BUS_NAME: 'sc2aws-bus',
+      DATA_BUCKET: 'acme-sc2aws-data',
+      DATA_PREFIX: 'tenable/sc',
+      DATASETS: 'vulns,fixed',
+      KMS_KEY_ARN: KMS_KEY,
+    });
+    expect(env(full, 'ValidateKeys').SC_SECRET_ARN).toBe(SECRET);
+    expect(env(full, 'ForwardResults')).toMatchObject({
+      DATA_BUCKET: 'acme-sc2aws-data',
+      KMS_KEY_ARN: KMS_KEY,
+    });
+  });
+
+  it('attaches the functions to the VPC only when subnets and security groups are given', () => {
+    for (const fn of FUNCTION_NAMES) {
+      expect(props(base, `${fn}LambdaFunction`).VpcConfig).toBeUndefined();
+      expect(props(full, `${fn}LambdaFunction`).VpcConfig).toEqual({
+        SubnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+        SecurityGroupIds: ['sg-0a1b2c3d'],
+      });
+    }
+  });
+
+  it('keeps each log group with the configured retention', () => {
+    for (const fn of FUNCTION_NAMES) {
+      expect(props(base, `${fn}LogGroup`)).toEqual({
+        LogGroupName: `/aws/lambda/sc2aws-dev-${FUNCTIONS[fn].dir}`,
+        RetentionInDays: 30,
+      });
+    }
+  });
+});
+
+describe('IAM: one least-privilege role per function', () => {
+  it('has exactly three roles, no managed policies, and only Lambda may assume them', () => {
+    for (const t of [base, full]) {
+      expect(idsOfType(t, 'AWS::IAM::Role')).toEqual(ROLES);
+      for (const type of [
+        'AWS::IAM::Policy',
+        'AWS::IAM::ManagedPolicy',
+        'AWS::IAM::User',
+        'AWS::IAM::Group',
+      ]) {
+        expect(idsOfType(t, type), type).toEqual([]);
+      }
+      for (const role of ROLES) {
+        expect(props(t, role).ManagedPolicyArns, role).toBeUndefined();
+        expect(props(t, role).AssumeRolePolicyDocument).toEqual({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        });
+      }
+      for (const id of idsOfType(t, 'AWS::IAM::RolePolicy')) {
+        expect(ROLES.map((r) => ({ Ref: r }))).toContainEqual(props(t, id).RoleName);
+      }
+    }
+  });
+
+  it.each(ROLES)('%s holds exactly the allow-listed statements with the default parameters', (role) => {
+    expect(statementsOf(base, role)).toEqual(expectedFor(DEFAULT_SETUP, role));
+  });
+
+  it.each(ROLES)('%s holds exactly the allow-listed statements with every optional parameter', (role) => {
+    expect(statementsOf(full, role)).toEqual(expectedFor(OPTIONAL_SETUP, role));
+  });
+
+  it('grants no wildcard action, and a "*" resource only to the listed exceptions', () => {
+    for (const t of [base, full]) {
+      for (const role of ROLES) {
+        for (const s of statementsOf(t, role)) {
+          expect(s.Effect).toBe('Allow');
+          expect(Object.keys(s)).not.toContain('NotAction');
+          expect(Object.keys(s)).not.toContain('NotResource');
+          for (const action of s.Action as string[]) expect(action, `${role} ${s.Sid}`).not.toContain('*');
+          if ((s.Resource as CfValue[]).includes('*')) {
+            expect(Object.keys(WILDCARD_RESOURCE_EXCEPTIONS), `${role} ${s.Sid}`).toContain(s.Sid);
+          }
+        }
+      }
+    }
+  });
+
+  it('grants KMS only when kmsKeyArn is set', () => {
+    const kmsActions = (t: CfTemplate) =>
+      ROLES.flatMap((r) => statementsOf(t, r)).flatMap((s) =>
+        (s.Action as string[]).filter((a) => a.startsWith('kms:')),
+      );
+    expect(kmsActions(base)).toEqual([]);
+    expect(kmsActions(full).length).toBeGreaterThan(0);
+  });
+});
+
+describe('events', () => {
+  const rule = (t: CfTemplate, id: string) => props(t, id);
+  const target = (fn: FunctionName) => ({
+    Id: FUNCTIONS[fn].dir,
+    Arn: getAtt(`${fn}LambdaFunction`),
+    DeadLetterConfig: { Arn: getAtt(`${fn}Dlq`) },
+  });
+
+  it('has exactly the four rules', () => {
+    expect(idsOfType(base, 'AWS::Events::Rule')).toEqual([
+      'ForwardResultsExportCompletedRule',
+      'PullAnalysisContinuationRule',
+      'PullAnalysisScheduleRule',
+      'ValidateKeysSecretLabelUpdatedRule',
+    ]);
+  });
+
+  it('starts pull-analysis on the schedule (default rate(1 hour), default bus)', () => {
+    const r = rule(base, 'PullAnalysisScheduleRule');
+    expect(r).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [target('PullAnalysis')],
+    });
+    expect(r.EventBusName).toBeUndefined();
+    expect(rule(full, 'PullAnalysisScheduleRule').ScheduleExpression).toBe('rate(30 minutes)');
+  });
+
+  it('continues pull-analysis on "Export Continuation Requested" from sc2aws, on the sc2aws bus', () => {
+    for (const [t, bus] of [
+      [base, 'default'],
+      [full, 'sc2aws-bus'],
+    ] as const) {
+      expect(rule(t, 'PullAnalysisContinuationRule')).toMatchObject({
+        EventBusName: bus,
+        EventPattern: { source: ['sc2aws'], 'detail-type': ['Export Continuation Requested'] },
+        Targets: [target('PullAnalysis')],
+      });
+    }
+  });
+
+  it('runs forward-results on "Export Completed" from sc2aws, on the sc2aws bus', () => {
+    for (const [t, bus] of [
+      [base, 'default'],
+      [full, 'sc2aws-bus'],
+    ] as const) {
+      expect(rule(t, 'ForwardResultsExportCompletedRule')).toMatchObject({
+        EventBusName: bus,
+        EventPattern: { source: ['sc2aws'], 'detail-type': ['Export Completed'] },
+        Targets: [target('ForwardResults')],
+      });
+    }
+  });
+
+  it('runs validate-keys when AWSCURRENT moves on this secret only (default bus, native event)', () => {
+    for (const [t, secret] of [
+      [base, { Ref: 'ScKeysSecret' }],
+      [full, SECRET],
+    ] as const) {
+      const r = rule(t, 'ValidateKeysSecretLabelUpdatedRule');
+      expect(r.EventPattern).toEqual({
+        source: ['aws.secretsmanager'],
+        'detail-type': ['Secret Label Updated'],
+        resources: [secret],
+        detail: { labelUpdated: ['AWSCURRENT'] },
+      });
+      expect(r.Targets).toEqual([target('ValidateKeys')]);
+      expect(r.EventBusName).toBeUndefined();
+    }
+  });
+
+  it('lets each rule invoke only its own function, and Secrets Manager only for this secret and account', () => {
+    const permissions = idsOfType(base, 'AWS::Lambda::Permission').map((id) => props(base, id));
+    expect(permissions).toHaveLength(5);
+    for (const [ruleId, fn] of [
+      ['PullAnalysisScheduleRule', 'PullAnalysis'],
+      ['PullAnalysisContinuationRule', 'PullAnalysis'],
+      ['ForwardResultsExportCompletedRule', 'ForwardResults'],
+      ['ValidateKeysSecretLabelUpdatedRule', 'ValidateKeys'],
+    ] as const) {
+      expect(permissions).toContainEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt(`${fn}LambdaFunction`),
+        Principal: 'events.amazonaws.com',
+        SourceArn: getAtt(ruleId),
+      });
+    }
+    expect(props(base, 'ValidateKeysRotationPermission')).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: getAtt('ValidateKeysLambdaFunction'),
+      Principal: 'secretsmanager.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { Ref: 'ScKeysSecret' },
+    });
+    expect(props(full, 'ValidateKeysRotationPermission').SourceArn).toBe(SECRET);
+  });
+
+  it('turns the schedule off with scheduleEnabled=false', () => {
+    const t = kmsScheduleOff.effective as CfTemplate;
+    expect(props(t, 'PullAnalysisScheduleRule').State).toBe('DISABLED');
+    // No lag alarms without runs: missing data would count as breaching.
+    expect(idsOfType(t, 'AWS::CloudWatch::Alarm').filter((id) => id.startsWith('DataLag'))).toEqual([]);
+  });
+});
+
+describe('key secret and rotation', () => {
+  it('creates the secret empty (the operator puts the keys) and keeps it when the stack goes', () => {
+    const secret = base.Resources.ScKeysSecret as CfResource;
+    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(secret.Properties.Name).toBe('sc2aws/dev/sc-keys');
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect(secret.Properties.GenerateSecretString).toBeUndefined();
+    expect(full.Resources.ScKeysSecret).toBeUndefined();
+  });
+
+  it('leaves rotation detached by default', () => {
+    expect(idsOfType(base, 'AWS::SecretsManager::RotationSchedule')).toEqual([]);
+  });
+
+  it('attaches validate-keys as the rotation Lambda with rotationLambdaAttached=true, without rotating at once', () => {
+    const schedule = full.Resources.ScKeysRotationSchedule as CfResource;
+    expect(schedule.Properties).toEqual({
+      SecretId: SECRET,
+      RotationLambdaARN: getAtt('ValidateKeysLambdaFunction'),
+      RotateImmediatelyOnUpdate: false,
+      RotationRules: { ScheduleExpression: 'rate(365 days)' },
+    });
+    expect(schedule.DependsOn).toEqual(['ValidateKeysRotationPermission', 'ValidateKeysKmsPolicy']);
+  });
+});
+
+describe('data bucket', () => {
+  it('blocks public access, enforces bucket ownership, versions objects and encrypts with AES256 by default', () => {
+    const bucket = base.Resources.DataBucket as CfResource;
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    });
+  });
+
+  it('ages raw/ data and aborts incomplete multipart uploads after a day', () => {
+    expect(props(base, 'DataBucket').LifecycleConfiguration).toEqual({
+      Rules: [
+        {
+          Id: 'raw-data-ageing',
+          Status: 'Enabled',
+          Prefix: 'sc2aws/raw/',
+          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+          ExpirationInDays: 365,
+        },
+        {
+          Id: 'noncurrent-versions-and-incomplete-uploads',
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        },
+      ],
+    });
+  });
+
+  it('denies every request that does not use TLS', () => {
+    expect(props(base, 'DataBucketPolicy')).toEqual({
+      Bucket: { Ref: 'DataBucket' },
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyRequestsWithoutTls',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [getAtt('DataBucket'), { 'Fn::Sub': `\${DataBucket.Arn}/*` }],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('uses an existing bucket by parameter and then creates none', () => {
+    expect(full.Resources.DataBucket).toBeUndefined();
+    expect(full.Resources.DataBucketPolicy).toBeUndefined();
+    expect(full.Outputs?.DataBucketName).toMatchObject({ Value: 'acme-sc2aws-data' });
+  });
+
+  it('encrypts the bucket and the secret with the KMS key (and an S3 bucket key) when kmsKeyArn is set', () => {
+    const t = kmsScheduleOff.effective as CfTemplate;
+    expect(props(t, 'DataBucket').BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KMS_KEY },
+          BucketKeyEnabled: true,
+        },
+      ],
+    });
+    expect(props(t, 'ScKeysSecret').KmsKeyId).toBe(KMS_KEY);
+    expect(props(base, 'ScKeysSecret').KmsKeyId).toBe('alias/aws/secretsmanager');
+  });
+});
+
+describe('dead-letter queues', () => {
+  it('has one encrypted queue per function, keeping messages 14 days', () => {
+    expect(idsOfType(base, 'AWS::SQS::Queue')).toEqual([
+      'ForwardResultsDlq',
+      'PullAnalysisDlq',
+      'ValidateKeysDlq',
+    ]);
+    for (const fn of FUNCTION_NAMES) {
+      expect(props(base, `${fn}Dlq`)).toEqual({
+        QueueName: `sc2aws-dev-${FUNCTIONS[fn].dir}-dlq`,
+        MessageRetentionPeriod: 1209600,
+        SqsManagedSseEnabled: true,
+      });
+    }
+  });
+
+  it('sends failed asynchronous invocations to the function queue after two retries', () => {
+    for (const fn of FUNCTION_NAMES) {
+      expect(props(base, `${fn}AsyncConfig`)).toEqual({
+        FunctionName: { Ref: `${fn}LambdaFunction` },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: getAtt(`${fn}Dlq`) } },
+      });
+    }
+  });
+
+  it('accepts dead letters only from the rules of its function, and only over TLS', () => {
+    const rules: Record<FunctionName, string[]> = {
+      ValidateKeys: ['ValidateKeysSecretLabelUpdatedRule'],
+      PullAnalysis: ['PullAnalysisScheduleRule', 'PullAnalysisContinuationRule'],
+      ForwardResults: ['ForwardResultsExportCompletedRule'],
+    };
+    for (const fn of FUNCTION_NAMES) {
+      expect(props(base, `${fn}DlqPolicy`)).toEqual({
+        Queues: [{ Ref: `${fn}Dlq` }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'EventBridgeRuleDeadLetters',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: getAtt(`${fn}Dlq`),
+              Condition: { ArnEquals: { 'aws:SourceArn': rules[fn].map((r) => getAtt(r)) } },
+            },
+            {
+              Sid: 'DenyRequestsWithoutTls',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sqs:*',
+              Resource: getAtt(`${fn}Dlq`),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      });
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarm = (t: CfTemplate, id: string) => props(t, id);
+  const metric = (a: Record<string, CfValue>) => ({
+    Namespace: a.Namespace,
+    MetricName: a.MetricName,
+    Dimensions: a.Dimensions,
+    Statistic: a.Statistic,
+    ComparisonOperator: a.ComparisonOperator,
+    Threshold: a.Threshold,
+    TreatMissingData: a.TreatMissingData,
+  });
+
+  it('notifies one SNS topic, with the email subscription only when alarmEmail is set', () => {
+    for (const t of [base, full]) {
+      for (const id of idsOfType(t, 'AWS::CloudWatch::Alarm')) {
+        expect(alarm(t, id).AlarmActions, id).toEqual([{ Ref: 'AlarmTopic' }]);
+      }
+    }
+    expect(idsOfType(base, 'AWS::SNS::Subscription')).toEqual([]);
+    expect(props(full, 'AlarmEmailSubscription')).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: 'secops@example.com',
+    });
+  });
+
+  it('alarms on any error of each function and on any message in each dead-letter queue', () => {
+    for (const fn of FUNCTION_NAMES) {
+      expect(metric(alarm(base, `${fn}ErrorsAlarm`))).toEqual({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${fn}LambdaFunction` } }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(metric(alarm(base, `${fn}DlqAlarm`))).toEqual({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(`${fn}Dlq`, 'QueueName') }],
+        Statistic: 'Maximum',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('alarms when a key validation fails', () => {
+    expect(metric(alarm(base, 'KeyValidationFailedAlarm'))).toEqual({
+      Namespace: 'sc2aws',
+      MetricName: 'KeyValidationFailed',
+      Dimensions: [{ Name: 'service', Value: 'validate-keys' }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms per exported dataset when the data lags past the threshold or stops being reported', () => {
+    for (const dataset of ['vulns', 'fixed', 'assets']) {
+      const a = alarm(base, `DataLag${dataset[0]?.toUpperCase()}${dataset.slice(1)}Alarm`);
+      expect(metric(a)).toEqual({
+        Namespace: 'sc2aws',
+        MetricName: 'DataLagSeconds',
+        Dimensions: [
+          { Name: 'service', Value: 'pull-analysis' },
+          { Name: 'dataset', Value: dataset },
+        ],
+        Statistic: 'Maximum',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 6 * 3600,
+        TreatMissingData: 'breaching',
+      });
+      expect(a).toMatchObject({ Period: 3600, EvaluationPeriods: 2 });
+    }
+    // datasets=vulns,fixed and a 3-hour threshold: no alarm for assets, which is not exported.
+    expect(idsOfType(full, 'AWS::CloudWatch::Alarm').filter((id) => id.startsWith('DataLag'))).toEqual([
+      'DataLagFixedAlarm',
+      'DataLagVulnsAlarm',
+    ]);
+    expect(alarm(full, 'DataLagVulnsAlarm').Threshold).toBe(3 * 3600);
+  });
+
+  it('has exactly these alarms', () => {
+    expect(idsOfType(base, 'AWS::CloudWatch::Alarm')).toEqual([
+      'DataLagAssetsAlarm',
+      'DataLagFixedAlarm',
+      'DataLagVulnsAlarm',
+      'ForwardResultsDlqAlarm',
+      'ForwardResultsErrorsAlarm',
+      'KeyValidationFailedAlarm',
+      'PullAnalysisDlqAlarm',
+      'PullAnalysisErrorsAlarm',
+      'ValidateKeysDlqAlarm',
+      'ValidateKeysErrorsAlarm',
+    ]);
+  });
+});
