@@ -79,6 +79,6 @@ export async function handler(event: unknown, context: Context): Promise<ExportS
     );
   } finally {
     await sc.close();
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }

@@ -38,6 +38,6 @@ export async function handler(event: unknown, context: Context): Promise<Validat
   try {
     return await handleValidateKeysEvent(deps, event);
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }

@@ -1,0 +1,208 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { RunManifest } from '#lib/sink';
+import type { SimulatorHandle, SimulatorKeys } from '#sim';
+import type { AwsFake } from './aws-fake';
+import type { LocalLambdas } from './lambdas';
+import type { LocalS3 } from './s3';
+
+export interface DatasetReport {
+  dataset: string;
+  runId: string;
+  window: string;
+  /** Rows the simulator holds for the run's query and window: what the export must contain. */
+  simulatorRows: number | null;
+  rawRows: number;
+  rawParts: number;
+  invocations: number;
+  deliveredRows: number;
+  rejectedRows: number;
+  duplicates: number;
+  rawManifest: string;
+  findingsManifest: string | null;
+}
+
+export interface DemoReport {
+  ok: boolean;
+  checks: { name: string; ok: boolean }[];
+  datasets: DatasetReport[];
+  events: { source: string; detailType: string; about: string }[];
+  invocations: { fn: string; trigger: string; ok: boolean }[];
+  continuations: number;
+  outputDir: string;
+  sampleFindings: Record<string, unknown>[];
+  keyMaterialFound: boolean;
+}
+
+/** Reads back everything the run wrote, copies it to `<out>/bucket/`, and checks the outcome. */
+export async function buildReport(input: {
+  sim: SimulatorHandle;
+  s3: LocalS3;
+  aws: AwsFake;
+  lambdas: LocalLambdas;
+  out: string;
+  keys: (SimulatorKeys | undefined)[];
+}): Promise<DemoReport> {
+  const objects = await input.s3.objects();
+  const bucketDir = join(input.out, 'bucket');
+  const texts: string[] = [];
+  for (const object of objects) {
+    const path = join(bucketDir, object.key);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, object.body);
+    texts.push(
+      object.key.endsWith('.gz') ? gunzipSync(object.body).toString('utf8') : object.body.toString('utf8'),
+    );
+  }
+  const json = (key: string) =>
+    JSON.parse(objects.find((o) => o.key === key)?.body.toString('utf8') ?? 'null');
+  const manifests = objects
+    .filter((o) => o.key.endsWith('_manifest.json'))
+    .map((o) => JSON.parse(o.body.toString('utf8')) as RunManifest);
+
+  const datasets: DatasetReport[] = manifests
+    .filter((m) => m.kind === 'raw')
+    .map((raw) => {
+      const delivered = manifests.find((m) => m.kind === 'findings' && m.runId === raw.runId);
+      const query = raw.details?.query as {
+        sourceType: 'cumulative' | 'patched';
+        tool: string;
+        filters: never;
+        sort?: { field: string; direction: 'ASC' };
+      };
+      const simulatorRows =
+        query.tool === 'vulndetails'
+          ? input.sim.dataset.countMatching({
+              sourceType: query.sourceType,
+              filters: query.filters,
+              sortField: raw.window.field,
+              sortDir: 'ASC',
+            })
+          : null;
+      const details = delivered?.details as { duplicates?: number; rejected?: { rows: number } } | undefined;
+      return {
+        dataset: raw.dataset,
+        runId: raw.runId,
+        window: `${raw.window.startIso} … ${raw.window.endIso}`,
+        simulatorRows,
+        rawRows: raw.totals.rows,
+        rawParts: raw.totals.parts,
+        invocations: (raw.details?.invocations as number) ?? 1,
+        deliveredRows: delivered?.totals.rows ?? 0,
+        rejectedRows: details?.rejected?.rows ?? 0,
+        duplicates: details?.duplicates ?? 0,
+        rawManifest: `s3://${input.s3.bucket}/sc2aws/${raw.parts[0]?.key.replace(/part-\d+\.ndjson\.gz$/, '_manifest.json') ?? ''}`,
+        findingsManifest: delivered
+          ? `findings/dataset=${delivered.dataset}/…/run=${delivered.runId}/_manifest.json`
+          : null,
+      };
+    });
+
+  const events = input.aws.events.map((e) => ({
+    source: e.source,
+    detailType: e['detail-type'],
+    about: String(
+      e.detail.dataset ?? e.detail.labelUpdated ?? e.detail.versionStage ?? e.detail.versionId ?? '',
+    ),
+  }));
+  const types = events.map((e) => e.detailType);
+  const firstFindings = objects.find(
+    (o) => o.key.includes('/findings/dataset=vulns/') && o.key.endsWith('.gz'),
+  );
+  const sampleFindings = firstFindings
+    ? gunzipSync(firstFindings.body)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .slice(0, 3)
+        .map((l) => {
+          const f = JSON.parse(l) as Record<string, unknown>;
+          return {
+            finding_id: f.finding_id,
+            state: f.state,
+            severity: f.severity,
+            plugin_name: f.plugin_name,
+            ip: f.ip,
+            port: f.port,
+            last_seen: f.last_seen,
+          };
+        })
+    : [];
+  const haystack =
+    `${texts.join('\n')}\n${JSON.stringify(events)}\n${JSON.stringify(input.aws.events)}`.toLowerCase();
+  const keyMaterialFound = input.keys.some(
+    (k) =>
+      k !== undefined &&
+      (haystack.includes(k.accessKey.toLowerCase()) || haystack.includes(k.secretKey.toLowerCase())),
+  );
+  const state = (d: string) => json(`sc2aws/state/${d}.json`) as { checkpoint?: { runId: string } } | null;
+  const checks = [
+    {
+      name: 'keys rotated in: Key Validation Succeeded, then Key Rotation Completed',
+      ok:
+        types.indexOf('Key Rotation Completed') > types.indexOf('Key Validation Succeeded') &&
+        types.includes('Key Validation Succeeded'),
+    },
+    { name: 'no key validation failed', ok: !types.includes('Key Validation Failed') },
+    {
+      name: 'every dataset exported and delivered',
+      ok: ['vulns', 'fixed', 'assets'].every((d) =>
+        datasets.some((r) => r.dataset === d && r.findingsManifest !== null),
+      ),
+    },
+    {
+      name: 'raw rows equal the simulator rows of each window',
+      ok: datasets.every((d) => d.simulatorRows === null || d.simulatorRows === d.rawRows),
+    },
+    {
+      name: 'delivered rows = raw rows − duplicates − rejected',
+      ok: datasets.every((d) => d.deliveredRows === d.rawRows - d.duplicates - d.rejectedRows),
+    },
+    { name: 'a continuation happened', ok: types.includes('Export Continuation Requested') },
+    {
+      name: "each dataset's Export Completed is followed by its Findings Delivered",
+      ok: datasets.every((d) => {
+        const at = (type: string) => events.findIndex((e) => e.detailType === type && e.about === d.dataset);
+        return at('Export Completed') >= 0 && at('Findings Delivered') > at('Export Completed');
+      }),
+    },
+    {
+      name: 'checkpoints point at the delivered runs',
+      ok: datasets.every((d) => state(d.dataset)?.checkpoint?.runId === d.runId),
+    },
+    { name: 'every invocation succeeded', ok: input.lambdas.invocations.every((i) => i.ok) },
+    { name: 'no key material in any object, event or report', ok: !keyMaterialFound },
+  ];
+  return {
+    ok: checks.every((c) => c.ok),
+    checks,
+    datasets,
+    events,
+    invocations: input.lambdas.invocations.map(({ fn, trigger, ok }) => ({ fn, trigger, ok })),
+    continuations: types.filter((t) => t === 'Export Continuation Requested').length,
+    outputDir: bucketDir,
+    sampleFindings,
+    keyMaterialFound,
+  };
+}
+
+export function printReport(report: DemoReport, line: (text: string) => void): void {
+  line('');
+  line('  dataset  SC rows  raw rows  parts  invocations  delivered  duplicates  rejected');
+  for (const d of report.datasets) {
+    line(
+      `  ${d.dataset.padEnd(7)}  ${String(d.simulatorRows ?? '-').padStart(7)}  ${String(d.rawRows).padStart(8)}  ${String(d.rawParts).padStart(5)}  ${String(d.invocations).padStart(11)}  ${String(d.deliveredRows).padStart(9)}  ${String(d.duplicates).padStart(10)}  ${String(d.rejectedRows).padStart(8)}`,
+    );
+  }
+  line('');
+  line('  events, in order:');
+  for (const e of report.events)
+    line(`    ${e.source.padEnd(18)} ${e.detailType}${e.about ? ` (${e.about})` : ''}`);
+  line('');
+  line('  a few delivered findings:');
+  for (const f of report.sampleFindings) line(`    ${JSON.stringify(f)}`);
+  line('');
+  for (const c of report.checks) line(`  ${c.ok ? '✓' : '✗'} ${c.name}`);
+  line('');
+}

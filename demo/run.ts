@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startSimulator } from '#sim';
+import { startAwsFake } from './aws-fake';
+import { LocalLambdas } from './lambdas';
+import { buildReport, printReport } from './report';
+import { startLocalS3 } from './s3';
+
+/**
+ * `npm run demo`: the whole product on loopback, with the bundled Lambda artifacts and real event
+ * shapes — the SC simulator (HTTPS, generated CA), s3rver as S3, and a fake of the Secrets Manager
+ * and EventBridge HTTP APIs. No AWS account, no network.
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, report: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('Usage: npm run demo [-- --out DIR] [--report FILE]\n');
+    return 0;
+  }
+  const started = Date.now();
+  // Node 20 is what this machine runs; the Lambda runs Node 24. The SDK's notice is not news here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const say = (line: string) =>
+    process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}\n`);
+  const out = resolve(values.out ?? '.sc2aws/demo');
+  const dist = resolve(dirname(fileURLToPath(import.meta.url)));
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+
+  say('Starting the SC simulator (HTTPS on 127.0.0.1), s3rver, and the Secrets Manager/EventBridge fake…');
+  const sim = await startSimulator({
+    seed: 42,
+    vulnCount: 4000,
+    fixedCount: 800,
+    hostCount: 250,
+    reopenedRatio: 0.12,
+  });
+  const s3 = await startLocalS3(join(out, 's3rver'), 'sc2aws-demo');
+  const aws = await startAwsFake();
+  const caFile = join(out, 'sc-ca.pem');
+  await writeFile(caFile, sim.caPem);
+  // A short deadline for pull-analysis: each page costs 4 s of its simulated 60 s, so with the
+  // 5 s guard an invocation stops after about 13 pages and hands off to a continuation.
+  const lambdas = new LocalLambdas(
+    dist,
+    aws,
+    {
+      'validate-keys': { startMs: 60_000, perCallMs: 0 },
+      'pull-analysis': { startMs: 60_000, perCallMs: 4_000 },
+      'forward-results': { startMs: 900_000, perCallMs: 0 },
+    },
+    say,
+  );
+  try {
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: aws.endpoint,
+      // s3rver stores aws-chunked framing verbatim otherwise (aws-notes §3).
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      SC_URL: sim.url,
+      SC_SECRET_ARN: aws.secretArn,
+      SC_CA_BUNDLE: caFile,
+      DATA_BUCKET: s3.bucket,
+      DATA_PREFIX: 'sc2aws',
+      // Small pages and a short deadline, so a continuation happens and is visible.
+      PAGE_SIZE: '100',
+      TIME_GUARD_SECONDS: '5',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+
+    say(
+      '1. Keys: the first pair goes in as AWSCURRENT; then an operator regenerates keys in SC and stages them.',
+    );
+    aws.put(`accesskey=${sim.keys.accessKey}; secretkey=${sim.keys.secretKey};`, ['AWSCURRENT']);
+    await lambdas.load();
+    await lambdas.drain();
+    const fresh = sim.control.regenerateKeys();
+    const keysFile = join(out, 'new-keys');
+    await writeFile(keysFile, `accesskey=${fresh.accessKey}; secretkey=${fresh.secretKey};\n`, {
+      mode: 0o600,
+    });
+    await chmod(keysFile, 0o600);
+    say('   $ sc2aws keys stage --secret-id … --url … --keys-file new-keys --rotate');
+    const staged = await runCli(join(dist, 'cli.mjs'), [
+      'keys',
+      'stage',
+      ...[
+        '--secret-id',
+        aws.secretArn,
+        '--url',
+        sim.url,
+        '--ca-file',
+        caFile,
+        '--keys-file',
+        keysFile,
+        '--rotate',
+      ],
+    ]);
+    for (const line of staged.trim().split('\n')) say(`   ${line}`);
+    await lambdas.drain();
+    await rm(keysFile);
+
+    say('2. pull-analysis on the schedule (small pages, short deadline) and 3. forward-results on each run:');
+    lambdas.enqueue(
+      'pull-analysis',
+      { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
+      'schedule',
+    );
+    await lambdas.drain();
+
+    say('4. Report');
+    const report = await buildReport({ sim, s3, aws, lambdas, out, keys: [sim.users[0]?.keys, fresh] });
+    printReport(report, (line) => process.stdout.write(`${line}\n`));
+    if (values.report !== undefined) await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Outputs: ${join(out, 'bucket')}`);
+    return report.ok ? 0 : 1;
+  } finally {
+    await aws.close();
+    await s3.close();
+    await sim.close();
+  }
+}
+
+function runCli(cli: string, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(process.execPath, [cli, ...args], { env: process.env }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`sc2aws ${args.slice(0, 2).join(' ')} failed: ${stderr.trim()}`));
+      else resolvePromise(stdout);
+    });
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`demo failed: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,62 @@
+import { mkdir } from 'node:fs/promises';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+// @ts-expect-error s3rver ships no type declarations
+import S3rver from 's3rver';
+
+export interface LocalS3 {
+  endpoint: string;
+  bucket: string;
+  client: S3Client;
+  /** Every object of the bucket: key and bytes. */
+  objects(): Promise<{ key: string; body: Buffer }[]>;
+  close(): Promise<void>;
+}
+
+/** s3rver on 127.0.0.1 (random port), keeping its files in `directory`. */
+export async function startLocalS3(directory: string, bucket: string): Promise<LocalS3> {
+  await mkdir(directory, { recursive: true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = (await server.run()) as { port: number };
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    endpoint,
+    bucket,
+    client,
+    async objects() {
+      const out: { key: string; body: Buffer }[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }),
+        );
+        for (const item of page.Contents ?? []) {
+          const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: item.Key }));
+          out.push({
+            key: item.Key ?? '',
+            body: Buffer.from(await (got.Body?.transformToByteArray() ?? new Uint8Array())),
+          });
+        }
+        token = page.NextContinuationToken;
+      } while (token !== undefined);
+      return out;
+    },
+    async close() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}
