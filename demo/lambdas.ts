@@ -24,7 +24,7 @@ export class LocalLambdas {
 
   constructor(
     private readonly distDir: string,
-    private readonly aws: AwsFake,
+    aws: AwsFake,
     /** Simulated Lambda clock per invocation: the time it starts with and what each look at the clock costs. */
     private readonly clock: Record<Invocation['fn'], { startMs: number; perCallMs: number }>,
     private readonly progress: (line: string) => void,
