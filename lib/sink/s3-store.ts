@@ -72,9 +72,12 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
         return { body: (await out.Body?.transformToString('utf8')) ?? '', etag: out.ETag ?? '' };
       } catch (err) {
         if (isNotFound(err)) return undefined;
+        const denied = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403;
         throw new SinkError(
           'SINK_READ_FAILED',
-          `Reading ${where(key)} failed (${describeCause(err)}). Fix: check the function's role may s3:GetObject there.`,
+          denied
+            ? `Reading ${where(key)} was refused (${describeCause(err)}): either the object does not exist (without s3:ListBucket S3 answers 403 for a missing key) or the role may not read it. Fix: check the key, and that the function's role may s3:GetObject there.`
+            : `Reading ${where(key)} failed (${describeCause(err)}). Fix: check the function's role may s3:GetObject there.`,
         );
       }
     },
