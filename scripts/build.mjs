@@ -30,7 +30,13 @@ await Promise.all([
   // The CLI runs on the user's Node (≥ 20); the functions on Lambda's nodejs24.x.
   build({ ...common, target: 'node20', entryPoints: { cli: 'cli/index.ts' }, outdir: 'dist' }),
   // The demo runs next to a dev install: s3rver (a devDependency) stays external.
-  build({ ...common, target: 'node20', entryPoints: { demo: 'demo/run.ts' }, outdir: 'dist', external: ['s3rver'] }),
+  build({
+    ...common,
+    target: 'node20',
+    entryPoints: { demo: 'demo/run.ts' },
+    outdir: 'dist',
+    external: ['s3rver'],
+  }),
   ...FUNCTIONS.map((fn) =>
     build({
       ...common,
