@@ -1,7 +1,7 @@
 // Bundles the CLI and the Lambda handlers with esbuild. The same files are what the tests, the
 // demo and `serverless deploy` use: the AWS SDK is bundled at its pinned version, so what is
 // tested is what runs.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const FUNCTIONS = ['validate-keys', 'pull-analysis', 'forward-results'];
@@ -24,7 +24,6 @@ const common = {
   outExtension: { '.js': '.mjs' },
 };
 
-await rm('dist', { recursive: true, force: true });
 await mkdir('dist', { recursive: true });
 await Promise.all([
   // The CLI runs on the user's Node (≥ 20); the functions on Lambda's nodejs24.x.

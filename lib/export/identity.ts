@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
 
+/** The top-level fields {@link rowIdentity} reads. */
+export const IDENTITY_FIELDS: readonly string[] = [
+  'repository',
+  'ip',
+  'uuid',
+  'hostUUID',
+  'dnsName',
+  'port',
+  'protocol',
+  'pluginID',
+];
+
 function field(row: Record<string, unknown>, name: string): string {
   const v = row[name];
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';

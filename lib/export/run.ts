@@ -10,9 +10,9 @@ import {
   runPrefix,
   totalsOf,
 } from '#lib/sink';
-import { isScError, type ScClient, ScErrorCode } from '#lib/tenable';
+import { isScError, type ScClient, ScErrorCode, topLevelFields } from '#lib/tenable';
 import { DATASET_SPECS, type Dataset, datasetQuery, type QueryScope } from './datasets';
-import { rowIdentity } from './identity';
+import { IDENTITY_FIELDS, rowIdentity } from './identity';
 import { type PageCursor, START_CURSOR, stablePages } from './stable-pager';
 import { type InflightRun, StateHandle } from './state';
 import { isoOf, nextWindow, partitionDate, runIdFor } from './window';
@@ -68,8 +68,8 @@ export type DatasetOutcome =
 /**
  * Exports one dataset: resumes the in-flight run if there is one, else starts the next window;
  * pages SC with drift-safe offsets; streams rows into gzip parts; records a resume cursor after each
- * stored part; writes `_manifest.json` last; only then moves the checkpoint and announces
- * `Export Completed`. Near the deadline it stores the cursor and returns `continued`. On any failure
+ * stored part; writes `_manifest.json` last; announces `Export Completed`; only then moves the
+ * checkpoint. Near the deadline it stores the cursor and returns `continued`. On any failure
  * the open part is dropped and the checkpoint stays put: the next run resumes from the last stored
  * part, writing the same keys again.
  *
@@ -146,7 +146,8 @@ export async function exportDataset(
     : undefined;
   let totalHint: number | undefined;
   const fetch = async (startOffset: number, pageSize: number) => {
-    const page = await deps.sc.analysisPage(query, { startOffset, pageSize, signal: abort.signal });
+    // Rows stay the JSON texts SC sent: written verbatim, never parsed into objects and back.
+    const page = await deps.sc.analysisPageText(query, { startOffset, pageSize, signal: abort.signal });
     totalHint = page.totalRecords;
     return page.rows;
   };
@@ -171,13 +172,13 @@ export async function exportDataset(
       for await (const page of stablePages(fetch, run.cursor, {
         pageSize: settings.pageSize,
         overlap: settings.pageOverlapRows,
-        identityOf: (row) => rowIdentity(row, spec.identity),
+        identityOf: (row) => rowIdentity(topLevelFields(row, IDENTITY_FIELDS) ?? {}, spec.identity),
       })) {
         pages += 1;
         rowsThisInvocation += page.rows.length;
         run.duplicatesSkipped += page.skipped;
         if (page.walkBacks > 0) deps.metrics.record(dataset, 'PagingWalkBacks', 'Count', page.walkBacks);
-        await writer.write(page.rows.map((row) => JSON.stringify(row)));
+        await writer.write(page.rows);
         cursor = page.cursor;
         deps.onProgress?.({
           dataset,
@@ -199,9 +200,7 @@ export async function exportDataset(
     await storePart();
   } catch (err) {
     await writer.abort();
-    await state.release();
-    deps.metrics.record(dataset, 'ExportFailed', 'Count', 1);
-    recordLag(deps, dataset, state);
+    await recordFailure(deps, dataset, state);
     throw err;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
@@ -222,8 +221,29 @@ export async function exportDataset(
 
   const manifest = buildManifest(deps, run, spec.timeField, dataset, query);
   const key = manifestKey(prefix);
-  await deps.store.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
-  // Only now, with every part and the manifest stored, does the checkpoint move.
+  try {
+    await deps.store.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
+    // Announced before the checkpoint moves: if EventBridge refuses the event, the run stays in
+    // flight and the next invocation announces it again (delivery is idempotent). Announcing after
+    // the move would leave a completed run that forward-results never hears of.
+    await deps.events.publish({
+      detailType: DetailType.ExportCompleted,
+      detail: {
+        dataset,
+        runId: run.runId,
+        window: manifest.window,
+        manifest: deps.store.uri(key),
+        ...(deps.bucket === undefined ? {} : { bucket: deps.bucket }),
+        manifestKey: key,
+        rowCount: manifest.totals.rows,
+        parts: manifest.totals.parts,
+      },
+    });
+  } catch (err) {
+    await recordFailure(deps, dataset, state);
+    throw err;
+  }
+  // Only now, with every part and the manifest stored and announced, does the checkpoint move.
   state.state.checkpoint = {
     end: run.window.end,
     runId: run.runId,
@@ -234,19 +254,6 @@ export async function exportDataset(
   delete state.state.lease;
   await state.save();
   recordLag(deps, dataset, state);
-  await deps.events.publish({
-    detailType: DetailType.ExportCompleted,
-    detail: {
-      dataset,
-      runId: run.runId,
-      window: manifest.window,
-      manifest: deps.store.uri(key),
-      ...(deps.bucket === undefined ? {} : { bucket: deps.bucket }),
-      manifestKey: key,
-      rowCount: manifest.totals.rows,
-      parts: manifest.totals.parts,
-    },
-  });
   deps.logger.info('Run complete.', {
     dataset,
     runId: run.runId,
@@ -293,6 +300,13 @@ function buildManifest(
       startedAt: run.startedAt,
     },
   };
+}
+
+/** A failed run frees the dataset at once (the next invocation resumes it) and is counted. */
+async function recordFailure(deps: ExportDeps, dataset: string, state: StateHandle): Promise<void> {
+  await state.release();
+  deps.metrics.record(dataset, 'ExportFailed', 'Count', 1);
+  recordLag(deps, dataset, state);
 }
 
 /** Seconds since the newest data the consumers have: what the "no fresh data" alarm watches. */

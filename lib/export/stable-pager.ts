@@ -10,11 +10,11 @@ export interface PageCursor {
 
 export const START_CURSOR: PageCursor = { offset: 0, landmarks: [] };
 
-export type FetchRows = (startOffset: number, pageSize: number) => Promise<Record<string, unknown>[]>;
+export type FetchRows<T> = (startOffset: number, pageSize: number) => Promise<T[]>;
 
-export interface StablePage {
+export interface StablePage<T> {
   /** Rows not delivered before (by identity against the previous page). */
-  rows: Record<string, unknown>[];
+  rows: T[];
   /** Resume here after these rows are durably written. */
   cursor: PageCursor;
   /** Rows of the response skipped as already delivered. */
@@ -23,11 +23,11 @@ export interface StablePage {
   walkBacks: number;
 }
 
-export interface StablePagerOptions {
+export interface StablePagerOptions<T> {
   pageSize: number;
   /** Rows re-read before each offset; must be < pageSize. */
   overlap: number;
-  identityOf: (row: Record<string, unknown>) => string;
+  identityOf: (row: T) => string;
   /** Hard stop against a server that never ends (SC_PROTOCOL). */
   maxPages?: number;
 }
@@ -46,6 +46,10 @@ export interface StablePagerOptions {
  * Every row that stays in the window for the whole run is delivered at least once. Rows that enter
  * behind the current offset during the run are left to the next run's overlapping window.
  *
+ * While the caller works on a page, the next one is already being fetched (the request it needs is
+ * known once the page has arrived), so SC's time and the caller's overlap: one page in flight, one
+ * in hand.
+ *
  * @example
  * ```ts
  * for await (const page of stablePages(fetch, START_CURSOR, { pageSize: 1000, overlap: 100, identityOf })) {
@@ -54,12 +58,22 @@ export interface StablePagerOptions {
  * }
  * ```
  */
-export async function* stablePages(
-  fetch: FetchRows,
+export async function* stablePages<T>(
+  fetch: FetchRows<T>,
   start: PageCursor,
-  options: StablePagerOptions,
-): AsyncGenerator<StablePage> {
+  options: StablePagerOptions<T>,
+): AsyncGenerator<StablePage<T>> {
   const { pageSize, identityOf } = options;
+  let prefetched: { from: number; rows: Promise<T[]> } | undefined;
+  const fetchAt = (from: number): Promise<T[]> => {
+    if (prefetched?.from === from) {
+      const { rows } = prefetched;
+      prefetched = undefined;
+      return rows;
+    }
+    prefetched = undefined;
+    return fetch(from, pageSize);
+  };
   const overlap = Math.max(1, Math.min(options.overlap, pageSize - 1));
   const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
   let cursor = start;
@@ -75,12 +89,12 @@ export async function* stablePages(
     let back = landmarks.size === 0 ? 0 : Math.min(overlap, cursor.offset);
     let walkBacks = 0;
     let from: number;
-    let rows: Record<string, unknown>[];
+    let rows: T[];
     let tags: string[];
     let lastLandmark: number;
     for (;;) {
       from = cursor.offset - back;
-      rows = await fetch(from, pageSize);
+      rows = await fetchAt(from);
       tags = rows.map((row) => identityTag(identityOf(row)));
       lastLandmark = -1;
       for (let i = tags.length - 1; i >= 0; i--) {
@@ -94,16 +108,23 @@ export async function* stablePages(
       back = Math.min(cursor.offset, back + pageSize - overlap);
       walkBacks += 1;
     }
-    const fresh: Record<string, unknown>[] = [];
+    const fresh: T[] = [];
     let skipped = 0;
     rows.forEach((row, i) => {
       if (i <= lastLandmark || landmarks.has(tags[i] as string)) skipped += 1;
       else fresh.push(row);
     });
     const next: PageCursor = { offset: from + rows.length, landmarks: tags };
-    yield { rows: fresh, cursor: next, skipped, walkBacks };
     // A short response is the end (SC's counts are not trusted, reference §7.2).
-    if (rows.length < pageSize) return;
+    const last = rows.length < pageSize;
+    if (!last) {
+      const nextFrom = next.offset - Math.min(overlap, next.offset);
+      prefetched = { from: nextFrom, rows: fetch(nextFrom, pageSize) };
+      // Observed when used; a caller that stops early must not leave an unhandled rejection.
+      prefetched.rows.catch(() => {});
+    }
+    yield { rows: fresh, cursor: next, skipped, walkBacks };
+    if (last) return;
     cursor = next;
   }
 }

@@ -11,8 +11,10 @@ import {
 } from './analysis';
 import { abortedError, classifyNetworkError, classifyResponse, type Outcome } from './classify';
 import { KEEP_ALIVE_TIMEOUT_MS } from './constants';
+import { envelopeOf } from './envelope';
 import { ScError, ScErrorCode } from './errors';
 import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
+import { splitResults } from './page-text';
 import { backoffDelay, parseRetryAfter } from './retry';
 import { parseCurrentUser, type ScUser } from './user';
 
@@ -20,11 +22,15 @@ import { parseCurrentUser, type ScUser } from './user';
 export interface CallOptions {
   /** Stops the call (and any wait between retries) when aborted, e.g. at the Lambda deadline. */
   signal?: AbortSignal;
+  /** Return `response.results` as the rows' JSON texts (see {@link splitResults}). */
+  splitResults?: boolean;
 }
 
 /** What one successful call returned. */
 export interface ScResponse {
   response: unknown;
+  /** With {@link CallOptions.splitResults}: the rows of `response.results` as SC sent them. */
+  rowTexts?: string[];
   /** SC's clock, epoch seconds, when sent. */
   timestamp?: number;
   warnings: unknown[];
@@ -127,6 +133,34 @@ export class ScClient {
     );
   }
 
+  /**
+   * One `/rest/analysis` page as the rows' own JSON texts (no object per row): what the export
+   * writes verbatim. Counting quirks are handled as in {@link analysisPages}.
+   */
+  async analysisPageText(
+    query: AnalysisQuery,
+    options: { startOffset: number; pageSize: number; signal?: AbortSignal },
+  ): Promise<{ rows: string[]; totalRecords?: number }> {
+    let texts: string[] | undefined;
+    const page = await fetchAnalysisPage(
+      async (body, signal) => {
+        const result = await this.call('POST', '/rest/analysis', body, {
+          splitResults: true,
+          ...(signal ? { signal } : {}),
+        });
+        texts = result.rowTexts;
+        return result;
+      },
+      query,
+      options.startOffset,
+      options.pageSize,
+      options.signal,
+    );
+    // Without a split (an unusual body), fall back to the parsed rows.
+    const rows = texts ?? page.rows.map((row) => JSON.stringify(row));
+    return page.totalRecords === undefined ? { rows } : { rows, totalRecords: page.totalRecords };
+  }
+
   /** SC's version from `GET /rest/system`, or null when SC does not say (SC 5.20+ hides it from some callers). */
   async systemVersion(options: CallOptions = {}): Promise<string | null> {
     try {
@@ -156,7 +190,7 @@ export class ScClient {
     for (;;) {
       attempt += 1;
       const started = performance.now();
-      const outcome = await this.exchange(method, path, body, keys, label, options.signal);
+      const outcome = await this.exchange(method, path, body, keys, label, options);
       this.options.onAttempt?.({
         request: label,
         attempt,
@@ -166,7 +200,12 @@ export class ScClient {
       });
       if (outcome.kind === 'ok') {
         const { response, warnings, timestamp } = outcome.envelope;
-        return { response, warnings, ...(timestamp === undefined ? {} : { timestamp }) };
+        return {
+          response,
+          warnings,
+          ...(timestamp === undefined ? {} : { timestamp }),
+          ...(outcome.rowTexts === undefined ? {} : { rowTexts: outcome.rowTexts }),
+        };
       }
       if (outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
         // The secret may have been rotated since the keys were cached: one retry with a fresh read.
@@ -206,8 +245,9 @@ export class ScClient {
     body: unknown,
     keys: ScApiKeys,
     label: string,
-    signal: AbortSignal | undefined,
-  ): Promise<Outcome> {
+    options: CallOptions,
+  ): Promise<Outcome & { rowTexts?: string[] }> {
+    const { signal } = options;
     const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + path, this.baseUrl);
     const headers: Record<string, string> = {
       'x-apikey': keys.headerValue(),
@@ -223,8 +263,16 @@ export class ScClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal === undefined ? {} : { signal }),
       });
+      const raw = await res.body.text();
+      if (options.splitResults && res.statusCode === 200) {
+        const split = splitResults(raw);
+        const envelope = split === undefined ? undefined : envelopeOf(split.envelope);
+        if (split !== undefined && envelope?.ok && envelope.envelope.errorCode === 0) {
+          return { kind: 'ok', envelope: envelope.envelope, rowTexts: split.rows };
+        }
+      }
       // Anything SC echoes back is scrubbed before it can reach a message (defence in depth).
-      const text = keys.scrub(await res.body.text());
+      const text = keys.scrub(raw);
       if (res.statusCode >= 300 && res.statusCode < 400) {
         const location = String(res.headers.location ?? 'another address');
         return {
@@ -242,7 +290,7 @@ export class ScClient {
         this.options.clock(),
         this.options.retry.maxDelayMs,
       );
-      return classifyResponse(res.statusCode, text, label, retryAfterMs);
+      return classifyResponse(res.statusCode, text, label, retryAfterMs, (t) => keys.scrub(t));
     } catch (err) {
       return classifyNetworkError(err, label, this.baseUrl.host);
     }

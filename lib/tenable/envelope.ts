@@ -50,6 +50,11 @@ export function parseEnvelope(body: string): EnvelopeResult {
     // A body that starts like JSON but does not parse was cut off on the way (proxy, reset, SC crash).
     return { ok: false, problem: text.startsWith('{') || text.startsWith('[') ? 'truncated' : 'not-json' };
   }
+  return envelopeOf(json);
+}
+
+/** The envelope of an already parsed body. */
+export function envelopeOf(json: unknown): EnvelopeResult {
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) return { ok: false, problem: 'not-envelope' };
   const raw = parsed.data;

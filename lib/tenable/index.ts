@@ -13,7 +13,7 @@ export {
 } from './analysis';
 export { type CallOptions, ScClient, type ScResponse } from './client';
 export * from './constants';
-export { parseEnvelope, type ScEnvelope } from './envelope';
+export { envelopeOf, parseEnvelope, type ScEnvelope } from './envelope';
 export { isScError, ScError, ScErrorCode, type ScErrorDetails } from './errors';
 export {
   type AttemptInfo,
@@ -22,5 +22,6 @@ export {
   parseBaseUrl,
   type ScClientOptions,
 } from './options';
+export { splitResults, topLevelFields } from './page-text';
 export { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry';
 export { ADMINISTRATOR_ROLE_ID, parseCurrentUser, type ScUser } from './user';

@@ -124,7 +124,7 @@ describe('pull-analysis export', () => {
       ...deps,
       onProgress: () => {
         pages += 1;
-        if (pages === 6) h.sim.control.injectFault({ kind: 'status', status: 503, times: 10 });
+        if (pages === 3) h.sim.control.injectFault({ kind: 'status', status: 503, times: 10 });
       },
     };
     await expect(exportDataset(flaky, settings, 'vulns')).rejects.toMatchObject({ code: 'SC_TRANSIENT' });
