@@ -9,10 +9,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built `sc2aws` binary in a child process and captures everything it prints. */
+/**
+ * Runs the built `sc2aws` binary in a child process and captures everything it prints. Leading
+ * arguments that start with `--` before the command are Node options (e.g. a heap cap).
+ */
 export function runSc2aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const nodeOptions = args.filter(
+    (a, i) => a.startsWith('--') && args.slice(0, i).every((b) => b.startsWith('--')),
+  );
+  const rest = args.slice(nodeOptions.length);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...nodeOptions, CLI, ...rest], {
       env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
