@@ -1,0 +1,191 @@
+// The report: the machine, one markdown table of figures with their goals, and the raw repetitions.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { FUNCTIONS } from './bundles.mjs';
+import { LARGE_EXPORT_ROWS } from './options.mjs';
+import { fixed, grouped, mb } from './stats.mjs';
+
+/** The goals of issue 9, in one place. Sizes in MB = 10^6 bytes. */
+export const GOALS = {
+  discardRatio: 0.8,
+  s3Ratio: 0.7,
+  rssRatio: 1.3,
+  rssBytesAtLarge: 200e6,
+  minifiedBytes: { 'validate-keys': 1.0e6, 'pull-analysis': 1.5e6, 'forward-results': 1.5e6 },
+  initMs: 100,
+};
+
+function firstMatch(path, pattern) {
+  try {
+    return pattern.exec(readFileSync(path, 'utf8'))?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the figures were measured on. */
+export function machine() {
+  const git = spawnSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8' });
+  return {
+    cpu: firstMatch('/proc/cpuinfo', /^model name\s*:(.*)$/m) ?? cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    ramBytes: totalmem(),
+    node: process.version,
+    os: `${firstMatch('/etc/os-release', /^PRETTY_NAME="?([^"\n]*)"?$/m) ?? process.platform} (kernel ${release()})`,
+    commit: git.status === 0 ? git.stdout.trim() : 'unknown',
+    loadAverage: loadavg(),
+  };
+}
+
+const verdict = (ok) => (ok === undefined ? '—' : ok ? '✅ met' : '❌ missed');
+const row = (cells) => `| ${cells.join(' | ')} |`;
+
+function throughputRows(t) {
+  const rate = (kind) => `${grouped(t.rowsPerSecond[kind])} rows/s`;
+  const ratio = (sink) => `${fixed(t.ratio[sink], 2)}×`;
+  return [
+    row([
+      `Transfer limit (${grouped(t.rows)} rows, page ${t.pageSize}, TLS, bodies discarded unparsed)`,
+      `${rate('limit')} · ${fixed(mb(t.limitBytesPerSecond), 1)} MB/s`,
+      'the ceiling',
+      '—',
+    ]),
+    row([
+      'Export → discarding sink (`--out discard:`)',
+      `${rate('discard')} · ${ratio('discard')} limit`,
+      `≥ ${GOALS.discardRatio}× limit`,
+      verdict(t.ratio.discard >= GOALS.discardRatio),
+    ]),
+    row(['Export → local directory', `${rate('dir')} · ${ratio('dir')} limit`, '—', '—']),
+    row([
+      'Export → s3rver',
+      `${rate('s3')} · ${ratio('s3')} limit`,
+      `≥ ${GOALS.s3Ratio}× limit`,
+      verdict(t.ratio.s3 >= GOALS.s3Ratio),
+    ]),
+  ];
+}
+
+function memoryRows(m) {
+  const reachesLarge = m.sizes.at(-1).rows >= LARGE_EXPORT_ROWS;
+  const out = m.sizes.map((s) => {
+    const isLarge = s === m.sizes.at(-1) && reachesLarge;
+    const gnu = Number.isFinite(s.timeRssBytes) ? ` (GNU time ${fixed(mb(s.timeRssBytes), 0)} MB)` : '';
+    return row([
+      `Peak RSS, export of ${grouped(s.rows)} rows → ${m.sink}`,
+      `${fixed(mb(s.peakRssBytes), 0)} MB${gnu}`,
+      isLarge ? `< ${mb(GOALS.rssBytesAtLarge)} MB` : '—',
+      isLarge ? verdict(s.peakRssBytes < GOALS.rssBytesAtLarge) : '—',
+    ]);
+  });
+  const [big, small] = m.ratio.of.split('/').map((n) => grouped(Number(n)));
+  out.push(
+    row([
+      `Peak RSS ratio ${big} / ${small} rows`,
+      `${fixed(m.ratio.value, 2)}×`,
+      `≤ ${GOALS.rssRatio}× (1M / 10k)`,
+      reachesLarge ? verdict(m.ratio.value <= GOALS.rssRatio) : 'not judged: 1M not run',
+    ]),
+  );
+  if (!reachesLarge) {
+    out.push(
+      row([`Peak RSS, export of 1 000 000 rows`, 'not run', `< ${mb(GOALS.rssBytesAtLarge)} MB`, '—']),
+    );
+  }
+  return out;
+}
+
+function bundleRows(b) {
+  const flags = b.nodeOptions === '' ? '' : `, \`${b.nodeOptions}\` as deployed`;
+  const out = FUNCTIONS.map((fn) =>
+    row([
+      `${fn} artifact, minified (gzip)`,
+      `${fixed(mb(b.sizes[fn].minifiedBytes), 3)} MB (${fixed(mb(b.sizes[fn].gzipBytes), 3)} MB)`,
+      `≤ ${fixed(mb(GOALS.minifiedBytes[fn]), 1)} MB minified`,
+      verdict(b.sizes[fn].minifiedBytes <= GOALS.minifiedBytes[fn]),
+    ]),
+  );
+  out.push(
+    row([
+      `Node start-up, importing nothing (floor; median of ${b.initReps}${flags})`,
+      `${fixed(b.initMs.node, 1)} ms`,
+      '—',
+      '—',
+    ]),
+  );
+  for (const fn of FUNCTIONS) {
+    out.push(
+      row([
+        `${fn} module init: process start → imported (median of ${b.initReps}${flags})`,
+        `${fixed(b.initMs[fn], 1)} ms (${fixed(b.initMs[fn] - b.initMs.node, 1)} ms above the floor)`,
+        `≤ ${GOALS.initMs} ms`,
+        verdict(b.initMs[fn] <= GOALS.initMs),
+      ]),
+    );
+  }
+  return out;
+}
+
+function details(results) {
+  const lines = ['## Repetitions', ''];
+  const list = (values, unit, digits = 0) => values.map((v) => fixed(v, digits)).join(', ') + unit;
+  if (results.throughput) {
+    for (const [kind, runs] of Object.entries(results.throughput.runs)) {
+      lines.push(
+        `- throughput ${kind}: ${list(
+          runs.map((r) => r.rowsPerSecond),
+          ' rows/s',
+        )}`,
+      );
+    }
+  }
+  if (results.memory) {
+    for (const s of results.memory.sizes) {
+      lines.push(
+        `- peak RSS ${s.rows} rows: ${list(
+          s.runs.map((r) => mb(r.peakRssBytes)),
+          ' MB',
+        )}`,
+      );
+    }
+  }
+  if (results.bundles) {
+    for (const [name, runs] of Object.entries(results.bundles.runs)) {
+      lines.push(`- init ${name}: ${list(runs, ' ms', 1)}`);
+    }
+  }
+  return lines;
+}
+
+function settingsLine({ settings: s, throughput, memory, bundles }) {
+  const parts = [];
+  if (throughput)
+    parts.push(`throughput ${grouped(s.rows)} rows × ${s.reps} repetitions, page size ${s.pageSize}`);
+  if (memory) parts.push(`RSS at ${s.memSizes.map(grouped).join(', ')} rows → ${s.memSink}`);
+  if (bundles) parts.push(`init median of ${s.initReps}`);
+  return parts.length > 0 ? parts.join('; ') : 'no section ran';
+}
+
+/** The whole markdown report. */
+export function renderReport(results) {
+  const { machine: m, settings: s } = results;
+  const lines = [
+    `# sc2aws benchmark — ${results.startedAt}${s.quick ? ' (quick)' : ''}`,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${fixed(m.ramBytes / 2 ** 30, 1)} GiB RAM; Node ${m.node}; ${m.os}.`,
+    `Load average at start ${m.loadAverage.map((l) => l.toFixed(2)).join(' ')}, at end ${results.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')}. Commit ${m.commit}.`,
+    `Settings: ${settingsLine(results)}. Medians throughout; MB = 10^6 bytes.`,
+    '',
+    row(['Figure', 'Measured', 'Goal', 'Met']),
+    row(['---', '---', '---', '---']),
+  ];
+  if (results.throughput) lines.push(...throughputRows(results.throughput));
+  if (results.memory) lines.push(...memoryRows(results.memory));
+  if (results.bundles) lines.push(...bundleRows(results.bundles));
+  for (const [section, message] of Object.entries(results.errors)) {
+    lines.push(row([`${section}: FAILED`, message.replaceAll('|', '/').slice(0, 300), '—', '—']));
+  }
+  lines.push('', ...details(results), '');
+  return lines.join('\n');
+}

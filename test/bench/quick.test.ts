@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
+
+/**
+ * `npm run bench` in a small quick mode, so the harness cannot rot. It asserts that every figure
+ * was produced, never that the machine was fast (figures belong to `npm run bench` runs).
+ */
+describe('npm run bench -- --quick', () => {
+  it('produces every figure and the markdown report', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sc2aws-bench-'));
+    try {
+      const args = [
+        '--quick',
+        '--no-build',
+        '--rows',
+        '3000',
+        '--reps',
+        '1',
+        '--mem-sizes',
+        '3000,6000',
+        '--init-reps',
+        '2',
+      ];
+      await new Promise<void>((resolve, reject) => {
+        execFile(process.execPath, [RUN, ...args, '--results-dir', dir], (err, _out, stderr) =>
+          err ? reject(new Error(`bench failed: ${stderr}`)) : resolve(),
+        );
+      });
+      const files = await readdir(dir);
+      const report = JSON.parse(
+        await readFile(join(dir, files.find((f) => f.endsWith('.json')) as string), 'utf8'),
+      );
+      const markdown = await readFile(join(dir, files.find((f) => f.endsWith('.md')) as string), 'utf8');
+      for (const sink of ['limit', 'discard', 'dir', 's3'])
+        expect(report.throughput.rowsPerSecond[sink]).toBeGreaterThan(0);
+      for (const fn of ['validate-keys', 'pull-analysis', 'forward-results']) {
+        expect(report.bundles.sizes[fn].minifiedBytes).toBeGreaterThan(0);
+        expect(report.bundles.sizes[fn].gzipBytes).toBeGreaterThan(0);
+        expect(report.bundles.initMs[fn]).toBeGreaterThan(0);
+      }
+      expect(report.bundles.initMs.node).toBeGreaterThan(0);
+      expect(report.memory.ratio.value).toBeGreaterThan(0);
+      expect(report.machine).toMatchObject({
+        cores: expect.any(Number),
+        node: expect.stringMatching(/^v\d+/),
+      });
+      expect(markdown).toMatch(/Transfer limit/);
+      expect(markdown).toMatch(/validate-keys/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
