@@ -56,7 +56,15 @@ const FLAGS = {
 
 function storeFor(out: string, env: NodeJS.ProcessEnv): { store: ObjectStore; bucket?: string } {
   if (out === 'discard:') return { store: createDiscardStore() };
-  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(out);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(out) && !out.startsWith('s3://')) {
+    throw new CliUsageError(`--out "${out.slice(0, 80)}" is neither a directory nor s3://bucket/prefix.`);
+  }
+  const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(out);
+  if (out.startsWith('s3://') && s3 === null) {
+    throw new CliUsageError(
+      `--out "${out.slice(0, 80)}" has no valid bucket name. Example: s3://my-bucket/sc2aws`,
+    );
+  }
   if (s3 === null) return { store: createLocalStore(out) };
   const [, bucket = '', prefix = ''] = s3;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -95,6 +103,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
     );
   }
   const since = parseSince(flags.since);
+  const { store, bucket } = storeFor(flags.out, io.env);
   const pageSize = intFlag('page-size', flags['page-size'], 100, 5000) ?? 1000;
   const severityFloor = intFlag('severity-floor', flags['severity-floor'], 0, 4) ?? 1;
   const partSizeMb = intFlag('part-size-mb', flags['part-size-mb'], 1, 1024) ?? 64;
@@ -127,7 +136,6 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
     allowInsecureHttp: flags['allow-insecure-http'] ?? false,
     logger,
   });
-  const { store, bucket } = storeFor(flags.out, io.env);
   const published: Sc2awsEvent[] = [];
   const events: EventPublisher = { publish: async (event) => void published.push(event) };
   const started = Date.now();

@@ -100,6 +100,8 @@ describe('sc2aws export', () => {
     [['--out', 'x', '--since', 'yesterday'], /--since/],
     [['--out', 'x', '--page-size', '50'], /--page-size/],
     [['--dataset', 'vulns'], /--out/],
+    [['--out', 's3://'], /bucket name/],
+    [['--out', 'ftp://host/dir'], /neither a directory nor s3/],
   ])('exits 3 on bad flags %j', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(3);
