@@ -13,7 +13,8 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['lib/**/*.ts'],
-      thresholds: { lines: 85, functions: 85, branches: 75, statements: 85 },
+      // A floor under lib/ (the product's core), measured on the in-process tests.
+      thresholds: { lines: 90, functions: 80, branches: 80, statements: 90 },
     },
   },
 });
