@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CliUsageError } from './exit-codes';
 
@@ -11,7 +12,9 @@ export function parseFlags<T extends Options>(argv: string[], options: T, comman
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    const reason = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const reason = (err as Error).message
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/\s*\n\s*/g, ' '); // node's messages span lines; the CLI promises one
     throw new CliUsageError(`${reason.replace(/\.$/, '')}. Run "sc2aws ${command} --help" for the flags.`);
   }
 }
@@ -31,4 +34,35 @@ export function intFlag(
     );
   }
   return n;
+}
+
+/** An AWS region flag, checked before any AWS call (a typo would otherwise surface as a network error). */
+export function regionFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+    throw new CliUsageError(
+      `--region must be an AWS region such as eu-west-1 (got "${value.slice(0, 40)}").`,
+    );
+  }
+  return value;
+}
+
+/** The PEM bundle of `--ca-file`, read and checked before anything is sent. */
+export async function caFileFlag(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new CliUsageError(
+      `Cannot read the CA file ${path} (${code}). Check the path; it must be a PEM file.`,
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new CliUsageError(
+      `The CA file ${path} is not PEM: it holds no "-----BEGIN CERTIFICATE-----" block. Export SC's CA certificate as PEM and pass that file.`,
+    );
+  }
+  return pem;
 }

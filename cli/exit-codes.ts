@@ -60,6 +60,11 @@ const BY_CODE: Record<string, ExitCode> = {
   SC_PROTOCOL: ExitCode.Unreachable,
   SC_ABORTED: ExitCode.Unreachable,
   SC_REQUEST_REJECTED: ExitCode.Unreachable,
+  // Storage and event delivery failures: transient or permissions; the run can be repeated.
+  SINK_WRITE_FAILED: ExitCode.Unreachable,
+  SINK_READ_FAILED: ExitCode.Unreachable,
+  STATE_CONFLICT: ExitCode.Unreachable,
+  EVENTS_PUBLISH_FAILED: ExitCode.Unreachable,
 };
 
 /** Maps any thrown value to the exit code the CLI contract promises. */

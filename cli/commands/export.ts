@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, datasetList } from '#lib/config';
 import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
 import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
-import { ScClient } from '#lib/tenable';
-import { intFlag, parseFlags } from '../args';
+import { parseBaseUrl, ScClient } from '#lib/tenable';
+import { caFileFlag, intFlag, parseFlags, regionFlag } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo } from '../io';
 import { resolveKeys } from '../keys-input';
@@ -109,21 +108,17 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
   const partSizeMb = intFlag('part-size-mb', flags['part-size-mb'], 1, 1024) ?? 64;
   if (flags.insecure && flags['ca-file'] !== undefined)
     throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
-  let ca: string | undefined;
-  if (flags['ca-file'] !== undefined) {
-    ca = await readFile(flags['ca-file'], 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new CliUsageError(
-        `Cannot read the CA file ${flags['ca-file']} (${err.code}). Check the path; it must be a PEM file.`,
-      );
-    });
-  }
+  // Every flag is checked before the keys are read: reading --secret-id is already a network call.
+  parseBaseUrl(flags.url, flags['allow-insecure-http'] ?? false);
+  const region = regionFlag(flags.region);
+  const ca = await caFileFlag(flags['ca-file']);
   const keys = await resolveKeys(
     {
       ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
       ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
       ...(flags['secret-id'] === undefined ? {} : { secretId: flags['secret-id'] }),
       ...(flags['version-stage'] === undefined ? {} : { versionStage: flags['version-stage'] }),
-      ...(flags.region === undefined ? {} : { region: flags.region }),
+      ...(region === undefined ? {} : { region }),
     },
     io.env,
   );

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createConsoleLogger } from '#lib/logging';
 import { stageKeys } from '#lib/rotation';
 import { ScClient } from '#lib/tenable';
-import { parseFlags } from '../args';
+import { caFileFlag, parseFlags, regionFlag } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { resolveKeys } from '../keys-input';
@@ -57,23 +56,14 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
   if (secretId === undefined) throw new CliUsageError('Missing --secret-id (the secret the Lambdas read).');
   if (flags.url === undefined)
     throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
-  const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const region = regionFlag(flags.region) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (region === undefined || region === '') {
     throw new CliUsageError('No AWS region. Pass --region (e.g. --region eu-west-1) or set AWS_REGION.');
   }
   if (flags.insecure && flags['ca-file'] !== undefined) {
     throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
   }
-  let ca: string | undefined;
-  if (flags['ca-file'] !== undefined) {
-    try {
-      ca = await readFile(flags['ca-file'], 'utf8');
-    } catch (err) {
-      throw new CliUsageError(
-        `Cannot read the CA file ${flags['ca-file']} (${(err as NodeJS.ErrnoException).code}).`,
-      );
-    }
-  }
+  const ca = await caFileFlag(flags['ca-file']);
   const source = await resolveKeys(
     {
       ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),

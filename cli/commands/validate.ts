@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { createConsoleLogger } from '#lib/logging';
-import { ADMINISTRATOR_ROLE_ID, ScClient, type ScUser } from '#lib/tenable';
-import { parseFlags } from '../args';
+import { ADMINISTRATOR_ROLE_ID, parseBaseUrl, ScClient, type ScUser } from '#lib/tenable';
+import { caFileFlag, parseFlags, regionFlag } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { resolveKeys } from '../keys-input';
@@ -55,17 +54,6 @@ export interface ValidateReport {
   administrator: boolean;
 }
 
-async function readCaFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new CliUsageError(
-      `Cannot read the CA file ${path} (${code}). Check the path; it must be a PEM file.`,
-    );
-  }
-}
-
 /** `sc2aws validate`: returns the exit code. */
 export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const flags = parseFlags(argv, FLAGS, 'validate');
@@ -78,14 +66,17 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
   if (flags.insecure && flags['ca-file'] !== undefined) {
     throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
   }
-  const ca = flags['ca-file'] === undefined ? undefined : await readCaFile(flags['ca-file']);
+  // Every flag is checked before the keys are read: reading --secret-id is already a network call.
+  parseBaseUrl(flags.url, flags['allow-insecure-http'] ?? false);
+  const region = regionFlag(flags.region);
+  const ca = await caFileFlag(flags['ca-file']);
   const keys = await resolveKeys(
     {
       ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
       ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
       ...(flags['secret-id'] === undefined ? {} : { secretId: flags['secret-id'] }),
       ...(flags['version-stage'] === undefined ? {} : { versionStage: flags['version-stage'] }),
-      ...(flags.region === undefined ? {} : { region: flags.region }),
+      ...(region === undefined ? {} : { region }),
     },
     io.env,
   );

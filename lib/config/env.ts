@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Sc2awsError } from '#lib/errors';
+import { redactText } from '#lib/logging';
 import { parseBaseUrl } from '#lib/tenable';
 
-/** A bad environment variable: one line naming it, what is wrong, and a good example. */
+/**
+ * A bad environment variable: one line naming it, what is wrong, and a good example. The quoted
+ * value is masked where it looks like API keys (the secret's value pasted where its ARN belongs
+ * must not reach the cold-start log).
+ */
 export class ConfigError extends Sc2awsError {
   readonly variable: string;
   constructor(variable: string, problem: string, example: string) {
-    super('CONFIG_INVALID', `Configuration error: ${variable} ${problem}. Example: ${variable}=${example}`);
+    const shown = redactText(problem).replace(/[0-9a-f]{32,}/gi, '[redacted]');
+    super('CONFIG_INVALID', `Configuration error: ${variable} ${shown}. Example: ${variable}=${example}`);
     this.variable = variable;
   }
 }
@@ -107,4 +113,18 @@ export function caBundle(env: Env, name: string): string | undefined {
     );
   }
   return pem;
+}
+
+/** An EventBridge bus: its name or ARN (names are letters, digits and `._-/`, up to 256). */
+export function eventBusName(env: Env, name: string): string {
+  const value = read(env, name);
+  if (value === undefined) return 'default';
+  if (!/^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/.test(value)) {
+    throw new ConfigError(
+      name,
+      `must be an EventBridge bus name or ARN (got "${value.slice(0, 40)}")`,
+      'sc2aws',
+    );
+  }
+  return value;
 }

@@ -3,6 +3,7 @@ import {
   ConfigError,
   caBundle,
   type Env,
+  eventBusName,
   flag,
   integer,
   optionalString,
@@ -59,7 +60,7 @@ export function loadValidateKeysConfig(env: Env): ValidateKeysConfig {
   return {
     sc: loadScConnectionConfig(env),
     ...(expectedUsername === undefined ? {} : { expectedUsername }),
-    eventBusName: optionalString(env, 'EVENT_BUS_NAME') ?? 'default',
+    eventBusName: eventBusName(env, 'EVENT_BUS_NAME'),
   };
 }
 
@@ -140,7 +141,7 @@ export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
   return {
     sc: loadScConnectionConfig(env),
     output: outputConfig(env),
-    eventBusName: optionalString(env, 'EVENT_BUS_NAME') ?? 'default',
+    eventBusName: eventBusName(env, 'EVENT_BUS_NAME'),
     datasets: datasetList(optionalString(env, 'DATASETS'), 'DATASETS'),
     severityFloor: integer(env, 'SEVERITY_FLOOR', 1, 0, 4),
     ...(repositoryIds === undefined || repositoryIds.length === 0 ? {} : { repositoryIds }),
@@ -163,7 +164,7 @@ export interface ForwardResultsConfig {
 export function loadForwardResultsConfig(env: Env): ForwardResultsConfig {
   return {
     output: outputConfig(env),
-    eventBusName: optionalString(env, 'EVENT_BUS_NAME') ?? 'default',
+    eventBusName: eventBusName(env, 'EVENT_BUS_NAME'),
     pluginOutputMaxBytes: integer(env, 'PLUGIN_OUTPUT_MAX_BYTES', 8192, 0, 1024 * 1024),
     partSizeBytes: integer(env, 'PART_SIZE_MB', 64, 1, 1024) * 1024 * 1024,
   };

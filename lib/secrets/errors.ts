@@ -47,7 +47,7 @@ export class SecretFormatError extends Sc2awsError {
     const subject = options.location
       ? `The value of ${describeLocation(options.location)} is not a pair of Tenable SC API keys`
       : 'The Tenable SC API keys are not valid';
-    super(SecretErrorCode.FORMAT, `${subject}: ${problem}. ${fix}`);
+    super(SecretErrorCode.FORMAT, `${subject}: ${problem}. Fix: ${fix}`);
     this.problem = problem;
     this.location = options.location;
     this.fix = fix;
@@ -83,24 +83,24 @@ function notFoundMessage(location: SecretLocation, reason: NotFoundReason, sdkNa
   const { secretId, versionId } = location;
   const stage = location.versionStage ?? DEFAULT_VERSION_STAGE;
   if (reason === 'invalid-request') {
-    return `Secret "${secretId}" cannot be read (${sdkName}): Secrets Manager refused the request in the secret's current state, most often because it is scheduled for deletion. Restore it with "aws secretsmanager restore-secret --secret-id ${secretId}", or point the function to a live secret.`;
+    return `Secret "${secretId}" cannot be read (${sdkName}): Secrets Manager refused the request in the secret's current state, most often because it is scheduled for deletion. Fix: Restore it with "aws secretsmanager restore-secret --secret-id ${secretId}", or point the function to a live secret.`;
   }
   if (reason === 'invalid-parameter') {
-    return `Secret "${secretId}" cannot be read (${sdkName}): the secret id, stage or version id is malformed. Use the secret's full ARN or name; a version id is a 32-64 character token such as a UUID.`;
+    return `Secret "${secretId}" cannot be read (${sdkName}): the secret id, stage or version id is malformed. Fix: Use the secret's full ARN or name; a version id is a 32-64 character token such as a UUID.`;
   }
   if (versionId !== undefined) {
-    return `Secret "${secretId}" has no version "${versionId}", or the secret does not exist (${sdkName}). Check the version id with "aws secretsmanager list-secret-version-ids --secret-id ${secretId}"; versions without a stage label are removed by Secrets Manager over time.`;
+    return `Secret "${secretId}" has no version "${versionId}", or the secret does not exist (${sdkName}). Fix: Check the version id with "aws secretsmanager list-secret-version-ids --secret-id ${secretId}"; versions without a stage label are removed by Secrets Manager over time.`;
   }
   if (stage === AWSCURRENT) {
-    return `Secret "${secretId}" was not found (${sdkName}): it does not exist in this account and region, or has no ${AWSCURRENT} version. Check the secret ARN configured for the function and its region, or create the secret with the SC API keys (see README, "API keys").`;
+    return `Secret "${secretId}" was not found (${sdkName}): it does not exist in this account and region, or has no ${AWSCURRENT} version. Fix: Check the secret ARN configured for the function and its region, or create the secret with the SC API keys (see README, "API keys").`;
   }
   if (stage === AWSPENDING) {
-    return `Secret "${secretId}" has no version labelled ${AWSPENDING}, or the secret does not exist (${sdkName}). Stage keys first ("sc2aws keys stage"), or let a rotation create the pending version, then retry.`;
+    return `Secret "${secretId}" has no version labelled ${AWSPENDING}, or the secret does not exist (${sdkName}). Fix: Stage keys first ("sc2aws keys stage"), or let a rotation create the pending version, then retry.`;
   }
   if (stage === AWSPREVIOUS) {
-    return `Secret "${secretId}" has no version labelled ${AWSPREVIOUS}, or the secret does not exist (${sdkName}). ${AWSPREVIOUS} exists only after the first rotation or key change; read ${AWSCURRENT} instead.`;
+    return `Secret "${secretId}" has no version labelled ${AWSPREVIOUS}, or the secret does not exist (${sdkName}). ${AWSPREVIOUS} exists only after the first rotation or key change. Fix: Read ${AWSCURRENT} instead.`;
   }
-  return `Secret "${secretId}" has no version labelled "${stage}", or the secret does not exist (${sdkName}). Check the stage label, or attach it to a version with "aws secretsmanager update-secret-version-stage".`;
+  return `Secret "${secretId}" has no version labelled "${stage}", or the secret does not exist (${sdkName}). Fix: Check the stage label, or attach it to a version with "aws secretsmanager update-secret-version-stage".`;
 }
 
 /** Why a read was refused. */
@@ -120,9 +120,9 @@ export class SecretAccessDeniedError extends Sc2awsError {
     const where = describeLocation(location);
     const name = options.sdkErrorName;
     const message = {
-      denied: `Reading ${where} was denied (${name}). Allow secretsmanager:GetSecretValue on this secret to the function's role (check the secret's resource policy too), and kms:Decrypt on the secret's KMS key if it uses a customer-managed key.`,
-      kms: `Reading ${where} failed because KMS could not decrypt it (${name}). Allow kms:Decrypt on the secret's KMS key to the function's role (key policy or IAM), and check that the key is enabled and not pending deletion.`,
-      credentials: `Reading ${where} failed: the AWS credentials are missing, expired or invalid (${name}). Run with an IAM role, or set AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the secret's account.`,
+      denied: `Reading ${where} was denied (${name}). Fix: Allow secretsmanager:GetSecretValue on this secret to the function's role (check the secret's resource policy too), and kms:Decrypt on the secret's KMS key if it uses a customer-managed key.`,
+      kms: `Reading ${where} failed because KMS could not decrypt it (${name}). Fix: Allow kms:Decrypt on the secret's KMS key to the function's role (key policy or IAM), and check that the key is enabled and not pending deletion.`,
+      credentials: `Reading ${where} failed: the AWS credentials are missing, expired or invalid (${name}). Fix: Run with an IAM role, or set AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the secret's account.`,
     }[reason];
     super(SecretErrorCode.ACCESS_DENIED, message, options);
     this.location = location;
@@ -147,10 +147,10 @@ export class SecretUnavailableError extends Sc2awsError {
     const where = describeLocation(location);
     const name = options.sdkErrorName;
     const message = {
-      throttled: `Secrets Manager throttled the read of ${where} (${name}), even after the SDK's retries. This is transient: retry later, and spread out callers that read the secret at the same moment.`,
-      service: `Secrets Manager failed while reading ${where} (${name}), even after the SDK's retries. This is transient: retry later; if it persists, check the AWS Health Dashboard.`,
-      network: `Secrets Manager could not be reached while reading ${where} (${name}), even after the SDK's retries. Usually transient: retry later; if it persists, check the function's network path to Secrets Manager (VPC endpoint or NAT gateway).`,
-      unexpected: `Reading ${where} failed with an unexpected error (${name}). Treated as transient: retry later; if it persists, report it with this message.`,
+      throttled: `Secrets Manager throttled the read of ${where} (${name}), even after the SDK's retries. Fix: none needed, this is transient: retry later, and spread out callers that read the secret at the same moment.`,
+      service: `Secrets Manager failed while reading ${where} (${name}), even after the SDK's retries. Fix: none needed, this is transient: retry later; if it persists, check the AWS Health Dashboard.`,
+      network: `Secrets Manager could not be reached while reading ${where} (${name}), even after the SDK's retries. Fix: usually none, it is transient: retry later; if it persists, check the function's network path to Secrets Manager (VPC endpoint or NAT gateway).`,
+      unexpected: `Reading ${where} failed with an unexpected error (${name}). Fix: treated as transient, retry later; if it persists, report it with this message.`,
     }[reason];
     super(SecretErrorCode.UNAVAILABLE, message, options);
     this.location = location;

@@ -118,16 +118,21 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
 
 /**
  * Decides what one HTTP answer means. HTTP status first, then SC's `error_code` (SC 5.20 sends
- * auth failures as 403 with error_code 0, reference §1.2).
+ * auth failures as 403 with error_code 0, reference §1.2). `scrub` cleans SC's `error_msg` after
+ * JSON decoding, before any message quotes it: a key SC echoes with JSON escapes (`\u0061…`) is
+ * invisible to a scrub of the raw body.
  */
 export function classifyResponse(
   status: number,
   body: string,
   request: string,
   retryAfterMs: number | undefined,
+  scrub: (text: string) => string = (text) => text,
 ): Outcome {
   const parsed = parseEnvelope(body);
-  const envelope = parsed.ok ? parsed.envelope : undefined;
+  const envelope = parsed.ok
+    ? { ...parsed.envelope, errorMessage: scrub(parsed.envelope.errorMessage) }
+    : undefined;
   const locked = /database is locked/i.test(envelope?.errorMessage ?? body.slice(0, 2000));
   if (RETRYABLE_STATUS.has(status) || locked) {
     const what = locked ? 'SC reported "database is locked"' : `SC answered HTTP ${status}`;
@@ -155,7 +160,7 @@ export function classifyResponse(
     );
     return cutOff ? { kind: 'retry', error } : { kind: 'fail', error };
   }
-  if (parsed.envelope.errorCode !== 0) return refusal(status, request, parsed.envelope);
+  if (parsed.envelope.errorCode !== 0) return refusal(status, request, envelope);
   return { kind: 'ok', envelope: parsed.envelope };
 }
 

@@ -127,7 +127,16 @@ export function topLevelFields(row: string, wanted: readonly string[]): Record<s
     if (valueEnd < 0) return undefined;
     if (name !== undefined) {
       const text = row.slice(i, valueEnd);
-      out[name] = row.charCodeAt(i) === QUOTE && !text.includes('\\') ? text.slice(1, -1) : JSON.parse(text);
+      if (row.charCodeAt(i) === QUOTE && !text.includes('\\')) out[name] = text.slice(1, -1);
+      else {
+        // The scan is structural only: a malformed value (SC sent broken JSON) is "not readable",
+        // never an untyped SyntaxError in the middle of an export.
+        try {
+          out[name] = JSON.parse(text);
+        } catch {
+          return undefined;
+        }
+      }
     }
     i = valueEnd;
   }
