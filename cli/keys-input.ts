@@ -13,6 +13,20 @@ export interface KeysFlags {
   region?: string;
 }
 
+/** The key-source flags shared by `validate` and `export`, as {@link KeysFlags}. */
+export function keysFlagsOf(
+  flags: { 'keys-env'?: string; 'keys-file'?: string; 'secret-id'?: string; 'version-stage'?: string },
+  region: string | undefined,
+): KeysFlags {
+  return {
+    ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
+    ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
+    ...(flags['secret-id'] === undefined ? {} : { secretId: flags['secret-id'] }),
+    ...(flags['version-stage'] === undefined ? {} : { versionStage: flags['version-stage'] }),
+    ...(region === undefined ? {} : { region }),
+  };
+}
+
 /** Checks that exactly one source was named; throws a usage error otherwise. */
 export function checkKeySource(flags: KeysFlags): void {
   const given = [flags.keysEnv, flags.keysFile, flags.secretId].filter((v) => v !== undefined).length;

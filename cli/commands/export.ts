@@ -8,7 +8,7 @@ import { parseBaseUrl, ScClient } from '#lib/tenable';
 import { caFileFlag, intFlag, parseFlags, regionFlag } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo } from '../io';
-import { resolveKeys } from '../keys-input';
+import { keysFlagsOf, resolveKeys } from '../keys-input';
 
 export const EXPORT_HELP = `Usage: sc2aws export --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
                      --out DIR|s3://bucket/prefix [--dataset vulns|fixed|assets|all] [--since ISO-8601]
@@ -112,16 +112,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
   parseBaseUrl(flags.url, flags['allow-insecure-http'] ?? false);
   const region = regionFlag(flags.region);
   const ca = await caFileFlag(flags['ca-file']);
-  const keys = await resolveKeys(
-    {
-      ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
-      ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
-      ...(flags['secret-id'] === undefined ? {} : { secretId: flags['secret-id'] }),
-      ...(flags['version-stage'] === undefined ? {} : { versionStage: flags['version-stage'] }),
-      ...(region === undefined ? {} : { region }),
-    },
-    io.env,
-  );
+  const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
   const logger = createConsoleLogger(io.stderr);
   const sc = new ScClient({
     url: flags.url,

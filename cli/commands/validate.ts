@@ -3,7 +3,7 @@ import { ADMINISTRATOR_ROLE_ID, parseBaseUrl, ScClient, type ScUser } from '#lib
 import { caFileFlag, parseFlags, regionFlag } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
-import { resolveKeys } from '../keys-input';
+import { keysFlagsOf, resolveKeys } from '../keys-input';
 
 export const VALIDATE_HELP = `Usage: sc2aws validate --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
                        [--ca-file PEM] [--insecure] [--json]
@@ -70,16 +70,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
   parseBaseUrl(flags.url, flags['allow-insecure-http'] ?? false);
   const region = regionFlag(flags.region);
   const ca = await caFileFlag(flags['ca-file']);
-  const keys = await resolveKeys(
-    {
-      ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
-      ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
-      ...(flags['secret-id'] === undefined ? {} : { secretId: flags['secret-id'] }),
-      ...(flags['version-stage'] === undefined ? {} : { versionStage: flags['version-stage'] }),
-      ...(region === undefined ? {} : { region }),
-    },
-    io.env,
-  );
+  const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
   const client = new ScClient({
     url: flags.url,
     keys: keys.provider,
