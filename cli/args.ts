@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseBaseUrl } from '#lib/tenable';
 import { CliUsageError } from './exit-codes';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -65,4 +66,39 @@ export async function caFileFlag(path: string | undefined): Promise<string | und
     );
   }
   return pem;
+}
+
+/** The SC connection flags every command shares, checked before any network call. */
+export interface ScConnectionFlags {
+  url: string;
+  ca?: string;
+  insecureSkipTlsVerify: boolean;
+  allowInsecureHttp: boolean;
+}
+
+/**
+ * Checks `--url`, `--ca-file`, `--insecure` and `--allow-insecure-http` together: a missing or unusable
+ * URL, contradicting TLS flags and an unreadable CA file are bad input (exit 3), found before the
+ * keys are read (reading `--secret-id` is already a network call).
+ */
+export async function scConnectionFlags(flags: {
+  url?: string;
+  'ca-file'?: string;
+  insecure?: boolean;
+  'allow-insecure-http'?: boolean;
+}): Promise<ScConnectionFlags> {
+  if (flags.url === undefined)
+    throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
+  if (flags.insecure && flags['ca-file'] !== undefined) {
+    throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
+  }
+  const allowInsecureHttp = flags['allow-insecure-http'] ?? false;
+  parseBaseUrl(flags.url, allowInsecureHttp);
+  const ca = await caFileFlag(flags['ca-file']);
+  return {
+    url: flags.url,
+    ...(ca === undefined ? {} : { ca }),
+    insecureSkipTlsVerify: flags.insecure ?? false,
+    allowInsecureHttp,
+  };
 }

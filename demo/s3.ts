@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver';
+import { makeS3rverReadAfterWriteConsistent } from './s3rver-consistency';
 
 export interface LocalS3 {
   endpoint: string;
@@ -12,8 +13,24 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-/** s3rver on 127.0.0.1 (random port), keeping its files in `directory`. */
+/**
+ * S3 client settings for s3rver: path style, its fixed credentials, and WHEN_REQUIRED checksums —
+ * with the default, the SDK streams aws-chunked framing that s3rver stores verbatim (aws-notes §3).
+ */
+export function localS3ClientConfig(endpoint: string): S3ClientConfig {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+}
+
+/** s3rver on 127.0.0.1 (random port), keeping its files in `directory`, read-after-write consistent like S3. */
 export async function startLocalS3(directory: string, bucket: string): Promise<LocalS3> {
+  makeS3rverReadAfterWriteConsistent();
   await mkdir(directory, { recursive: true });
   const server = new S3rver({
     address: '127.0.0.1',
@@ -24,14 +41,7 @@ export async function startLocalS3(directory: string, bucket: string): Promise<L
   });
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = new S3Client(localS3ClientConfig(endpoint));
   return {
     endpoint,
     bucket,

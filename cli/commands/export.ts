@@ -4,8 +4,8 @@ import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
 import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
-import { parseBaseUrl, ScClient } from '#lib/tenable';
-import { caFileFlag, intFlag, parseFlags, regionFlag } from '../args';
+import { ScClient } from '#lib/tenable';
+import { intFlag, parseFlags, regionFlag, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
@@ -88,8 +88,6 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
     io.stdout.write(EXPORT_HELP);
     return ExitCode.Ok;
   }
-  if (flags.url === undefined)
-    throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
   if (flags.out === undefined) throw new CliUsageError('Missing --out (a directory, or s3://bucket/prefix).');
   let datasets: ReturnType<typeof datasetList>;
   try {
@@ -106,22 +104,11 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
   const pageSize = intFlag('page-size', flags['page-size'], 100, 5000) ?? 1000;
   const severityFloor = intFlag('severity-floor', flags['severity-floor'], 0, 4) ?? 1;
   const partSizeMb = intFlag('part-size-mb', flags['part-size-mb'], 1, 1024) ?? 64;
-  if (flags.insecure && flags['ca-file'] !== undefined)
-    throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
-  // Every flag is checked before the keys are read: reading --secret-id is already a network call.
-  parseBaseUrl(flags.url, flags['allow-insecure-http'] ?? false);
+  const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region);
-  const ca = await caFileFlag(flags['ca-file']);
   const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
   const logger = createConsoleLogger(io.stderr);
-  const sc = new ScClient({
-    url: flags.url,
-    keys: keys.provider,
-    ...(ca === undefined ? {} : { ca }),
-    insecureSkipTlsVerify: flags.insecure ?? false,
-    allowInsecureHttp: flags['allow-insecure-http'] ?? false,
-    logger,
-  });
+  const sc = new ScClient({ ...connection, keys: keys.provider, logger });
   const published: Sc2awsEvent[] = [];
   const events: EventPublisher = { publish: async (event) => void published.push(event) };
   const started = Date.now();

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createConsoleLogger } from '#lib/logging';
 import { stageKeys } from '#lib/rotation';
 import { ScClient } from '#lib/tenable';
-import { caFileFlag, parseFlags, regionFlag } from '../args';
+import { parseFlags, regionFlag, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { resolveKeys } from '../keys-input';
@@ -54,16 +54,11 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
   }
   const secretId = flags['secret-id'];
   if (secretId === undefined) throw new CliUsageError('Missing --secret-id (the secret the Lambdas read).');
-  if (flags.url === undefined)
-    throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
+  const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (region === undefined || region === '') {
     throw new CliUsageError('No AWS region. Pass --region (e.g. --region eu-west-1) or set AWS_REGION.');
   }
-  if (flags.insecure && flags['ca-file'] !== undefined) {
-    throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
-  }
-  const ca = await caFileFlag(flags['ca-file']);
   const source = await resolveKeys(
     {
       ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
@@ -73,21 +68,11 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
   );
   const keys = await source.provider.current();
   const logger = createConsoleLogger(io.stderr);
-  const url = flags.url;
-  // Checked before any network call: a bad URL is bad input, not an SC failure.
-  new ScClient({ url, keys, ...(ca === undefined ? {} : { ca }) }).close();
   const result = await stageKeys(
     {
       secrets: new SecretsManagerClient({ region }),
       logger,
-      scClientFor: (k) =>
-        new ScClient({
-          url,
-          keys: k,
-          ...(ca === undefined ? {} : { ca }),
-          insecureSkipTlsVerify: flags.insecure ?? false,
-          logger,
-        }),
+      scClientFor: (k) => new ScClient({ ...connection, keys: k, logger }),
     },
     { secretId, keys, rotate: flags.rotate ?? false },
   );

@@ -1,7 +1,7 @@
 import { createConsoleLogger } from '#lib/logging';
-import { ADMINISTRATOR_ROLE_ID, parseBaseUrl, ScClient, type ScUser } from '#lib/tenable';
-import { caFileFlag, parseFlags, regionFlag } from '../args';
-import { CliUsageError, ExitCode } from '../exit-codes';
+import { ADMINISTRATOR_ROLE_ID, ScClient, type ScUser } from '#lib/tenable';
+import { parseFlags, regionFlag, scConnectionFlags } from '../args';
+import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
 
@@ -61,24 +61,10 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
     io.stdout.write(VALIDATE_HELP);
     return ExitCode.Ok;
   }
-  if (flags.url === undefined)
-    throw new CliUsageError('Missing --url (SC base address, e.g. https://sc.example.com).');
-  if (flags.insecure && flags['ca-file'] !== undefined) {
-    throw new CliUsageError('--insecure and --ca-file contradict each other; keep --ca-file.');
-  }
-  // Every flag is checked before the keys are read: reading --secret-id is already a network call.
-  parseBaseUrl(flags.url, flags['allow-insecure-http'] ?? false);
+  const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region);
-  const ca = await caFileFlag(flags['ca-file']);
   const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
-  const client = new ScClient({
-    url: flags.url,
-    keys: keys.provider,
-    ...(ca === undefined ? {} : { ca }),
-    insecureSkipTlsVerify: flags.insecure ?? false,
-    allowInsecureHttp: flags['allow-insecure-http'] ?? false,
-    logger: createConsoleLogger(io.stderr),
-  });
+  const client = new ScClient({ ...connection, keys: keys.provider, logger: createConsoleLogger(io.stderr) });
   try {
     const user = await client.currentUser();
     const apiKeys = await keys.provider.current();

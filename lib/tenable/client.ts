@@ -119,20 +119,6 @@ export class ScClient {
     );
   }
 
-  /** One `/rest/analysis` page at an offset (for callers that steer offsets themselves). */
-  analysisPage(
-    query: AnalysisQuery,
-    options: { startOffset: number; pageSize: number; signal?: AbortSignal },
-  ): Promise<{ rows: Record<string, unknown>[]; totalRecords?: number; timestamp?: number }> {
-    return fetchAnalysisPage(
-      (body, signal) => this.call('POST', '/rest/analysis', body, signal ? { signal } : {}),
-      query,
-      options.startOffset,
-      options.pageSize,
-      options.signal,
-    );
-  }
-
   /**
    * One `/rest/analysis` page as the rows' own JSON texts (no object per row): what the export
    * writes verbatim. Counting quirks are handled as in {@link analysisPages}.

@@ -4,9 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Store, type ObjectStore, PartWriter } from '#lib/sink';
 import { type LocalS3, startS3 } from '#support/s3';
 import { injectS3Faults, type S3Faults } from './support/s3-faults';
-import { makeS3rverReadAfterWriteConsistent } from './support/s3rver-consistency';
-
-makeS3rverReadAfterWriteConsistent();
 
 const KEY = 'raw/dataset=vulns/dt=2026-11-23/run=20261123T000000Z-00000000/part-00000.ndjson.gz';
 

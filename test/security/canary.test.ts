@@ -21,9 +21,6 @@ import { canaryKeys, errorSurface, expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
 import { type LocalS3, startS3 } from '#support/s3';
 import { runCli } from '../../cli/main';
-import { makeS3rverReadAfterWriteConsistent } from '../faults/support/s3rver-consistency';
-
-makeS3rverReadAfterWriteConsistent();
 
 const header = (k: { accessKey: string; secretKey: string }) =>
   `accesskey=${k.accessKey}; secretkey=${k.secretKey};`;

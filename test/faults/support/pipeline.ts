@@ -34,10 +34,7 @@ import { type ExportHarness, exportHarness, readRun, simIdentity } from '#suppor
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { recordingLogger } from '#support/log-recorder';
 import { injectS3Faults, type S3Faults } from './s3-faults';
-import { makeS3rverReadAfterWriteConsistent } from './s3rver-consistency';
 import { type SecretsEndpoint, startSecretsEndpoint } from './secrets-endpoint';
-
-makeS3rverReadAfterWriteConsistent();
 
 const DAY_MS = 86_400_000;
 const PREFIX = 'sc2aws';
