@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { LogSink } from '#lib/logging';
 import { integrationUserAgent } from '#lib/product';
 import type { ScApiKeys } from '#lib/secrets';
@@ -13,6 +13,7 @@ import { abortedError, classifyNetworkError, classifyResponse, type Outcome } fr
 import { KEEP_ALIVE_TIMEOUT_MS } from './constants';
 import { envelopeOf } from './envelope';
 import { ScError, ScErrorCode } from './errors';
+import { Agent, dispatchRequest } from './http';
 import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
 import { splitResults } from './page-text';
 import { backoffDelay, parseRetryAfter } from './retry';
@@ -37,7 +38,7 @@ export interface ScResponse {
 }
 
 /**
- * Typed client for Tenable Security Center's REST API, on undici.
+ * Typed client for Tenable Security Center's REST API, on undici (see ./http.ts).
  *
  * Authenticates with `x-apikey` only (never a session token), verifies TLS (custom CA supported),
  * retries transient failures with full-jitter backoff, honours Retry-After, and turns every failure
@@ -242,10 +243,11 @@ export class ScClient {
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const res = await request(url, {
+      const res = await dispatchRequest(this.dispatcher, {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method,
         headers,
-        dispatcher: this.dispatcher,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal === undefined ? {} : { signal }),
       });
