@@ -1,7 +1,9 @@
 // Section 4: each function artifact's size (minified, and gzipped) and its module init time.
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { childEnv, lastJsonLine, ROOT, runNode } from './children.mjs';
 import { median } from './stats.mjs';
@@ -20,13 +22,50 @@ const INIT_ENV = {
   AWS_SECRET_ACCESS_KEY: 'bench-secret-not-used',
 };
 
+const OSLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
+
 /**
- * The NODE_OPTIONS the deployment gives the functions (serverless.yml, provider environment), so
- * the probes start Node as Lambda does — e.g. `--enable-source-maps`, which reads the .map file.
+ * The NODE_OPTIONS a default deployment (no `--param`) gives the functions, so the probes start
+ * Node as Lambda does. serverless.yml works it out from the `sourceMaps` parameter
+ * (infra/derived.cjs), so the pinned osls resolves the configuration (`serverless print`: no AWS
+ * access, its HOME in `scratch`) rather than this file reading the YAML. Throws when the
+ * configuration does not resolve, a function is missing, or the functions differ: a figure
+ * measured with flags no deployment has would be worse than none.
  */
-export async function deployedNodeOptions() {
-  const yml = await readFile(join(ROOT, 'serverless.yml'), 'utf8').catch(() => '');
-  return /^\s*NODE_OPTIONS:\s*['"]?([^'"\n#]*?)['"]?\s*$/m.exec(yml)?.[1] ?? '';
+export async function deployedNodeOptions(scratch) {
+  const home = join(scratch, 'osls-home');
+  await mkdir(home, { recursive: true });
+  let config;
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [OSLS, 'print', '--format', 'json'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: home, SLS_TELEMETRY_DISABLED: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    config = JSON.parse(stdout);
+  } catch (err) {
+    const said = `${err.stderr ?? ''}${err.stdout ?? ''}`.trim().split('\n').slice(0, 5).join(' | ');
+    throw new Error(`cannot resolve serverless.yml for the deployed NODE_OPTIONS: ${said || err.message}`);
+  }
+  const byFunction = FUNCTIONS.map((fn) => {
+    const handler = `dist/functions/${fn}/index.handler`;
+    const fnConfig = Object.values(config.functions ?? {}).find((f) => f.handler === handler);
+    if (fnConfig === undefined) throw new Error(`serverless.yml has no function with handler ${handler}`);
+    const value = fnConfig.environment?.NODE_OPTIONS ?? config.provider?.environment?.NODE_OPTIONS ?? '';
+    if (typeof value !== 'string') {
+      throw new Error(
+        `serverless.yml gives ${fn} a NODE_OPTIONS that is not a string: ${JSON.stringify(value)}`,
+      );
+    }
+    return { fn, value };
+  });
+  const values = new Set(byFunction.map(({ value }) => value));
+  if (values.size > 1) {
+    throw new Error(
+      `serverless.yml gives the functions different NODE_OPTIONS (${byFunction.map(({ fn, value }) => `${fn}: "${value}"`).join(', ')}); the probes use one`,
+    );
+  }
+  return byFunction[0].value;
 }
 
 const artifactOf = (ctx, fn) => join(ctx.distDir, 'functions', fn, 'index.mjs');
@@ -43,8 +82,8 @@ async function probe(ctx, nodeOptions, fn) {
 
 /**
  * Sizes: the artifact's bytes as built (minified) and gzipped at zlib's default level. Init: one
- * unmeasured probe each (file cache), then `initReps` rounds of {floor, each function}, all with the
- * deployment's NODE_OPTIONS.
+ * unmeasured probe each (file cache), then `initReps` rounds of {floor, each function}, all with a
+ * default deployment's NODE_OPTIONS.
  */
 export async function measureBundles(ctx, { initReps }, log) {
   const sizes = {};
@@ -52,7 +91,7 @@ export async function measureBundles(ctx, { initReps }, log) {
     const bytes = await readFile(artifactOf(ctx, fn));
     sizes[fn] = { minifiedBytes: bytes.length, gzipBytes: gzipSync(bytes).length };
   }
-  const nodeOptions = await deployedNodeOptions();
+  const nodeOptions = await deployedNodeOptions(ctx.scratch);
   for (const fn of [undefined, ...FUNCTIONS]) await probe(ctx, nodeOptions, fn);
   const runs = { node: [], ...Object.fromEntries(FUNCTIONS.map((fn) => [fn, []])) };
   for (let rep = 0; rep < initReps; rep++) {

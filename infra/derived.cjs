@@ -1,7 +1,8 @@
 // Checks the deployment parameters and works out what CloudFormation cannot: numbers from the
 // string parameters (`--param` values are strings; the config schema wants integers), the stack's
 // own secret and bucket or the given ones, the VPC setting, which KMS file to include, one switch
-// per dataset for the data-lag alarms, and the alarm period from the schedule.
+// per dataset for the data-lag alarms, the alarm period from the schedule, and NODE_OPTIONS from
+// the sourceMaps switch.
 // serverless.yml reads it as `${file(infra/derived.cjs):<key>}`; osls calls the exported function
 // with a resolver for `param:` variables. A bad value stops `serverless package/deploy` with one
 // line naming the parameter.
@@ -83,6 +84,7 @@ module.exports = async ({ resolveVariable }) => {
   }
   flag('rotationLambdaAttached', await p('rotationLambdaAttached'));
   const scheduleEnabled = flag('scheduleEnabled', await p('scheduleEnabled'));
+  const sourceMaps = flag('sourceMaps', await p('sourceMaps'));
 
   matches(
     'secretArn',
@@ -204,6 +206,8 @@ module.exports = async ({ resolveVariable }) => {
     pullAnalysisMemorySize,
     forwardResultsMemorySize,
     logRetentionDays: retention,
+    // Source-mapped stack traces cost every cold start the parse of the .map files (issue 9).
+    nodeOptions: sourceMaps ? '--enable-source-maps' : '',
     rawTransitionDays: transition,
     rawExpirationDays: expiration,
     rawTransition: String(transition !== 0),

@@ -35,6 +35,7 @@ const OPTIONAL_ARGS = [
   '--param=eventBusName=sc2aws-bus',
   '--param=scheduleExpression=rate(30 minutes)',
   '--param=rotationLambdaAttached=true',
+  '--param=sourceMaps=true',
   '--param=alarmEmail=secops@example.com',
   '--param=dataLagThresholdHours=3',
 ];
@@ -129,6 +130,13 @@ describe('serverless package (offline, osls)', () => {
       for (const name of names) expect(name.startsWith(`dist/functions/${dir}/`), name).toBe(true);
     }
   });
+
+  it('ships the source maps with the default parameters, so sourceMaps=true needs no other build', () => {
+    for (const fn of FUNCTION_NAMES) {
+      const { dir, zip } = FUNCTIONS[fn];
+      expect(defaults.zips[zip] ?? []).toContain(`dist/functions/${dir}/index.mjs.map`);
+    }
+  });
 });
 
 describe('functions', () => {
@@ -169,7 +177,7 @@ describe('functions', () => {
       EVENT_BUS_NAME: 'default',
       POWERTOOLS_METRICS_NAMESPACE: 'sc2aws',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: '',
     };
     expect(env(base, 'ValidateKeys')).toEqual({
       ...common,
@@ -218,6 +226,13 @@ describe('functions', () => {
       DATA_BUCKET: 'acme-sc2aws-data',
       KMS_KEY_ARN: KMS_KEY,
     });
+  });
+
+  it('starts Node with source-mapped stack traces only when sourceMaps is true', () => {
+    for (const fn of FUNCTION_NAMES) {
+      expect(env(base, fn).NODE_OPTIONS).toBe('');
+      expect(env(full, fn).NODE_OPTIONS).toBe('--enable-source-maps');
+    }
   });
 
   it('attaches the functions to the VPC only when subnets and security groups are given', () => {
