@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,15 @@ describe('serverless package (offline, osls)', () => {
       const names = defaults.zips[zip] ?? [];
       expect(names).toContain(`dist/functions/${dir}/index.mjs`);
       for (const name of names) expect(name.startsWith(`dist/functions/${dir}/`), name).toBe(true);
+    }
+  });
+
+  it('ships every chunk the bundle imports on demand (the whole dist/functions/<name> folder)', async () => {
+    for (const fn of FUNCTION_NAMES) {
+      const { dir, zip } = FUNCTIONS[fn];
+      const built = await readdir(join(work, 'defaults', 'service', 'dist/functions', dir));
+      expect(built.some((file) => file !== 'index.mjs' && file.endsWith('.mjs'))).toBe(true);
+      expect(defaults.zips[zip]).toEqual(built.map((file) => `dist/functions/${dir}/${file}`).sort());
     }
   });
 
