@@ -17,7 +17,14 @@ export {
   exportDataset,
 } from './run';
 export { exportSettings, LEASE_SECONDS, pageOverlapFor } from './settings';
-export { type FetchRows, type PageCursor, START_CURSOR, type StablePage, stablePages } from './stable-pager';
+export {
+  DEFAULT_READ_AHEAD,
+  type FetchRows,
+  type PageCursor,
+  START_CURSOR,
+  type StablePage,
+  stablePages,
+} from './stable-pager';
 export {
   ExportLockedError,
   type ExportState,

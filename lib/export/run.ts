@@ -10,9 +10,9 @@ import {
   runPrefix,
   totalsOf,
 } from '#lib/sink';
-import { isScError, type ScClient, ScErrorCode, topLevelFields } from '#lib/tenable';
+import { isScError, type ScClient, ScErrorCode } from '#lib/tenable';
 import { DATASET_SPECS, type Dataset, datasetQuery, type QueryScope } from './datasets';
-import { IDENTITY_FIELDS, rowIdentity } from './identity';
+import { IDENTITY_FIELDS, rowTextIdentity } from './identity';
 import { type PageCursor, START_CURSOR, stablePages } from './stable-pager';
 import { type InflightRun, StateHandle } from './state';
 import { isoOf, nextWindow, partitionDate, runIdFor } from './window';
@@ -146,8 +146,13 @@ export async function exportDataset(
     : undefined;
   let totalHint: number | undefined;
   const fetch = async (startOffset: number, pageSize: number) => {
-    // Rows stay the JSON texts SC sent: written verbatim, never parsed into objects and back.
-    const page = await deps.sc.analysisPageText(query, { startOffset, pageSize, signal: abort.signal });
+    // Rows stay the bytes SC sent: written verbatim, never parsed into objects and back.
+    const page = await deps.sc.analysisPageText(query, {
+      startOffset,
+      pageSize,
+      signal: abort.signal,
+      fields: IDENTITY_FIELDS,
+    });
     totalHint = page.totalRecords;
     return page.rows;
   };
@@ -172,13 +177,13 @@ export async function exportDataset(
       for await (const page of stablePages(fetch, run.cursor, {
         pageSize: settings.pageSize,
         overlap: settings.pageOverlapRows,
-        identityOf: (row) => rowIdentity(topLevelFields(row, IDENTITY_FIELDS) ?? {}, spec.identity),
+        identityOf: (row) => rowTextIdentity(row, spec.identity),
       })) {
         pages += 1;
         rowsThisInvocation += page.rows.length;
         run.duplicatesSkipped += page.skipped;
         if (page.walkBacks > 0) deps.metrics.record(dataset, 'PagingWalkBacks', 'Count', page.walkBacks);
-        await writer.write(page.rows);
+        await writer.write(page.rows.map((row) => row.bytes));
         cursor = page.cursor;
         deps.onProgress?.({
           dataset,

@@ -30,7 +30,15 @@ export interface StablePagerOptions<T> {
   identityOf: (row: T) => string;
   /** Hard stop against a server that never ends (SC_PROTOCOL). */
   maxPages?: number;
+  /** Requests kept in flight ahead of the page being read (default {@link DEFAULT_READ_AHEAD}). */
+  readAhead?: number;
 }
+
+/**
+ * Two requests ahead keep SC busy while a page is split and written: with one, SC waited for each
+ * page to be read before it saw the next request (bench/, issue 9).
+ */
+export const DEFAULT_READ_AHEAD = 2;
 
 /**
  * Offset paging that survives rows leaving and entering the result set while it pages (rescans
@@ -46,9 +54,11 @@ export interface StablePagerOptions<T> {
  * Every row that stays in the window for the whole run is delivered at least once. Rows that enter
  * behind the current offset during the run are left to the next run's overlapping window.
  *
- * While the caller works on a page, the next one is already being fetched (the request it needs is
- * known once the page has arrived), so SC's time and the caller's overlap: one page in flight, one
- * in hand.
+ * SC's time and the caller's overlap: `readAhead` requests are in flight while the caller works on
+ * a page. Their offsets are a guess (the next page starts `overlap` rows before this one ends, as it
+ * does when pages come back full); a response that moves the offsets elsewhere (a short page, a
+ * walk-back) drops the guesses and asks again. The guesses cost SC at most `readAhead` wasted pages
+ * per run, past the end. Memory: `readAhead` + 1 pages of rows and one page of landmark tags.
  *
  * @example
  * ```ts
@@ -64,17 +74,28 @@ export async function* stablePages<T>(
   options: StablePagerOptions<T>,
 ): AsyncGenerator<StablePage<T>> {
   const { pageSize, identityOf } = options;
-  let prefetched: { from: number; rows: Promise<T[]> } | undefined;
-  const fetchAt = (from: number): Promise<T[]> => {
-    if (prefetched?.from === from) {
-      const { rows } = prefetched;
-      prefetched = undefined;
-      return rows;
-    }
-    prefetched = undefined;
-    return fetch(from, pageSize);
-  };
   const overlap = Math.max(1, Math.min(options.overlap, pageSize - 1));
+  const readAhead = Math.max(0, options.readAhead ?? DEFAULT_READ_AHEAD);
+  // Rows a full page brings (SC has been seen to send one more than asked, reference §7.2).
+  let fullPage = pageSize;
+  const ahead: { from: number; rows: Promise<T[]> }[] = [];
+  const fetchAt = (from: number): Promise<T[]> => {
+    let rows: Promise<T[]>;
+    if (ahead[0]?.from === from) rows = (ahead.shift() as { rows: Promise<T[]> }).rows;
+    else {
+      ahead.length = 0; // guessed wrong: those responses are dropped when they come
+      rows = fetch(from, pageSize);
+    }
+    let next = (ahead.at(-1)?.from ?? from) + fullPage - overlap;
+    while (ahead.length < readAhead) {
+      const guess = { from: next, rows: fetch(next, pageSize) };
+      // Observed when used; one never used must not become an unhandled rejection.
+      guess.rows.catch(() => {});
+      ahead.push(guess);
+      next += fullPage - overlap;
+    }
+    return rows;
+  };
   const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
   let cursor = start;
   for (let page = 0; ; page++) {
@@ -117,12 +138,8 @@ export async function* stablePages<T>(
     const next: PageCursor = { offset: from + rows.length, landmarks: tags };
     // A short response is the end (SC's counts are not trusted, reference §7.2).
     const last = rows.length < pageSize;
-    if (!last) {
-      const nextFrom = next.offset - Math.min(overlap, next.offset);
-      prefetched = { from: nextFrom, rows: fetch(nextFrom, pageSize) };
-      // Observed when used; a caller that stops early must not leave an unhandled rejection.
-      prefetched.rows.catch(() => {});
-    }
+    if (last) ahead.length = 0;
+    else fullPage = rows.length;
     yield { rows: fresh, cursor: next, skipped, walkBacks };
     if (last) return;
     cursor = next;

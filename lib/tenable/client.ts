@@ -15,7 +15,7 @@ import { envelopeOf } from './envelope';
 import { ScError, ScErrorCode } from './errors';
 import { Agent, dispatchRequest } from './http';
 import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
-import { splitResults } from './page-text';
+import { type RowText, splitResults } from './page-text';
 import { backoffDelay, parseRetryAfter } from './retry';
 import { parseCurrentUser, type ScUser } from './user';
 
@@ -23,15 +23,17 @@ import { parseCurrentUser, type ScUser } from './user';
 export interface CallOptions {
   /** Stops the call (and any wait between retries) when aborted, e.g. at the Lambda deadline. */
   signal?: AbortSignal;
-  /** Return `response.results` as the rows' JSON texts (see {@link splitResults}). */
+  /** Return `response.results` as the rows' own bytes (see {@link splitResults}). */
   splitResults?: boolean;
+  /** With `splitResults`: the top-level fields to read from each row on the way. */
+  rowFields?: readonly string[];
 }
 
 /** What one successful call returned. */
 export interface ScResponse {
   response: unknown;
   /** With {@link CallOptions.splitResults}: the rows of `response.results` as SC sent them. */
-  rowTexts?: string[];
+  rows?: RowText[];
   /** SC's clock, epoch seconds, when sent. */
   timestamp?: number;
   warnings: unknown[];
@@ -121,21 +123,24 @@ export class ScClient {
   }
 
   /**
-   * One `/rest/analysis` page as the rows' own JSON texts (no object per row): what the export
-   * writes verbatim. Counting quirks are handled as in {@link analysisPages}.
+   * One `/rest/analysis` page as the rows' own JSON bytes (no string or object per row), with the
+   * top-level `fields` of each: what the export writes verbatim. Counting quirks are handled as in
+   * {@link analysisPages}.
    */
   async analysisPageText(
     query: AnalysisQuery,
-    options: { startOffset: number; pageSize: number; signal?: AbortSignal },
-  ): Promise<{ rows: string[]; totalRecords?: number }> {
-    let texts: string[] | undefined;
+    options: { startOffset: number; pageSize: number; signal?: AbortSignal; fields?: readonly string[] },
+  ): Promise<{ rows: RowText[]; totalRecords?: number }> {
+    const fields = options.fields ?? [];
+    let split: RowText[] | undefined;
     const page = await fetchAnalysisPage(
       async (body, signal) => {
         const result = await this.call('POST', '/rest/analysis', body, {
           splitResults: true,
+          rowFields: fields,
           ...(signal ? { signal } : {}),
         });
-        texts = result.rowTexts;
+        split = result.rows;
         return result;
       },
       query,
@@ -144,7 +149,7 @@ export class ScClient {
       options.signal,
     );
     // Without a split (an unusual body), fall back to the parsed rows.
-    const rows = texts ?? page.rows.map((row) => JSON.stringify(row));
+    const rows = split ?? page.rows.map((row) => rowTextOf(row, fields));
     return page.totalRecords === undefined ? { rows } : { rows, totalRecords: page.totalRecords };
   }
 
@@ -191,7 +196,7 @@ export class ScClient {
           response,
           warnings,
           ...(timestamp === undefined ? {} : { timestamp }),
-          ...(outcome.rowTexts === undefined ? {} : { rowTexts: outcome.rowTexts }),
+          ...(outcome.rows === undefined ? {} : { rows: outcome.rows }),
         };
       }
       if (outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
@@ -233,7 +238,7 @@ export class ScClient {
     keys: ScApiKeys,
     label: string,
     options: CallOptions,
-  ): Promise<Outcome & { rowTexts?: string[] }> {
+  ): Promise<Outcome & { rows?: RowText[] }> {
     const { signal } = options;
     const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + path, this.baseUrl);
     const headers: Record<string, string> = {
@@ -251,14 +256,15 @@ export class ScClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal === undefined ? {} : { signal }),
       });
-      const raw = await res.body.text();
+      const bytes = await bodyBytes(res.body);
       if (options.splitResults && res.statusCode === 200) {
-        const split = splitResults(raw);
+        const split = splitResults(bytes, options.rowFields);
         const envelope = split === undefined ? undefined : envelopeOf(split.envelope);
         if (split !== undefined && envelope?.ok && envelope.envelope.errorCode === 0) {
-          return { kind: 'ok', envelope: envelope.envelope, rowTexts: split.rows };
+          return { kind: 'ok', envelope: envelope.envelope, rows: split.rows };
         }
       }
+      const raw = bytes.toString('utf8');
       // Anything SC echoes back is scrubbed before it can reach a message (defence in depth).
       const text = keys.scrub(raw);
       if (res.statusCode >= 300 && res.statusCode < 400) {
@@ -288,6 +294,20 @@ export class ScClient {
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
+}
+
+/** The whole body as one Buffer (a view, no further copy), without a UTF-8 byte order mark. */
+async function bodyBytes(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
+  const bytes = await body.bytes();
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
+}
+
+/** A row SC's body could not be split around (an unusual body that was parsed whole). */
+function rowTextOf(row: Record<string, unknown>, wanted: readonly string[]): RowText {
+  const fields: Record<string, unknown> = {};
+  for (const name of wanted) if (row[name] !== undefined) fields[name] = row[name];
+  return { bytes: Buffer.from(JSON.stringify(row)), fields };
 }
 
 function withAttempts(error: ScError, attempts: number): ScError {

@@ -22,6 +22,6 @@ export {
   parseBaseUrl,
   type ScClientOptions,
 } from './options';
-export { splitResults, topLevelFields } from './page-text';
+export { type RowText, splitResults, topLevelFields } from './page-text';
 export { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry';
 export { ADMINISTRATOR_ROLE_ID, parseCurrentUser, type ScUser } from './user';

@@ -1,10 +1,11 @@
 /**
- * Reads an analysis page without building an object per row. A 1000-row vulndetails page is
- * ~2.7 MB of JSON: parsing it into objects and serialising every row again for the raw output is
- * most of an export's allocation (and of its memory peak, reference §7.1). Here the `results`
- * array is split into the rows' own JSON texts (slices of the body: exactly the bytes SC sent), and
- * the envelope is parsed with the array emptied. Identity fields are read from a row's text
- * without parsing the whole row.
+ * Reads an analysis page as bytes, without building a string or an object per row. A 1000-row
+ * vulndetails page is ~2.3 MB of JSON: decoding it into a string, parsing it into objects and
+ * serialising every row again for the raw output was most of an export's CPU and allocation, and
+ * the page-sized strings most of its memory peak (reference §7.1, bench/ issue 9). Here one pass
+ * over the body's bytes splits the `results` array into the rows' own bytes (views of the body:
+ * exactly what SC sent) and, on the way, reads the few top-level fields the caller asks for. Only
+ * the envelope around the rows is parsed, with the array emptied.
  */
 
 const QUOTE = 0x22;
@@ -14,44 +15,57 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** One row of a page. */
+export interface RowText {
+  /** The row's JSON exactly as SC sent it: a view of the page body, not a copy. */
+  readonly bytes: Buffer;
+  /**
+   * The wanted top-level fields present in the row: strings as text, other values parsed. Undefined
+   * when the row is not a readable JSON object (SC sent broken JSON): it is still passed on as bytes.
+   */
+  readonly fields: Record<string, unknown> | undefined;
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+function skipSpace(b: Uint8Array, i: number): number {
+  while (i < b.length && isSpace(b[i] as number)) i++;
+  return i;
+}
+
 /** Index just past the string starting at `i` (a quote), or -1 when it does not end. */
-function skipString(text: string, i: number): number {
-  // Most of a row's bytes are inside strings: jump from quote to quote with the native indexOf,
-  // and count the backslashes before each to tell an escaped quote from the closing one.
-  let from = i + 1;
-  for (;;) {
-    const quote = text.indexOf('"', from);
-    if (quote < 0) return -1;
-    let backslashes = 0;
-    for (let b = quote - 1; text.charCodeAt(b) === BACKSLASH; b--) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    from = quote + 1;
+function skipString(b: Uint8Array, i: number): number {
+  // A plain byte loop: faster here than a native indexOf per string (most strings are short).
+  for (let j = i + 1; j < b.length; j++) {
+    const c = b[j];
+    if (c === QUOTE) return j + 1;
+    if (c === BACKSLASH) j++;
   }
+  return -1;
 }
 
 /** Index just past the JSON value starting at `i`, or -1 when it is cut off. */
-function skipValue(text: string, i: number): number {
-  const first = text.charCodeAt(i);
-  if (first === QUOTE) return skipString(text, i);
+function skipValue(b: Uint8Array, i: number): number {
+  const first = b[i];
+  if (first === QUOTE) return skipString(b, i);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     let j = i;
-    while (j < text.length) {
-      const c = text.charCodeAt(j);
+    while (j < b.length) {
+      const c = b[j] as number;
       if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
       j++;
     }
     return j === i ? -1 : j;
   }
   let depth = 0;
-  for (let j = i; j < text.length; j++) {
-    const c = text.charCodeAt(j);
+  for (let j = i; j < b.length; j++) {
+    const c = b[j];
     if (c === QUOTE) {
-      j = skipString(text, j) - 1;
+      j = skipString(b, j) - 1;
       if (j < 0) return -1;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -62,34 +76,118 @@ function skipValue(text: string, i: number): number {
   return -1;
 }
 
+/** The field names as bytes, for comparing keys in place. */
+function encodeNames(wanted: readonly string[]): Buffer[] {
+  return wanted.map((name) => Buffer.from(name));
+}
+
+function matchName(b: Uint8Array, start: number, end: number, names: readonly Buffer[]): number {
+  const length = end - start;
+  for (let n = 0; n < names.length; n++) {
+    const name = names[n] as Buffer;
+    if (name.length !== length) continue;
+    let k = 0;
+    while (k < length && b[start + k] === name[k]) k++;
+    if (k === length) return n;
+  }
+  return -1;
+}
+
+const UNREADABLE = Symbol('unreadable');
+
+/** The value in `body[start, end)`: a string without escapes as is, anything else parsed. */
+function readValue(body: Buffer, start: number, end: number): unknown {
+  if (body[start] === QUOTE) {
+    let k = start + 1;
+    while (k < end - 1 && body[k] !== BACKSLASH) k++;
+    if (k === end - 1) return body.toString('utf8', start + 1, end - 1);
+  }
+  // The scan is structural only: a malformed value is "not readable", never a SyntaxError.
+  try {
+    return JSON.parse(body.toString('utf8', start, end));
+  } catch {
+    return UNREADABLE;
+  }
+}
+
 /**
- * Splits `{…"results":[row, row, …]…}` into the row texts and the envelope without them.
- * Returns undefined when the body does not have that shape (the caller then parses it normally).
+ * Reads the object starting at `i` (an open brace): where it ends, and its wanted top-level fields.
+ * `end` is -1 when the text is cut off; `fields` is undefined when the object is not readable JSON
+ * (its end is then found structurally, as far as that is possible).
  */
-export function splitResults(body: string): { envelope: unknown; rows: string[] } | undefined {
+function readObject(
+  body: Buffer,
+  i: number,
+  wanted: readonly string[],
+  names: readonly Buffer[],
+): { end: number; fields: Record<string, unknown> | undefined } {
+  const fields: Record<string, unknown> = {};
+  let j = skipSpace(body, i + 1);
+  if (body[j] === CLOSE_BRACE) return { end: j + 1, fields };
+  while (body[j] === QUOTE) {
+    const keyEnd = skipString(body, j);
+    if (keyEnd < 0) return { end: -1, fields: undefined };
+    // Compared in place: no string is made for the ~50 keys of a row that are not wanted.
+    const n = names.length === 0 ? -1 : matchName(body, j + 1, keyEnd - 1, names);
+    j = skipSpace(body, keyEnd);
+    if (body[j] !== COLON) break;
+    j = skipSpace(body, j + 1);
+    const valueEnd = skipValue(body, j);
+    if (valueEnd < 0) return { end: -1, fields: undefined };
+    if (n >= 0) {
+      const value = readValue(body, j, valueEnd);
+      if (value === UNREADABLE) break;
+      fields[wanted[n] as string] = value;
+    }
+    j = skipSpace(body, valueEnd);
+    if (body[j] === CLOSE_BRACE) return { end: j + 1, fields };
+    if (body[j] !== COMMA) break;
+    j = skipSpace(body, j + 1);
+  }
+  // Not an object as JSON has it: pass the row on unread, if its end can be found at all.
+  return { end: skipValue(body, i), fields: undefined };
+}
+
+/**
+ * Splits `{…"results":[row, row, …]…}` into the rows' bytes (with the `wanted` top-level fields of
+ * each) and the envelope without them. Returns undefined when the body does not have that shape or
+ * is cut off: the caller then parses it normally (and a truncated page fails as such).
+ *
+ * @example
+ * ```ts
+ * const page = splitResults(body, ['ip', 'pluginID']);
+ * if (page !== undefined) for (const row of page.rows) out.write(row.bytes);
+ * ```
+ */
+export function splitResults(
+  body: Buffer,
+  wanted: readonly string[] = [],
+): { envelope: unknown; rows: RowText[] } | undefined {
   const key = body.indexOf('"results"');
   if (key < 0) return undefined;
-  let i = key + 9;
-  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
-  if (body.charCodeAt(i) !== 0x3a) return undefined;
-  i++;
-  while (i < body.length && isSpace(body.charCodeAt(i))) i++;
-  if (body.charCodeAt(i) !== OPEN_BRACKET) return undefined;
+  let i = skipSpace(body, key + 9);
+  if (body[i] !== COLON) return undefined;
+  i = skipSpace(body, i + 1);
+  if (body[i] !== OPEN_BRACKET) return undefined;
   const arrayStart = i;
-  const rows: string[] = [];
+  const names = encodeNames(wanted);
+  const rows: RowText[] = [];
   i++;
   for (;;) {
-    while (i < body.length && (isSpace(body.charCodeAt(i)) || body.charCodeAt(i) === COMMA)) i++;
+    while (i < body.length && (isSpace(body[i] as number) || body[i] === COMMA)) i++;
     if (i >= body.length) return undefined;
-    if (body.charCodeAt(i) === CLOSE_BRACKET) break;
-    const end = skipValue(body, i);
-    if (end < 0) return undefined;
-    rows.push(body.slice(i, end));
-    i = end;
+    if (body[i] === CLOSE_BRACKET) break;
+    const read =
+      body[i] === OPEN_BRACE
+        ? readObject(body, i, wanted, names)
+        : { end: skipValue(body, i), fields: undefined };
+    if (read.end < 0) return undefined;
+    rows.push({ bytes: body.subarray(i, read.end), fields: read.fields });
+    i = read.end;
   }
   let envelope: unknown;
   try {
-    envelope = JSON.parse(`${body.slice(0, arrayStart)}[]${body.slice(i + 1)}`);
+    envelope = JSON.parse(`${body.toString('utf8', 0, arrayStart)}[]${body.toString('utf8', i + 1)}`);
   } catch {
     return undefined;
   }
@@ -98,46 +196,12 @@ export function splitResults(body: string): { envelope: unknown; rows: string[] 
 }
 
 /**
- * The top-level fields `wanted` of one row's JSON text: strings and numbers as text, objects and
- * arrays parsed. Fields not present are absent from the result. Undefined when the text is not an
- * object.
+ * The top-level fields `wanted` of one row's JSON bytes, read as {@link splitResults} reads them.
+ * Undefined when the bytes are not one readable JSON object.
  */
-export function topLevelFields(row: string, wanted: readonly string[]): Record<string, unknown> | undefined {
-  if (row.charCodeAt(0) !== OPEN_BRACE) return undefined;
-  const out: Record<string, unknown> = {};
-  let i = 1;
-  for (;;) {
-    while (i < row.length && (isSpace(row.charCodeAt(i)) || row.charCodeAt(i) === COMMA)) i++;
-    if (i >= row.length) return undefined;
-    if (row.charCodeAt(i) === CLOSE_BRACE) return out;
-    if (row.charCodeAt(i) !== QUOTE) return undefined;
-    const keyEnd = skipString(row, i);
-    if (keyEnd < 0) return undefined;
-    // Compared in place: no string is made for the ~50 keys of a row that are not wanted.
-    let name: string | undefined;
-    for (const candidate of wanted) {
-      if (keyEnd - i - 2 === candidate.length && row.startsWith(candidate, i + 1)) {
-        name = candidate;
-        break;
-      }
-    }
-    i = keyEnd;
-    while (i < row.length && (isSpace(row.charCodeAt(i)) || row.charCodeAt(i) === 0x3a)) i++;
-    const valueEnd = skipValue(row, i);
-    if (valueEnd < 0) return undefined;
-    if (name !== undefined) {
-      const text = row.slice(i, valueEnd);
-      if (row.charCodeAt(i) === QUOTE && !text.includes('\\')) out[name] = text.slice(1, -1);
-      else {
-        // The scan is structural only: a malformed value (SC sent broken JSON) is "not readable",
-        // never an untyped SyntaxError in the middle of an export.
-        try {
-          out[name] = JSON.parse(text);
-        } catch {
-          return undefined;
-        }
-      }
-    }
-    i = valueEnd;
-  }
+export function topLevelFields(row: Buffer, wanted: readonly string[]): Record<string, unknown> | undefined {
+  const start = skipSpace(row, 0);
+  if (row[start] !== OPEN_BRACE) return undefined;
+  const read = readObject(row, start, wanted, encodeNames(wanted));
+  return read.end < 0 || skipSpace(row, read.end) !== row.length ? undefined : read.fields;
 }

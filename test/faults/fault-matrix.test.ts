@@ -1,6 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSc2awsError } from '#lib/errors';
+import { DEFAULT_READ_AHEAD } from '#lib/export';
 import { simIdentity } from '#support/export-harness';
 import {
   deliveredRun,
@@ -106,7 +107,14 @@ const CASES: FaultCase[] = [
     fault: 'the body arrives slower than the timeout',
     world: { sc: { timeouts: { bodyMs: 1000 }, maxAttempts: 2 } },
     inject: (w) =>
-      w.h.sim.control.injectFault({ kind: 'slow-body', delayMs: 2500, times: 2, after: 3, path: analysis }),
+      // Every request in flight (the page and the read-ahead) stalls on both its attempts.
+      w.h.sim.control.injectFault({
+        kind: 'slow-body',
+        delayMs: 2500,
+        times: 2 * (DEFAULT_READ_AHEAD + 1),
+        after: 3,
+        path: analysis,
+      }),
     ending: { ends: 'failed', code: 'SC_TIMEOUT', cause: /did not answer .* in time \(the body stalled\)/ },
   },
   {

@@ -3,55 +3,96 @@ import { describe, expect, it } from 'vitest';
 import { splitResults, topLevelFields } from '#lib/tenable';
 
 const envelope = (results: unknown, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    type: 'regular',
-    response: { totalRecords: '3', returnedRecords: 1000.05, results, ...extra },
-    error_code: 0,
-    error_msg: '',
-    warnings: [],
-    timestamp: 1,
-  });
+  Buffer.from(
+    JSON.stringify({
+      type: 'regular',
+      response: { totalRecords: '3', returnedRecords: 1000.05, results, ...extra },
+      error_code: 0,
+      error_msg: '',
+      warnings: [],
+      timestamp: 1,
+    }),
+  );
+const parsed = (bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as unknown;
+const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe('splitResults', () => {
-  it('returns each row as the exact text SC sent and the envelope without them', () => {
+  it('returns each row as the exact bytes SC sent, as views of the body, and the envelope without them', () => {
     const rows = [
       {
         ip: '10.0.0.1',
-        pluginText: '<plugin_output>a "quoted" {brace} [bracket] \\ back</plugin_output>',
+        pluginText: '<plugin_output>a "quoted" {brace} [bracket] \\ back ünï</plugin_output>',
         severity: { id: '3' },
       },
       { ip: '10.0.0.2', cve: [], nested: [[1, 2], { a: null }], n: -1.5e3, t: true },
     ];
     const body = envelope(rows);
     const split = splitResults(body);
-    expect(split?.rows.map((r) => JSON.parse(r))).toEqual(rows);
-    expect(split?.rows.every((r) => body.includes(r))).toBe(true);
+    expect(split?.rows.map((r) => parsed(r.bytes))).toEqual(rows);
+    expect(split?.rows.every((r) => r.bytes.buffer === body.buffer)).toBe(true);
     expect(split?.envelope).toMatchObject({
       error_code: 0,
       response: { totalRecords: '3', returnedRecords: 1000.05, results: [] },
     });
   });
 
+  it('reads the wanted top-level fields of every row on the way', () => {
+    const rows = [
+      { pluginID: '19506', ip: '10.0.0.1', severity: { ip: 'nested' }, repository: { id: '1' }, port: 0 },
+      { ip: 'é.example', dnsName: 'a"b\\c', other: 'x' },
+      {},
+    ];
+    const split = splitResults(envelope(rows), ['ip', 'pluginID', 'repository', 'port', 'dnsName']);
+    expect(split?.rows.map((r) => r.fields)).toEqual([
+      { pluginID: '19506', ip: '10.0.0.1', repository: { id: '1' }, port: 0 },
+      { ip: 'é.example', dnsName: 'a"b\\c' },
+      {},
+    ]);
+  });
+
+  it('passes a row that is not a readable object on as bytes, without fields', () => {
+    const body = Buffer.from(
+      '{"response":{"results":[{"ip":"1","port":tru},"text",{"ip":"2"},{"ip" "3"}]},"error_code":0}',
+    );
+    const split = splitResults(body, ['ip']);
+    expect(split?.rows.map((r) => [r.bytes.toString(), r.fields])).toEqual([
+      ['{"ip":"1","port":tru}', { ip: '1' }],
+      ['"text"', undefined],
+      ['{"ip":"2"}', { ip: '2' }],
+      ['{"ip" "3"}', undefined],
+    ]);
+    // A wanted field that is itself broken makes the row unreadable.
+    expect(splitResults(body, ['ip', 'port'])?.rows[0]?.fields).toBeUndefined();
+  });
+
   it('reads an empty list and pretty-printed bodies', () => {
     expect(splitResults(envelope([]))?.rows).toEqual([]);
-    const pretty = JSON.stringify(JSON.parse(envelope([{ a: 1 }, { b: 2 }])), null, 2);
-    expect(splitResults(pretty)?.rows.map((r) => JSON.parse(r))).toEqual([{ a: 1 }, { b: 2 }]);
+    const pretty = Buffer.from(JSON.stringify(parsed(envelope([{ a: 1 }, { b: 2 }])), null, 2));
+    const split = splitResults(pretty, ['a', 'b']);
+    expect(split?.rows.map((r) => parsed(r.bytes))).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(split?.rows.map((r) => r.fields)).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
   it.each([
-    ['a truncated body', envelope([{ a: 1 }, { b: 2 }]).slice(0, 60)],
+    ['a truncated body', envelope([{ a: 1 }, { b: 2 }]).subarray(0, 60)],
+    ['a row cut inside a string', Buffer.from('{"response":{"results":[{"ip":"10.0')],
     ['results that are not a list', envelope('nope')],
-    ['no results at all', JSON.stringify({ error_code: 0, response: {} })],
-    ['an HTML page', '<html>Service Unavailable</html>'],
+    ['no results at all', bytes({ error_code: 0, response: {} })],
+    ['an HTML page', Buffer.from('<html>Service Unavailable</html>')],
   ])('gives up on %s so the caller parses normally', (_name, body) => {
-    expect(splitResults(body)).toBeUndefined();
+    expect(splitResults(body, ['ip'])).toBeUndefined();
   });
 
-  it('agrees with JSON.parse on arbitrary rows', () => {
+  it('agrees with JSON.parse on arbitrary rows, bytes and fields', () => {
+    const wanted = ['ip', 'port', 'x'];
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue())), (rows) => {
-        const split = splitResults(envelope(rows));
-        expect(split?.rows.map((r) => JSON.parse(r))).toEqual(JSON.parse(JSON.stringify(rows)));
+      fc.property(fc.array(fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue())), (rows) => {
+        const split = splitResults(envelope(rows), wanted);
+        const expected = JSON.parse(JSON.stringify(rows)) as Record<string, unknown>[];
+        expect(split?.rows.map((r) => parsed(r.bytes))).toEqual(expected);
+        expect(split?.rows.map((r) => r.fields)).toEqual(
+          expected.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => wanted.includes(k)))),
+        );
       }),
     );
   });
@@ -61,7 +102,7 @@ describe('topLevelFields', () => {
   const wanted = ['ip', 'port', 'repository', 'dnsName'];
 
   it('reads the wanted top-level fields and ignores nested ones of the same name', () => {
-    const row = JSON.stringify({
+    const row = bytes({
       severity: { ip: 'nested' },
       ip: '10.0.0.1',
       port: '443',
@@ -75,21 +116,26 @@ describe('topLevelFields', () => {
     });
   });
 
-  it('decodes escaped string values', () => {
-    expect(topLevelFields(JSON.stringify({ dnsName: 'a"b\\c' }), wanted)).toEqual({ dnsName: 'a"b\\c' });
+  it('decodes escaped and non-ASCII string values', () => {
+    expect(topLevelFields(bytes({ dnsName: 'a"b\\c', ip: 'ü' }), wanted)).toEqual({
+      dnsName: 'a"b\\c',
+      ip: 'ü',
+    });
   });
 
-  it('returns undefined for text that is not an object', () => {
-    expect(topLevelFields('[1,2]', wanted)).toBeUndefined();
-    expect(topLevelFields('{"ip":"1', wanted)).toBeUndefined();
+  it('returns undefined for bytes that are not one object', () => {
+    expect(topLevelFields(Buffer.from('[1,2]'), wanted)).toBeUndefined();
+    expect(topLevelFields(Buffer.from('{"ip":"1'), wanted)).toBeUndefined();
+    expect(topLevelFields(Buffer.from('{"ip":"1"} {}'), wanted)).toBeUndefined();
+    expect(topLevelFields(Buffer.from('{"ip":"1",}'), wanted)).toBeUndefined();
   });
 
   it('agrees with JSON.parse for arbitrary objects', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom('ip', 'port', 'other', 'dnsName'), fc.jsonValue()), (obj) => {
-        const parsed = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
-        const expected = Object.fromEntries(Object.entries(parsed).filter(([k]) => wanted.includes(k)));
-        expect(topLevelFields(JSON.stringify(obj), wanted)).toEqual(expected);
+        const value = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
+        const expected = Object.fromEntries(Object.entries(value).filter(([k]) => wanted.includes(k)));
+        expect(topLevelFields(bytes(obj), wanted)).toEqual(expected);
       }),
     );
   });

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalStore, PartWriter } from '#lib/sink';
+
+describe('PartWriter', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sc2aws-part-writer-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes text and byte lines alike as NDJSON, counting rows, bytes and the stored sha256', async () => {
+    const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, {
+      partSizeBytes: 1 << 20,
+    });
+    const body = Buffer.from('[{"ip":"10.0.0.1","dns":"ü.example"},{"ip":"10.0.0.2"}]');
+    await writer.write([body.subarray(1, 37), body.subarray(38, 55)]);
+    await writer.write(['{"ip":"10.0.0.3","name":"Zoë \\"q\\""}', Buffer.from('{}')]);
+    expect(writer.pendingRows).toBe(4);
+    const part = await writer.finishPart();
+
+    const stored = await readFile(join(dir, 'part-0.ndjson.gz'));
+    const text = gunzipSync(stored).toString('utf8');
+    expect(text).toBe(
+      '{"ip":"10.0.0.1","dns":"ü.example"}\n{"ip":"10.0.0.2"}\n{"ip":"10.0.0.3","name":"Zoë \\"q\\""}\n{}\n',
+    );
+    expect(part).toEqual({
+      key: 'part-0.ndjson.gz',
+      rows: 4,
+      bytes: stored.length,
+      uncompressedBytes: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(stored).digest('hex'),
+    });
+  });
+
+  it('reports a full part only after a whole call, at the size asked for', async () => {
+    const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, { partSizeBytes: 10 });
+    await writer.write([Buffer.from('{"a":1}')]);
+    expect(writer.partFull).toBe(false);
+    await writer.write(['{"b":2}', '{"c":3}']);
+    expect(writer.partFull).toBe(true);
+    expect(writer.pendingBytes).toBe(24);
+    expect((await writer.finishPart())?.rows).toBe(3);
+    expect(writer.nextIndex).toBe(1);
+  });
+});
