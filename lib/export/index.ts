@@ -8,7 +8,7 @@ export {
   type QueryScope,
 } from './datasets';
 export { type ExportSummary, exportDatasets } from './datasets-run';
-export { identityTag, rowIdentity } from './identity';
+export { identityTag, rowIdentity, rowTextIdentity } from './identity';
 export {
   type DatasetOutcome,
   type ExportDeps,

@@ -16,6 +16,7 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const NEWLINE = 0x0a;
 
 /** One row of a page. */
 export interface RowText {
@@ -76,15 +77,33 @@ function skipValue(b: Uint8Array, i: number): number {
   return -1;
 }
 
-/** The field names as bytes, for comparing keys in place. */
-function encodeNames(wanted: readonly string[]): Buffer[] {
-  return wanted.map((name) => Buffer.from(name));
+/**
+ * The field names as bytes, for comparing keys in place, with a filter on (length, first byte):
+ * a row has ~50 keys and most are rejected by one lookup.
+ */
+interface Names {
+  bytes: Buffer[];
+  /** Bit `first & 31` set in `filter[length]` when some name has that length and first byte. */
+  filter: Uint32Array;
 }
 
-function matchName(b: Uint8Array, start: number, end: number, names: readonly Buffer[]): number {
+function encodeNames(wanted: readonly string[]): Names {
+  const bytes = wanted.map((name) => Buffer.from(name));
+  const filter = new Uint32Array(Math.max(0, ...bytes.map((b) => b.length)) + 1);
+  for (const name of bytes) {
+    if (name.length > 0)
+      filter[name.length] = (filter[name.length] as number) | (1 << ((name[0] as number) & 31));
+  }
+  return { bytes, filter };
+}
+
+/** Index in `names` of the key in `b[start, end)`, or -1. */
+function matchName(b: Uint8Array, start: number, end: number, names: Names): number {
   const length = end - start;
-  for (let n = 0; n < names.length; n++) {
-    const name = names[n] as Buffer;
+  if (length <= 0 || length >= names.filter.length) return -1;
+  if (((names.filter[length] as number) & (1 << ((b[start] as number) & 31))) === 0) return -1;
+  for (let n = 0; n < names.bytes.length; n++) {
+    const name = names.bytes[n] as Buffer;
     if (name.length !== length) continue;
     let k = 0;
     while (k < length && b[start + k] === name[k]) k++;
@@ -119,7 +138,7 @@ function readObject(
   body: Buffer,
   i: number,
   wanted: readonly string[],
-  names: readonly Buffer[],
+  names: Names,
 ): { end: number; fields: Record<string, unknown> | undefined } {
   const fields: Record<string, unknown> = {};
   let j = skipSpace(body, i + 1);
@@ -128,7 +147,7 @@ function readObject(
     const keyEnd = skipString(body, j);
     if (keyEnd < 0) return { end: -1, fields: undefined };
     // Compared in place: no string is made for the ~50 keys of a row that are not wanted.
-    const n = names.length === 0 ? -1 : matchName(body, j + 1, keyEnd - 1, names);
+    const n = matchName(body, j + 1, keyEnd - 1, names);
     j = skipSpace(body, keyEnd);
     if (body[j] !== COLON) break;
     j = skipSpace(body, j + 1);
@@ -192,7 +211,19 @@ export function splitResults(
     return undefined;
   }
   const results = (envelope as { response?: { results?: unknown } } | null)?.response?.results;
-  return Array.isArray(results) && results.length === 0 ? { envelope, rows } : undefined;
+  if (!Array.isArray(results) || results.length !== 0) return undefined;
+  // The body is this page's own copy: the one-byte separators between rows (and the closing
+  // bracket) become newlines, so any run of rows is NDJSON as it stands and is written without a
+  // copy (PartWriter). The rows' own bytes are untouched.
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as RowText;
+    const end = row.bytes.byteOffset - body.byteOffset + row.bytes.length;
+    const next = rows[r + 1];
+    const separator = next === undefined ? CLOSE_BRACKET : COMMA;
+    const nextStart = next === undefined ? end : next.bytes.byteOffset - body.byteOffset;
+    if (body[end] === separator && (next === undefined || nextStart === end + 1)) body[end] = NEWLINE;
+  }
+  return { envelope, rows };
 }
 
 /**

@@ -6,7 +6,7 @@ import { type SimulatorHandle, startSimulator } from '#sim';
 import { runSc2aws } from '#support/cli';
 
 /**
- * Memory must not grow with the export: a page in hand, one in flight, plus gzip/upload buffers.
+ * Memory must not grow with the export: a page in hand, two in flight, plus gzip/upload buffers.
  * Each export runs in its own process (the built CLI) with the V8 heap capped at 96 MiB — far
  * below the ~540 MB that keeping 200k rows would take, so retaining rows would crash it — and
  * reports its peak RSS; the test compares 10k and 200k rows. Without a cap V8 lets garbage pile up
@@ -56,8 +56,11 @@ describe('export memory', () => {
     console.info(
       `peak RSS: 10k rows ${(small / 2 ** 20).toFixed(0)} MiB, 200k rows ${(large / 2 ** 20).toFixed(0)} MiB`,
     );
-    // Retaining rows would cost well over 200 MiB at 200k rows; growth here is GC headroom only.
-    expect(large / small).toBeLessThan(1.5);
-    expect(large).toBeLessThan(300 * 2 ** 20);
+    // Rows are held as bytes outside the V8 heap, which the heap cap does not limit: keeping 200k
+    // rows' bytes would add ~460 MiB. The growth allowed here is GC headroom only (V8's young
+    // generation and the external memory it lets pile up between collections grow with the run's
+    // length, more so on a loaded machine: measured 1.44x alone, up to ~1.6x beside other tests).
+    expect(large / small).toBeLessThan(2);
+    expect(large).toBeLessThan(250 * 2 ** 20);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FetchRows, START_CURSOR, stablePages } from '#lib/export';
+import { type FetchRows, rowTextIdentity, START_CURSOR, stablePages } from '#lib/export';
 
 /** An in-memory "SC": rows by offset, with every request recorded and the most in flight at once. */
 function server(rows: string[], { extraRow = false } = {}) {
@@ -87,5 +87,17 @@ describe('stablePages read-ahead', () => {
       return dataset(12).slice(from, from + size);
     };
     expect([...(await readAll(fetch))]).toEqual(dataset(12));
+  });
+});
+
+describe('rowTextIdentity', () => {
+  it('gives rows SC sent as broken JSON an identity of their own, never a shared empty one', () => {
+    const broken = (text: string) => ({ bytes: Buffer.from(text), fields: undefined });
+    const a = rowTextIdentity(broken('{"ip":"10.0.0.1","port":tru}'), 'finding');
+    const b = rowTextIdentity(broken('{"ip":"10.0.0.2","port":tru}'), 'finding');
+    expect(a).not.toBe(b);
+    expect(rowTextIdentity(broken('{"ip":"10.0.0.1","port":tru}'), 'finding')).toBe(a);
+    const readable = { bytes: Buffer.from('{}'), fields: { ip: '10.0.0.1', port: '443', pluginID: 19506 } };
+    expect(rowTextIdentity(readable, 'finding')).toBe('|10.0.0.1||443||19506');
   });
 });

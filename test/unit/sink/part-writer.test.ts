@@ -39,6 +39,23 @@ describe('PartWriter', () => {
     });
   });
 
+  it('writes rows that already sit in one buffer as NDJSON as they are, and copies any others', async () => {
+    const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, {
+      partSizeBytes: 1 << 20,
+    });
+    const body = Buffer.from('x{"a":1}\n{"b":2}\n{"c":3}\ny');
+    const [a, b, c] = [body.subarray(1, 8), body.subarray(9, 16), body.subarray(17, 24)];
+    await writer.write([a, b, c]); // one run, newlines in place
+    await writer.write([a, c]); // not adjacent: copied
+    await writer.write([body.subarray(17, 24), body.subarray(25, 26)]); // "y" has no newline after it
+    const part = await writer.finishPart();
+    const text = gunzipSync(await readFile(join(dir, 'part-0.ndjson.gz'))).toString();
+    expect(text).toBe('{"a":1}\n{"b":2}\n{"c":3}\n{"a":1}\n{"c":3}\n{"c":3}\ny\n');
+    expect(part?.rows).toBe(7);
+    expect(part?.uncompressedBytes).toBe(Buffer.byteLength(text));
+    expect(body.toString()).toBe('x{"a":1}\n{"b":2}\n{"c":3}\ny'); // the caller's bytes are not changed
+  });
+
   it('reports a full part only after a whole call, at the size asked for', async () => {
     const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, { partSizeBytes: 10 });
     await writer.write([Buffer.from('{"a":1}')]);

@@ -36,6 +36,22 @@ describe('splitResults', () => {
     });
   });
 
+  it('leaves the rows as NDJSON in the body: compact separators become newlines', () => {
+    const rows = [{ a: 1 }, { b: 'x,y' }, { c: [1, 2] }];
+    const body = envelope(rows);
+    const split = splitResults(body);
+    const first = split?.rows[0]?.bytes as Buffer;
+    const last = split?.rows.at(-1)?.bytes as Buffer;
+    const at = (view: Buffer) => view.byteOffset - body.byteOffset;
+    const run = body.subarray(at(first), at(last) + last.length + 1).toString();
+    expect(run).toBe('{"a":1}\n{"b":"x,y"}\n{"c":[1,2]}\n');
+    // Rows split by more than one byte (pretty-printed) keep their separators.
+    const text = JSON.stringify({ response: { results: rows }, error_code: 0 }, null, 1);
+    const pretty = Buffer.from(text);
+    expect(splitResults(pretty)?.rows).toHaveLength(3);
+    expect(pretty.toString()).toBe(text);
+  });
+
   it('reads the wanted top-level fields of every row on the way', () => {
     const rows = [
       { pluginID: '19506', ip: '10.0.0.1', severity: { ip: 'nested' }, repository: { id: '1' }, port: 0 },
