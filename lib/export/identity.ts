@@ -3,7 +3,8 @@ import type { RowText } from '#lib/tenable';
 
 /** The top-level fields {@link rowIdentity} reads. */
 export const IDENTITY_FIELDS: readonly string[] = [
-  'repository',
+  // Only the id: the repository object's other fields are not parsed for every row.
+  'repository.id',
   'ip',
   'uuid',
   'hostUUID',
@@ -19,8 +20,8 @@ function field(row: Record<string, unknown>, name: string): string {
 }
 
 function repositoryId(row: Record<string, unknown>): string {
-  const repo = row.repository as { id?: unknown } | undefined;
-  return repo?.id === undefined || repo.id === null ? '' : String(repo.id);
+  const id = 'repository.id' in row ? row['repository.id'] : (row.repository as { id?: unknown } | null)?.id;
+  return id === undefined || id === null ? '' : String(id);
 }
 
 /**

@@ -306,7 +306,11 @@ async function bodyBytes(body: Dispatcher.ResponseData['body']): Promise<Buffer>
 /** A row SC's body could not be split around (an unusual body that was parsed whole). */
 function rowTextOf(row: Record<string, unknown>, wanted: readonly string[]): RowText {
   const fields: Record<string, unknown> = {};
-  for (const name of wanted) if (row[name] !== undefined) fields[name] = row[name];
+  for (const name of wanted) {
+    const [top, nested] = name.split('.', 2) as [string, string | undefined];
+    const value = nested === undefined ? row[top] : (row[top] as Record<string, unknown> | null)?.[nested];
+    if (value !== undefined) fields[name] = value;
+  }
   return { bytes: Buffer.from(JSON.stringify(row)), fields };
 }
 

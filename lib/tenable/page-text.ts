@@ -30,7 +30,8 @@ export interface RowText {
 }
 
 function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+  // Tested against the largest whitespace byte first: everything else in JSON is above it.
+  return c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09);
 }
 
 function skipSpace(b: Uint8Array, i: number): number {
@@ -78,23 +79,51 @@ function skipValue(b: Uint8Array, i: number): number {
 }
 
 /**
- * The field names as bytes, for comparing keys in place, with a filter on (length, first byte):
- * a row has ~50 keys and most are rejected by one lookup.
+ * The wanted field names as bytes, for comparing keys in place, with a filter on (length, first
+ * byte): a row has ~50 keys and most are rejected by one lookup. A name `a.b` asks for field `b` of
+ * the object in top-level field `a`, read without parsing the rest of that object.
  */
 interface Names {
+  /** Distinct top-level names, as bytes. */
   bytes: Buffer[];
+  /** For each top-level name: the output name (`a`, or `a.b` one level down) when its whole value is wanted. */
+  whole: (string | undefined)[];
+  /** For each top-level name: the nested names wanted in it (output `top.nested`). */
+  nested: (Names | undefined)[];
   /** Bit `first & 31` set in `filter[length]` when some name has that length and first byte. */
   filter: Uint32Array;
 }
 
-function encodeNames(wanted: readonly string[]): Names {
-  const bytes = wanted.map((name) => Buffer.from(name));
+function encodeNames(wanted: readonly string[], prefix = ''): Names {
+  const tops: string[] = [];
+  const whole: (string | undefined)[] = [];
+  const nested: string[][] = [];
+  for (const name of wanted) {
+    const dot = name.indexOf('.');
+    const top = dot < 0 ? name : name.slice(0, dot);
+    let t = tops.indexOf(top);
+    if (t < 0) {
+      t = tops.push(top) - 1;
+      whole.push(undefined);
+      nested.push([]);
+    }
+    if (dot < 0) whole[t] = prefix + name;
+    else (nested[t] as string[]).push(name.slice(dot + 1));
+  }
+  const bytes = tops.map((name) => Buffer.from(name));
   const filter = new Uint32Array(Math.max(0, ...bytes.map((b) => b.length)) + 1);
   for (const name of bytes) {
     if (name.length > 0)
       filter[name.length] = (filter[name.length] as number) | (1 << ((name[0] as number) & 31));
   }
-  return { bytes, filter };
+  return {
+    bytes,
+    whole,
+    nested: nested.map((subs, t) =>
+      subs.length === 0 ? undefined : encodeNames(subs, `${prefix}${tops[t]}.`),
+    ),
+    filter,
+  };
 }
 
 /** Index in `names` of the key in `b[start, end)`, or -1. */
@@ -130,6 +159,33 @@ function readValue(body: Buffer, start: number, end: number): unknown {
 }
 
 /**
+ * Stores the wanted parts of the value in `body[start, end)` of top-level name `n` in `fields`.
+ * False when a wanted part is not readable JSON.
+ */
+function readField(
+  body: Buffer,
+  start: number,
+  end: number,
+  names: Names,
+  n: number,
+  fields: Record<string, unknown>,
+): boolean {
+  const whole = names.whole[n];
+  if (whole !== undefined) {
+    const value = readValue(body, start, end);
+    if (value === UNREADABLE) return false;
+    fields[whole] = value;
+  }
+  const nested = names.nested[n];
+  if (nested !== undefined && body[start] === OPEN_BRACE) {
+    const inner = readObject(body, start, nested);
+    if (inner.fields === undefined) return false;
+    Object.assign(fields, inner.fields);
+  }
+  return true;
+}
+
+/**
  * Reads the object starting at `i` (an open brace): where it ends, and its wanted top-level fields.
  * `end` is -1 when the text is cut off; `fields` is undefined when the object is not readable JSON
  * (its end is then found structurally, as far as that is possible).
@@ -137,7 +193,6 @@ function readValue(body: Buffer, start: number, end: number): unknown {
 function readObject(
   body: Buffer,
   i: number,
-  wanted: readonly string[],
   names: Names,
 ): { end: number; fields: Record<string, unknown> | undefined } {
   const fields: Record<string, unknown> = {};
@@ -148,20 +203,18 @@ function readObject(
     if (keyEnd < 0) return { end: -1, fields: undefined };
     // Compared in place: no string is made for the ~50 keys of a row that are not wanted.
     const n = matchName(body, j + 1, keyEnd - 1, names);
-    j = skipSpace(body, keyEnd);
+    // SC sends compact JSON: the separators are tested where they are expected before any
+    // whitespace is skipped (most of a row's bytes are in values, most of the calls per key here).
+    j = body[keyEnd] === COLON ? keyEnd : skipSpace(body, keyEnd);
     if (body[j] !== COLON) break;
-    j = skipSpace(body, j + 1);
-    const valueEnd = skipValue(body, j);
+    j = isSpace(body[j + 1] as number) ? skipSpace(body, j + 1) : j + 1;
+    const valueEnd = body[j] === QUOTE ? skipString(body, j) : skipValue(body, j);
     if (valueEnd < 0) return { end: -1, fields: undefined };
-    if (n >= 0) {
-      const value = readValue(body, j, valueEnd);
-      if (value === UNREADABLE) break;
-      fields[wanted[n] as string] = value;
-    }
-    j = skipSpace(body, valueEnd);
+    if (n >= 0 && !readField(body, j, valueEnd, names, n, fields)) break;
+    j = isSpace(body[valueEnd] as number) ? skipSpace(body, valueEnd) : valueEnd;
     if (body[j] === CLOSE_BRACE) return { end: j + 1, fields };
     if (body[j] !== COMMA) break;
-    j = skipSpace(body, j + 1);
+    j = body[j + 1] === QUOTE ? j + 1 : skipSpace(body, j + 1);
   }
   // Not an object as JSON has it: pass the row on unread, if its end can be found at all.
   return { end: skipValue(body, i), fields: undefined };
@@ -169,7 +222,7 @@ function readObject(
 
 /**
  * Splits `{…"results":[row, row, …]…}` into the rows' bytes (with the `wanted` top-level fields of
- * each) and the envelope without them. Returns undefined when the body does not have that shape or
+ * each; `a.b` reads field `b` of the object in `a`) and the envelope without them. Returns undefined when the body does not have that shape or
  * is cut off: the caller then parses it normally (and a truncated page fails as such).
  *
  * @example
@@ -197,9 +250,7 @@ export function splitResults(
     if (i >= body.length) return undefined;
     if (body[i] === CLOSE_BRACKET) break;
     const read =
-      body[i] === OPEN_BRACE
-        ? readObject(body, i, wanted, names)
-        : { end: skipValue(body, i), fields: undefined };
+      body[i] === OPEN_BRACE ? readObject(body, i, names) : { end: skipValue(body, i), fields: undefined };
     if (read.end < 0) return undefined;
     rows.push({ bytes: body.subarray(i, read.end), fields: read.fields });
     i = read.end;
@@ -233,6 +284,6 @@ export function splitResults(
 export function topLevelFields(row: Buffer, wanted: readonly string[]): Record<string, unknown> | undefined {
   const start = skipSpace(row, 0);
   if (row[start] !== OPEN_BRACE) return undefined;
-  const read = readObject(row, start, wanted, encodeNames(wanted));
+  const read = readObject(row, start, encodeNames(wanted));
   return read.end < 0 || skipSpace(row, read.end) !== row.length ? undefined : read.fields;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FetchRows, rowTextIdentity, START_CURSOR, stablePages } from '#lib/export';
+import { type FetchRows, rowIdentity, rowTextIdentity, START_CURSOR, stablePages } from '#lib/export';
 
 /** An in-memory "SC": rows by offset, with every request recorded and the most in flight at once. */
 function server(rows: string[], { extraRow = false } = {}) {
@@ -99,5 +99,10 @@ describe('rowTextIdentity', () => {
     expect(rowTextIdentity(broken('{"ip":"10.0.0.1","port":tru}'), 'finding')).toBe(a);
     const readable = { bytes: Buffer.from('{}'), fields: { ip: '10.0.0.1', port: '443', pluginID: 19506 } };
     expect(rowTextIdentity(readable, 'finding')).toBe('|10.0.0.1||443||19506');
+    // The repository's id, read alone or from the whole object, makes the same identity.
+    const nested = { ...readable.fields, 'repository.id': '2' };
+    const whole = { ...readable.fields, repository: { id: 2, name: 'DMZ' } };
+    expect(rowIdentity(nested, 'host')).toBe('2|10.0.0.1|');
+    expect(rowIdentity(whole, 'host')).toBe('2|10.0.0.1|');
   });
 });

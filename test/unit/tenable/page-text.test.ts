@@ -66,6 +66,31 @@ describe('splitResults', () => {
     ]);
   });
 
+  it('reads a field of a nested object without parsing the rest of it', () => {
+    const rows = [
+      { repository: { name: 'x', id: '7', broken: 1 }, ip: '1' },
+      { repository: null, ip: '2' },
+      { repository: { name: 'no id' } },
+      { repository: { id: { deep: true } } },
+    ];
+    const split = splitResults(envelope(rows), ['repository.id', 'ip']);
+    expect(split?.rows.map((r) => r.fields)).toEqual([
+      { 'repository.id': '7', ip: '1' },
+      { ip: '2' },
+      {},
+      { 'repository.id': { deep: true } },
+    ]);
+    // The whole value and a part of it can be asked for together.
+    expect(topLevelFields(bytes(rows[0]), ['repository', 'repository.name'])).toEqual({
+      repository: rows[0]?.repository,
+      'repository.name': 'x',
+    });
+    // Only the part asked for must be readable.
+    const body = Buffer.from('{"response":{"results":[{"repository":{"id":"3","x":tru}}]},"error_code":0}');
+    expect(splitResults(body, ['repository.id'])?.rows[0]?.fields).toEqual({ 'repository.id': '3' });
+    expect(splitResults(body, ['repository.x'])?.rows[0]?.fields).toBeUndefined();
+  });
+
   it('passes a row that is not a readable object on as bytes, without fields', () => {
     const body = Buffer.from(
       '{"response":{"results":[{"ip":"1","port":tru},"text",{"ip":"2"},{"ip" "3"}]},"error_code":0}',
