@@ -186,6 +186,9 @@ export async function exportDataset(
         run.duplicatesSkipped += page.skipped;
         if (page.walkBacks > 0) deps.metrics.record(dataset, 'PagingWalkBacks', 'Count', page.walkBacks);
         await writer.write(page.rows.map((row) => row.bytes));
+        // Written and read by gzip: the page's memory serves the next pages (the pager keeps only
+        // the identities).
+        deps.sc.releaseRows(page.rows);
         cursor = page.cursor;
         deps.onProgress?.({
           dataset,

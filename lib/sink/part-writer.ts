@@ -114,7 +114,8 @@ export class PartWriter {
   /**
    * Appends lines (text, or UTF-8 bytes; without newlines) to the open part, opening one if needed.
    * Parts never roll in the middle of a call, so a caller that writes whole pages can record a
-   * resume cursor that is exactly at a part boundary.
+   * resume cursor that is exactly at a part boundary. Once it resolves, the lines' memory is no
+   * longer read and may be reused.
    */
   async write(lines: readonly (string | Uint8Array)[]): Promise<void> {
     if (lines.length === 0) return;
@@ -123,7 +124,13 @@ export class PartWriter {
     if (run !== undefined) {
       part.rows += lines.length;
       part.uncompressedBytes += run.length;
-      if (!part.gzip.write(run)) await Promise.race([once(part.gzip, 'drain'), part.piped]);
+      // Resolved only once gzip has read the caller's memory: the caller may reuse it after this.
+      await Promise.race([
+        new Promise<void>((resolve, reject) =>
+          part.gzip.write(run, (err) => (err ? reject(err) : resolve())),
+        ),
+        part.piped,
+      ]);
       return;
     }
     // One buffer per call, filled in place: no joined string, no second copy on the way to gzip.

@@ -15,6 +15,7 @@ import { envelopeOf } from './envelope';
 import { ScError, ScErrorCode } from './errors';
 import { Agent, dispatchRequest } from './http';
 import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
+import { PagePool } from './page-pool';
 import { type RowText, splitResults } from './page-text';
 import { backoffDelay, parseRetryAfter } from './retry';
 import { parseCurrentUser, type ScUser } from './user';
@@ -62,6 +63,7 @@ export class ScClient {
   private readonly ownsDispatcher: boolean;
   private readonly userAgent: string;
   private readonly logger: LogSink | undefined;
+  private readonly pages = new PagePool();
 
   constructor(options: ScClientOptions) {
     this.options = resolveOptions(options);
@@ -151,6 +153,16 @@ export class ScClient {
     // Without a split (an unusual body), fall back to the parsed rows.
     const rows = split ?? page.rows.map((row) => rowTextOf(row, fields));
     return page.totalRecords === undefined ? { rows } : { rows, totalRecords: page.totalRecords };
+  }
+
+  /**
+   * Gives the memory behind rows from {@link analysisPageText} back for the next pages. Call it only
+   * when nothing reads those rows (or any other row of their page) any more; rows of a page never
+   * released are simply garbage-collected.
+   */
+  releaseRows(rows: readonly { bytes: Uint8Array }[]): void {
+    const first = rows[0];
+    if (first !== undefined) this.pages.release(first.bytes.buffer);
   }
 
   /** SC's version from `GET /rest/system`, or null when SC does not say (SC 5.20+ hides it from some callers). */
@@ -256,8 +268,9 @@ export class ScClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal === undefined ? {} : { signal }),
       });
-      const bytes = await bodyBytes(res.body);
-      if (options.splitResults && res.statusCode === 200) {
+      const page = options.splitResults && res.statusCode === 200;
+      const bytes = page ? await pooledBodyBytes(res, this.pages) : await bodyBytes(res.body);
+      if (page) {
         const split = splitResults(bytes, options.rowFields);
         const envelope = split === undefined ? undefined : envelopeOf(split.envelope);
         if (split !== undefined && envelope?.ok && envelope.envelope.errorCode === 0) {
@@ -265,6 +278,7 @@ export class ScClient {
         }
       }
       const raw = bytes.toString('utf8');
+      if (page) this.pages.release(bytes.buffer);
       // Anything SC echoes back is scrubbed before it can reach a message (defence in depth).
       const text = keys.scrub(raw);
       if (res.statusCode >= 300 && res.statusCode < 400) {
@@ -301,6 +315,28 @@ async function bodyBytes(body: Dispatcher.ResponseData['body']): Promise<Buffer>
   const bytes = await body.bytes();
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
+}
+
+/**
+ * The whole body in a buffer from `pool` (a view of it), without a UTF-8 byte order mark. The
+ * buffer is sized from Content-Length when SC sends one, and grows when it does not.
+ */
+async function pooledBodyBytes(res: Dispatcher.ResponseData, pool: PagePool): Promise<Buffer> {
+  const declared = Number(res.headers['content-length']);
+  let buffer = pool.acquire(Number.isSafeInteger(declared) && declared > 0 ? declared : 0);
+  let used = 0;
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      if (used + chunk.length > buffer.length) buffer = pool.grow(buffer, used, used + chunk.length);
+      chunk.copy(buffer, used);
+      used += chunk.length;
+    }
+  } catch (err) {
+    pool.release(buffer.buffer);
+    throw err;
+  }
+  const start = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf && used >= 3 ? 3 : 0;
+  return buffer.subarray(start, used);
 }
 
 /** A row SC's body could not be split around (an unusual body that was parsed whole). */

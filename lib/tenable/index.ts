@@ -22,6 +22,7 @@ export {
   parseBaseUrl,
   type ScClientOptions,
 } from './options';
+export { PagePool } from './page-pool';
 export { type RowText, splitResults, topLevelFields } from './page-text';
 export { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry';
 export { ADMINISTRATOR_ROLE_ID, parseCurrentUser, type ScUser } from './user';

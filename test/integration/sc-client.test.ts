@@ -197,4 +197,34 @@ describe('ScClient against the SC simulator', () => {
     }
     expect(rows).toBe(321);
   });
+
+  it('reads pages as row bytes into reused memory, never overwriting rows not yet released', async () => {
+    const sc = client();
+    const query = { tool: 'vulndetails', sourceType: 'cumulative' } as const;
+    const read = (startOffset: number) =>
+      sc.analysisPageText(query, { startOffset, pageSize: 500, fields: ['ip', 'pluginID'] });
+    const asText = (rows: { bytes: Buffer }[]) => rows.map((r) => r.bytes.toString());
+
+    const first = await read(0);
+    const firstText = asText(first.rows);
+    expect(first.rows).toHaveLength(500);
+    expect(first.rows.every((r) => typeof r.fields?.ip === 'string')).toBe(true);
+    // Not released: reading more pages must leave these bytes alone.
+    const second = await read(500);
+    const third = await read(1000);
+    expect(asText(first.rows)).toEqual(firstText);
+    expect(second.rows[0]?.bytes.buffer).not.toBe(first.rows[0]?.bytes.buffer);
+    expect(third.rows[0]?.bytes.buffer).not.toBe(second.rows[0]?.bytes.buffer);
+
+    // Released: the next page is read into the same memory.
+    const memory = first.rows[0]?.bytes.buffer;
+    sc.releaseRows(first.rows);
+    const fourth = await read(1500);
+    expect(fourth.rows[0]?.bytes.buffer).toBe(memory);
+    const expected = await client().analysisPageText(query, { startOffset: 1500, pageSize: 500 });
+    expect(asText(fourth.rows)).toEqual(asText(expected.rows));
+    // Rows that are not the client's (or released twice) are ignored.
+    sc.releaseRows(first.rows);
+    sc.releaseRows([{ bytes: Buffer.from('{}') }]);
+  });
 });
