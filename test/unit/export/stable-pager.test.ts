@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type FetchRows, rowIdentity, rowTextIdentity, START_CURSOR, stablePages } from '#lib/export';
+import {
+  type FetchRows,
+  pageOverlapFor,
+  rowIdentity,
+  rowTextIdentity,
+  START_CURSOR,
+  stablePages,
+} from '#lib/export';
 
 /** An in-memory "SC": rows by offset, with every request recorded and the most in flight at once. */
 function server(rows: string[], { extraRow = false } = {}) {
@@ -104,5 +111,13 @@ describe('rowTextIdentity', () => {
     const whole = { ...readable.fields, repository: { id: 2, name: 'DMZ' } };
     expect(rowIdentity(nested, 'host')).toBe('2|10.0.0.1|');
     expect(rowIdentity(whole, 'host')).toBe('2|10.0.0.1|');
+  });
+});
+
+describe('pageOverlapFor', () => {
+  it('re-reads a fiftieth of a page, at least 10 rows', () => {
+    expect(pageOverlapFor(1000)).toBe(20);
+    expect(pageOverlapFor(5000)).toBe(100);
+    expect(pageOverlapFor(100)).toBe(10);
   });
 });
