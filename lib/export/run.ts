@@ -163,15 +163,30 @@ export async function exportDataset(
   let rowsThisInvocation = 0;
   let pages = 0;
   let timeUp = false;
+  // Closes the open part and, once it is stored, moves the resume cursor to where it ended.
   const storePart = async () => {
-    const part = await writer.finishPart();
+    const finishing = writer.finishPart(); // closes the part now: the next write opens the next one
+    const at = { cursor, nextPart: writer.nextIndex };
+    const part = await finishing;
     if (part !== undefined) {
       run.parts.push(part);
       deps.metrics.record(dataset, 'BytesWritten', 'Bytes', part.bytes);
     }
-    run.nextPart = writer.nextIndex;
-    run.cursor = cursor;
+    run.nextPart = at.nextPart;
+    run.cursor = at.cursor;
     await state.save();
+  };
+  // One full part is stored in the background while the next one fills: paging does not stop for
+  // an upload (a PUT per part; bench/ issue 9). Parts are stored in order, a second full part waits
+  // for the first, and a failure surfaces at the next page.
+  let storing: Promise<void> | undefined;
+  let storeFailure: { error: unknown } | undefined;
+  const storeInBackground = async () => {
+    await storing;
+    storing = storePart();
+    storing.catch((error: unknown) => {
+      storeFailure ??= { error };
+    });
   };
 
   try {
@@ -196,7 +211,8 @@ export async function exportDataset(
           pages,
           ...(totalHint === undefined ? {} : { totalHint: Math.max(0, totalHint - run.cursor.offset) }),
         });
-        if (writer.partFull) await storePart();
+        if (storeFailure !== undefined) throw storeFailure.error;
+        if (writer.partFull) await storeInBackground();
         if (deps.remainingMs() < settings.timeGuardMs) {
           timeUp = true;
           break;
@@ -207,8 +223,11 @@ export async function exportDataset(
       if (!(isScError(err, ScErrorCode.Aborted) && abort.signal.aborted)) throw err;
       timeUp = true;
     }
+    await storing;
     await storePart();
   } catch (err) {
+    // A part still being stored finishes first (its progress is kept): no two state writes race.
+    await storing?.catch(() => {});
     await writer.abort();
     await recordFailure(deps, dataset, state);
     throw err;
