@@ -98,7 +98,7 @@ export async function measureBundles(ctx, { initReps }, log) {
       sizes[fn].gzipBytes += gzipSync(bytes).length;
     }
   }
-  const nodeOptions = await deployedNodeOptions(ctx.scratch);
+  const { nodeOptions } = ctx;
   for (const fn of [undefined, ...FUNCTIONS]) await probe(ctx, nodeOptions, fn);
   const runs = { node: [], ...Object.fromEntries(FUNCTIONS.map((fn) => [fn, []])) };
   for (let rep = 0; rep < initReps; rep++) {

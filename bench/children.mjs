@@ -154,7 +154,9 @@ export async function runTransferLimit(ctx, sim, pageSize) {
  * One `sc2aws export` of every row of the simulator to `out` (discard:, a directory, s3://…).
  * Returns rows/s from the export's own duration and its peak RSS (its summary, and GNU time's).
  */
-export async function runExport(ctx, sim, out, { pageSize, env = childEnv() }) {
+export async function runExport(ctx, sim, out, { pageSize, env: base = childEnv() }) {
+  // The export runs with the NODE_OPTIONS a default deployment gives pull-analysis (bench/run.mjs).
+  const env = ctx.nodeOptions ? { ...base, NODE_OPTIONS: ctx.nodeOptions } : base;
   const timeRssPath = join(ctx.scratch, `time-${process.hrtime.bigint()}.txt`);
   const run = await runNode(
     ctx,

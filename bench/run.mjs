@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { measureBundles } from './bundles.mjs';
+import { deployedNodeOptions, measureBundles } from './bundles.mjs';
 import { benchContext, ROOT } from './children.mjs';
 import { measureMemory } from './memory.mjs';
 import { benchOptions, HELP } from './options.mjs';
@@ -38,6 +38,9 @@ const results = { startedAt, settings: options, machine: machine(), errors: {} }
 try {
   const ctx = await benchContext({ node: options.node, scratch });
   results.machine.node = ctx.nodeVersion;
+  // Exports and init probes start Node as a default deployment starts the functions.
+  ctx.nodeOptions = await deployedNodeOptions(scratch);
+  results.nodeOptions = ctx.nodeOptions;
   const sections = {
     bundles: () => measureBundles(ctx, options, log),
     throughput: () => measureThroughput(ctx, options, log),

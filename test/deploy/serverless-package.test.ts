@@ -186,7 +186,7 @@ describe('functions', () => {
       EVENT_BUS_NAME: 'default',
       POWERTOOLS_METRICS_NAMESPACE: 'sc2aws',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '',
+      NODE_OPTIONS: '--max-semi-space-size=8',
     };
     expect(env(base, 'ValidateKeys')).toEqual({
       ...common,
@@ -237,10 +237,10 @@ describe('functions', () => {
     });
   });
 
-  it('starts Node with source-mapped stack traces only when sourceMaps is true', () => {
+  it('bounds the young generation, and adds source-mapped stack traces only when sourceMaps is true', () => {
     for (const fn of FUNCTION_NAMES) {
-      expect(env(base, fn).NODE_OPTIONS).toBe('');
-      expect(env(full, fn).NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(env(base, fn).NODE_OPTIONS).toBe('--max-semi-space-size=8');
+      expect(env(full, fn).NODE_OPTIONS).toBe('--max-semi-space-size=8 --enable-source-maps');
     }
   });
 
