@@ -9,6 +9,19 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Strict flag parsing: unknown flags, missing values and stray arguments become one usage line
  * instead of a stack trace.
  */
+/** The flags for SC's address, TLS and where the keys come from (validate and export take them all). */
+export const SC_FLAGS = {
+  url: { type: 'string' },
+  'keys-env': { type: 'string' },
+  'keys-file': { type: 'string' },
+  'secret-id': { type: 'string' },
+  'version-stage': { type: 'string' },
+  region: { type: 'string' },
+  'ca-file': { type: 'string' },
+  insecure: { type: 'boolean' },
+  'allow-insecure-http': { type: 'boolean' },
+} as const;
+
 export function parseFlags<T extends Options>(argv: string[], options: T, command: string) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;

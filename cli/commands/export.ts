@@ -5,7 +5,7 @@ import { type ExportSummary, exportDatasets, exportSettings } from '#lib/export'
 import { createConsoleLogger } from '#lib/logging';
 import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
 import { ScClient } from '#lib/tenable';
-import { intFlag, parseFlags, regionFlag, scConnectionFlags } from '../args';
+import { intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
@@ -35,21 +35,13 @@ Exit codes: 0 done · 2 keys rejected · 3 bad input · 4 SC unreachable/TLS/tra
 `;
 
 const FLAGS = {
-  url: { type: 'string' },
-  'keys-env': { type: 'string' },
-  'keys-file': { type: 'string' },
-  'secret-id': { type: 'string' },
-  'version-stage': { type: 'string' },
-  region: { type: 'string' },
+  ...SC_FLAGS,
   out: { type: 'string' },
   dataset: { type: 'string' },
   since: { type: 'string' },
   'page-size': { type: 'string' },
   'severity-floor': { type: 'string' },
   'part-size-mb': { type: 'string' },
-  'ca-file': { type: 'string' },
-  insecure: { type: 'boolean' },
-  'allow-insecure-http': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -1,6 +1,6 @@
 import { createConsoleLogger } from '#lib/logging';
 import { ADMINISTRATOR_ROLE_ID, ScClient, type ScUser } from '#lib/tenable';
-import { parseFlags, regionFlag, scConnectionFlags } from '../args';
+import { parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
@@ -32,15 +32,7 @@ Exit codes: 0 keys valid · 2 SC rejected the keys or API keys are disabled · 3
 `;
 
 const FLAGS = {
-  url: { type: 'string' },
-  'keys-env': { type: 'string' },
-  'keys-file': { type: 'string' },
-  'secret-id': { type: 'string' },
-  'version-stage': { type: 'string' },
-  region: { type: 'string' },
-  'ca-file': { type: 'string' },
-  insecure: { type: 'boolean' },
-  'allow-insecure-http': { type: 'boolean' },
+  ...SC_FLAGS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -10,12 +10,7 @@ import { createS3Store } from '#lib/sink';
 // Cold start: configuration is parsed once; a bad value fails the init with one readable line.
 const logger = createLambdaLogger('forward-results');
 const config = loadForwardResultsConfig(process.env);
-const store = createS3Store({
-  client: new S3Client({}),
-  bucket: config.output.bucket,
-  prefix: config.output.prefix,
-  ...(config.output.kmsKeyArn === undefined ? {} : { kmsKeyArn: config.output.kmsKeyArn }),
-});
+const store = createS3Store({ client: new S3Client({}), ...config.output });
 const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
 
 /** `Export Completed` events and direct `{"manifest":"s3://…/_manifest.json"}` redeliveries. */

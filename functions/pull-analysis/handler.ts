@@ -20,12 +20,7 @@ const keys = createApiKeySource({
   secretId: config.sc.secretArn,
   ttlMs: config.sc.keyCacheTtlMs,
 });
-const store = createS3Store({
-  client: new S3Client({}),
-  bucket: config.output.bucket,
-  prefix: config.output.prefix,
-  ...(config.output.kmsKeyArn === undefined ? {} : { kmsKeyArn: config.output.kmsKeyArn }),
-});
+const store = createS3Store({ client: new S3Client({}), ...config.output });
 const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
 const settings = exportSettings(config);
 const record = (

@@ -310,11 +310,15 @@ export class ScClient {
   }
 }
 
-/** The whole body as one Buffer (a view, no further copy), without a UTF-8 byte order mark. */
-async function bodyBytes(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
-  const bytes = await body.bytes();
+/** `bytes` without a leading UTF-8 byte order mark (a view, no copy). */
+function withoutBom(bytes: Uint8Array): Buffer {
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
+}
+
+/** The whole body as one Buffer (a view, no further copy), without a UTF-8 byte order mark. */
+async function bodyBytes(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
+  return withoutBom(await body.bytes());
 }
 
 /**
@@ -335,8 +339,7 @@ async function pooledBodyBytes(res: Dispatcher.ResponseData, pool: PagePool): Pr
     pool.release(buffer.buffer);
     throw err;
   }
-  const start = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf && used >= 3 ? 3 : 0;
-  return buffer.subarray(start, used);
+  return withoutBom(buffer.subarray(0, used));
 }
 
 /** A row SC's body could not be split around (an unusual body that was parsed whole). */

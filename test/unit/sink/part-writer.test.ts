@@ -56,6 +56,33 @@ describe('PartWriter', () => {
     expect(body.toString()).toBe('x{"a":1}\n{"b":2}\n{"c":3}\ny'); // the caller's bytes are not changed
   });
 
+  it('has read the lines once write() resolves: the caller may overwrite their memory', async () => {
+    const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, {
+      partSizeBytes: 1 << 30,
+    });
+    const expected: string[] = [];
+    // One buffer reused for every page, like the client's pool. Pages below the stream's buffer
+    // size are the case to get right: write() accepts them at once, before gzip has read them.
+    const page = Buffer.alloc(8 * 1024);
+    for (let p = 0; p < 50; p++) {
+      const rows: Buffer[] = [];
+      let at = 0;
+      for (let r = 0; at < page.length - 200; r++) {
+        const line = Buffer.from(JSON.stringify({ page: p, row: r, pad: 'x'.repeat((p * 7 + r) % 97) }));
+        line.copy(page, at);
+        rows.push(page.subarray(at, at + line.length));
+        page[at + line.length] = 0x0a;
+        at += line.length + 1;
+        expected.push(line.toString());
+      }
+      await writer.write(rows);
+      page.fill(0x21); // what the next page brings, written over this one
+    }
+    await writer.finishPart();
+    const text = gunzipSync(await readFile(join(dir, 'part-0.ndjson.gz'))).toString();
+    expect(text).toBe(`${expected.join('\n')}\n`);
+  });
+
   it('reports a full part only after a whole call, at the size asked for', async () => {
     const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, { partSizeBytes: 10 });
     await writer.write([Buffer.from('{"a":1}')]);
