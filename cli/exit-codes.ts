@@ -1,4 +1,4 @@
-import { Sc2awsError } from '#lib/errors';
+import { codeOf, ErrorCode, Sc2awsError } from '#lib/errors';
 
 /** The CLI's exit codes: scripts and later issues depend on them, keep them stable. */
 export const ExitCode = {
@@ -19,7 +19,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** A bad flag or argument, found before anything runs. */
 export class CliUsageError extends Sc2awsError {
   constructor(message: string) {
-    super('CLI_USAGE', message);
+    super(ErrorCode.CliUsage, message);
   }
 }
 
@@ -27,48 +27,65 @@ export class CliUsageError extends Sc2awsError {
 export class ExportInterruptedError extends Sc2awsError {
   constructor(cause: unknown) {
     super(
-      'EXPORT_INTERRUPTED',
+      ErrorCode.ExportInterrupted,
       `${(cause as Error).message} The parts written so far are kept and the checkpoint did not move: rerun the same command to resume where it stopped.`,
       { cause },
     );
   }
 }
 
-const BY_CODE: Record<string, ExitCode> = {
-  CLI_USAGE: ExitCode.BadInput,
-  EXPORT_INTERRUPTED: ExitCode.ExportInterrupted,
-  CONFIG_INVALID: ExitCode.BadInput,
-  STATE_CORRUPT: ExitCode.BadInput,
-  SC_CONFIG: ExitCode.BadInput,
-  SC_INVALID_QUERY: ExitCode.BadInput,
-  SECRET_FORMAT: ExitCode.BadInput,
-  SECRET_NOT_FOUND: ExitCode.BadInput,
-  SECRET_ACCESS_DENIED: ExitCode.BadInput,
-  SECRET_SOURCE_CONFIG: ExitCode.BadInput,
-  SECRET_UNAVAILABLE: ExitCode.Unreachable,
-  SECRET_WRITE_FAILED: ExitCode.BadInput,
-  ROTATION_NOT_ENABLED: ExitCode.BadInput,
-  KEYS_WRONG_USER: ExitCode.KeysRejected,
-  SC_KEYS_REJECTED: ExitCode.KeysRejected,
-  SC_API_KEYS_DISABLED: ExitCode.KeysRejected,
-  SC_TOKEN_AND_KEYS: ExitCode.KeysRejected,
-  SC_PERMISSION_DENIED: ExitCode.KeysRejected,
-  SC_UNREACHABLE: ExitCode.Unreachable,
-  SC_TIMEOUT: ExitCode.Unreachable,
-  SC_TLS: ExitCode.Unreachable,
-  SC_TRANSIENT: ExitCode.Unreachable,
-  SC_PROTOCOL: ExitCode.Unreachable,
-  SC_ABORTED: ExitCode.Unreachable,
-  SC_REQUEST_REJECTED: ExitCode.Unreachable,
+/**
+ * The exit code of every error code. A `Record` over the whole set, so a code added to
+ * `ErrorCode` without a row here fails the typecheck.
+ */
+export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
+  [ErrorCode.CliUsage]: ExitCode.BadInput,
+  [ErrorCode.ExportInterrupted]: ExitCode.ExportInterrupted,
+  [ErrorCode.ConfigInvalid]: ExitCode.BadInput,
+  [ErrorCode.StateCorrupt]: ExitCode.BadInput,
+  [ErrorCode.ScConfig]: ExitCode.BadInput,
+  [ErrorCode.ScInvalidQuery]: ExitCode.BadInput,
+  [ErrorCode.SecretFormat]: ExitCode.BadInput,
+  [ErrorCode.SecretNotFound]: ExitCode.BadInput,
+  [ErrorCode.SecretAccessDenied]: ExitCode.BadInput,
+  [ErrorCode.SecretSourceConfig]: ExitCode.BadInput,
+  [ErrorCode.SecretUnavailable]: ExitCode.Unreachable,
+  [ErrorCode.SecretWriteFailed]: ExitCode.BadInput,
+  [ErrorCode.RotationNotEnabled]: ExitCode.BadInput,
+  [ErrorCode.KeysWrongUser]: ExitCode.KeysRejected,
+  [ErrorCode.ScKeysRejected]: ExitCode.KeysRejected,
+  [ErrorCode.ScApiKeysDisabled]: ExitCode.KeysRejected,
+  [ErrorCode.ScTokenAndKeys]: ExitCode.KeysRejected,
+  [ErrorCode.ScPermissionDenied]: ExitCode.KeysRejected,
+  [ErrorCode.ScUnreachable]: ExitCode.Unreachable,
+  [ErrorCode.ScTimeout]: ExitCode.Unreachable,
+  [ErrorCode.ScTls]: ExitCode.Unreachable,
+  [ErrorCode.ScTransient]: ExitCode.Unreachable,
+  [ErrorCode.ScProtocol]: ExitCode.Unreachable,
+  [ErrorCode.ScAborted]: ExitCode.Unreachable,
+  [ErrorCode.ScRequestRejected]: ExitCode.Unreachable,
   // Storage and event delivery failures: transient or permissions; the run can be repeated.
-  SINK_WRITE_FAILED: ExitCode.Unreachable,
-  SINK_READ_FAILED: ExitCode.Unreachable,
-  STATE_CONFLICT: ExitCode.Unreachable,
-  EVENTS_PUBLISH_FAILED: ExitCode.Unreachable,
+  [ErrorCode.SinkWriteFailed]: ExitCode.Unreachable,
+  [ErrorCode.SinkReadFailed]: ExitCode.Unreachable,
+  [ErrorCode.StateConflict]: ExitCode.Unreachable,
+  [ErrorCode.EventsPublishFailed]: ExitCode.Unreachable,
+  // Raised only inside the Lambdas (events, leases, rotation steps, delivery) or by a wiring
+  // mistake: the CLI does not expect them, so they count as unexpected.
+  [ErrorCode.EventUnsupported]: ExitCode.Internal,
+  [ErrorCode.ExportLocked]: ExitCode.Internal,
+  [ErrorCode.RotationTokenUnknown]: ExitCode.Internal,
+  [ErrorCode.RotationTokenNotPending]: ExitCode.Internal,
+  [ErrorCode.RotationNothingStaged]: ExitCode.Internal,
+  [ErrorCode.RawPartCorrupt]: ExitCode.Internal,
+  [ErrorCode.RawManifestInvalid]: ExitCode.Internal,
+  [ErrorCode.ManifestOutsideDeployment]: ExitCode.Internal,
+  [ErrorCode.FindingsRowRejected]: ExitCode.Internal,
+  [ErrorCode.FindingsOptionInvalid]: ExitCode.Internal,
+  [ErrorCode.Internal]: ExitCode.Internal,
 };
 
 /** Maps any thrown value to the exit code the CLI contract promises. */
 export function exitCodeFor(err: unknown): ExitCode {
-  if (err instanceof Sc2awsError) return BY_CODE[err.code] ?? ExitCode.Internal;
-  return ExitCode.Internal;
+  // The fallback only catches a code forced in with a cast: an undefined exit code would read as success.
+  return EXIT_CODE_BY_ERROR[codeOf(err)] ?? ExitCode.Internal;
 }

@@ -1,4 +1,4 @@
-import { Sc2awsError } from '#lib/errors';
+import { codeOf, Sc2awsError } from '#lib/errors';
 import { redactText } from '#lib/logging';
 import { PRODUCT_VERSION } from '#lib/product';
 import { exportCommand } from './commands/export';
@@ -71,9 +71,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
       : `unexpected failure: ${redactText(String((err as Error)?.message ?? err))}. Please report it.`;
     io.stderr.write(`error: ${message}\n`);
     if (json) {
-      io.stdout.write(
-        `${JSON.stringify({ valid: false, error: { code: known ? err.code : 'INTERNAL', message } })}\n`,
-      );
+      io.stdout.write(`${JSON.stringify({ valid: false, error: { code: codeOf(err), message } })}\n`);
     }
     return code;
   }

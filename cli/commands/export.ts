@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, datasetList } from '#lib/config';
+import { codeOf, ErrorCode } from '#lib/errors';
 import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
@@ -9,6 +10,14 @@ import { intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '..
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
+
+/** Failures that keep their own exit code even after pages arrived: rerunning as is would not help. */
+const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.ScKeysRejected,
+  ErrorCode.ScApiKeysDisabled,
+  ErrorCode.ScConfig,
+  ErrorCode.CliUsage,
+]);
 
 export const EXPORT_HELP = `Usage: sc2aws export --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
                      --out DIR|s3://bucket/prefix [--dataset vulns|fixed|assets|all] [--since ISO-8601]
@@ -144,10 +153,9 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
       datasets,
     );
   } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
     // Rejected keys and bad input keep their own exit codes; anything else after data started
     // flowing is a partial export.
-    if (pagesFetched > 0 && !/^(SC_KEYS_REJECTED|SC_API_KEYS_DISABLED|SC_CONFIG|CLI_USAGE)$/.test(code)) {
+    if (pagesFetched > 0 && !NOT_AN_INTERRUPTION.has(codeOf(err))) {
       throw new ExportInterruptedError(err);
     }
     throw err;

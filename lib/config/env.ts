@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { redactText } from '#lib/logging';
 import { parseBaseUrl } from '#lib/tenable';
 
@@ -13,7 +13,10 @@ export class ConfigError extends Sc2awsError {
   readonly variable: string;
   constructor(variable: string, problem: string, example: string) {
     const shown = redactText(problem).replace(/[0-9a-f]{32,}/gi, '[redacted]');
-    super('CONFIG_INVALID', `Configuration error: ${variable} ${shown}. Example: ${variable}=${example}`);
+    super(
+      ErrorCode.ConfigInvalid,
+      `Configuration error: ${variable} ${shown}. Example: ${variable}=${example}`,
+    );
     this.variable = variable;
   }
 }

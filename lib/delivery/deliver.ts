@@ -1,4 +1,4 @@
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
 import { createNormalizeContext, type Dataset, normalizeRow } from '#lib/findings';
 import type { LogSink } from '#lib/logging';
@@ -39,7 +39,7 @@ export interface DeliveryResult {
 export class RawManifestError extends Sc2awsError {
   constructor(key: string, problem: string) {
     super(
-      'RAW_MANIFEST_INVALID',
+      ErrorCode.RawManifestInvalid,
       `Cannot deliver ${key}: ${problem}. Fix: pass the _manifest.json of a completed raw run (s3://<bucket>/<prefix>/raw/dataset=…/dt=…/run=…/_manifest.json).`,
     );
   }

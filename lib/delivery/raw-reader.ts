@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import type { ObjectStore, PartInfo } from '#lib/sink';
 
 /** A raw part's bytes do not match the sha256 its manifest recorded. */
 export class PartIntegrityError extends Sc2awsError {
   constructor(key: string, detail: string) {
     super(
-      'RAW_PART_CORRUPT',
+      ErrorCode.RawPartCorrupt,
       `Raw part ${key} does not match its manifest (${detail}). Nothing was delivered for this run. Fix: re-run the export for this window (the raw run is rewritten under the same keys), then redeliver it.`,
     );
   }

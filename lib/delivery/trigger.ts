@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 
 const exportCompleted = z.object({
   source: z.literal('sc2aws'),
@@ -19,14 +19,14 @@ export function manifestKeyForEvent(event: unknown, bucket: string, prefix: stri
   const uri = parsed.success ? parsed.data.detail.manifest : direct.safeParse(event).data?.manifest;
   if (uri === undefined) {
     throw new Sc2awsError(
-      'EVENT_UNSUPPORTED',
+      ErrorCode.EventUnsupported,
       'forward-results received an event it does not handle. It takes "Export Completed" events and {"manifest":"s3://<bucket>/<prefix>/raw/…/_manifest.json"}.',
     );
   }
   const root = `s3://${bucket}/${prefix === '' ? '' : `${prefix}/`}`;
   if (!uri.startsWith(`${root}raw/`) || !uri.endsWith('/_manifest.json')) {
     throw new Sc2awsError(
-      'MANIFEST_OUTSIDE_DEPLOYMENT',
+      ErrorCode.ManifestOutsideDeployment,
       `The manifest ${uri.slice(0, 300)} is not a raw run manifest under ${root}raw/. Fix: pass the s3:// address of a raw _manifest.json of this deployment.`,
     );
   }

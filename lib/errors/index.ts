@@ -1,39 +1,13 @@
 /**
- * The one error hierarchy of sc2aws.
- *
- * Every error the product raises is an {@link Sc2awsError} with a stable `code` that callers
- * branch on (never on message text), a message that names what happened, the likely cause and
- * the fix, and an optional `cause`. Outside errors (HTTP, SDK) are wrapped once where they enter;
- * our own errors pass through untouched.
- *
- * Messages and causes must never carry key material: wrap outside errors with
- * {@link Sc2awsError} only after scrubbing anything that could echo a request header.
- *
- * @example
- * ```ts
- * try { await client.currentUser(); }
- * catch (err) {
- *   if (isSc2awsError(err) && err.code === 'SC_KEYS_REJECTED') { ... }
- * }
- * ```
+ * The one error hierarchy of sc2aws and its closed set of codes. See {@link Sc2awsError} and
+ * {@link ErrorCode}.
  */
-export class Sc2awsError extends Error {
-  /** Stable, machine-readable identifier, e.g. `SC_KEYS_REJECTED`. */
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.name = new.target.name;
-  }
-
-  /** A plain, log-safe view: no stack, no cause chain beyond codes and messages. */
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
-  }
-}
-
-/** True when `err` is one of ours (it carries a stable `code`). */
-export function isSc2awsError(err: unknown): err is Sc2awsError {
-  return err instanceof Sc2awsError;
-}
+export { ErrorCode } from './codes';
+export {
+  CONNECT_FAILURE_CODES,
+  isTlsFailureCode,
+  NETWORK_FAILURE_CODES,
+  NodeCode,
+  UndiciCode,
+} from './outside-codes';
+export { codeOf, isSc2awsError, Sc2awsError } from './sc2aws-error';

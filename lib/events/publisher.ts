@@ -3,7 +3,7 @@ import {
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { EVENT_SOURCE, type Sc2awsEvent } from './types';
 
 /** The part of `EventBridgeClient` used here, so tests can pass a fake or a mocked client. */
@@ -29,7 +29,7 @@ export interface EventPublisher {
 /** Raised when EventBridge kept refusing an entry. */
 export class EventPublishError extends Sc2awsError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('EVENTS_PUBLISH_FAILED', message, options);
+    super(ErrorCode.EventsPublishFailed, message, options);
   }
 }
 

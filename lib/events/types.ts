@@ -1,3 +1,5 @@
+import type { ErrorCode } from '#lib/errors';
+
 /**
  * The events sc2aws publishes on EventBridge (source `sc2aws`). Detail shapes are part of the
  * product's contract with rules and consumers: add fields, never rename or remove them.
@@ -38,7 +40,7 @@ export interface KeyValidationDetail {
   /** Set when the keys belong to an SC Administrator (a service user is recommended). */
   administrator?: boolean;
   /** Failure only: the stable error code and its human message. */
-  errorCode?: string;
+  errorCode?: ErrorCode;
   reason?: string;
   checkedAt: string;
 }

@@ -1,3 +1,4 @@
+import { codeOf } from '#lib/errors';
 import { DetailType } from '#lib/events';
 import type { Dataset } from './datasets';
 import { type DatasetOutcome, type ExportDeps, type ExportSettings, exportDataset } from './run';
@@ -34,7 +35,7 @@ export async function exportDatasets(
     } catch (err) {
       deps.logger.error('Dataset export failed; the checkpoint did not move.', {
         dataset,
-        code: (err as { code?: string }).code ?? 'INTERNAL',
+        code: codeOf(err),
         reason: (err as Error).message,
       });
       errors.push(err);

@@ -1,4 +1,4 @@
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
 import type { LogSink } from '#lib/logging';
 import {
@@ -10,7 +10,7 @@ import {
   runPrefix,
   totalsOf,
 } from '#lib/sink';
-import { isScError, type ScClient, ScErrorCode } from '#lib/tenable';
+import { isScError, type ScClient } from '#lib/tenable';
 import { DATASET_SPECS, type Dataset, datasetQuery, type QueryScope } from './datasets';
 import { IDENTITY_FIELDS, rowTextIdentity } from './identity';
 import { type PageCursor, START_CURSOR, stablePages } from './stable-pager';
@@ -89,7 +89,7 @@ export async function exportDataset(
   try {
     await state.acquire(deps.owner, nowSeconds, settings.leaseSeconds);
   } catch (err) {
-    if (err instanceof Sc2awsError && err.code === 'EXPORT_LOCKED') {
+    if (err instanceof Sc2awsError && err.code === ErrorCode.ExportLocked) {
       deps.logger.warn(err.message, { dataset });
       return { dataset, status: 'locked' };
     }
@@ -220,7 +220,7 @@ export async function exportDataset(
       }
     } catch (err) {
       // The deadline cut an SC call short: what is written so far is kept and the run continues.
-      if (!(isScError(err, ScErrorCode.Aborted) && abort.signal.aborted)) throw err;
+      if (!(isScError(err, ErrorCode.ScAborted) && abort.signal.aborted)) throw err;
       timeUp = true;
     }
     await storing;

@@ -1,4 +1,5 @@
-import { ScError, ScErrorCode } from '#lib/tenable';
+import { ErrorCode } from '#lib/errors';
+import { ScError } from '#lib/tenable';
 import { identityTag } from './identity';
 
 /** Where paging resumes: the next offset and the identities of the last page read. */
@@ -101,7 +102,7 @@ export async function* stablePages<T>(
   for (let page = 0; ; page++) {
     if (page >= maxPages) {
       throw new ScError(
-        ScErrorCode.Protocol,
+        ErrorCode.ScProtocol,
         `Paging did not end after ${maxPages} pages; SC keeps returning full pages. Stopped instead of looping. Fix: report the SC version; narrow the window.`,
         { request: 'POST /rest/analysis' },
       );

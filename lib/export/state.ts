@@ -1,4 +1,4 @@
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { type ObjectStore, type PartInfo, StoreConflictError, stateKey } from '#lib/sink';
 import type { PageCursor } from './stable-pager';
 import type { ExportWindow } from './window';
@@ -33,7 +33,7 @@ export interface ExportState {
 export class ExportLockedError extends Sc2awsError {
   constructor(dataset: string, owner: string, expiresAt: number) {
     super(
-      'EXPORT_LOCKED',
+      ErrorCode.ExportLocked,
       `Another run (${owner}) is exporting dataset "${dataset}" until ${new Date(expiresAt * 1000).toISOString()}; this run skipped it so the two cannot interleave. Fix: none needed; if no run is active the lease expires by itself.`,
     );
   }
@@ -43,7 +43,7 @@ export class ExportLockedError extends Sc2awsError {
 export class StateCorruptError extends Sc2awsError {
   constructor(key: string) {
     super(
-      'STATE_CORRUPT',
+      ErrorCode.StateCorrupt,
       `The export state ${key} is not valid JSON of the expected shape, so the run stopped rather than guess where to resume. Fix: inspect it; delete it to start over with the first-run lookback (duplicates are identified, nothing is lost).`,
     );
   }

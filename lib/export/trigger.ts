@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DATASETS, type Dataset } from './datasets';
 
 const datasetName = z.enum(DATASETS);
@@ -26,7 +26,7 @@ export function datasetsForEvent(event: unknown, configured: readonly Dataset[])
   if (call.success && (event as { source?: unknown }).source === undefined)
     return call.data.datasets ? pick(call.data.datasets) : [...configured];
   throw new Sc2awsError(
-    'EVENT_UNSUPPORTED',
+    ErrorCode.EventUnsupported,
     'pull-analysis received an event it does not handle. It takes the EventBridge schedule, "Export Continuation Requested" events, and {"datasets":["vulns","fixed","assets"]}.',
   );
 }

@@ -1,12 +1,4 @@
-import { Sc2awsError } from '#lib/errors';
-
-/** The stable codes of lib/findings; callers branch on these, never on message text. */
-export const FindingsErrorCode = {
-  /** One SC row cannot be delivered: an identity field is missing or a value cannot be read. */
-  ROW_REJECTED: 'FINDINGS_ROW_REJECTED',
-  /** An option (run id, time, cap, DDL location…) is unusable: a wiring mistake, not bad data. */
-  OPTION_INVALID: 'FINDINGS_OPTION_INVALID',
-} as const;
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 
 /**
  * One row cannot be delivered. `reason` is short and names the SC field (`port: not a number
@@ -14,7 +6,7 @@ export const FindingsErrorCode = {
  * {@link normalizeRow} turns it into `{ ok: false, reason }`; {@link findingId} lets it through.
  */
 export class RowRejectedError extends Sc2awsError {
-  declare readonly code: typeof FindingsErrorCode.ROW_REJECTED;
+  declare readonly code: typeof ErrorCode.FindingsRowRejected;
   /** The SC field at fault, in SC's own spelling (`lastSeen`, `repository.id`). */
   readonly field: string;
   /** `<field>: <problem>`, the text that goes into the rejected part. */
@@ -22,7 +14,7 @@ export class RowRejectedError extends Sc2awsError {
 
   constructor(field: string, problem: string) {
     const reason = `${field}: ${problem}`;
-    super(FindingsErrorCode.ROW_REJECTED, `SC row rejected: ${reason}.`);
+    super(ErrorCode.FindingsRowRejected, `SC row rejected: ${reason}.`);
     this.field = field;
     this.reason = reason;
   }
@@ -30,12 +22,12 @@ export class RowRejectedError extends Sc2awsError {
 
 /** An option that cannot work (context, DDL); the message names the option and a good value. */
 export class FindingsOptionError extends Sc2awsError {
-  declare readonly code: typeof FindingsErrorCode.OPTION_INVALID;
+  declare readonly code: typeof ErrorCode.FindingsOptionInvalid;
   readonly option: string;
 
   constructor(option: string, problem: string, example: string) {
     super(
-      FindingsErrorCode.OPTION_INVALID,
+      ErrorCode.FindingsOptionInvalid,
       `Findings option ${option} ${problem}. Example: ${option}: ${example}`,
     );
     this.option = option;

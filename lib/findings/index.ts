@@ -19,7 +19,7 @@ export { DATASETS, DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, SEVERITY_NAMES } from './con
 export { createNormalizeContext, type NormalizeContextOptions } from './context';
 export type { DeliveredAsset, SeverityCounts } from './delivered-asset';
 export type { DeliveredFinding } from './delivered-finding';
-export { FindingsErrorCode, FindingsOptionError, RowRejectedError } from './errors';
+export { FindingsOptionError, RowRejectedError } from './errors';
 export { assetId, findingId } from './identity';
 export { normalizeRow } from './normalize';
 export { unwrapPluginOutput, utf8CutIndex } from './plugin-output';

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
+import { ErrorCode } from '#lib/errors';
 import type { KeyValidationDetail } from '#lib/events';
 import { AWSCURRENT, AWSPENDING } from '#lib/secrets';
 import { type ChangeDeps, validateOnLabelUpdate, validateStage } from './change';
-import { RotationError, RotationErrorCode, STAGED_LABEL } from './errors';
+import { RotationError, STAGED_LABEL } from './errors';
 import { runRotationStep } from './steps';
 
 const rotationEvent = z.object({
@@ -37,7 +38,7 @@ export type ValidateKeysResponse =
       versionId: string;
       versionStage: string;
       user?: KeyValidationDetail['user'];
-      errorCode?: string;
+      errorCode?: ErrorCode;
       reason?: string;
     };
 
@@ -65,7 +66,7 @@ export async function handleValidateKeysEvent(
   if (rotation.success) {
     if (rotation.data.SecretId !== deps.secretArn) {
       throw new RotationError(
-        RotationErrorCode.UnknownEvent,
+        ErrorCode.EventUnsupported,
         `This function rotates ${deps.secretArn} only, not ${rotation.data.SecretId.slice(0, 200)}. Fix: attach another sc2aws deployment to that secret.`,
       );
     }
@@ -83,7 +84,7 @@ export async function handleValidateKeysEvent(
     return summary(result.detail, result.valid);
   }
   throw new RotationError(
-    RotationErrorCode.UnknownEvent,
+    ErrorCode.EventUnsupported,
     'validate-keys received an event it does not handle. It takes Secrets Manager rotation steps, EventBridge "Secret Label Updated" events, and {"action":"validate","versionStage":"AWSCURRENT"|"AWSPENDING"|"SC2AWS_STAGED"}.',
   );
 }

@@ -1,31 +1,7 @@
 import { Sc2awsError } from '#lib/errors';
 
-/** Stable codes of key validation and rotation. */
-export const RotationErrorCode = {
-  /** The secret has no rotation configured, yet a rotation step was invoked. */
-  NotEnabled: 'ROTATION_NOT_ENABLED',
-  /** The ClientRequestToken is not a version of the secret. */
-  UnknownToken: 'ROTATION_TOKEN_UNKNOWN',
-  /** The token's version is neither AWSCURRENT nor AWSPENDING. */
-  NotPending: 'ROTATION_TOKEN_NOT_PENDING',
-  /** createSecret found no keys staged for the rotation. */
-  NothingStaged: 'ROTATION_NOTHING_STAGED',
-  /** The keys work but belong to another SC user than the one configured. */
-  WrongUser: 'KEYS_WRONG_USER',
-  /** Secrets Manager refused a write (PutSecretValue, RotateSecret). */
-  WriteFailed: 'SECRET_WRITE_FAILED',
-  /** An event the function does not handle. */
-  UnknownEvent: 'EVENT_UNSUPPORTED',
-} as const;
-export type RotationErrorCode = (typeof RotationErrorCode)[keyof typeof RotationErrorCode];
-
-export class RotationError extends Sc2awsError {
-  override readonly code: RotationErrorCode;
-  constructor(code: RotationErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.code = code;
-  }
-}
+/** A failed key validation or rotation step; its code says which (see `ErrorCode`). */
+export class RotationError extends Sc2awsError {}
 
 /**
  * The staging label `sc2aws keys stage` puts on new keys. Not AWSPENDING: Secrets Manager attaches

@@ -10,7 +10,7 @@ export {
   validateStage,
 } from './change';
 export { handleValidateKeysEvent, type ValidateKeysResponse } from './dispatch';
-export { RotationError, RotationErrorCode, STAGED_LABEL, stagingHelp } from './errors';
+export { RotationError, STAGED_LABEL, stagingHelp } from './errors';
 export { type StageKeysDeps, type StageKeysResult, stageKeys } from './stage';
 export { type RotationDeps, type RotationEvent, runRotationStep } from './steps';
 export {

@@ -4,10 +4,11 @@ import {
   RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { ErrorCode } from '#lib/errors';
 import type { LogSink } from '#lib/logging';
 import type { ScApiKeys } from '#lib/secrets';
 import type { ScClient, ScUser } from '#lib/tenable';
-import { RotationError, RotationErrorCode, STAGED_LABEL } from './errors';
+import { RotationError, STAGED_LABEL } from './errors';
 
 export interface StageKeysDeps {
   secrets: Pick<SecretsManagerClient, 'send'>;
@@ -65,7 +66,7 @@ export async function stageKeys(
     const name = (err as Error).name;
     if (name === 'InvalidRequestException' || name === 'InvalidParameterException') {
       throw new RotationError(
-        RotationErrorCode.NotEnabled,
+        ErrorCode.RotationNotEnabled,
         `The keys are staged (label ${STAGED_LABEL}, version ${versionId}) but rotation could not start: the secret has no rotation Lambda (${name}). Fix: deploy again with --param="rotationLambdaAttached=true", or attach validate-keys: aws secretsmanager rotate-secret --secret-id ${input.secretId} --rotation-lambda-arn <validate-keys ARN>.`,
       );
     }
@@ -84,7 +85,7 @@ function writeFailed(operation: string, secretId: string, err: unknown): Rotatio
         ? 'check the --secret-id (name or ARN) and the region'
         : 'retry; if it persists, check the secret in the Secrets Manager console';
   return new RotationError(
-    RotationErrorCode.WriteFailed,
+    ErrorCode.SecretWriteFailed,
     `Secrets Manager refused ${operation} on secret ${secretId} (${name}). Fix: ${fix}.`,
   );
 }

@@ -4,7 +4,7 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DetailType } from '#lib/events';
 import {
   AWSCURRENT,
@@ -13,7 +13,7 @@ import {
   type ResolvedApiKeys,
   SecretNotFoundError,
 } from '#lib/secrets';
-import { RotationError, RotationErrorCode, STAGED_LABEL, stagingHelp } from './errors';
+import { RotationError, STAGED_LABEL, stagingHelp } from './errors';
 import { reportUnreadableKeys, type ValidationDeps, validateKeys } from './validate';
 
 /** The rotation event Secrets Manager sends (aws-notes §2). `RotationToken` is never logged. */
@@ -51,7 +51,7 @@ export async function runRotationStep(deps: RotationDeps, event: RotationEvent):
   const secretArn = described.ARN ?? event.SecretId;
   if (described.RotationEnabled !== true) {
     throw new RotationError(
-      RotationErrorCode.NotEnabled,
+      ErrorCode.RotationNotEnabled,
       `Secret ${secretArn} does not have rotation enabled, so the ${event.Step} step was refused. Fix: enable rotation with this function as the rotation Lambda (see README, "API key rotation").`,
     );
   }
@@ -59,7 +59,7 @@ export async function runRotationStep(deps: RotationDeps, event: RotationEvent):
   const tokenStages = stages[token];
   if (tokenStages === undefined) {
     throw new RotationError(
-      RotationErrorCode.UnknownToken,
+      ErrorCode.RotationTokenUnknown,
       `Rotation token ${token} is not a version of secret ${secretArn}. Fix: start the rotation again (sc2aws keys stage --rotate, or aws secretsmanager rotate-secret).`,
     );
   }
@@ -69,7 +69,7 @@ export async function runRotationStep(deps: RotationDeps, event: RotationEvent):
   }
   if (!tokenStages.includes(AWSPENDING)) {
     throw new RotationError(
-      RotationErrorCode.NotPending,
+      ErrorCode.RotationTokenNotPending,
       `Version ${token} of secret ${secretArn} is not AWSPENDING, so it cannot be rotated in. Fix: start the rotation again.`,
     );
   }
@@ -87,7 +87,7 @@ export async function runRotationStep(deps: RotationDeps, event: RotationEvent):
       return finishSecret(deps, secretArn, token, stages);
     default:
       throw new RotationError(
-        RotationErrorCode.UnknownEvent,
+        ErrorCode.EventUnsupported,
         `Unknown rotation step "${String((event as { Step: unknown }).Step).slice(0, 40)}".`,
       );
   }
@@ -111,7 +111,7 @@ async function createSecret(
   const staged = Object.entries(stages).find(([id, labels]) => id !== token && labels.includes(STAGED_LABEL));
   if (staged === undefined) {
     throw new RotationError(
-      RotationErrorCode.NothingStaged,
+      ErrorCode.RotationNothingStaged,
       `No SC API keys are staged for rotation of secret ${secretArn}. sc2aws does not generate SC keys. ${stagingHelp(secretArn)}`,
     );
   }

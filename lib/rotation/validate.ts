@@ -1,10 +1,10 @@
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import type { EventPublisher, KeyValidationDetail, ValidationTrigger } from '#lib/events';
 import { DetailType } from '#lib/events';
 import type { LogSink } from '#lib/logging';
 import type { ScApiKeys } from '#lib/secrets';
 import { ADMINISTRATOR_ROLE_ID, type ScClient } from '#lib/tenable';
-import { RotationError, RotationErrorCode } from './errors';
+import { RotationError } from './errors';
 
 /** The EMF metrics surface used here; Powertools' Metrics satisfies it. */
 export interface ValidationMetrics {
@@ -70,7 +70,7 @@ export async function validateKeys(
     };
     if (deps.expectedUsername !== undefined && user.username !== deps.expectedUsername) {
       const error = new RotationError(
-        RotationErrorCode.WrongUser,
+        ErrorCode.KeysWrongUser,
         `The keys are valid but belong to SC user "${user.username}", not "${deps.expectedUsername}" (SC_EXPECTED_USERNAME). Fix: generate keys while logged in as (or for) "${deps.expectedUsername}", or change SC_EXPECTED_USERNAME.`,
       );
       result = { valid: false, error, detail: { ...detail, errorCode: error.code, reason: error.message } };

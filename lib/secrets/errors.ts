@@ -1,19 +1,5 @@
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, DEFAULT_VERSION_STAGE, SECRET_FORMAT_FIX } from './constants';
-
-/** The stable codes of lib/secrets; callers branch on these, never on message text. */
-export const SecretErrorCode = {
-  /** The secret's value is not a pair of SC API keys in a form we read. */
-  FORMAT: 'SECRET_FORMAT',
-  /** The secret, or the requested stage or version, does not exist (or cannot be read in its state). */
-  NOT_FOUND: 'SECRET_NOT_FOUND',
-  /** IAM, the secret's resource policy, KMS or missing AWS credentials stopped the read. */
-  ACCESS_DENIED: 'SECRET_ACCESS_DENIED',
-  /** Throttling, a service fault or the network, after the SDK's own retries: transient. */
-  UNAVAILABLE: 'SECRET_UNAVAILABLE',
-  /** `createApiKeySource` got an option it cannot work with (a programming or wiring mistake). */
-  SOURCE_CONFIG: 'SECRET_SOURCE_CONFIG',
-} as const;
 
 /** Which secret value a read was about: the secret and the stage or version id asked for. */
 export interface SecretLocation {
@@ -36,7 +22,7 @@ export function describeLocation(location: SecretLocation): string {
  * words that never quote key material; the message adds which secret (when known) and the fix.
  */
 export class SecretFormatError extends Sc2awsError {
-  declare readonly code: typeof SecretErrorCode.FORMAT;
+  declare readonly code: typeof ErrorCode.SecretFormat;
   /** What is wrong, log-safe, without the secret's name or the fix. */
   readonly problem: string;
   readonly location: SecretLocation | undefined;
@@ -47,7 +33,7 @@ export class SecretFormatError extends Sc2awsError {
     const subject = options.location
       ? `The value of ${describeLocation(options.location)} is not a pair of Tenable SC API keys`
       : 'The Tenable SC API keys are not valid';
-    super(SecretErrorCode.FORMAT, `${subject}: ${problem}. Fix: ${fix}`);
+    super(ErrorCode.SecretFormat, `${subject}: ${problem}. Fix: ${fix}`);
     this.problem = problem;
     this.location = options.location;
     this.fix = fix;
@@ -64,7 +50,7 @@ export type NotFoundReason = 'missing' | 'invalid-request' | 'invalid-parameter'
 
 /** The secret, or the stage or version asked for, does not exist or cannot be read in its current state. */
 export class SecretNotFoundError extends Sc2awsError {
-  declare readonly code: typeof SecretErrorCode.NOT_FOUND;
+  declare readonly code: typeof ErrorCode.SecretNotFound;
   readonly location: SecretLocation;
   readonly reason: NotFoundReason;
 
@@ -73,7 +59,7 @@ export class SecretNotFoundError extends Sc2awsError {
     reason: NotFoundReason,
     options: { sdkErrorName: string; cause?: unknown },
   ) {
-    super(SecretErrorCode.NOT_FOUND, notFoundMessage(location, reason, options.sdkErrorName), options);
+    super(ErrorCode.SecretNotFound, notFoundMessage(location, reason, options.sdkErrorName), options);
     this.location = location;
     this.reason = reason;
   }
@@ -108,7 +94,7 @@ export type AccessDeniedReason = 'denied' | 'kms' | 'credentials';
 
 /** IAM, the secret's resource policy, KMS or missing AWS credentials stopped the read. */
 export class SecretAccessDeniedError extends Sc2awsError {
-  declare readonly code: typeof SecretErrorCode.ACCESS_DENIED;
+  declare readonly code: typeof ErrorCode.SecretAccessDenied;
   readonly location: SecretLocation;
   readonly reason: AccessDeniedReason;
 
@@ -124,7 +110,7 @@ export class SecretAccessDeniedError extends Sc2awsError {
       kms: `Reading ${where} failed because KMS could not decrypt it (${name}). Fix: Allow kms:Decrypt on the secret's KMS key to the function's role (key policy or IAM), and check that the key is enabled and not pending deletion.`,
       credentials: `Reading ${where} failed: the AWS credentials are missing, expired or invalid (${name}). Fix: Run with an IAM role, or set AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the secret's account.`,
     }[reason];
-    super(SecretErrorCode.ACCESS_DENIED, message, options);
+    super(ErrorCode.SecretAccessDenied, message, options);
     this.location = location;
     this.reason = reason;
   }
@@ -135,7 +121,7 @@ export type UnavailableReason = 'throttled' | 'service' | 'network' | 'unexpecte
 
 /** Throttling, a service fault or the network, after the SDK's own retries. Transient: retry later. */
 export class SecretUnavailableError extends Sc2awsError {
-  declare readonly code: typeof SecretErrorCode.UNAVAILABLE;
+  declare readonly code: typeof ErrorCode.SecretUnavailable;
   readonly location: SecretLocation;
   readonly reason: UnavailableReason;
 
@@ -152,7 +138,7 @@ export class SecretUnavailableError extends Sc2awsError {
       network: `Secrets Manager could not be reached while reading ${where} (${name}), even after the SDK's retries. Fix: usually none, it is transient: retry later; if it persists, check the function's network path to Secrets Manager (VPC endpoint or NAT gateway).`,
       unexpected: `Reading ${where} failed with an unexpected error (${name}). Fix: treated as transient, retry later; if it persists, report it with this message.`,
     }[reason];
-    super(SecretErrorCode.UNAVAILABLE, message, options);
+    super(ErrorCode.SecretUnavailable, message, options);
     this.location = location;
     this.reason = reason;
   }
@@ -160,9 +146,9 @@ export class SecretUnavailableError extends Sc2awsError {
 
 /** `createApiKeySource` got an option it cannot work with. */
 export class SecretSourceConfigError extends Sc2awsError {
-  declare readonly code: typeof SecretErrorCode.SOURCE_CONFIG;
+  declare readonly code: typeof ErrorCode.SecretSourceConfig;
 
   constructor(message: string) {
-    super(SecretErrorCode.SOURCE_CONFIG, message);
+    super(ErrorCode.SecretSourceConfig, message);
   }
 }

@@ -30,7 +30,6 @@ export {
   type AccessDeniedReason,
   type NotFoundReason,
   SecretAccessDeniedError,
-  SecretErrorCode,
   SecretFormatError,
   type SecretLocation,
   SecretNotFoundError,

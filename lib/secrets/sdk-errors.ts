@@ -1,4 +1,4 @@
-import { Sc2awsError } from '#lib/errors';
+import { NETWORK_FAILURE_CODES, Sc2awsError } from '#lib/errors';
 import {
   SecretAccessDeniedError,
   type SecretLocation,
@@ -50,19 +50,6 @@ const UNAVAILABLE: Record<string, SecretUnavailableError['reason']> = {
   NetworkingError: 'network',
 };
 
-/** Node socket and DNS error codes, as they come out of the SDK's HTTP handler. */
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-]);
-
 /**
  * The typed error for a failed GetSecretValue of `location`. Our own errors pass through untouched.
  */
@@ -78,7 +65,7 @@ export function toSecretReadError(err: unknown, location: SecretLocation): Sc2aw
   const fault = isRecord(err) ? err.$fault : undefined;
   const reason =
     UNAVAILABLE[sdkErrorName] ??
-    (NETWORK_CODES.has(code) ? 'network' : fault === 'server' ? 'service' : 'unexpected');
+    (NETWORK_FAILURE_CODES.has(code) ? 'network' : fault === 'server' ? 'service' : 'unexpected');
   return new SecretUnavailableError(location, reason, options);
 }
 

@@ -1,9 +1,9 @@
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 
 /** Writing or reading the output store failed. */
 export class SinkError extends Sc2awsError {
   constructor(
-    code: 'SINK_WRITE_FAILED' | 'SINK_READ_FAILED',
+    code: typeof ErrorCode.SinkWriteFailed | typeof ErrorCode.SinkReadFailed,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -15,7 +15,7 @@ export class SinkError extends Sc2awsError {
 export class StoreConflictError extends Sc2awsError {
   constructor(key: string) {
     super(
-      'STATE_CONFLICT',
+      ErrorCode.StateConflict,
       `Another run changed ${key} at the same time, so this run stopped without writing it. Two runs of one dataset must not overlap. Fix: none needed if rare (the next run continues); otherwise keep the function's reserved concurrency at 1 and check for a second deployment on the same bucket prefix.`,
     );
   }

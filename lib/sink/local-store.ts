@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { ErrorCode, NodeCode } from '#lib/errors';
 import { describeCause, SinkError, StoreConflictError } from './errors';
 import type { ObjectStore, ObjectUpload } from './object-store';
 
@@ -18,17 +19,17 @@ export function createLocalStore(directory: string): ObjectStore {
   const path = (key: string) => {
     const p = resolve(root, key);
     if (!p.startsWith(`${root}/`))
-      throw new SinkError('SINK_WRITE_FAILED', `Refusing a key outside ${root}: ${key}`);
+      throw new SinkError(ErrorCode.SinkWriteFailed, `Refusing a key outside ${root}: ${key}`);
     return p;
   };
   const failed = (key: string, err: unknown) =>
     new SinkError(
-      'SINK_WRITE_FAILED',
+      ErrorCode.SinkWriteFailed,
       `Writing ${join(root, key)} failed (${describeCause(err)}). Fix: check the directory is writable and the disk has room.`,
     );
   const readOrUndefined = async (p: string) =>
     readFile(p).catch((err: NodeJS.ErrnoException) =>
-      err.code === 'ENOENT' ? undefined : Promise.reject(err),
+      err.code === NodeCode.NoSuchFile ? undefined : Promise.reject(err),
     );
 
   const locks = new Map<string, Promise<void>>();

@@ -7,6 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { ErrorCode } from '#lib/errors';
 import { describeCause, SinkError, StoreConflictError } from './errors';
 import type { ObjectStore, ObjectUpload, PutTextOptions, StoredText } from './object-store';
 
@@ -59,7 +60,7 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
   const where = (key: string) => `s3://${bucket}/${full(key)}`;
   const writeFailed = (key: string, err: unknown) =>
     new SinkError(
-      'SINK_WRITE_FAILED',
+      ErrorCode.SinkWriteFailed,
       `Writing ${where(key)} failed (${describeCause(err)}). Fix: check the bucket exists, the function's role may s3:PutObject there${options.kmsKeyArn ? ' and use the KMS key' : ''}; transient S3 errors are retried by the next run.`,
     );
 
@@ -74,7 +75,7 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
         if (isNotFound(err)) return undefined;
         const denied = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403;
         throw new SinkError(
-          'SINK_READ_FAILED',
+          ErrorCode.SinkReadFailed,
           denied
             ? `Reading ${where(key)} was refused (${describeCause(err)}): either the object does not exist (without s3:ListBucket S3 answers 403 for a missing key) or the role may not read it. Fix: check the key, and that the function's role may s3:GetObject there.`
             : `Reading ${where(key)} failed (${describeCause(err)}). Fix: check the function's role may s3:GetObject there.`,
@@ -134,7 +135,7 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
         return out.Body as Readable;
       } catch (err) {
         throw new SinkError(
-          'SINK_READ_FAILED',
+          ErrorCode.SinkReadFailed,
           `Reading ${where(key)} failed (${describeCause(err)}). Fix: check the key exists and the role may read it.`,
         );
       }

@@ -1,5 +1,6 @@
+import { ErrorCode } from '#lib/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from './constants';
-import { ScError, ScErrorCode } from './errors';
+import { ScError } from './errors';
 
 /** One `/rest/analysis` filter. Values are strings; id lists use `[{id:"1"}]` (reference §3.1). */
 export interface AnalysisFilter {
@@ -51,7 +52,7 @@ export type AnalysisCall = (
 function checkPageSize(pageSize: number): number {
   if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE) {
     throw new ScError(
-      ScErrorCode.Config,
+      ErrorCode.ScConfig,
       `The page size must be a whole number from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (got ${pageSize}); 1000 is what Tenable recommends.`,
     );
   }
@@ -88,7 +89,7 @@ function readCount(value: unknown): number | undefined {
 function readPage(response: unknown): { rows: Record<string, unknown>[]; totalRecords?: number } {
   if (response === null || typeof response !== 'object' || Array.isArray(response)) {
     throw new ScError(
-      ScErrorCode.Protocol,
+      ErrorCode.ScProtocol,
       "SC's /rest/analysis answer has no result object. Fix: check that the URL points at SC and that the query's tool returns rows.",
       { request: 'POST /rest/analysis' },
     );
@@ -97,7 +98,7 @@ function readPage(response: unknown): { rows: Record<string, unknown>[]; totalRe
   // Some tools answer `results: null` for "nothing" (PT special-cases iplist).
   if (results !== null && results !== undefined && !Array.isArray(results)) {
     throw new ScError(
-      ScErrorCode.Protocol,
+      ErrorCode.ScProtocol,
       "SC's /rest/analysis answer has `results` that is not a list. Fix: report the SC version; this tool's output is not supported.",
       { request: 'POST /rest/analysis' },
     );
@@ -156,7 +157,7 @@ export async function* analysisPages(
   const pageSize = checkPageSize(options.pageSize ?? DEFAULT_PAGE_SIZE);
   let offset = options.startOffset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new ScError(ScErrorCode.Config, `The start offset must be a whole number ≥ 0 (got ${offset}).`);
+    throw new ScError(ErrorCode.ScConfig, `The start offset must be a whole number ≥ 0 (got ${offset}).`);
   }
   let previous = '';
   for (let index = 0; ; index++) {
@@ -166,7 +167,7 @@ export async function* analysisPages(
     const print = fingerprint(rows);
     if (print === previous) {
       throw new ScError(
-        ScErrorCode.Protocol,
+        ErrorCode.ScProtocol,
         `SC returned the same ${rows.length} rows for offsets ${offset - pageSize} and ${offset}: it is ignoring the paging offsets. Stopped instead of looping. Fix: report the SC version; try a different page size.`,
         { request: 'POST /rest/analysis' },
       );

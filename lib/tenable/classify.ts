@@ -1,6 +1,7 @@
+import { CONNECT_FAILURE_CODES, ErrorCode, isTlsFailureCode, NodeCode, UndiciCode } from '#lib/errors';
 import { MAX_DIAGNOSTIC_BODY_CHARS } from './constants';
 import { type EnvelopeProblem, parseEnvelope, type ScEnvelope } from './envelope';
-import { ScError, ScErrorCode, type ScErrorDetails } from './errors';
+import { ScError, type ScErrorDetails } from './errors';
 
 /** What to do with one HTTP exchange. */
 export type Outcome =
@@ -51,7 +52,7 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
     return {
       kind: 'fail',
       error: new ScError(
-        ScErrorCode.TokenAndKeys,
+        ErrorCode.ScTokenAndKeys,
         `SC refused ${request} because the request carried a session token and API keys together (HTTP ${status}; ${said}). sc2aws never sends a token itself, so a proxy between sc2aws and SC is adding one. Fix: stop the proxy from adding X-SecurityCenter headers or cookies.`,
         details,
       ),
@@ -61,7 +62,7 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
     return {
       kind: 'fail',
       error: new ScError(
-        ScErrorCode.ApiKeysDisabled,
+        ErrorCode.ScApiKeysDisabled,
         `SC refused ${request}: API-key authentication is switched off on this SC server (HTTP ${status}; ${said}). Fix: an SC administrator enables "Allow API Keys" in System > Configuration > Security.`,
         details,
       ),
@@ -71,7 +72,7 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
     return {
       kind: 'fail',
       error: new ScError(
-        ScErrorCode.PermissionDenied,
+        ErrorCode.ScPermissionDenied,
         `SC refused ${request}: the keys are valid but the user may not see this data (HTTP ${status}; ${said}). Fix: give the user's group access to the repositories, or drop those repositories from the query.`,
         details,
       ),
@@ -81,7 +82,7 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
     return {
       kind: 'fail',
       error: new ScError(
-        ScErrorCode.InvalidQuery,
+        ErrorCode.ScInvalidQuery,
         `SC refused the query of ${request} as invalid (HTTP ${status}; ${said}). Fix: correct the filter names and values (epoch ranges use "start-end", relative days "end:start").`,
         details,
       ),
@@ -100,7 +101,7 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
     return {
       kind: 'auth',
       error: new ScError(
-        ScErrorCode.KeysRejected,
+        ErrorCode.ScKeysRejected,
         `SC rejected the API keys on ${request} (HTTP ${status}; ${said}). Likely causes: the keys were regenerated in SC (the old pair stops working at once), the keys were deleted, the user is locked or deleted, or the access and secret keys were swapped. ${KEYS_FIX}`,
         details,
       ),
@@ -109,7 +110,7 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
   return {
     kind: 'fail',
     error: new ScError(
-      ScErrorCode.RequestRejected,
+      ErrorCode.ScRequestRejected,
       `SC refused ${request} (HTTP ${status}, error ${envelope?.errorCode ?? 'n/a'}; ${said}). Fix: check the request against SC's API documentation; this is not a key problem.`,
       details,
     ),
@@ -140,7 +141,7 @@ export function classifyResponse(
       kind: 'retry',
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       error: new ScError(
-        ScErrorCode.Transient,
+        ErrorCode.ScTransient,
         `${what} on ${request} and kept doing so until the retries ran out. SC is overloaded, restarting or busy importing scans. Fix: nothing to change; the next scheduled run retries. If it persists, check SC's health and the load of large queries.`,
         detailsOf(status, request, envelope),
       ),
@@ -150,7 +151,7 @@ export function classifyResponse(
   if (!parsed.ok) {
     const cutOff = parsed.problem === 'truncated' || parsed.problem === 'empty';
     const error = new ScError(
-      ScErrorCode.Protocol,
+      ErrorCode.ScProtocol,
       `SC's answer to ${request} was ${PROBLEM_TEXT[parsed.problem]} (HTTP ${status}). ${
         cutOff
           ? 'The connection or a proxy cut the response short. Fix: nothing to change if it is rare; otherwise check proxies and SC timeouts.'
@@ -163,22 +164,6 @@ export function classifyResponse(
   if (parsed.envelope.errorCode !== 0) return refusal(status, request, envelope);
   return { kind: 'ok', envelope: parsed.envelope };
 }
-
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
 
 function errorCodeOf(err: unknown): string | undefined {
   let current: unknown = err;
@@ -193,7 +178,7 @@ function errorCodeOf(err: unknown): string | undefined {
 /** The error for a call its caller stopped (deadline, abort signal). */
 export function abortedError(request: string): ScError {
   return new ScError(
-    ScErrorCode.Aborted,
+    ErrorCode.ScAborted,
     `${request} was stopped before SC answered because the caller's time ran out. Fix: none needed; the work resumes on the next run.`,
     { request },
   );
@@ -203,56 +188,47 @@ export function abortedError(request: string): ScError {
 export function classifyNetworkError(err: unknown, request: string, host: string): Outcome {
   const code = errorCodeOf(err) ?? 'UNKNOWN';
   const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') {
+  if (name === 'AbortError' || code === UndiciCode.Aborted || code === NodeCode.Aborted) {
     return { kind: 'fail', error: abortedError(request) };
   }
-  if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
+  if (isTlsFailureCode(code)) {
     return {
       kind: 'fail',
       error: new ScError(
-        ScErrorCode.Tls,
+        ErrorCode.ScTls,
         `TLS check of ${host} failed (${code}): the certificate is not trusted for this host. SC often runs on a self-signed or private-CA certificate. Fix: give SC's CA certificate as a PEM bundle (--ca-file, or SC_CA_BUNDLE in Lambda); check the URL's host name matches the certificate.`,
         { request },
         { cause: err },
       ),
     };
   }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (code === UndiciCode.HeadersTimeout || code === UndiciCode.BodyTimeout) {
     return {
       kind: 'retry',
       error: new ScError(
-        ScErrorCode.Timeout,
-        `SC did not answer ${request} in time (${code === 'UND_ERR_HEADERS_TIMEOUT' ? 'no response headers' : 'the body stalled'}) on every attempt. SC may be overloaded by a large query. Fix: narrow the query (severity floor, smaller pages) or raise the timeouts.`,
+        ErrorCode.ScTimeout,
+        `SC did not answer ${request} in time (${code === UndiciCode.HeadersTimeout ? 'no response headers' : 'the body stalled'}) on every attempt. SC may be overloaded by a large query. Fix: narrow the query (severity floor, smaller pages) or raise the timeouts.`,
         { request },
         { cause: err },
       ),
     };
   }
-  if (code === 'ENOTFOUND') {
+  if (code === NodeCode.HostNotFound) {
     return {
       kind: 'fail',
       error: new ScError(
-        ScErrorCode.Unreachable,
+        ErrorCode.ScUnreachable,
         `The SC host ${host} does not resolve (ENOTFOUND). Fix: check the URL; in Lambda, check the VPC's DNS settings.`,
         { request },
         { cause: err },
       ),
     };
   }
-  if (
-    [
-      'ECONNREFUSED',
-      'UND_ERR_CONNECT_TIMEOUT',
-      'ETIMEDOUT',
-      'EHOSTUNREACH',
-      'ENETUNREACH',
-      'EAI_AGAIN',
-    ].includes(code)
-  ) {
+  if (CONNECT_FAILURE_CODES.has(code)) {
     return {
       kind: 'retry',
       error: new ScError(
-        ScErrorCode.Unreachable,
+        ErrorCode.ScUnreachable,
         `Could not connect to SC at ${host} (${code}). Fix: check that SC is up and that this network reaches it (in Lambda: VPC subnets, security groups, VPN or Direct Connect route).`,
         { request },
         { cause: err },
@@ -262,7 +238,7 @@ export function classifyNetworkError(err: unknown, request: string, host: string
   return {
     kind: 'retry',
     error: new ScError(
-      ScErrorCode.Transient,
+      ErrorCode.ScTransient,
       `The connection to SC broke during ${request} (${code}) on every attempt. Fix: nothing to change if it is rare; otherwise check proxies, load balancers and SC's logs.`,
       { request },
       { cause: err },

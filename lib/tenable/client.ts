@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { ErrorCode } from '#lib/errors';
 import type { LogSink } from '#lib/logging';
 import { integrationUserAgent } from '#lib/product';
 import type { ScApiKeys } from '#lib/secrets';
@@ -12,7 +13,7 @@ import {
 import { abortedError, classifyNetworkError, classifyResponse, type Outcome } from './classify';
 import { KEEP_ALIVE_TIMEOUT_MS } from './constants';
 import { envelopeOf } from './envelope';
-import { ScError, ScErrorCode } from './errors';
+import { ScError } from './errors';
 import { Agent, dispatchRequest } from './http';
 import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
 import { PagePool } from './page-pool';
@@ -286,7 +287,7 @@ export class ScClient {
         return {
           kind: 'fail',
           error: new ScError(
-            ScErrorCode.Config,
+            ErrorCode.ScConfig,
             `SC answered ${label} with a redirect (HTTP ${res.statusCode}) to ${keys.scrub(location).slice(0, 200)}. sc2aws does not follow redirects so keys are never sent elsewhere. Fix: use the final address as the SC URL.`,
             { status: res.statusCode, request: label },
           ),

@@ -1,39 +1,26 @@
-import { Sc2awsError } from '#lib/errors';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 
 /**
- * Stable codes of the SC client's errors. Callers branch on these, never on message text.
- * `exitClass` groups them the way the CLI and the Lambdas react: bad input, rejected keys,
- * or a reachability problem worth retrying later.
+ * The codes an {@link ScError} carries: the SC client's part of {@link ErrorCode}. Callers branch
+ * on these, never on message text. The CLI and the Lambdas group them as bad input, rejected keys,
+ * or a reachability problem worth retrying later (cli/exit-codes.ts).
  */
-export const ScErrorCode = {
-  /** The base URL or an option is invalid; nothing was sent. */
-  Config: 'SC_CONFIG',
-  /** SC refused the API keys (regenerated, deleted, locked user, wrong pair). */
-  KeysRejected: 'SC_KEYS_REJECTED',
-  /** API-key authentication is switched off on the SC server. */
-  ApiKeysDisabled: 'SC_API_KEYS_DISABLED',
-  /** The request carried a session token and API keys together (documented 400). */
-  TokenAndKeys: 'SC_TOKEN_AND_KEYS',
-  /** The keys work but the user may not see what was asked for (error 146 on a repository). */
-  PermissionDenied: 'SC_PERMISSION_DENIED',
-  /** SC refused the query itself (unknown filter, bad filter value, bad tool). */
-  InvalidQuery: 'SC_INVALID_QUERY',
-  /** Any other refusal from SC, with SC's own message. */
-  RequestRejected: 'SC_REQUEST_REJECTED',
-  /** 429/5xx/"database is locked"/resets kept happening until the attempts ran out. */
-  Transient: 'SC_TRANSIENT',
-  /** No connection could be made (DNS, refused, connect timeout). */
-  Unreachable: 'SC_UNREACHABLE',
-  /** SC did not answer (headers or body) within the timeout. */
-  Timeout: 'SC_TIMEOUT',
-  /** The TLS handshake failed: unknown CA, wrong host name, expired certificate. */
-  Tls: 'SC_TLS',
-  /** The answer was not SC's JSON envelope: HTML page, truncated or non-JSON body. */
-  Protocol: 'SC_PROTOCOL',
-  /** The caller's deadline or abort signal ended the request. */
-  Aborted: 'SC_ABORTED',
-} as const;
-export type ScErrorCode = (typeof ScErrorCode)[keyof typeof ScErrorCode];
+export const SC_ERROR_CODES = [
+  ErrorCode.ScConfig,
+  ErrorCode.ScKeysRejected,
+  ErrorCode.ScApiKeysDisabled,
+  ErrorCode.ScTokenAndKeys,
+  ErrorCode.ScPermissionDenied,
+  ErrorCode.ScInvalidQuery,
+  ErrorCode.ScRequestRejected,
+  ErrorCode.ScTransient,
+  ErrorCode.ScUnreachable,
+  ErrorCode.ScTimeout,
+  ErrorCode.ScTls,
+  ErrorCode.ScProtocol,
+  ErrorCode.ScAborted,
+] as const;
+export type ScErrorCode = (typeof SC_ERROR_CODES)[number];
 
 /** What SC said, for diagnostics. Never holds key material (bodies are scrubbed first). */
 export interface ScErrorDetails {
@@ -68,9 +55,9 @@ export class ScError extends Sc2awsError {
   /** True for errors that may go away by themselves (retry the run later). */
   get transient(): boolean {
     return (
-      this.code === ScErrorCode.Transient ||
-      this.code === ScErrorCode.Unreachable ||
-      this.code === ScErrorCode.Timeout
+      this.code === ErrorCode.ScTransient ||
+      this.code === ErrorCode.ScUnreachable ||
+      this.code === ErrorCode.ScTimeout
     );
   }
 

@@ -14,7 +14,7 @@ export {
 export { type CallOptions, ScClient, type ScResponse } from './client';
 export * from './constants';
 export { envelopeOf, parseEnvelope, type ScEnvelope } from './envelope';
-export { isScError, ScError, ScErrorCode, type ScErrorDetails } from './errors';
+export { isScError, SC_ERROR_CODES, ScError, type ScErrorCode, type ScErrorDetails } from './errors';
 export {
   type AttemptInfo,
   isLoopbackHost,

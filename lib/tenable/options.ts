@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { ErrorCode } from '#lib/errors';
 import type { LogSink } from '#lib/logging';
 import type { ScApiKeys } from '#lib/secrets';
 import {
@@ -10,7 +11,7 @@ import {
   DEFAULT_RETRY_BASE_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,
 } from './constants';
-import { ScError, ScErrorCode } from './errors';
+import { ScError, type ScErrorCode } from './errors';
 import { abortableSleep, type RetryPolicy } from './retry';
 
 /**
@@ -55,7 +56,8 @@ export interface AttemptInfo {
   attempt: number;
   durationMs: number;
   outcome: 'ok' | 'retry' | 'auth' | 'fail';
-  code?: string;
+  /** The code of the error the exchange ended in (also the `code` dimension of `ScErrors`). */
+  code?: ScErrorCode;
 }
 
 /** Options after validation, with every default filled in. */
@@ -77,7 +79,7 @@ export interface ResolvedScClientOptions {
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 function configError(message: string): ScError {
-  return new ScError(ScErrorCode.Config, message);
+  return new ScError(ErrorCode.ScConfig, message);
 }
 
 /** True for hosts that never leave the machine. */

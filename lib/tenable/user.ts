@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { ScError, ScErrorCode } from './errors';
+import { ErrorCode } from '#lib/errors';
+import { ScError } from './errors';
 
 /** The SC user behind a key pair, as `GET /rest/currentUser` describes it. */
 export interface ScUser {
@@ -40,7 +41,7 @@ export function parseCurrentUser(response: unknown): ScUser {
   if (!parsed.success) {
     const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
     throw new ScError(
-      ScErrorCode.Protocol,
+      ErrorCode.ScProtocol,
       `SC's /rest/currentUser answer does not describe a user (unexpected or missing: ${where}). The URL may point at something other than SC, or SC is a version sc2aws does not know. Fix: check the URL; report the SC version if it is right.`,
       { request: 'GET /rest/currentUser' },
     );

@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { deliverRun } from '#lib/delivery';
+import { ErrorCode } from '#lib/errors';
 import { createEventPublisher } from '#lib/events';
 import { exportDatasets, exportSettings } from '#lib/export';
 import { STAGED_LABEL } from '#lib/rotation';
@@ -214,8 +215,8 @@ describe('no secret leaves', () => {
       expect.arrayContaining(['Key Validation Succeeded', 'Key Rotation Completed', 'Key Validation Failed']),
     );
     const details = events().join('\n');
-    expect(details).toMatch(/SC_KEYS_REJECTED/);
-    expect(details).toMatch(/SC_TLS/);
+    expect(details).toContain(ErrorCode.ScKeysRejected);
+    expect(details).toContain(ErrorCode.ScTls);
     expect(details).toMatch(/SC says: \\"Invalid API key: accesskey=\[redacted\]/); // the echo reached the reason, scrubbed
     expect(processOutput()).toMatch(/"_aws":\{"Timestamp"/); // EMF metrics reached stdout
     expect(processOutput()).toMatch(/SC API key validation failed/);
@@ -328,8 +329,8 @@ describe('no secret leaves', () => {
     await good.close();
 
     // Assert
-    expect(logger.text()).toMatch(/SC_KEYS_REJECTED/);
-    expect(logger.text()).toMatch(/SC_TLS/);
+    expect(logger.text()).toContain(ErrorCode.ScKeysRejected);
+    expect(logger.text()).toContain(ErrorCode.ScTls);
     clean('log records', logger.text());
     clean('error surfaces', thrown.map(errorSurface).join('\n'));
     const files = await filesUnder(join(dir, 'lib-out'));
