@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { identityKey } from '#sim';
-import { MatchTable } from '../../simulator/matchTable';
-import { resolveOptions } from '../../simulator/options';
+import { MatchTable } from '../../../simulator/match-table';
+import { resolveOptions } from '../../../simulator/options';
 import {
   CLASS_PLUGINS,
   GENERIC_PLUGINS,
   OS_CLASSES,
   PLUGINS,
   PLUGINS_PER_HOST,
-} from '../../simulator/plugins';
-import { parseSelection, type Selection } from '../../simulator/query';
-import { buildRow, identityOf } from '../../simulator/rows';
-import { type RowRef, SelectionView } from '../../simulator/selectionView';
-import { SimulatorState } from '../../simulator/state';
-import { StoreTimeline } from '../../simulator/timeline';
-import type { DatasetQuery, SimulatorOptions } from '../../simulator/types';
+} from '../../../simulator/plugins';
+import { parseSelection, type Selection } from '../../../simulator/query';
+import { buildRow, identityOf } from '../../../simulator/rows';
+import { type RowRef, SelectionView } from '../../../simulator/selection-view';
+import { SimulatorState } from '../../../simulator/state';
+import { StoreTimeline } from '../../../simulator/timeline';
+import type { DatasetQuery, SimulatorOptions } from '../../../simulator/types';
 
 const NOW = Date.parse('2024-03-04T12:00:00Z');
 

@@ -2,9 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { startSimulator } from '#sim';
-import { handleAnalysis } from '../../simulator/analysis';
-import { resolveOptions } from '../../simulator/options';
-import { SimulatorState } from '../../simulator/state';
+import { handleAnalysis } from '../../../simulator/analysis';
+import { resolveOptions } from '../../../simulator/options';
+import { SimulatorState } from '../../../simulator/state';
 import { analysis, analysisBody, lastSeenRange } from './analysisClient';
 
 const MB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '#sim';
-import { createCertificates } from '../../simulator/certificates';
+import { createCertificates } from '../../../simulator/certificates';
 import { rawRequest } from './helpers';
 
 describe('simulator TLS', () => {

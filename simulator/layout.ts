@@ -13,10 +13,10 @@
  * so identities are unique across the whole simulator as long as g < capacity.
  *
  * Plugin (hence severity) and host (hence repository) depend on g mod (H·L) only: that periodicity
- * lets filters be counted arithmetically (matchTable.ts).
+ * lets filters be counted arithmetically (match-table.ts).
  */
 import type { Host } from './hosts';
-import { PLUGIN_DETAILS, type PluginDetails } from './pluginDetails';
+import { PLUGIN_DETAILS, type PluginDetails } from './plugin-details';
 import { PLUGINS_PER_HOST } from './plugins';
 
 const PORT_STRIDE = 7919;

@@ -6,7 +6,7 @@ import { SALT, uuidFrom } from './hash';
 import type { Host } from './hosts';
 import type { FindingLayout } from './layout';
 import type { RowSpec } from './model';
-import { type PluginDetails, PROTOCOL_NUMBERS } from './pluginDetails';
+import { type PluginDetails, PROTOCOL_NUMBERS } from './plugin-details';
 import type { Identity, VulnDetailsRow } from './types';
 
 const HOST_UNIQUENESS = 'repositoryID,ip,dnsName';

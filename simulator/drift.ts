@@ -11,8 +11,8 @@ import type { DatasetModel } from './model';
 import type { StoreOverlay } from './overlay';
 import type { Selection } from './query';
 import { identityOf } from './rows';
-import { SelectionView } from './selectionView';
-import type { TableCache } from './tableCache';
+import { SelectionView } from './selection-view';
+import type { TableCache } from './table-cache';
 import type { DriftLog, StoreName } from './types';
 
 export class DriftEngine {

@@ -6,7 +6,7 @@
 import { SC_BUILD_ID } from './constants';
 import type { Host } from './hosts';
 import type { DatasetModel } from './model';
-import { PLUGIN_DETAILS } from './pluginDetails';
+import { PLUGIN_DETAILS } from './plugin-details';
 import type { Selection } from './query';
 import type { SumIpRow } from './types';
 

@@ -3,7 +3,7 @@
  * (reference §4.1): an epoch range "<start>-<end>" and relative days "<end day>:<start day>".
  */
 import { SECONDS_PER_DAY } from './constants';
-import { invalidParameters } from './scError';
+import { invalidParameters } from './sc-error';
 
 /** Inclusive bounds in epoch seconds; ±Infinity for an open side. */
 export interface TimeWindow {

@@ -6,7 +6,7 @@ import { DriftEngine } from './drift';
 import { FaultQueue } from './faults';
 import { DatasetModel, type ModelSettings } from './model';
 import { StoreOverlay } from './overlay';
-import { TableCache } from './tableCache';
+import { TableCache } from './table-cache';
 import type {
   AuthFailureStyle,
   RecordedRequest,

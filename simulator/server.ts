@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import { createCertificates } from './certificates';
 import { MAX_BODY_BYTES, REDACTED } from './constants';
 import { createControl } from './control';
-import { createDatasetInfo } from './datasetInfo';
+import { createDatasetInfo } from './dataset-info';
 import { deliver, TimerSet } from './delivery';
 import { faultReply, isReplacing } from './faults';
 import { resolveOptions } from './options';

@@ -24,7 +24,7 @@ export const FAMILIES = {
 
 export type FamilyKey = keyof typeof FAMILIES;
 
-/** The hand-written part of a plugin; everything else is derived in pluginDetails.ts. */
+/** The hand-written part of a plugin; everything else is derived in plugin-details.ts. */
 export interface PluginSeed {
   id: number;
   name: string;

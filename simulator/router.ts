@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { handleAnalysis } from './analysis';
 import { authenticate } from './auth';
 import { SC_BUILD_ID, SC_VERSION } from './constants';
-import { currentUserPayload } from './currentUser';
+import { currentUserPayload } from './current-user';
 import { errorReply, htmlReply, okReply, type Reply } from './reply';
-import { ScRequestError } from './scError';
+import { ScRequestError } from './sc-error';
 import type { SimulatorState } from './state';
 import type { SimulatorUser } from './types';
 

@@ -4,7 +4,7 @@
  */
 import { parseSelection } from './query';
 import { buildRow, identityOf } from './rows';
-import { SelectionView } from './selectionView';
+import { SelectionView } from './selection-view';
 import type { SimulatorState } from './state';
 import type { DatasetInfo, DatasetQuery, StoreName, VulnDetailsRow } from './types';
 

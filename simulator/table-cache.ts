@@ -3,8 +3,8 @@
  * set, sort group). Each costs O(hostCount × plugins per host) once.
  */
 import type { FindingLayout } from './layout';
-import { MatchTable } from './matchTable';
-import { PLUGIN_DETAILS } from './pluginDetails';
+import { MatchTable } from './match-table';
+import { PLUGIN_DETAILS } from './plugin-details';
 
 const MAX_TABLES = 256;
 

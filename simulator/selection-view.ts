@@ -8,12 +8,12 @@
  * Cost of `slice(a, b)`: O(log N · (log period + log D)) to find rank a, then O(log period) per
  * row, where D is the number of drift changes — never a scan of the store.
  */
-import type { MatchTable } from './matchTable';
+import type { MatchTable } from './match-table';
 import type { DatasetModel, RowSpec, StoreShape } from './model';
 import type { EnteredRow, StoreOverlay } from './overlay';
 import { PLUGINS } from './plugins';
 import type { Selection } from './query';
-import type { GroupCondition, TableCache } from './tableCache';
+import type { GroupCondition, TableCache } from './table-cache';
 
 /** A row of the result: generated row `index` of the store, or a row that entered at run time. */
 export type RowRef = { kind: 'generated'; index: number } | { kind: 'entered'; row: EnteredRow };

@@ -3,9 +3,9 @@
  * Field names follow SC's wire format where they mirror it (reference §2, §3.3).
  */
 
-import type { VulnDetailsRow } from './rowTypes';
+import type { VulnDetailsRow } from './row-types';
 
-export type { NamedRef, RepositoryRef, SumIpRow, VulnDetailsRow } from './rowTypes';
+export type { NamedRef, RepositoryRef, SumIpRow, VulnDetailsRow } from './row-types';
 
 /** An API key pair: each part is 32 lowercase hex characters (reference §1.1). */
 export interface SimulatorKeys {

@@ -5,9 +5,9 @@ import { DEFAULT_PAGE_WHEN_NO_END } from './constants';
 import { parseSelection, type Selection, type SelectionInput } from './query';
 import { okReply, type Reply } from './reply';
 import { buildRow } from './rows';
-import { invalidParameters } from './scError';
-import { isOneOf, SC_VULN_TOOLS, SUPPORTED_TOOLS } from './scVocabulary';
-import { SelectionView } from './selectionView';
+import { invalidParameters } from './sc-error';
+import { isOneOf, SC_VULN_TOOLS, SUPPORTED_TOOLS } from './sc-vocabulary';
+import { SelectionView } from './selection-view';
 import type { SimulatorState } from './state';
 import { sumIpPage } from './sumip';
 

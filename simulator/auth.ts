@@ -2,7 +2,7 @@
  * API-key authentication as SC does it (reference §1.1, §1.2, §6, §7.8). Every refusal here is an
  * SC envelope; which status and code depends on the situation and on the failure style.
  */
-import { ScRequestError } from './scError';
+import { ScRequestError } from './sc-error';
 import type { AuthFailureStyle, SimulatorKeys, SimulatorUser } from './types';
 import type { UserRegistry } from './users';
 

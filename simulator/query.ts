@@ -3,9 +3,9 @@
  * sortDir) into a {@link Selection}, refusing what SC refuses with its 403 / 146 wording
  * (reference §3.1, §4.1).
  */
-import { invalidParameters, ScRequestError } from './scError';
-import { isOneOf, SC_VULN_FILTERS, SUPPORTED_FILTERS, SUPPORTED_SORT_FIELDS } from './scVocabulary';
-import { parseTimeWindow, type TimeWindow } from './timeFilter';
+import { invalidParameters, ScRequestError } from './sc-error';
+import { isOneOf, SC_VULN_FILTERS, SUPPORTED_FILTERS, SUPPORTED_SORT_FIELDS } from './sc-vocabulary';
+import { parseTimeWindow, type TimeWindow } from './time-filter';
 import type { StoreName } from './types';
 
 export type TimeField = 'lastSeen' | 'lastMitigated';
