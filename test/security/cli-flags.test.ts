@@ -6,486 +6,146 @@ import { type SimulatorHandle, startSimulator } from '#sim';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { runCli } from '../../cli/main';
 
+/** One command line the CLI rejects, and the part of the one-line error that names the culprit. */
+interface BadLine {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  says: RegExp;
+}
+
+/**
+ * What a case changes in a good line: flags set (`null` drops one, a new one goes last), then
+ * words appended after them.
+ */
+interface Change {
+  set?: Record<string, string | null>;
+  append?: string[];
+  env?: Record<string, string>;
+  says: RegExp;
+}
+
+/**
+ * The cases of one command, each written as its difference from a line that would pass every
+ * check, so a row shows the one thing that is wrong with it.
+ */
+function badLines(
+  command: string,
+  words: string[],
+  good: Record<string, string>,
+  changes: Change[],
+): BadLine[] {
+  return changes.map(({ set = {}, append = [], env, says }) => {
+    const flags = Object.entries({ ...good, ...set }).filter(
+      (entry): entry is [string, string] => entry[1] !== null,
+    );
+    return { command, args: [...words, ...flags.flat(), ...append], env, says };
+  });
+}
+
+const INSECURE_URL = 'http://sc.example.com';
+
 /**
  * Every flag of `validate`, `keys stage`, `export` and `simulator` with a bad value: the CLI exits 3
  * with one line on stderr, before anything reaches SC or AWS. `{…}` placeholders are filled in
  * with the fixture files of this suite.
  */
-const CASES: { command: string; args: string[]; env?: Record<string, string>; says: RegExp }[] = [
-  // ── validate ──
-  { command: 'validate', args: ['validate', '--keys-file', '{keys}'], says: /Missing --url/ },
-  { command: 'validate', args: ['validate', '--keys-file', '{keys}', '--url'], says: /--url/ },
-  {
-    command: 'validate',
-    args: ['validate', '--url', 'http://sc.example.com', '--keys-file', '{keys}'],
-    says: /unencrypted/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', 'sc.example.com', '--keys-file', '{keys}'],
-    says: /not a valid URL/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', 'https://u:p@{host}', '--keys-file', '{keys}'],
-    says: /user name or password/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', 'https://{host}/?x=1', '--keys-file', '{keys}'],
-    says: /query string/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', 'http://{host}', '--keys-file', '{keys}'],
-    says: /allow-insecure-http/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', 'http://sc.example.com', '--allow-insecure-http', '--keys-file', '{keys}'],
-    says: /unencrypted/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', 'http://sc.example.com', '--secret-id', SECRET_ARN, '--region', 'us-east-1'],
-    says: /unencrypted/,
-  },
-  { command: 'validate', args: ['validate', '--url', '{url}'], says: /No API keys given/ },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', '--keys-env', 'K'],
-    says: /only one/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-env', 'UNSET_VAR'],
-    says: /UNSET_VAR is not set/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-env', 'K'],
-    env: { K: 'accesskey=abc; secretkey=def;' },
-    says: /SC API keys/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{dir}/none'],
-    says: /Cannot read the keys file/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{badKeys}'],
-    says: /SC API keys/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--secret-id', SECRET_ARN],
-    env: { AWS_REGION: '' },
-    says: /region/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--secret-id', SECRET_ARN, '--region', 'Ireland'],
-    says: /--region/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--secret-id', '', '--region', 'us-east-1'],
-    says: /secretId/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', '--version-stage', 'AWSPENDING'],
-    says: /--version-stage only applies/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', '--ca-file', '{dir}/none'],
-    says: /Cannot read the CA file/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', '--ca-file', '{keys}'],
-    says: /not PEM/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', '--ca-file', '{ca}', '--insecure'],
-    says: /contradict/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', '--json=yes'],
-    says: /does not take an argument/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', '--bogus'],
-    says: /bogus/,
-  },
-  {
-    command: 'validate',
-    args: ['validate', '--url', '{url}', '--keys-file', '{keys}', 'extra'],
-    says: /extra/,
-  },
-  // ── keys stage ──
-  {
-    command: 'keys stage',
-    args: ['keys', 'stage', '--url', '{url}', '--keys-file', '{keys}'],
-    says: /--secret-id/,
-  },
-  {
-    command: 'keys stage',
-    args: ['keys', 'stage', '--secret-id', SECRET_ARN, '--keys-file', '{keys}'],
-    says: /Missing --url/,
-  },
-  {
-    command: 'keys stage',
-    args: ['keys', 'stage', '--secret-id', SECRET_ARN, '--url', '{url}', '--keys-file', '{keys}'],
-    env: { AWS_REGION: '' },
-    says: /No AWS region/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--region',
-      'eu west 1',
+const CASES: BadLine[] = [
+  ...badLines('validate', ['validate'], { '--url': '{url}', '--keys-file': '{keys}' }, [
+    { set: { '--url': null }, says: /Missing --url/ },
+    { set: { '--url': null }, append: ['--url'], says: /--url/ },
+    { set: { '--url': INSECURE_URL }, says: /unencrypted/ },
+    { set: { '--url': 'sc.example.com' }, says: /not a valid URL/ },
+    { set: { '--url': 'https://u:p@{host}' }, says: /user name or password/ },
+    { set: { '--url': 'https://{host}/?x=1' }, says: /query string/ },
+    { set: { '--url': 'http://{host}' }, says: /allow-insecure-http/ },
+    { set: { '--url': INSECURE_URL }, append: ['--allow-insecure-http'], says: /unencrypted/ },
+    {
+      set: { '--url': INSECURE_URL, '--keys-file': null, '--secret-id': '{arn}', '--region': 'us-east-1' },
+      says: /unencrypted/,
+    },
+    { set: { '--keys-file': null }, says: /No API keys given/ },
+    { set: { '--keys-env': 'K' }, says: /only one/ },
+    { set: { '--keys-file': null, '--keys-env': 'UNSET_VAR' }, says: /UNSET_VAR is not set/ },
+    {
+      set: { '--keys-file': null, '--keys-env': 'K' },
+      env: { K: 'accesskey=abc; secretkey=def;' },
+      says: /SC API keys/,
+    },
+    { set: { '--keys-file': '{dir}/none' }, says: /Cannot read the keys file/ },
+    { set: { '--keys-file': '{badKeys}' }, says: /SC API keys/ },
+    { set: { '--keys-file': null, '--secret-id': '{arn}' }, env: { AWS_REGION: '' }, says: /region/ },
+    { set: { '--keys-file': null, '--secret-id': '{arn}', '--region': 'Ireland' }, says: /--region/ },
+    { set: { '--keys-file': null, '--secret-id': '', '--region': 'us-east-1' }, says: /secretId/ },
+    { set: { '--version-stage': 'AWSPENDING' }, says: /--version-stage only applies/ },
+    { set: { '--ca-file': '{dir}/none' }, says: /Cannot read the CA file/ },
+    { set: { '--ca-file': '{keys}' }, says: /not PEM/ },
+    { set: { '--ca-file': '{ca}' }, append: ['--insecure'], says: /contradict/ },
+    { append: ['--json=yes'], says: /does not take an argument/ },
+    { append: ['--bogus'], says: /bogus/ },
+    { append: ['extra'], says: /extra/ },
+  ]),
+  ...badLines(
+    'keys stage',
+    ['keys', 'stage'],
+    { '--secret-id': '{arn}', '--url': '{url}', '--keys-file': '{keys}' },
+    [
+      { set: { '--secret-id': null }, says: /--secret-id/ },
+      { set: { '--url': null }, says: /Missing --url/ },
+      { env: { AWS_REGION: '' }, says: /No AWS region/ },
+      { set: { '--region': 'eu west 1' }, says: /--region/ },
+      { set: { '--url': INSECURE_URL }, says: /unencrypted/ },
+      { set: { '--keys-file': null, '--keys': 'accesskey=x' }, says: /--keys/ },
+      { set: { '--keys-file': null }, says: /No API keys given/ },
+      { set: { '--keys-env': 'K' }, says: /only one/ },
+      { set: { '--keys-file': null, '--keys-env': 'UNSET_VAR' }, says: /UNSET_VAR is not set/ },
+      { set: { '--keys-file': '{badKeys}' }, says: /SC API keys/ },
+      { set: { '--ca-file': '{dir}/none' }, says: /CA file/ },
+      { set: { '--ca-file': '{keys}' }, says: /not PEM/ },
+      { set: { '--ca-file': '{ca}' }, append: ['--insecure'], says: /contradict/ },
+      { append: ['--rotate=no'], says: /does not take an argument/ },
+      { set: { '--version-stage': 'X' }, says: /version-stage/ },
     ],
-    says: /--region/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      'http://sc.example.com',
-      '--keys-file',
-      '{keys}',
-    ],
-    says: /unencrypted/,
-  },
-  {
-    command: 'keys stage',
-    args: ['keys', 'stage', '--secret-id', SECRET_ARN, '--url', '{url}', '--keys', 'accesskey=x'],
-    says: /--keys/,
-  },
-  {
-    command: 'keys stage',
-    args: ['keys', 'stage', '--secret-id', SECRET_ARN, '--url', '{url}'],
-    says: /No API keys given/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--keys-env',
-      'K',
-    ],
-    says: /only one/,
-  },
-  {
-    command: 'keys stage',
-    args: ['keys', 'stage', '--secret-id', SECRET_ARN, '--url', '{url}', '--keys-env', 'UNSET_VAR'],
-    says: /UNSET_VAR is not set/,
-  },
-  {
-    command: 'keys stage',
-    args: ['keys', 'stage', '--secret-id', SECRET_ARN, '--url', '{url}', '--keys-file', '{badKeys}'],
-    says: /SC API keys/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--ca-file',
-      '{dir}/none',
-    ],
-    says: /CA file/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--ca-file',
-      '{keys}',
-    ],
-    says: /not PEM/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--ca-file',
-      '{ca}',
-      '--insecure',
-    ],
-    says: /contradict/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--rotate=no',
-    ],
-    says: /does not take an argument/,
-  },
-  {
-    command: 'keys stage',
-    args: [
-      'keys',
-      'stage',
-      '--secret-id',
-      SECRET_ARN,
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--version-stage',
-      'X',
-    ],
-    says: /version-stage/,
-  },
+  ),
   { command: 'keys stage', args: ['keys', 'rotate'], says: /one subcommand: stage/ },
-  // ── export ──
-  { command: 'export', args: ['export', '--url', '{url}', '--keys-file', '{keys}'], says: /Missing --out/ },
-  {
-    command: 'export',
-    args: ['export', '--keys-file', '{keys}', '--out', '{dir}/out'],
-    says: /Missing --url/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', 'http://sc.example.com', '--keys-file', '{keys}', '--out', '{dir}/out'],
-    says: /unencrypted/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      'http://sc.example.com',
-      '--secret-id',
-      SECRET_ARN,
-      '--region',
-      'us-east-1',
-      '--out',
-      '{dir}/out',
-    ],
-    says: /unencrypted/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      '{url}',
-      '--secret-id',
-      SECRET_ARN,
-      '--region',
-      'us-east-1a',
-      '--out',
-      '{dir}/out',
-    ],
-    says: /--region/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', 's3://'],
-    says: /--out/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', 's3://My_Bucket/x'],
-    says: /--out/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--out',
-      '{dir}/out',
-      '--dataset',
-      'everything',
-    ],
-    says: /--dataset/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--out',
-      '{dir}/out',
-      '--dataset',
-      'vulns,vulns',
-    ],
-    says: /--dataset/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', '{dir}/out', '--since', 'yesterday'],
-    says: /--since/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--out',
-      '{dir}/out',
-      '--since',
-      '2026-13-45',
-    ],
-    says: /--since/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', '{dir}/out', '--page-size', '50'],
-    says: /--page-size/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', '{dir}/out', '--page-size', '1e3'],
-    says: /--page-size/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--out',
-      '{dir}/out',
-      '--severity-floor',
-      '5',
-    ],
-    says: /--severity-floor/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', '{dir}/out', '--part-size-mb', '0'],
-    says: /--part-size-mb/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{badKeys}', '--out', '{dir}/out'],
-    says: /SC API keys/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--keys-env', 'K', '--out', '{dir}/out'],
-    says: /only one/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--out',
-      '{dir}/out',
-      '--ca-file',
-      '{dir}/none',
-    ],
-    says: /CA file/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', '{dir}/out', '--ca-file', '{keys}'],
-    says: /not PEM/,
-  },
-  {
-    command: 'export',
-    args: [
-      'export',
-      '--url',
-      '{url}',
-      '--keys-file',
-      '{keys}',
-      '--out',
-      '{dir}/out',
-      '--ca-file',
-      '{ca}',
-      '--insecure',
-    ],
-    says: /contradict/,
-  },
-  {
-    command: 'export',
-    args: ['export', '--url', '{url}', '--keys-file', '{keys}', '--out', '{dir}/out', '--bogus'],
-    says: /bogus/,
-  },
-  // ── simulator ──
-  { command: 'simulator', args: ['simulator', '--port', '70000'], says: /--port/ },
-  { command: 'simulator', args: ['simulator', '--port', 'http'], says: /--port/ },
-  { command: 'simulator', args: ['simulator', '--seed', '-1'], says: /--seed/ },
-  { command: 'simulator', args: ['simulator', '--vulns', 'many'], says: /--vulns/ },
-  { command: 'simulator', args: ['simulator', '--vulns', '5000001'], says: /--vulns/ },
-  { command: 'simulator', args: ['simulator', '--fixed', '1.5'], says: /--fixed/ },
-  { command: 'simulator', args: ['simulator', '--hosts', '0'], says: /--hosts/ },
-  { command: 'simulator', args: ['simulator', '--dir', '/dev/null/sc2aws-simulator'], says: /Cannot create/ },
-  { command: 'simulator', args: ['simulator', '--json=1'], says: /does not take an argument/ },
-  { command: 'simulator', args: ['simulator', '--bogus'], says: /bogus/ },
+  ...badLines('export', ['export'], { '--url': '{url}', '--keys-file': '{keys}', '--out': '{dir}/out' }, [
+    { set: { '--out': null }, says: /Missing --out/ },
+    { set: { '--url': null }, says: /Missing --url/ },
+    { set: { '--url': INSECURE_URL }, says: /unencrypted/ },
+    {
+      set: { '--url': INSECURE_URL, '--keys-file': null, '--secret-id': '{arn}', '--region': 'us-east-1' },
+      says: /unencrypted/,
+    },
+    { set: { '--keys-file': null, '--secret-id': '{arn}', '--region': 'us-east-1a' }, says: /--region/ },
+    { set: { '--out': 's3://' }, says: /--out/ },
+    { set: { '--out': 's3://My_Bucket/x' }, says: /--out/ },
+    { set: { '--dataset': 'everything' }, says: /--dataset/ },
+    { set: { '--dataset': 'vulns,vulns' }, says: /--dataset/ },
+    { set: { '--since': 'yesterday' }, says: /--since/ },
+    { set: { '--since': '2026-13-45' }, says: /--since/ },
+    { set: { '--page-size': '50' }, says: /--page-size/ },
+    { set: { '--page-size': '1e3' }, says: /--page-size/ },
+    { set: { '--severity-floor': '5' }, says: /--severity-floor/ },
+    { set: { '--part-size-mb': '0' }, says: /--part-size-mb/ },
+    { set: { '--keys-file': '{badKeys}' }, says: /SC API keys/ },
+    { set: { '--keys-env': 'K' }, says: /only one/ },
+    { set: { '--ca-file': '{dir}/none' }, says: /CA file/ },
+    { set: { '--ca-file': '{keys}' }, says: /not PEM/ },
+    { set: { '--ca-file': '{ca}' }, append: ['--insecure'], says: /contradict/ },
+    { append: ['--bogus'], says: /bogus/ },
+  ]),
+  ...badLines('simulator', ['simulator'], {}, [
+    { set: { '--port': '70000' }, says: /--port/ },
+    { set: { '--port': 'http' }, says: /--port/ },
+    { set: { '--seed': '-1' }, says: /--seed/ },
+    { set: { '--vulns': 'many' }, says: /--vulns/ },
+    { set: { '--vulns': '5000001' }, says: /--vulns/ },
+    { set: { '--fixed': '1.5' }, says: /--fixed/ },
+    { set: { '--hosts': '0' }, says: /--hosts/ },
+    { set: { '--dir': '/dev/null/sc2aws-simulator' }, says: /Cannot create/ },
+    { append: ['--json=1'], says: /does not take an argument/ },
+    { append: ['--bogus'], says: /bogus/ },
+  ]),
 ];
 
 describe('CLI flags with bad values', () => {
@@ -504,6 +164,7 @@ describe('CLI flags with bad values', () => {
       '{ca}': join(dir, 'ca.pem'),
       '{url}': sim.url,
       '{host}': new URL(sim.url).host,
+      '{arn}': SECRET_ARN,
     });
     await writeFile(join(dir, 'keys'), `accesskey=${sim.keys.accessKey}; secretkey=${sim.keys.secretKey};\n`);
     await writeFile(join(dir, 'bad-keys'), 'hello\n');
@@ -535,9 +196,8 @@ describe('CLI flags with bad values', () => {
     return { code, stdout, stderr };
   };
 
-  it.each(CASES)(
-    '$command $args.2 $args.3 …: exit 3, one line ($says), nothing sent',
-    async ({ args, env, says }) => {
+  for (const { args, env, says } of CASES) {
+    it(`rejects "${args.join(' ')}" with exit 3 and one line matching ${says}, sending nothing to SC or AWS`, async () => {
       // Prepare
       const before = sim.requests.length;
 
@@ -553,8 +213,8 @@ describe('CLI flags with bad values', () => {
       expect(r.stdout).toBe('');
       expect(sim.requests.length).toBe(before);
       expect(sm.mock.calls()).toHaveLength(0);
-    },
-  );
+    });
+  }
 
   it('answers bad input with one JSON object on stdout under --json', async () => {
     const r = await run(['validate', '--url', 'http://sc.example.com', '--keys-file', '{keys}', '--json']);
