@@ -1,7 +1,8 @@
 import { codeOf } from '#lib/errors';
 import { DetailType } from '#lib/events';
 import type { Dataset } from './datasets';
-import { type DatasetOutcome, type ExportDeps, type ExportSettings, exportDataset } from './run';
+import { exportDataset } from './run';
+import type { DatasetOutcome, ExportDeps, ExportSettings } from './types';
 
 export interface ExportSummary {
   outcomes: DatasetOutcome[];

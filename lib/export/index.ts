@@ -1,4 +1,4 @@
-/** The export job: datasets, windows, checkpoints, drift-safe paging, time guard and continuation. */
+/** The export job: datasets, windows, checkpoints, runs (open, pump, complete), time guard and continuation. */
 export {
   DATASET_SPECS,
   DATASETS,
@@ -8,23 +8,8 @@ export {
   type QueryScope,
 } from './datasets';
 export { type ExportSummary, exportDatasets } from './datasets-run';
-export { identityTag, rowIdentity, rowTextIdentity } from './identity';
-export {
-  type DatasetOutcome,
-  type ExportDeps,
-  type ExportMetrics,
-  type ExportSettings,
-  exportDataset,
-} from './run';
+export { exportDataset } from './run';
 export { exportSettings, LEASE_SECONDS, pageOverlapFor } from './settings';
-export {
-  DEFAULT_READ_AHEAD,
-  type FetchRows,
-  type PageCursor,
-  START_CURSOR,
-  type StablePage,
-  stablePages,
-} from './stable-pager';
 export {
   ExportLockedError,
   type ExportState,
@@ -33,4 +18,5 @@ export {
   StateHandle,
 } from './state';
 export { datasetsForEvent } from './trigger';
+export type { DatasetOutcome, ExportDeps, ExportMetrics, ExportSettings } from './types';
 export { type ExportWindow, isoOf, nextWindow, partitionDate, runIdFor } from './window';

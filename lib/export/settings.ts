@@ -1,4 +1,4 @@
-import type { ExportSettings } from './run';
+import type { ExportSettings } from './types';
 
 /** A Lambda lives at most 15 minutes; a lease slightly longer outlives any invocation that dies. */
 export const LEASE_SECONDS = 16 * 60;

@@ -1,6 +1,6 @@
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { type ObjectStore, type PartInfo, StoreConflictError, stateKey } from '#lib/sink';
-import type { PageCursor } from './stable-pager';
+import type { PageCursor } from '#lib/tenable';
 import type { ExportWindow } from './window';
 
 /** A run that started and has not been manifested yet: resumed by the next invocation. */

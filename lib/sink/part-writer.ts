@@ -48,25 +48,6 @@ interface OpenPart {
 }
 
 /**
- * When `lines` are views of one buffer that follow each other, each ending right before a newline
- * byte, the NDJSON they make is already in that buffer: one view of it, without a copy (an analysis
- * page as lib/tenable splits it). Undefined otherwise.
- */
-function newlineRun(lines: readonly (string | Uint8Array)[]): Buffer | undefined {
-  const first = lines[0];
-  if (typeof first === 'string' || first === undefined) return undefined;
-  const memory = new Uint8Array(first.buffer, 0, first.buffer.byteLength);
-  let at = first.byteOffset;
-  for (const line of lines) {
-    if (typeof line === 'string' || line.buffer !== first.buffer || line.byteOffset !== at) return undefined;
-    at += line.byteLength;
-    if (memory[at] !== NEWLINE) return undefined;
-    at += 1;
-  }
-  return Buffer.from(first.buffer, first.byteOffset, at - first.byteOffset);
-}
-
-/**
  * Streams NDJSON lines into gzip parts on an {@link ObjectStore}. Memory stays flat: lines go
  * straight into gzip and on to the upload, with backpressure. The caller rolls parts (see
  * {@link PartWriter.partFull}) at points where its resume cursor is consistent.
@@ -112,43 +93,43 @@ export class PartWriter {
   }
 
   /**
-   * Appends lines (text, or UTF-8 bytes; without newlines) to the open part, opening one if needed.
-   * Parts never roll in the middle of a call, so a caller that writes whole pages can record a
-   * resume cursor that is exactly at a part boundary. Once it resolves, the lines' memory is no
-   * longer read and may be reused.
+   * Appends text lines (without newlines) to the open part, opening one if needed. Parts never
+   * roll in the middle of a call, so a caller that writes whole pages can record a resume cursor
+   * that is exactly at a part boundary.
    */
-  async write(lines: readonly (string | Uint8Array)[]): Promise<void> {
+  async write(lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
-    const part = this.current ?? this.open();
-    const run = newlineRun(lines);
-    if (run !== undefined) {
-      part.rows += lines.length;
-      part.uncompressedBytes += run.length;
-      // Resolved only once gzip has read the caller's memory: the caller may reuse it after this.
-      await Promise.race([
-        new Promise<void>((resolve, reject) =>
-          part.gzip.write(run, (err) => (err ? reject(err) : resolve())),
-        ),
-        part.piped,
-      ]);
-      return;
-    }
     // One buffer per call, filled in place: no joined string, no second copy on the way to gzip.
     let size = lines.length;
-    for (const line of lines) size += typeof line === 'string' ? Buffer.byteLength(line) : line.byteLength;
+    for (const line of lines) size += Buffer.byteLength(line);
     const chunk = Buffer.allocUnsafe(size);
     let at = 0;
     for (const line of lines) {
-      if (typeof line === 'string') at += chunk.write(line, at);
-      else {
-        chunk.set(line, at);
-        at += line.byteLength;
-      }
+      at += chunk.write(line, at);
       chunk[at++] = NEWLINE;
     }
+    const part = this.current ?? this.open();
     part.rows += lines.length;
     part.uncompressedBytes += size;
     if (!part.gzip.write(chunk)) await Promise.race([once(part.gzip, 'drain'), part.piped]);
+  }
+
+  /**
+   * Appends `rows` rows that are already NDJSON (each row's bytes followed by a newline, e.g.
+   * {@link AnalysisPage.ndjson}), without a copy. Parts never roll in the middle of a call. Resolves
+   * only once gzip has read `ndjson`: the caller may reuse that memory afterwards.
+   */
+  async writeNdjson(ndjson: Uint8Array, rows: number): Promise<void> {
+    if (rows === 0) return;
+    const part = this.current ?? this.open();
+    part.rows += rows;
+    part.uncompressedBytes += ndjson.byteLength;
+    await Promise.race([
+      new Promise<void>((resolve, reject) =>
+        part.gzip.write(ndjson, (err) => (err ? reject(err) : resolve())),
+      ),
+      part.piped,
+    ]);
   }
 
   /** Closes the open part, waits until it is stored, and returns it (undefined when none is open). */

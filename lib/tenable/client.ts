@@ -3,13 +3,8 @@ import { ErrorCode } from '#lib/errors';
 import type { LogSink } from '#lib/logging';
 import { integrationUserAgent } from '#lib/product';
 import type { ScApiKeys } from '#lib/secrets';
-import {
-  type AnalysisPage,
-  type AnalysisPageOptions,
-  type AnalysisQuery,
-  analysisPages,
-  fetchAnalysisPage,
-} from './analysis';
+import { type AnalysisQuery, analysisRequestBody, checkPageSize, readPage } from './analysis';
+import { AnalysisPage, type RowText } from './analysis-page';
 import { abortedError, classifyNetworkError, classifyResponse, type Outcome } from './classify';
 import { KEEP_ALIVE_TIMEOUT_MS } from './constants';
 import { envelopeOf } from './envelope';
@@ -17,8 +12,9 @@ import { ScError } from './errors';
 import { Agent, dispatchRequest } from './http';
 import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
 import { PagePool } from './page-pool';
-import { type RowText, splitResults } from './page-text';
+import { splitResults } from './page-text';
 import { backoffDelay, parseRetryAfter } from './retry';
+import type { RowKind } from './row-identity';
 import { parseCurrentUser, type ScUser } from './user';
 
 /** Per-call options. */
@@ -34,8 +30,11 @@ export interface CallOptions {
 /** What one successful call returned. */
 export interface ScResponse {
   response: unknown;
-  /** With {@link CallOptions.splitResults}: the rows of `response.results` as SC sent them. */
-  rows?: RowText[];
+  /**
+   * With {@link CallOptions.splitResults}: the rows of `response.results` as SC sent them, views of
+   * `memory` (a pooled buffer the caller gives back once it no longer reads them).
+   */
+  page?: { rows: RowText[]; memory: ArrayBufferLike };
   /** SC's clock, epoch seconds, when sent. */
   timestamp?: number;
   warnings: unknown[];
@@ -53,7 +52,7 @@ export interface ScResponse {
  * ```ts
  * const sc = new ScClient({ url: 'https://sc.example.com', keys: ScApiKeys.parse(secret), ca: pem });
  * const me = await sc.currentUser();
- * for await (const page of sc.analysisPages({ tool: 'vulndetails', sourceType: 'cumulative' })) { … }
+ * const page = await sc.analysisPage(query, { startOffset: 0, pageSize: 1000, kind: 'finding' });
  * await sc.close();
  * ```
  */
@@ -114,56 +113,37 @@ export class ScClient {
   }
 
   /**
-   * Async-iterates the pages of a `/rest/analysis` query, one page in memory at a time.
-   * See {@link analysisPages} for the stop rules.
+   * One `/rest/analysis` page at an offset, as an {@link AnalysisPage}: the rows' own JSON bytes
+   * (no string or object per row) and their landmarks. Release the page once its rows are written.
+   * Paging through a whole query, drift-safe, is {@link stablePages}' job.
    */
-  analysisPages(query: AnalysisQuery, options: AnalysisPageOptions = {}): AsyncGenerator<AnalysisPage> {
-    return analysisPages(
-      (body, signal) => this.call('POST', '/rest/analysis', body, signal ? { signal } : {}),
-      query,
-      options,
-    );
-  }
-
-  /**
-   * One `/rest/analysis` page as the rows' own JSON bytes (no string or object per row), with the
-   * top-level `fields` of each: what the export writes verbatim. Counting quirks are handled as in
-   * {@link analysisPages}.
-   */
-  async analysisPageText(
+  async analysisPage(
     query: AnalysisQuery,
-    options: { startOffset: number; pageSize: number; signal?: AbortSignal; fields?: readonly string[] },
-  ): Promise<{ rows: RowText[]; totalRecords?: number }> {
-    const fields = options.fields ?? [];
-    let split: RowText[] | undefined;
-    const page = await fetchAnalysisPage(
-      async (body, signal) => {
-        const result = await this.call('POST', '/rest/analysis', body, {
-          splitResults: true,
-          rowFields: fields,
-          ...(signal ? { signal } : {}),
-        });
-        split = result.rows;
-        return result;
+    options: { startOffset: number; pageSize: number; kind: RowKind; signal?: AbortSignal },
+  ): Promise<AnalysisPage> {
+    const { startOffset, pageSize, signal } = options;
+    checkPageSize(pageSize);
+    const result = await this.call(
+      'POST',
+      '/rest/analysis',
+      analysisRequestBody(query, startOffset, startOffset + pageSize),
+      {
+        splitResults: true,
+        rowFields: AnalysisPage.fields,
+        ...(signal ? { signal } : {}),
       },
-      query,
-      options.startOffset,
-      options.pageSize,
-      options.signal,
     );
-    // Without a split (an unusual body), fall back to the parsed rows.
-    const rows = split ?? page.rows.map((row) => rowTextOf(row, fields));
-    return page.totalRecords === undefined ? { rows } : { rows, totalRecords: page.totalRecords };
-  }
-
-  /**
-   * Gives the memory behind rows from {@link analysisPageText} back for the next pages. Call it only
-   * when nothing reads those rows (or any other row of their page) any more; rows of a page never
-   * released are simply garbage-collected.
-   */
-  releaseRows(rows: readonly { bytes: Uint8Array }[]): void {
-    const first = rows[0];
-    if (first !== undefined) this.pages.release(first.bytes.buffer);
+    const read = readPage(result.response);
+    if (result.page !== undefined) {
+      const { rows, memory } = result.page;
+      return new AnalysisPage(rows, options.kind, read.totalRecords, memory, (m) => this.pages.release(m));
+    }
+    // Without a split (an unusual body), the parsed rows stand in.
+    return new AnalysisPage(
+      read.rows.map((row) => rowTextOf(row, AnalysisPage.fields)),
+      options.kind,
+      read.totalRecords,
+    );
   }
 
   /** SC's version from `GET /rest/system`, or null when SC does not say (SC 5.20+ hides it from some callers). */
@@ -209,7 +189,7 @@ export class ScClient {
           response,
           warnings,
           ...(timestamp === undefined ? {} : { timestamp }),
-          ...(outcome.rows === undefined ? {} : { rows: outcome.rows }),
+          ...(outcome.page === undefined ? {} : { page: outcome.page }),
         };
       }
       if (outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
@@ -251,7 +231,7 @@ export class ScClient {
     keys: ScApiKeys,
     label: string,
     options: CallOptions,
-  ): Promise<Outcome & { rows?: RowText[] }> {
+  ): Promise<Outcome & { page?: { rows: RowText[]; memory: ArrayBufferLike } }> {
     const { signal } = options;
     const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + path, this.baseUrl);
     const headers: Record<string, string> = {
@@ -275,7 +255,11 @@ export class ScClient {
         const split = splitResults(bytes, options.rowFields);
         const envelope = split === undefined ? undefined : envelopeOf(split.envelope);
         if (split !== undefined && envelope?.ok && envelope.envelope.errorCode === 0) {
-          return { kind: 'ok', envelope: envelope.envelope, rows: split.rows };
+          return {
+            kind: 'ok',
+            envelope: envelope.envelope,
+            page: { rows: split.rows, memory: bytes.buffer },
+          };
         }
       }
       const raw = bytes.toString('utf8');

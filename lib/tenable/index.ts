@@ -2,15 +2,8 @@
  * The Tenable Security Center client: typed, retrying, TLS-strict, and safe with keys.
  * See {@link ScClient}.
  */
-export {
-  type AnalysisFilter,
-  type AnalysisPage,
-  type AnalysisPageOptions,
-  type AnalysisQuery,
-  analysisPages,
-  analysisRequestBody,
-  fetchAnalysisPage,
-} from './analysis';
+export { type AnalysisFilter, type AnalysisQuery, analysisRequestBody } from './analysis';
+export { AnalysisPage, type RowText } from './analysis-page';
 export { type CallOptions, ScClient, type ScResponse } from './client';
 export * from './constants';
 export { envelopeOf, parseEnvelope, type ScEnvelope } from './envelope';
@@ -23,6 +16,17 @@ export {
   type ScClientOptions,
 } from './options';
 export { PagePool } from './page-pool';
-export { type RowText, splitResults, topLevelFields } from './page-text';
+export { splitResults, topLevelFields } from './page-text';
 export { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry';
+export type { RowKind } from './row-identity';
+export {
+  DEFAULT_READ_AHEAD,
+  type FetchPage,
+  type LandmarkedPage,
+  type PageCursor,
+  START_CURSOR,
+  type StablePage,
+  type StablePagerOptions,
+  stablePages,
+} from './stable-pager';
 export { ADMINISTRATOR_ROLE_ID, parseCurrentUser, type ScUser } from './user';

@@ -7,6 +7,7 @@
  * exactly what SC sent) and, on the way, reads the few top-level fields the caller asks for. Only
  * the envelope around the rows is parsed, with the array emptied.
  */
+import type { RowText } from './analysis-page';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -16,18 +17,6 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-const NEWLINE = 0x0a;
-
-/** One row of a page. */
-export interface RowText {
-  /** The row's JSON exactly as SC sent it: a view of the page body, not a copy. */
-  readonly bytes: Buffer;
-  /**
-   * The wanted top-level fields present in the row: strings as text, other values parsed. Undefined
-   * when the row is not a readable JSON object (SC sent broken JSON): it is still passed on as bytes.
-   */
-  readonly fields: Record<string, unknown> | undefined;
-}
 
 function isSpace(c: number): boolean {
   // Tested against the largest whitespace byte first: everything else in JSON is above it.
@@ -266,17 +255,6 @@ export function splitResults(
   }
   const results = (envelope as { response?: { results?: unknown } } | null)?.response?.results;
   if (!Array.isArray(results) || results.length !== 0) return undefined;
-  // The body is this page's own copy: the one-byte separators between rows (and the closing
-  // bracket) become newlines, so any run of rows is NDJSON as it stands and is written without a
-  // copy (PartWriter). The rows' own bytes are untouched.
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as RowText;
-    const end = row.bytes.byteOffset - body.byteOffset + row.bytes.length;
-    const next = rows[r + 1];
-    const separator = next === undefined ? CLOSE_BRACKET : COMMA;
-    const nextStart = next === undefined ? end : next.bytes.byteOffset - body.byteOffset;
-    if (body[end] === separator && (next === undefined || nextStart === end + 1)) body[end] = NEWLINE;
-  }
   return { envelope, rows };
 }
 

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSc2awsError } from '#lib/errors';
-import { DEFAULT_READ_AHEAD } from '#lib/export';
+import { DEFAULT_READ_AHEAD } from '#lib/tenable';
 import { simIdentity } from '#support/export-harness';
 import {
   deliveredRun,

@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ScApiKeys } from '#lib/secrets';
-import { ScClient, type ScClientOptions } from '#lib/tenable';
+import {
+  type AnalysisPage,
+  type AnalysisQuery,
+  ScClient,
+  type ScClientOptions,
+  START_CURSOR,
+  stablePages,
+} from '#lib/tenable';
 import { type SimulatorHandle, startSimulator } from '#sim';
 import { errorSurface, expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
@@ -146,17 +153,23 @@ describe('ScClient against the SC simulator', () => {
       errorCode: 146,
       errorMsg: 'Group #0 does not have access to the Repository that contains the scan result.\n',
     });
-    const pages = client().analysisPages({ tool: 'vulndetails', sourceType: 'cumulative' });
-    expect(await failure(pages.next())).toMatchObject({ code: 'SC_PERMISSION_DENIED' });
+    const page = client().analysisPage(
+      { tool: 'vulndetails', sourceType: 'cumulative' },
+      { startOffset: 0, pageSize: 100, kind: 'finding' },
+    );
+    expect(await failure(page)).toMatchObject({ code: 'SC_PERMISSION_DENIED' });
   });
 
   it('maps an epoch range written with a colon to SC_INVALID_QUERY', async () => {
-    const pages = client().analysisPages({
-      tool: 'vulndetails',
-      sourceType: 'cumulative',
-      filters: [{ filterName: 'lastSeen', operator: '=', value: '1709400000:1709486400' }],
-    });
-    expect(await failure(pages.next())).toMatchObject({ code: 'SC_INVALID_QUERY' });
+    const page = client().analysisPage(
+      {
+        tool: 'vulndetails',
+        sourceType: 'cumulative',
+        filters: [{ filterName: 'lastSeen', operator: '=', value: '1709400000:1709486400' }],
+      },
+      { startOffset: 0, pageSize: 100, kind: 'finding' },
+    );
+    expect(await failure(page)).toMatchObject({ code: 'SC_INVALID_QUERY' });
   });
 
   it.each(['none', 'float', 'absent'] as const)(
@@ -165,16 +178,15 @@ describe('ScClient against the SC simulator', () => {
       sim.control.setReturnedRecordsQuirk(quirk);
       const ids = new Set<string>();
       let rows = 0;
-      for await (const page of client().analysisPages(
+      for (const row of await allRows(
+        client(),
         { tool: 'vulndetails', sourceType: 'cumulative', sort: { field: 'lastSeen', direction: 'ASC' } },
-        { pageSize: 500 },
+        500,
       )) {
-        for (const row of page.rows) {
-          rows += 1;
-          ids.add(
-            `${(row.repository as { id: string }).id}|${row.ip}|${row.port}|${row.protocol}|${row.pluginID}`,
-          );
-        }
+        rows += 1;
+        ids.add(
+          `${(row.repository as { id: string }).id}|${row.ip}|${row.port}|${row.protocol}|${row.pluginID}`,
+        );
       }
       expect(rows).toBe(2345);
       expect(ids.size).toBe(2345);
@@ -183,48 +195,73 @@ describe('ScClient against the SC simulator', () => {
 
   it('pages the patched store with a lastMitigated window', async () => {
     const now = Math.floor(Date.now() / 1000);
-    let rows = 0;
-    for await (const page of client().analysisPages(
+    const rows = await allRows(
+      client(),
       {
         tool: 'vulndetails',
         sourceType: 'patched',
         filters: [{ filterName: 'lastMitigated', operator: '=', value: `0-${now + 60}` }],
       },
-      { pageSize: 100 },
-    )) {
-      rows += page.rows.length;
-      expect(page.rows.every((r) => typeof r.lastMitigated === 'string')).toBe(true);
-    }
-    expect(rows).toBe(321);
+      100,
+    );
+    expect(rows).toHaveLength(321);
+    expect(rows.every((r) => typeof r.lastMitigated === 'string')).toBe(true);
   });
 
-  it('reads pages as row bytes into reused memory, never overwriting rows not yet released', async () => {
+  it('reads pages as row bytes into reused memory, never overwriting a page not yet released', async () => {
     const sc = client();
     const query = { tool: 'vulndetails', sourceType: 'cumulative' } as const;
     const read = (startOffset: number) =>
-      sc.analysisPageText(query, { startOffset, pageSize: 500, fields: ['ip', 'pluginID'] });
-    const asText = (rows: { bytes: Buffer }[]) => rows.map((r) => r.bytes.toString());
+      sc.analysisPage(query, { startOffset, pageSize: 500, kind: 'finding' });
+    const asText = (page: AnalysisPage) => page.rows.map((r) => r.toString());
 
     const first = await read(0);
-    const firstText = asText(first.rows);
+    const firstText = asText(first);
     expect(first.rows).toHaveLength(500);
-    expect(first.rows.every((r) => typeof r.fields?.ip === 'string')).toBe(true);
+    expect(new Set(first.landmarks).size).toBe(500);
     // Not released: reading more pages must leave these bytes alone.
     const second = await read(500);
     const third = await read(1000);
-    expect(asText(first.rows)).toEqual(firstText);
-    expect(second.rows[0]?.bytes.buffer).not.toBe(first.rows[0]?.bytes.buffer);
-    expect(third.rows[0]?.bytes.buffer).not.toBe(second.rows[0]?.bytes.buffer);
+    expect(asText(first)).toEqual(firstText);
+    expect(second.rows[0]?.buffer).not.toBe(first.rows[0]?.buffer);
+    expect(third.rows[0]?.buffer).not.toBe(second.rows[0]?.buffer);
+    // Its NDJSON is a view of the same memory: the rows, each followed by a newline.
+    const ndjson = first.ndjson(2);
+    expect(ndjson.buffer).toBe(first.rows[0]?.buffer);
+    expect(ndjson.toString()).toBe(`${firstText.slice(2).join('\n')}\n`);
 
     // Released: the next page is read into the same memory.
-    const memory = first.rows[0]?.bytes.buffer;
-    sc.releaseRows(first.rows);
+    const memory = first.rows[0]?.buffer;
+    first.release();
     const fourth = await read(1500);
-    expect(fourth.rows[0]?.bytes.buffer).toBe(memory);
-    const expected = await client().analysisPageText(query, { startOffset: 1500, pageSize: 500 });
-    expect(asText(fourth.rows)).toEqual(asText(expected.rows));
-    // Rows that are not the client's (or released twice) are ignored.
-    sc.releaseRows(first.rows);
-    sc.releaseRows([{ bytes: Buffer.from('{}') }]);
+    expect(fourth.rows[0]?.buffer).toBe(memory);
+    const expected = await client().analysisPage(query, {
+      startOffset: 1500,
+      pageSize: 500,
+      kind: 'finding',
+    });
+    expect(asText(fourth)).toEqual(asText(expected));
+    expect(fourth.landmarks).toEqual(expected.landmarks);
+    // Released twice: ignored (the memory is not handed out twice).
+    first.release();
+    const fifth = await read(2000);
+    expect(fifth.rows[0]?.buffer).not.toBe(fourth.rows[0]?.buffer);
   });
 });
+
+/** Every row of a query, read with the drift-safe pager and parsed (tests only: an export never parses rows). */
+async function allRows(
+  sc: ScClient,
+  query: AnalysisQuery,
+  pageSize: number,
+): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  const fetch = (startOffset: number, size: number) =>
+    sc.analysisPage(query, { startOffset, pageSize: size, kind: 'finding' });
+  for await (const { page, fresh } of stablePages(fetch, START_CURSOR, { pageSize, overlap: 10 })) {
+    for (const row of page.rows.slice(fresh))
+      rows.push(JSON.parse(row.toString()) as Record<string, unknown>);
+    page.release();
+  }
+  return rows;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveredAsset, type DeliveredFinding, normalizeRow } from '#lib/findings';
 import { ScApiKeys } from '#lib/secrets';
-import { ScClient } from '#lib/tenable';
+import { ScClient, START_CURSOR, stablePages } from '#lib/tenable';
 import { type SimulatorHandle, type StoreName, startSimulator } from '#sim';
 import { contextFor } from './fixtures';
 
@@ -86,12 +86,11 @@ describe('normalizeRow on simulator rows', () => {
 
     // Act
     try {
-      for await (const page of sc.analysisPages(
-        { tool: 'sumip', sourceType: 'cumulative' },
-        { pageSize: 100 },
-      )) {
-        for (const raw of page.rows) {
-          const result = normalizeRow(raw, ctx);
+      const fetch = (startOffset: number, pageSize: number) =>
+        sc.analysisPage({ tool: 'sumip', sourceType: 'cumulative' }, { startOffset, pageSize, kind: 'host' });
+      for await (const { page, fresh } of stablePages(fetch, START_CURSOR, { pageSize: 100, overlap: 10 })) {
+        for (const bytes of page.rows.slice(fresh)) {
+          const result = normalizeRow(JSON.parse(bytes.toString()) as Record<string, unknown>, ctx);
           if (!result.ok) expect.fail(`sumip row rejected: ${result.reason}`);
           hosts.push(result.row as DeliveredAsset);
         }

@@ -16,7 +16,9 @@ function collectGarbage(): void {
 }
 
 describe('simulator at scale', () => {
-  it('serves a filtered 1000-row page of a 1M-row store in well under 50 ms', () => {
+  // Its speed is the bench's business (the transfer limit, bench/README.md): a timed test fails on a
+  // loaded machine and proves nothing on an idle one.
+  it('serves a filtered 1000-row page deep in a 1M-row store under every sort', () => {
     // Prepare
     const state = new SimulatorState(resolveOptions({ vulnCount: 1_000_000 }));
     const now = state.model.settings.generatedAt;
@@ -35,16 +37,15 @@ describe('simulator at scale', () => {
     handleAnalysis(state, body(0, 'severity'));
 
     // Act
-    const timings = [undefined, 'lastSeen', 'severity', 'pluginID'].map((sortField) => {
-      const started = performance.now();
-      const reply = handleAnalysis(state, body(200_000, sortField));
-      const elapsed = performance.now() - started;
-      expect(JSON.parse(reply.body).response.results).toHaveLength(1_000);
-      return elapsed;
-    });
+    const pages = [undefined, 'lastSeen', 'severity', 'pluginID'].map(
+      (sortField) => JSON.parse(handleAnalysis(state, body(200_000, sortField)).body).response,
+    );
 
     // Assert
-    expect(Math.max(...timings)).toBeLessThan(50);
+    for (const page of pages) {
+      expect(page.results).toHaveLength(1_000);
+      expect(Number(page.totalRecords)).toBeGreaterThan(201_000);
+    }
   });
 
   it('keeps memory flat with a 1M-row store while serving pages over HTTPS', async () => {

@@ -15,13 +15,12 @@ describe('PartWriter', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes text and byte lines alike as NDJSON, counting rows, bytes and the stored sha256', async () => {
+  it('writes text lines and NDJSON bytes alike, counting rows, bytes and the stored sha256', async () => {
     const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, {
       partSizeBytes: 1 << 20,
     });
-    const body = Buffer.from('[{"ip":"10.0.0.1","dns":"ü.example"},{"ip":"10.0.0.2"}]');
-    await writer.write([body.subarray(1, 37), body.subarray(38, 55)]);
-    await writer.write(['{"ip":"10.0.0.3","name":"Zoë \\"q\\""}', Buffer.from('{}')]);
+    await writer.writeNdjson(Buffer.from('{"ip":"10.0.0.1","dns":"ü.example"}\n{"ip":"10.0.0.2"}\n'), 2);
+    await writer.write(['{"ip":"10.0.0.3","name":"Zoë \\"q\\""}', '{}']);
     expect(writer.pendingRows).toBe(4);
     const part = await writer.finishPart();
 
@@ -39,24 +38,7 @@ describe('PartWriter', () => {
     });
   });
 
-  it('writes rows that already sit in one buffer as NDJSON as they are, and copies any others', async () => {
-    const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, {
-      partSizeBytes: 1 << 20,
-    });
-    const body = Buffer.from('x{"a":1}\n{"b":2}\n{"c":3}\ny');
-    const [a, b, c] = [body.subarray(1, 8), body.subarray(9, 16), body.subarray(17, 24)];
-    await writer.write([a, b, c]); // one run, newlines in place
-    await writer.write([a, c]); // not adjacent: copied
-    await writer.write([body.subarray(17, 24), body.subarray(25, 26)]); // "y" has no newline after it
-    const part = await writer.finishPart();
-    const text = gunzipSync(await readFile(join(dir, 'part-0.ndjson.gz'))).toString();
-    expect(text).toBe('{"a":1}\n{"b":2}\n{"c":3}\n{"a":1}\n{"c":3}\n{"c":3}\ny\n');
-    expect(part?.rows).toBe(7);
-    expect(part?.uncompressedBytes).toBe(Buffer.byteLength(text));
-    expect(body.toString()).toBe('x{"a":1}\n{"b":2}\n{"c":3}\ny'); // the caller's bytes are not changed
-  });
-
-  it('has read the lines once write() resolves: the caller may overwrite their memory', async () => {
+  it('has read the NDJSON once writeNdjson() resolves: the caller may overwrite its memory', async () => {
     const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, {
       partSizeBytes: 1 << 30,
     });
@@ -65,17 +47,17 @@ describe('PartWriter', () => {
     // size are the case to get right: write() accepts them at once, before gzip has read them.
     const page = Buffer.alloc(8 * 1024);
     for (let p = 0; p < 50; p++) {
-      const rows: Buffer[] = [];
+      let rows = 0;
       let at = 0;
       for (let r = 0; at < page.length - 200; r++) {
         const line = Buffer.from(JSON.stringify({ page: p, row: r, pad: 'x'.repeat((p * 7 + r) % 97) }));
         line.copy(page, at);
-        rows.push(page.subarray(at, at + line.length));
         page[at + line.length] = 0x0a;
         at += line.length + 1;
+        rows += 1;
         expected.push(line.toString());
       }
-      await writer.write(rows);
+      await writer.writeNdjson(page.subarray(0, at), rows);
       page.fill(0x21); // what the next page brings, written over this one
     }
     await writer.finishPart();
@@ -85,7 +67,7 @@ describe('PartWriter', () => {
 
   it('reports a full part only after a whole call, at the size asked for', async () => {
     const writer = new PartWriter(createLocalStore(dir), (i) => `part-${i}.ndjson.gz`, { partSizeBytes: 10 });
-    await writer.write([Buffer.from('{"a":1}')]);
+    await writer.writeNdjson(Buffer.from('{"a":1}\n'), 1);
     expect(writer.partFull).toBe(false);
     await writer.write(['{"b":2}', '{"c":3}']);
     expect(writer.partFull).toBe(true);

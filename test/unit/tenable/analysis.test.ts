@@ -1,54 +1,43 @@
-import { describe, expect, it } from 'vitest';
-import { type AnalysisPage, analysisPages, analysisRequestBody } from '#lib/tenable';
+import { MockAgent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AnalysisQuery, analysisRequestBody, ScClient } from '#lib/tenable';
+import { canaryKeys } from '#support/keys';
 
-type Body = Record<string, unknown>;
-const rows = (from: number, to: number) =>
-  Array.from({ length: Math.max(0, to - from) }, (_, i) => ({ n: String(from + i) }));
+const ORIGIN = 'https://sc.example.com';
+const query: AnalysisQuery = { tool: 'vulndetails', sourceType: 'cumulative' };
+const envelope = (response: unknown) =>
+  JSON.stringify({ type: 'regular', response, error_code: 0, error_msg: '', warnings: [], timestamp: 1 });
+const row = (n: number) => ({
+  ip: `10.0.0.${n}`,
+  port: '443',
+  protocol: 'TCP',
+  pluginID: String(n),
+  repository: { id: '1' },
+});
 
-/** A fake SC holding `total` rows, with knobs for SC's counting quirks (reference §3.2). */
-function fakeSc(
-  total: number,
-  quirks: {
-    cap?: number;
-    totals?: 'string' | 'absent';
-    float?: boolean;
-    extraRow?: boolean;
-    ignoreOffsets?: boolean;
-  } = {},
-) {
-  const requests: Body[] = [];
-  const call = async (body: Body) => {
-    requests.push(body);
-    const asked = (body.endOffset as number) - (body.startOffset as number);
-    const start = quirks.ignoreOffsets ? 0 : (body.startOffset as number);
-    let end = Math.min(total, start + asked, start + (quirks.cap ?? Number.POSITIVE_INFINITY));
-    if (quirks.extraRow && end < total) end += 1; // SC 6.3 sent 10001 rows for a 10000-row page (PT #823)
-    const results = rows(start, end);
-    return {
-      response: {
-        ...(quirks.totals === 'absent' ? {} : { totalRecords: String(total) }),
-        ...(quirks.totals === 'absent'
-          ? {}
-          : { returnedRecords: quirks.float ? results.length + 0.0526 : results.length }),
-        startOffset: String(body.startOffset),
-        endOffset: String(body.endOffset),
-        results,
-      },
-    };
-  };
-  return { call, requests };
-}
+describe('analysisPage', () => {
+  let agent: MockAgent;
+  let bodies: Record<string, unknown>[];
+  const sc = () =>
+    new ScClient({ url: ORIGIN, keys: canaryKeys().keys, dispatcher: agent, retry: { maxAttempts: 1 } });
+  const answer = (text: string) =>
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/rest/analysis', method: 'POST' })
+      .reply((req) => {
+        bodies.push(JSON.parse(String(req.body)) as Record<string, unknown>);
+        return { statusCode: 200, data: text };
+      });
 
-async function collect(pages: AsyncGenerator<AnalysisPage>): Promise<string[]> {
-  const out: string[] = [];
-  for await (const page of pages) for (const row of page.rows) out.push(row.n as string);
-  return out;
-}
+  beforeEach(() => {
+    agent = new MockAgent();
+    agent.disableNetConnect();
+    bodies = [];
+  });
+  afterEach(async () => {
+    await agent.close();
+  });
 
-const query = { tool: 'vulndetails', sourceType: 'cumulative' as const };
-const all = (n: number) => rows(0, n).map((r) => r.n);
-
-describe('analysisPages', () => {
   it('builds the request with offsets at the root and sort fields together', () => {
     expect(analysisRequestBody({ ...query, sort: { field: 'lastSeen', direction: 'ASC' } }, 0, 1000)).toEqual(
       {
@@ -64,78 +53,83 @@ describe('analysisPages', () => {
   });
 
   it.each([
-    ['string counts', {}],
-    ['float returnedRecords', { float: true }],
-    ['absent totals', { totals: 'absent' as const }],
-  ])('returns every row exactly once with %s', async (_name, quirks) => {
-    const sc = fakeSc(2500, quirks);
-    expect(await collect(analysisPages(sc.call, query, { pageSize: 1000 }))).toEqual(all(2500));
-    expect(sc.requests.map((r) => r.startOffset)).toEqual([0, 1000, 2000]);
+    ['string counts', { totalRecords: '2500', returnedRecords: 2 }, 2500],
+    ['a float returnedRecords', { totalRecords: 2500, returnedRecords: 2.0526 }, 2500],
+    ['absent totals', {}, undefined],
+  ])('reads the rows and the totalRecords hint with %s', async (_name, counts, total) => {
+    answer(envelope({ ...counts, results: [row(1), row(2)] }));
+    const page = await sc().analysisPage(query, { startOffset: 40, pageSize: 100, kind: 'finding' });
+    expect(page.rows.map((r) => JSON.parse(r.toString()))).toEqual([row(1), row(2)]);
+    expect(page.totalRecords).toBe(total);
+    expect(bodies[0]).toMatchObject({ startOffset: 40, endOffset: 140 });
   });
 
-  it('asks once more after an exact multiple of the page size and stops on the empty page', async () => {
-    const sc = fakeSc(2000, { totals: 'absent' });
-    expect(await collect(analysisPages(sc.call, query, { pageSize: 1000 }))).toHaveLength(2000);
-    expect(sc.requests).toHaveLength(3);
+  it('gives each finding a landmark of its own, and a host the same landmark on every row', async () => {
+    const sameHost = { ...row(1), pluginID: '2' };
+    answer(envelope({ results: [row(1), sameHost] }));
+    answer(envelope({ results: [row(1), sameHost] }));
+    const findings = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' });
+    const hosts = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'host' });
+    expect(new Set(findings.landmarks).size).toBe(2);
+    expect(new Set(hosts.landmarks).size).toBe(1);
   });
 
-  it('keeps paging a server that caps pages below the page size, guided by totalRecords', async () => {
-    const sc = fakeSc(2500, { cap: 400 });
-    expect(await collect(analysisPages(sc.call, query, { pageSize: 1000 }))).toEqual(all(2500));
-  });
-
-  it('keeps the extra row of an oversized page and never skips one', async () => {
-    const sc = fakeSc(2500, { extraRow: true });
-    const got = await collect(analysisPages(sc.call, query, { pageSize: 1000 }));
-    expect(new Set(got)).toEqual(new Set(all(2500)));
-    expect(got.length).toBe(2502); // two duplicates, identifiable downstream; no loss
-  });
-
-  it('stops with SC_PROTOCOL instead of looping when SC ignores the offsets', async () => {
-    const sc = fakeSc(5000, { ignoreOffsets: true });
-    await expect(collect(analysisPages(sc.call, query, { pageSize: 1000 }))).rejects.toMatchObject({
-      code: 'SC_PROTOCOL',
-    });
-    expect(sc.requests).toHaveLength(2);
-  });
-
-  it('fetches the next page only when the consumer asks for it', async () => {
-    const sc = fakeSc(5000);
-    const pages = analysisPages(sc.call, query, { pageSize: 1000 });
-    await pages.next();
-    expect(sc.requests).toHaveLength(1);
-    await pages.return(undefined);
-    expect(sc.requests).toHaveLength(1);
-  });
-
-  it('resumes from a start offset', async () => {
-    const sc = fakeSc(2500);
-    expect(await collect(analysisPages(sc.call, query, { pageSize: 1000, startOffset: 2000 }))).toEqual(
-      all(2500).slice(2000),
+  it('gives rows SC sent as broken JSON landmarks of their own, never a shared empty one', async () => {
+    answer(
+      `{"type":"regular","response":{"results":[{"ip":"10.0.0.1","port":tru},{"ip":"10.0.0.2","port":tru},{"ip":"10.0.0.1","port":tru}]},"error_code":0,"error_msg":"","warnings":[],"timestamp":1}`,
     );
+    const page = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' });
+    const [a, b, c] = page.landmarks;
+    expect(a).not.toBe(b);
+    expect(c).toBe(a);
+    expect(page.rows[1]?.toString()).toBe('{"ip":"10.0.0.2","port":tru}');
+  });
+
+  it('reads the repository id from the whole object the same way as alone', async () => {
+    const whole = { ip: '10.0.0.1', repository: { id: 2, name: 'DMZ' } };
+    const alone = { ip: '10.0.0.1', repository: { id: '2' } };
+    answer(envelope({ results: [whole, alone] }));
+    const page = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'host' });
+    expect(page.landmarks[0]).toBe(page.landmarks[1]);
+  });
+
+  it('writes NDJSON as a copy when SC pretty-prints its rows, and as a view when it does not', async () => {
+    answer(`{"response": {"results": [ {"a": 1},\n  {"b": 2} ]}, "error_code": 0, "warnings": []}`);
+    answer(envelope({ results: [{ a: 1 }, { b: 2 }, { c: 3 }] }));
+    const pretty = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' });
+    const compact = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' });
+    expect(pretty.ndjson().toString()).toBe('{"a": 1}\n{"b": 2}\n');
+    expect(pretty.ndjson().buffer).not.toBe(pretty.rows[0]?.buffer);
+    expect(compact.ndjson(1).toString()).toBe('{"b":2}\n{"c":3}\n');
+    expect(compact.ndjson(1).buffer).toBe(compact.rows[0]?.buffer);
+    // The rows' own bytes are untouched by the NDJSON view.
+    expect(compact.rows.map((r) => r.toString())).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+    expect(compact.ndjson(3).length).toBe(0);
   });
 
   it('treats results: null as an empty page', async () => {
-    const call = async () => ({ response: { totalRecords: '0', results: null } });
-    expect(await collect(analysisPages(call, query))).toEqual([]);
+    answer(envelope({ totalRecords: '0', results: null }));
+    const page = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' });
+    expect(page.rows).toEqual([]);
+    expect(page.ndjson().length).toBe(0);
   });
 
-  it.each([
-    [{ pageSize: 0 }, /page size/],
-    [{ pageSize: 5001 }, /page size/],
-    [{ pageSize: 1.5 }, /page size/],
-    [{ startOffset: -1 }, /start offset/],
-  ])('rejects %j before calling SC', async (options, message) => {
-    const sc = fakeSc(10);
-    await expect(collect(analysisPages(sc.call, query, options))).rejects.toThrow(message);
-    expect(sc.requests).toHaveLength(0);
+  it.each([0, 5001, 1.5])('rejects page size %j before calling SC', async (pageSize) => {
+    await expect(sc().analysisPage(query, { startOffset: 0, pageSize, kind: 'finding' })).rejects.toThrow(
+      /page size/,
+    );
+    expect(bodies).toHaveLength(0);
   });
 
   it.each([
     ['a string', 'nope'],
     ['results that are not a list', { results: 'x' }],
   ])('reports a response with %s as SC_PROTOCOL', async (_name, response) => {
-    const call = async () => ({ response });
-    await expect(collect(analysisPages(call, query))).rejects.toMatchObject({ code: 'SC_PROTOCOL' });
+    answer(envelope(response));
+    await expect(
+      sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' }),
+    ).rejects.toMatchObject({
+      code: 'SC_PROTOCOL',
+    });
   });
 });

@@ -1,42 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type FetchRows,
-  pageOverlapFor,
-  rowIdentity,
-  rowTextIdentity,
-  START_CURSOR,
-  stablePages,
-} from '#lib/export';
+import { pageOverlapFor } from '#lib/export';
+import { type FetchPage, type LandmarkedPage, START_CURSOR, stablePages } from '#lib/tenable';
+
+/** A page of named rows (each row its own landmark) that counts its releases. */
+class FakePage implements LandmarkedPage {
+  releases = 0;
+  constructor(readonly landmarks: readonly string[]) {}
+  release(): void {
+    this.releases += 1;
+  }
+}
+type Fetch = FetchPage<FakePage>;
 
 /** An in-memory "SC": rows by offset, with every request recorded and the most in flight at once. */
 function server(rows: string[], { extraRow = false } = {}) {
   const requests: number[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const fetch: FetchRows<string> = async (from, size) => {
+  const fetch: Fetch = async (from, size) => {
     requests.push(from);
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     await new Promise((resolve) => setTimeout(resolve, 1));
     inFlight -= 1;
-    return rows.slice(from, from + size + (extraRow ? 1 : 0));
+    return new FakePage(rows.slice(from, from + size + (extraRow ? 1 : 0)));
   };
   return { fetch, requests, maxInFlight: () => maxInFlight };
 }
 
 const dataset = (n: number) => Array.from({ length: n }, (_, i) => `row-${i}`);
 
-async function readAll(fetch: FetchRows<string>, options: { readAhead?: number } = {}) {
+async function readAll(fetch: Fetch, options: { readAhead?: number } = {}) {
   const delivered: string[] = [];
   let walkBacks = 0;
-  for await (const page of stablePages(fetch, START_CURSOR, {
-    pageSize: 10,
-    overlap: 2,
-    identityOf: (row) => row,
-    ...options,
-  })) {
-    delivered.push(...page.rows);
-    walkBacks += page.walkBacks;
+  for await (const next of stablePages(fetch, START_CURSOR, { pageSize: 10, overlap: 2, ...options })) {
+    delivered.push(...next.page.landmarks.slice(next.fresh));
+    expect(next.rows).toBe(next.page.landmarks.length - next.fresh);
+    walkBacks += next.walkBacks;
+    next.page.release();
   }
   return Object.assign(delivered, { walkBacks });
 }
@@ -70,13 +71,13 @@ describe('stablePages read-ahead', () => {
     const rows = dataset(50);
     let answered = 0;
     const requests: number[] = [];
-    const fetch: FetchRows<string> = async (from, size) => {
+    const fetch: Fetch = async (from, size) => {
       requests.push(from);
       await new Promise((resolve) => setTimeout(resolve, 1));
       // Once the first page is answered, 5 rows before offset 8 leave: more than the overlap covers.
       answered += 1;
       if (answered === 2) rows.splice(2, 5);
-      return rows.slice(from, from + size);
+      return new FakePage(rows.slice(from, from + size));
     };
     const delivered = await readAll(fetch);
     expect(delivered.walkBacks).toBe(1);
@@ -89,28 +90,49 @@ describe('stablePages read-ahead', () => {
   });
 
   it('leaves no unhandled rejection behind when a guess fails and is never used', async () => {
-    const fetch: FetchRows<string> = async (from, size) => {
+    const fetch: Fetch = async (from, size) => {
       if (from >= 16) throw new Error('past the end');
-      return dataset(12).slice(from, from + size);
+      return new FakePage(dataset(12).slice(from, from + size));
     };
     expect([...(await readAll(fetch))]).toEqual(dataset(12));
   });
 });
 
-describe('rowTextIdentity', () => {
-  it('gives rows SC sent as broken JSON an identity of their own, never a shared empty one', () => {
-    const broken = (text: string) => ({ bytes: Buffer.from(text), fields: undefined });
-    const a = rowTextIdentity(broken('{"ip":"10.0.0.1","port":tru}'), 'finding');
-    const b = rowTextIdentity(broken('{"ip":"10.0.0.2","port":tru}'), 'finding');
-    expect(a).not.toBe(b);
-    expect(rowTextIdentity(broken('{"ip":"10.0.0.1","port":tru}'), 'finding')).toBe(a);
-    const readable = { bytes: Buffer.from('{}'), fields: { ip: '10.0.0.1', port: '443', pluginID: 19506 } };
-    expect(rowTextIdentity(readable, 'finding')).toBe('|10.0.0.1||443||19506');
-    // The repository's id, read alone or from the whole object, makes the same identity.
-    const nested = { ...readable.fields, 'repository.id': '2' };
-    const whole = { ...readable.fields, repository: { id: 2, name: 'DMZ' } };
-    expect(rowIdentity(nested, 'host')).toBe('2|10.0.0.1|');
-    expect(rowIdentity(whole, 'host')).toBe('2|10.0.0.1|');
+describe('stablePages memory', () => {
+  it('releases every page it fetched: yielded ones by the caller, walk-backs and dropped guesses itself', async () => {
+    const rows = dataset(50);
+    const fetched: FakePage[] = [];
+    let answered = 0;
+    const fetch: Fetch = async (from, size) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      answered += 1;
+      if (answered === 2) rows.splice(2, 5);
+      const page = new FakePage(rows.slice(from, from + size));
+      fetched.push(page);
+      return page;
+    };
+    const delivered = await readAll(fetch);
+    expect(delivered.walkBacks).toBe(1);
+    // Guesses still in flight when paging ended are released when they arrive.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fetched.length).toBeGreaterThan(7);
+    expect(fetched.map((page) => page.releases)).toEqual(fetched.map(() => 1));
+  });
+
+  it('releases the read-ahead when the caller stops early', async () => {
+    const fetched: FakePage[] = [];
+    const fetch: Fetch = async (from, size) => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      const page = new FakePage(dataset(100).slice(from, from + size));
+      fetched.push(page);
+      return page;
+    };
+    for await (const next of stablePages(fetch, START_CURSOR, { pageSize: 10, overlap: 2 })) {
+      next.page.release();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fetched.map((page) => page.releases)).toEqual([1, 1, 1]);
   });
 });
 

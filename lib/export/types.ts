@@ -1,0 +1,53 @@
+import type { EventPublisher } from '#lib/events';
+import type { LogSink } from '#lib/logging';
+import type { ObjectStore } from '#lib/sink';
+import type { ScClient } from '#lib/tenable';
+import type { Dataset, QueryScope } from './datasets';
+
+/** How exports run; every field comes from configuration (lib/config) or the CLI flags. */
+export interface ExportSettings extends QueryScope {
+  pageSize: number;
+  /** Rows re-read at each page boundary against offset drift. */
+  pageOverlapRows: number;
+  overlapSeconds: number;
+  lookbackSeconds: number;
+  partSizeBytes: number;
+  /** Stop starting new pages when less than this remains before the deadline. */
+  timeGuardMs: number;
+  leaseSeconds: number;
+  /** Start a new run's window here (epoch seconds) instead of at the checkpoint (CLI `--since`). */
+  since?: number;
+}
+
+/** EMF-style metrics with a dataset dimension. */
+export interface ExportMetrics {
+  record(
+    dataset: string,
+    name: string,
+    unit: 'Count' | 'Bytes' | 'Seconds' | 'Milliseconds',
+    value: number,
+  ): void;
+}
+
+export interface ExportDeps {
+  sc: ScClient;
+  store: ObjectStore;
+  events: EventPublisher;
+  metrics: ExportMetrics;
+  logger: LogSink;
+  /** Epoch ms. */
+  clock: () => number;
+  /** Milliseconds left before the invocation's deadline (Infinity outside Lambda). */
+  remainingMs: () => number;
+  /** Identifies this invocation in the lease. */
+  owner: string;
+  /** The bucket, when the store is S3 (for the completion event). */
+  bucket?: string;
+  /** Called after every page (the CLI shows progress with it). */
+  onProgress?: (progress: { dataset: Dataset; rows: number; pages: number; totalHint?: number }) => void;
+}
+
+export type DatasetOutcome =
+  | { dataset: Dataset; status: 'completed'; runId: string; rows: number; parts: number; manifest: string }
+  | { dataset: Dataset; status: 'continued'; runId: string; rows: number }
+  | { dataset: Dataset; status: 'locked' };
