@@ -72,6 +72,7 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   // Raised only inside the Lambdas (events, leases, rotation steps, delivery) or by a wiring
   // mistake: the CLI does not expect them, so they count as unexpected.
   [ErrorCode.EventUnsupported]: ExitCode.Internal,
+  [ErrorCode.EventDetailInvalid]: ExitCode.Internal,
   [ErrorCode.ExportLocked]: ExitCode.Internal,
   [ErrorCode.RotationTokenUnknown]: ExitCode.Internal,
   [ErrorCode.RotationTokenNotPending]: ExitCode.Internal,

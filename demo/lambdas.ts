@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { DetailType, EVENT_SOURCE } from '#lib/events';
 import type { AwsFake, FakeEvent } from './aws-fake';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -65,10 +66,14 @@ export class LocalLambdas {
       event.detail.labelUpdated === 'AWSCURRENT'
     ) {
       this.enqueue('validate-keys', event, 'Secret Label Updated');
-    } else if (event.source === 'sc2aws' && type === 'Export Continuation Requested') {
-      this.enqueue('pull-analysis', event, 'Export Continuation Requested');
-    } else if (event.source === 'sc2aws' && type === 'Export Completed') {
-      this.enqueue('forward-results', event, `Export Completed (${String(event.detail.dataset)})`);
+    } else if (event.source === EVENT_SOURCE && type === DetailType.ExportContinuationRequested) {
+      this.enqueue('pull-analysis', event, DetailType.ExportContinuationRequested);
+    } else if (event.source === EVENT_SOURCE && type === DetailType.ExportCompleted) {
+      this.enqueue(
+        'forward-results',
+        event,
+        `${DetailType.ExportCompleted} (${String(event.detail.dataset)})`,
+      );
     }
   }
 

@@ -1,7 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { RunManifest } from '#lib/sink';
+import { type DocumentSchema, parseDocument } from '#lib/errors';
+import { DetailType } from '#lib/events';
+import { exportStateSchema } from '#lib/export';
+import { type FindingsRunManifest, type RawRunManifest, runManifestSchema } from '#lib/sink';
 import type { SimulatorHandle, SimulatorKeys } from '#sim';
 import type { AwsFake } from './aws-fake';
 import type { LocalLambdas } from './lambdas';
@@ -55,16 +58,22 @@ export async function buildReport(input: {
       object.key.endsWith('.gz') ? gunzipSync(object.body).toString('utf8') : object.body.toString('utf8'),
     );
   }
-  const json = (key: string) =>
-    JSON.parse(objects.find((o) => o.key === key)?.body.toString('utf8') ?? 'null');
+  // What the run wrote is read back through the same schemas the functions read it with.
+  const parse = <T>(schema: DocumentSchema<T>, key: string, body: Buffer): T => {
+    const parsed = parseDocument(schema, body.toString('utf8'));
+    if (!parsed.ok) throw new Error(`The demo's ${key} is not valid: ${parsed.problem}.`);
+    return parsed.value;
+  };
   const manifests = objects
     .filter((o) => o.key.endsWith('_manifest.json'))
-    .map((o) => JSON.parse(o.body.toString('utf8')) as RunManifest);
+    .map((o) => parse(runManifestSchema, o.key, o.body));
 
   const datasets: DatasetReport[] = manifests
-    .filter((m) => m.kind === 'raw')
+    .filter((m): m is RawRunManifest => m.kind === 'raw')
     .map((raw) => {
-      const delivered = manifests.find((m) => m.kind === 'findings' && m.runId === raw.runId);
+      const delivered = manifests.find(
+        (m): m is FindingsRunManifest => m.kind === 'findings' && m.runId === raw.runId,
+      );
       const query = raw.details?.query as {
         sourceType: 'cumulative' | 'patched';
         tool: string;
@@ -80,7 +89,7 @@ export async function buildReport(input: {
               sortDir: 'ASC',
             })
           : null;
-      const details = delivered?.details as { duplicates?: number; rejected?: { rows: number } } | undefined;
+      const details = delivered?.details;
       return {
         dataset: raw.dataset,
         runId: raw.runId,
@@ -88,7 +97,7 @@ export async function buildReport(input: {
         simulatorRows,
         rawRows: raw.totals.rows,
         rawParts: raw.totals.parts,
-        invocations: (raw.details?.invocations as number) ?? 1,
+        invocations: raw.details?.invocations ?? 1,
         deliveredRows: delivered?.totals.rows ?? 0,
         rejectedRows: details?.rejected?.rows ?? 0,
         duplicates: details?.duplicates ?? 0,
@@ -136,15 +145,18 @@ export async function buildReport(input: {
       k !== undefined &&
       (haystack.includes(k.accessKey.toLowerCase()) || haystack.includes(k.secretKey.toLowerCase())),
   );
-  const state = (d: string) => json(`sc2aws/state/${d}.json`) as { checkpoint?: { runId: string } } | null;
+  const state = (d: string) => {
+    const object = objects.find((o) => o.key === `sc2aws/state/${d}.json`);
+    return object === undefined ? undefined : parse(exportStateSchema, object.key, object.body);
+  };
   const checks = [
     {
-      name: 'keys rotated in: Key Validation Succeeded, then Key Rotation Completed',
+      name: `keys rotated in: ${DetailType.KeyValidationSucceeded}, then ${DetailType.KeyRotationCompleted}`,
       ok:
-        types.indexOf('Key Rotation Completed') > types.indexOf('Key Validation Succeeded') &&
-        types.includes('Key Validation Succeeded'),
+        types.indexOf(DetailType.KeyRotationCompleted) > types.indexOf(DetailType.KeyValidationSucceeded) &&
+        types.includes(DetailType.KeyValidationSucceeded),
     },
-    { name: 'no key validation failed', ok: !types.includes('Key Validation Failed') },
+    { name: 'no key validation failed', ok: !types.includes(DetailType.KeyValidationFailed) },
     {
       name: 'every dataset exported and delivered',
       ok: ['vulns', 'fixed', 'assets'].every((d) =>
@@ -159,12 +171,15 @@ export async function buildReport(input: {
       name: 'delivered rows = raw rows − duplicates − rejected',
       ok: datasets.every((d) => d.deliveredRows === d.rawRows - d.duplicates - d.rejectedRows),
     },
-    { name: 'a continuation happened', ok: types.includes('Export Continuation Requested') },
+    { name: 'a continuation happened', ok: types.includes(DetailType.ExportContinuationRequested) },
     {
-      name: "each dataset's Export Completed is followed by its Findings Delivered",
+      name: `each dataset's ${DetailType.ExportCompleted} is followed by its ${DetailType.FindingsDelivered}`,
       ok: datasets.every((d) => {
         const at = (type: string) => events.findIndex((e) => e.detailType === type && e.about === d.dataset);
-        return at('Export Completed') >= 0 && at('Findings Delivered') > at('Export Completed');
+        return (
+          at(DetailType.ExportCompleted) >= 0 &&
+          at(DetailType.FindingsDelivered) > at(DetailType.ExportCompleted)
+        );
       }),
     },
     {
@@ -180,7 +195,7 @@ export async function buildReport(input: {
     datasets,
     events,
     invocations: input.lambdas.invocations.map(({ fn, trigger, ok }) => ({ fn, trigger, ok })),
-    continuations: types.filter((t) => t === 'Export Continuation Requested').length,
+    continuations: types.filter((t) => t === DetailType.ExportContinuationRequested).length,
     outputDir: bucketDir,
     sampleFindings,
     keyMaterialFound,

@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DetailType } from '#lib/events';
 import { createConsoleLogger } from '#lib/logging';
 import { stageKeys } from '#lib/rotation';
 import { ScClient } from '#lib/tenable';
@@ -85,7 +86,7 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
       `Keys valid for SC user ${result.user.username} (${result.user.role.name}, ${result.user.organization.name}).\n` +
         `Staged (label SC2AWS_STAGED): secret ${secretId}, version ${result.versionId}.\n` +
         (result.rotationStarted
-          ? 'Rotation started: validate-keys tests the keys again and moves AWSCURRENT to this version. Watch for the "Key Rotation Completed" event.\n'
+          ? `Rotation started: validate-keys tests the keys again and moves AWSCURRENT to this version. Watch for the "${DetailType.KeyRotationCompleted}" event.\n`
           : `Not rotated yet. Run again with --rotate, or: aws secretsmanager rotate-secret --secret-id ${secretId}\n`),
     );
   }

@@ -1,13 +1,15 @@
-import { ErrorCode, Sc2awsError } from '#lib/errors';
+import * as z from 'zod/mini';
+import { ErrorCode, parseDocument, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
-import { createNormalizeContext, type Dataset, normalizeRow } from '#lib/findings';
+import { createNormalizeContext, DATASETS, normalizeRow } from '#lib/findings';
 import type { LogSink } from '#lib/logging';
 import {
+  type FindingsRunManifest,
   manifestKey,
   type ObjectStore,
   PartWriter,
   partKey,
-  type RunManifest,
+  rawRunManifestSchema,
   runPrefix,
   totalsOf,
 } from '#lib/sink';
@@ -37,30 +39,29 @@ export interface DeliveryResult {
 
 /** The raw manifest is missing or not a raw manifest. */
 export class RawManifestError extends Sc2awsError {
-  constructor(key: string, problem: string) {
+  /** `uri` names the manifest; `problem` says what is wrong with it. */
+  constructor(uri: string, problem: string) {
     super(
       ErrorCode.RawManifestInvalid,
-      `Cannot deliver ${key}: ${problem}. Fix: pass the _manifest.json of a completed raw run (s3://<bucket>/<prefix>/raw/dataset=…/dt=…/run=…/_manifest.json).`,
+      `Cannot deliver ${uri}: ${problem}. Fix: pass the _manifest.json of a completed raw run (s3://<bucket>/<prefix>/raw/dataset=…/dt=…/run=…/_manifest.json).`,
     );
   }
 }
 
-async function readRawManifest(store: ObjectStore, key: string): Promise<RunManifest> {
+/** A raw manifest of one of the datasets delivery knows. */
+const deliverableManifestSchema = z.extend(rawRunManifestSchema, { dataset: z.enum(DATASETS) });
+
+async function readRawManifest(
+  store: ObjectStore,
+  key: string,
+): Promise<z.infer<typeof deliverableManifestSchema>> {
+  const uri = store.uri(key);
   const stored = await store.getText(key);
   if (stored === undefined)
-    throw new RawManifestError(key, 'it does not exist (the run may not be complete yet)');
-  let manifest: RunManifest;
-  try {
-    manifest = JSON.parse(stored.body) as RunManifest;
-  } catch {
-    throw new RawManifestError(key, 'it is not JSON');
-  }
-  if (manifest?.manifestVersion !== 1 || manifest.kind !== 'raw' || !Array.isArray(manifest.parts)) {
-    throw new RawManifestError(key, 'it is not a raw run manifest (manifestVersion 1, kind "raw")');
-  }
-  if (!['vulns', 'fixed', 'assets'].includes(manifest.dataset))
-    throw new RawManifestError(key, `unknown dataset "${manifest.dataset}"`);
-  return manifest;
+    throw new RawManifestError(uri, 'it does not exist (the run may not be complete yet)');
+  const parsed = parseDocument(deliverableManifestSchema, stored.body);
+  if (!parsed.ok) throw new RawManifestError(uri, `it is not a raw run manifest (${parsed.problem})`);
+  return parsed.value;
 }
 
 /**
@@ -82,7 +83,7 @@ export async function deliverRun(
   rawManifestKey: string,
 ): Promise<DeliveryResult> {
   const raw = await readRawManifest(deps.store, rawManifestKey);
-  const dataset = raw.dataset as Dataset;
+  const dataset = raw.dataset;
   const dt = raw.window.endIso.slice(0, 10);
   // collected_at is the run time (the window end), not the delivery time: redelivery is identical.
   const ctx = createNormalizeContext({
@@ -148,7 +149,7 @@ export async function deliverRun(
     throw err;
   }
 
-  const manifest: RunManifest = {
+  const manifest: FindingsRunManifest = {
     manifestVersion: 1,
     kind: 'findings',
     dataset,

@@ -1,26 +1,23 @@
 import * as z from 'zod/mini';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
+import { DetailType, eventDetail } from '#lib/events';
 
-const exportCompleted = z.object({
-  source: z.literal('sc2aws'),
-  'detail-type': z.literal('Export Completed'),
-  detail: z.object({ manifest: z.string() }),
-});
 const direct = z.object({ manifest: z.string() });
 
 /**
  * The raw manifest an invocation delivers, as a key under the deployment's prefix: from the
  * `Export Completed` event, or `{"manifest":"s3://bucket/prefix/raw/…/_manifest.json"}` to
  * (re)deliver any past run. Manifests outside the deployment's bucket and prefix are refused: the
- * function's role may not read them, and delivering them here would mix deployments.
+ * function's role may not read them, and delivering them here would mix deployments. An
+ * `Export Completed` event whose detail does not fit its schema is refused (`EVENT_DETAIL_INVALID`).
  */
 export function manifestKeyForEvent(event: unknown, bucket: string, prefix: string): string {
-  const parsed = exportCompleted.safeParse(event);
-  const uri = parsed.success ? parsed.data.detail.manifest : direct.safeParse(event).data?.manifest;
+  const uri =
+    eventDetail(event, DetailType.ExportCompleted)?.manifest ?? direct.safeParse(event).data?.manifest;
   if (uri === undefined) {
     throw new Sc2awsError(
       ErrorCode.EventUnsupported,
-      'forward-results received an event it does not handle. It takes "Export Completed" events and {"manifest":"s3://<bucket>/<prefix>/raw/…/_manifest.json"}.',
+      `forward-results received an event it does not handle. It takes "${DetailType.ExportCompleted}" events and {"manifest":"s3://<bucket>/<prefix>/raw/…/_manifest.json"}.`,
     );
   }
   const root = `s3://${bucket}/${prefix === '' ? '' : `${prefix}/`}`;

@@ -20,6 +20,8 @@ export const ErrorCode = {
   CliUsage: 'CLI_USAGE',
   /** A Lambda received an event it does not handle (pull-analysis, forward-results, validate-keys). */
   EventUnsupported: 'EVENT_UNSUPPORTED',
+  /** An sc2aws event's detail does not fit its type's schema (a forged event, or a bug before publishing). */
+  EventDetailInvalid: 'EVENT_DETAIL_INVALID',
 
   // The SC client (lib/tenable).
   /** The base URL or an option is invalid, or SC redirected; nothing was sent. */
@@ -80,7 +82,7 @@ export const ErrorCode = {
   ExportLocked: 'EXPORT_LOCKED',
   /** The CLI's export failed after writing parts: they are kept, the checkpoint did not move. */
   ExportInterrupted: 'EXPORT_INTERRUPTED',
-  /** The export state object is not valid JSON of the expected shape. */
+  /** The export state object is not JSON, or not of the state's schema. */
   StateCorrupt: 'STATE_CORRUPT',
   /** A conditional write lost a race: another run changed the object since it was read. */
   StateConflict: 'STATE_CONFLICT',
@@ -96,7 +98,7 @@ export const ErrorCode = {
   // Delivery of a raw run as findings (lib/delivery, lib/findings).
   /** A raw part's bytes do not match the sha256 its manifest recorded. */
   RawPartCorrupt: 'RAW_PART_CORRUPT',
-  /** The raw manifest to deliver is missing or not a raw run manifest. */
+  /** The raw manifest to deliver is missing, or not of the raw manifest's schema. */
   RawManifestInvalid: 'RAW_MANIFEST_INVALID',
   /** The manifest to deliver lies outside the deployment's bucket and prefix. */
   ManifestOutsideDeployment: 'MANIFEST_OUTSIDE_DEPLOYMENT',

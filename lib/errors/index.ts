@@ -11,3 +11,10 @@ export {
   UndiciCode,
 } from './outside-codes';
 export { codeOf, isSc2awsError, Sc2awsError } from './sc2aws-error';
+export {
+  type DocumentSchema,
+  type ParsedDocument,
+  parseDocument,
+  type SchemaIssue,
+  schemaProblem,
+} from './schema-problem';

@@ -1,3 +1,4 @@
+export { EventDetailError, eventDetail } from './detail';
 export {
   createEventPublisher,
   EventPublishError,
@@ -7,7 +8,9 @@ export {
 } from './publisher';
 export {
   DetailType,
+  EVENT_DETAIL_SCHEMAS,
   EVENT_SOURCE,
+  type EventDetail,
   type ExportCompletedDetail,
   type ExportContinuationDetail,
   type FindingsDeliveredDetail,

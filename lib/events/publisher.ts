@@ -4,6 +4,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
+import { checkOutgoingDetail } from './detail';
 import { EVENT_SOURCE, type Sc2awsEvent } from './types';
 
 /** The part of `EventBridgeClient` used here, so tests can pass a fake or a mocked client. */
@@ -36,7 +37,8 @@ export class EventPublishError extends Sc2awsError {
 /**
  * Publishes sc2aws events. PutEvents can succeed as a call yet fail single entries
  * (`FailedEntryCount > 0`, e.g. ThrottlingException per entry): those entries are retried with
- * backoff, never dropped silently.
+ * backoff, never dropped silently. A detail that does not fit its type's schema is refused before
+ * anything is sent (`EVENT_DETAIL_INVALID`).
  *
  * @example
  * ```ts
@@ -50,6 +52,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
     async publish(event, resources) {
+      checkOutgoingDetail(event.detailType, event.detail);
       let pending: PutEventsRequestEntry[] = [
         {
           Source: EVENT_SOURCE,

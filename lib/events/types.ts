@@ -1,9 +1,11 @@
-import type { ErrorCode } from '#lib/errors';
+import * as z from 'zod/mini';
+import { ErrorCode } from '#lib/errors';
 
 /**
  * The events sc2aws publishes on EventBridge (source `sc2aws`). Detail shapes are part of the
  * product's contract with rules and consumers: add fields, never rename or remove them.
- * No detail ever holds key material.
+ * No detail ever holds key material. The publisher checks every detail against its schema here,
+ * and the functions these events trigger parse them with the same schemas.
  */
 export const EVENT_SOURCE = 'sc2aws';
 
@@ -17,79 +19,101 @@ export const DetailType = {
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
-/** Why a validation ran. */
-export type ValidationTrigger = 'rotation' | 'label-updated' | 'direct' | 'cli';
+const count = z.int().check(z.nonnegative());
 
-export interface KeyValidationDetail {
-  secretArn: string;
-  versionId: string;
-  versionStage: string;
-  trigger: ValidationTrigger;
+/** Why a validation ran. */
+export const validationTriggerSchema = z.enum(['rotation', 'label-updated', 'direct', 'cli']);
+export type ValidationTrigger = z.infer<typeof validationTriggerSchema>;
+
+const namedIdSchema = z.object({ id: z.string(), name: z.string() });
+
+export const keyValidationDetailSchema = z.object({
+  secretArn: z.string(),
+  versionId: z.string(),
+  versionStage: z.string(),
+  trigger: validationTriggerSchema,
   /** Rotation step, when trigger is `rotation`. */
-  step?: string;
+  step: z.optional(z.string()),
   /** SC base URL the keys were checked against. */
-  scUrl: string;
+  scUrl: z.string(),
   /** Short, non-reversible label of the access key (`ak:` + 8 hex of its sha256). */
-  keyLabel?: string;
-  user?: {
-    id: string;
-    username: string;
-    role: { id: string; name: string };
-    organization: { id: string; name: string };
-  };
+  keyLabel: z.optional(z.string()),
+  user: z.optional(
+    z.object({ id: z.string(), username: z.string(), role: namedIdSchema, organization: namedIdSchema }),
+  ),
   /** Set when the keys belong to an SC Administrator (a service user is recommended). */
-  administrator?: boolean;
+  administrator: z.optional(z.boolean()),
   /** Failure only: the stable error code and its human message. */
-  errorCode?: ErrorCode;
-  reason?: string;
-  checkedAt: string;
-}
+  errorCode: z.optional(z.enum(ErrorCode)),
+  reason: z.optional(z.string()),
+  checkedAt: z.string(),
+});
+export type KeyValidationDetail = z.infer<typeof keyValidationDetailSchema>;
 
 /** AWSCURRENT moved to keys that testSecret proved. */
-export interface KeyRotationCompletedDetail {
-  secretArn: string;
-  versionId: string;
-  previousVersionId?: string;
-  completedAt: string;
-}
+export const keyRotationCompletedDetailSchema = z.object({
+  secretArn: z.string(),
+  versionId: z.string(),
+  previousVersionId: z.optional(z.string()),
+  completedAt: z.string(),
+});
+export type KeyRotationCompletedDetail = z.infer<typeof keyRotationCompletedDetailSchema>;
 
 /** A raw run is complete: its manifest exists. The trigger for forward-results. */
-export interface ExportCompletedDetail {
-  dataset: string;
-  runId: string;
-  window: { field: string; start: number; end: number; startIso: string; endIso: string };
+export const exportCompletedDetailSchema = z.object({
+  dataset: z.string(),
+  runId: z.string(),
+  /** The raw manifest's window. */
+  window: z.object({
+    field: z.string(),
+    start: z.number(),
+    end: z.number(),
+    startIso: z.string(),
+    endIso: z.string(),
+  }),
   /** `s3://bucket/prefix/raw/…/_manifest.json` (or a path for a local store). */
-  manifest: string;
-  bucket?: string;
-  manifestKey: string;
-  rowCount: number;
-  parts: number;
-}
+  manifest: z.string(),
+  bucket: z.optional(z.string()),
+  manifestKey: z.string(),
+  rowCount: count,
+  parts: count,
+});
+export type ExportCompletedDetail = z.infer<typeof exportCompletedDetailSchema>;
 
 /** pull-analysis ran out of time: the rule routes this back to it to resume exactly there. */
-export interface ExportContinuationDetail {
-  datasets: string[];
+export const exportContinuationDetailSchema = z.object({
+  datasets: z.array(z.string()),
   /** Run ids being resumed, per dataset, for tracing. */
-  runs: Record<string, string>;
-  requestedAt: string;
-}
+  runs: z.record(z.string(), z.string()),
+  requestedAt: z.string(),
+});
+export type ExportContinuationDetail = z.infer<typeof exportContinuationDetailSchema>;
 
 /** forward-results delivered a run's findings. */
-export interface FindingsDeliveredDetail {
-  dataset: string;
-  runId: string;
-  manifest: string;
-  bucket?: string;
-  manifestKey: string;
-  rowCount: number;
-  rejectedCount: number;
-  duplicateCount: number;
-}
+export const findingsDeliveredDetailSchema = z.object({
+  dataset: z.string(),
+  runId: z.string(),
+  manifest: z.string(),
+  bucket: z.optional(z.string()),
+  manifestKey: z.string(),
+  rowCount: count,
+  rejectedCount: count,
+  duplicateCount: count,
+});
+export type FindingsDeliveredDetail = z.infer<typeof findingsDeliveredDetailSchema>;
 
-export type Sc2awsEvent =
-  | { detailType: typeof DetailType.KeyValidationSucceeded; detail: KeyValidationDetail }
-  | { detailType: typeof DetailType.KeyValidationFailed; detail: KeyValidationDetail }
-  | { detailType: typeof DetailType.KeyRotationCompleted; detail: KeyRotationCompletedDetail }
-  | { detailType: typeof DetailType.ExportCompleted; detail: ExportCompletedDetail }
-  | { detailType: typeof DetailType.ExportContinuationRequested; detail: ExportContinuationDetail }
-  | { detailType: typeof DetailType.FindingsDelivered; detail: FindingsDeliveredDetail };
+/** Each detail type's schema: what the publisher checks and the consumers parse. */
+export const EVENT_DETAIL_SCHEMAS = {
+  [DetailType.KeyValidationSucceeded]: keyValidationDetailSchema,
+  [DetailType.KeyValidationFailed]: keyValidationDetailSchema,
+  [DetailType.KeyRotationCompleted]: keyRotationCompletedDetailSchema,
+  [DetailType.ExportCompleted]: exportCompletedDetailSchema,
+  [DetailType.ExportContinuationRequested]: exportContinuationDetailSchema,
+  [DetailType.FindingsDelivered]: findingsDeliveredDetailSchema,
+} as const;
+
+/** The detail of one detail type. */
+export type EventDetail<T extends DetailType> = z.infer<(typeof EVENT_DETAIL_SCHEMAS)[T]>;
+
+/** Any event sc2aws publishes: a detail type with its detail. */
+export type Sc2awsEvent = { [T in DetailType]: { detailType: T; detail: EventDetail<T> } }[DetailType];

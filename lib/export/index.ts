@@ -13,6 +13,7 @@ export { exportSettings, LEASE_SECONDS, pageOverlapFor } from './settings';
 export {
   ExportLockedError,
   type ExportState,
+  exportStateSchema,
   type InflightRun,
   StateCorruptError,
   StateHandle,

@@ -1,33 +1,52 @@
-import { ErrorCode, Sc2awsError } from '#lib/errors';
-import { type ObjectStore, type PartInfo, StoreConflictError, stateKey } from '#lib/sink';
+import * as z from 'zod/mini';
+import { ErrorCode, parseDocument, Sc2awsError } from '#lib/errors';
+import { type ObjectStore, partInfoSchema, StoreConflictError, stateKey } from '#lib/sink';
 import type { PageCursor } from '#lib/tenable';
-import type { ExportWindow } from './window';
+import { exportWindowSchema } from './window';
+
+/*
+ * Schemas list the fields in the order the export sets them, so a state read and written back
+ * keeps its bytes. (A lease left beside a run in flight by a crashed invocation may swap places
+ * with it on the next write; readers go by name.)
+ */
+
+const count = z.int().check(z.nonnegative());
+
+/** The pager owns the cursor's shape; the state only keeps it, and tsc holds the two together. */
+const pageCursorSchema: z.ZodMiniType<PageCursor> = z.object({
+  offset: count,
+  landmarks: z.array(z.string()),
+});
 
 /** A run that started and has not been manifested yet: resumed by the next invocation. */
-export interface InflightRun {
-  runId: string;
-  window: ExportWindow;
-  dt: string;
-  cursor: PageCursor;
+const inflightRunSchema = z.object({
+  runId: z.string(),
+  window: exportWindowSchema,
+  dt: z.string(),
+  cursor: pageCursorSchema,
   /** Parts already stored (durable) for this run. */
-  parts: PartInfo[];
-  nextPart: number;
-  scVersion: string | null;
-  startedAt: string;
-  invocations: number;
-  duplicatesSkipped: number;
-}
+  parts: z.array(partInfoSchema),
+  nextPart: count,
+  scVersion: z.nullable(z.string()),
+  startedAt: z.string(),
+  invocations: count,
+  duplicatesSkipped: count,
+});
+export type InflightRun = z.infer<typeof inflightRunSchema>;
 
 /** `<prefix>/state/<dataset>.json`. */
-export interface ExportState {
-  stateVersion: 1;
-  dataset: string;
+export const exportStateSchema = z.object({
+  stateVersion: z.literal(1),
+  dataset: z.string(),
   /** The end of the last window whose manifest was written. The next window starts before it. */
-  checkpoint?: { end: number; runId: string; completedAt: string; manifestKey: string };
-  inflight?: InflightRun;
+  checkpoint: z.optional(
+    z.object({ end: z.number(), runId: z.string(), completedAt: z.string(), manifestKey: z.string() }),
+  ),
+  inflight: z.optional(inflightRunSchema),
   /** Held while an invocation works on the dataset; expires by itself if the invocation dies. */
-  lease?: { owner: string; expiresAt: number };
-}
+  lease: z.optional(z.object({ owner: z.string(), expiresAt: z.number() })),
+});
+export type ExportState = z.infer<typeof exportStateSchema>;
 
 /** Another invocation holds the dataset's lease. */
 export class ExportLockedError extends Sc2awsError {
@@ -41,10 +60,11 @@ export class ExportLockedError extends Sc2awsError {
 
 /** The state object is unreadable: refuse to guess a checkpoint. */
 export class StateCorruptError extends Sc2awsError {
-  constructor(key: string) {
+  /** `uri` names the object; `problem` says what is wrong with it. */
+  constructor(uri: string, problem: string) {
     super(
       ErrorCode.StateCorrupt,
-      `The export state ${key} is not valid JSON of the expected shape, so the run stopped rather than guess where to resume. Fix: inspect it; delete it to start over with the first-run lookback (duplicates are identified, nothing is lost).`,
+      `The export state ${uri} is not a valid state object (${problem}), so the run stopped rather than guess where to resume. Fix: inspect it; delete it to start over with the first-run lookback (duplicates are identified, nothing is lost).`,
     );
   }
 }
@@ -70,15 +90,14 @@ export class StateHandle {
     const key = stateKey(dataset);
     const stored = await store.getText(key);
     if (stored === undefined) return new StateHandle(store, dataset, { stateVersion: 1, dataset }, undefined);
-    let state: ExportState;
-    try {
-      state = JSON.parse(stored.body) as ExportState;
-    } catch {
-      throw new StateCorruptError(`${store.location}/${key}`);
-    }
-    if (state?.stateVersion !== 1 || state.dataset !== dataset)
-      throw new StateCorruptError(`${store.location}/${key}`);
-    return new StateHandle(store, dataset, state, stored.etag);
+    const parsed = parseDocument(exportStateSchema, stored.body);
+    if (!parsed.ok) throw new StateCorruptError(store.uri(key), parsed.problem);
+    if (parsed.value.dataset !== dataset)
+      throw new StateCorruptError(
+        store.uri(key),
+        `it is the state of dataset "${parsed.value.dataset.slice(0, 40)}"`,
+      );
+    return new StateHandle(store, dataset, parsed.value, stored.etag);
   }
 
   /** Takes the lease, or throws {@link ExportLockedError} when another live owner holds it. */

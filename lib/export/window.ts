@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 
-export interface ExportWindow {
+/** A run's time window, as the export state keeps it. */
+export const exportWindowSchema = z.object({
   /** Epoch seconds, inclusive. */
-  start: number;
+  start: z.number(),
   /** Epoch seconds, inclusive: the run's start time. */
-  end: number;
-}
+  end: z.number(),
+});
+export type ExportWindow = z.infer<typeof exportWindowSchema>;
 
 /**
  * The next window: `[checkpoint − overlap, now]`, or `[now − lookback, now]` on the first run.

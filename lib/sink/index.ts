@@ -4,7 +4,17 @@ export { createDiscardStore } from './discard-store';
 export { describeCause, SinkError, StoreConflictError } from './errors';
 export { manifestKey, type OutputKind, partKey, runPrefix, stateKey } from './layout';
 export { createLocalStore } from './local-store';
-export { type RunManifest, totalsOf } from './manifest';
+export {
+  type FindingsRunManifest,
+  findingsRunManifestSchema,
+  type PartInfo,
+  partInfoSchema,
+  type RawRunManifest,
+  type RunManifest,
+  rawRunManifestSchema,
+  runManifestSchema,
+  totalsOf,
+} from './manifest';
 export type { ObjectStore, ObjectUpload, PutTextOptions, StoredText } from './object-store';
-export { type PartInfo, PartWriter, type PartWriterOptions } from './part-writer';
+export { PartWriter, type PartWriterOptions } from './part-writer';
 export { createS3Store, type S3StoreOptions } from './s3-store';

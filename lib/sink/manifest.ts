@@ -1,23 +1,80 @@
-import type { PartInfo } from './part-writer';
+import * as z from 'zod/mini';
 
-/**
+/*
  * `_manifest.json`, written last: consumers treat a run as complete only when it exists.
- * Field names are part of the consumer contract: add, never rename.
+ * Field names are part of the consumer contract: add, never rename. Schemas list the fields in the
+ * order the writers set them, so what a reader parses and writes on (a findings manifest copies the
+ * raw window) keeps the same bytes.
  */
-export interface RunManifest {
-  manifestVersion: 1;
-  kind: 'raw' | 'findings';
-  dataset: string;
-  runId: string;
-  /** The run's time window on `field` (epoch seconds, both ends inclusive) and as ISO-8601. */
-  window: { field: string; start: number; end: number; startIso: string; endIso: string };
-  sc: { host: string; version: string | null };
-  parts: PartInfo[];
-  totals: { parts: number; rows: number; bytes: number; uncompressedBytes: number };
-  createdAt: string;
-  /** Kind-specific extras (raw: query, invocations, duplicates skipped; findings: source manifest, rejected). */
-  details?: Record<string, unknown>;
+
+const count = z.int().check(z.nonnegative());
+
+/** One finished part, as the manifest lists it. */
+export const partInfoSchema = z.object({
+  key: z.string(),
+  rows: count,
+  /** Stored (gzip) size. */
+  bytes: count,
+  uncompressedBytes: count,
+  /** sha256 of the stored bytes, hex. */
+  sha256: z.string(),
+});
+export type PartInfo = z.infer<typeof partInfoSchema>;
+
+const totalsSchema = z.object({ parts: count, rows: count, bytes: count, uncompressedBytes: count });
+
+/** Raw: the SC query, and how the run went (invocations, rows SC sent twice across pages). */
+const rawDetailsSchema = z.object({
+  query: z.unknown(),
+  invocations: count,
+  duplicatesSkipped: count,
+  startedAt: z.string(),
+});
+
+/** Findings: the raw manifest delivered, its rows, and what did not become a finding. */
+const findingsDetailsSchema = z.object({
+  source: z.string(),
+  rawRows: count,
+  duplicates: count,
+  rejected: z.object({ rows: count, parts: z.array(partInfoSchema) }),
+});
+
+function runManifestOf<K extends 'raw' | 'findings', D extends z.ZodMiniType>(kind: K, details: D) {
+  return z.object({
+    manifestVersion: z.literal(1),
+    kind: z.literal(kind),
+    dataset: z.string(),
+    runId: z.string(),
+    /** The run's time window on `field` (epoch seconds, both ends inclusive) and as ISO-8601. */
+    window: z.object({
+      field: z.string(),
+      start: z.number(),
+      end: z.number(),
+      startIso: z.string(),
+      endIso: z.string(),
+    }),
+    sc: z.object({ host: z.string(), version: z.nullable(z.string()) }),
+    parts: z.array(partInfoSchema),
+    totals: totalsSchema,
+    createdAt: z.string(),
+    /** Kind-specific extras; optional since the first manifests (sc2aws always writes them). */
+    details: z.optional(details),
+  });
 }
+
+/** A raw run's manifest (`raw/…/_manifest.json`), written by the export. */
+export const rawRunManifestSchema = runManifestOf('raw', rawDetailsSchema);
+/** A findings run's manifest (`findings/…/_manifest.json`), written by the delivery. */
+export const findingsRunManifestSchema = runManifestOf('findings', findingsDetailsSchema);
+/** Either manifest, told apart by `kind`. */
+export const runManifestSchema = z.discriminatedUnion('kind', [
+  rawRunManifestSchema,
+  findingsRunManifestSchema,
+]);
+
+export type RawRunManifest = z.infer<typeof rawRunManifestSchema>;
+export type FindingsRunManifest = z.infer<typeof findingsRunManifestSchema>;
+export type RunManifest = z.infer<typeof runManifestSchema>;
 
 /** Sums the parts into the manifest's totals. */
 export function totalsOf(parts: readonly PartInfo[]): RunManifest['totals'] {

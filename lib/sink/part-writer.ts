@@ -3,18 +3,8 @@ import { once } from 'node:events';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
+import type { PartInfo } from './manifest';
 import type { ObjectStore, ObjectUpload } from './object-store';
-
-/** One finished part, as the manifest lists it. */
-export interface PartInfo {
-  key: string;
-  rows: number;
-  /** Stored (gzip) size. */
-  bytes: number;
-  uncompressedBytes: number;
-  /** sha256 of the stored bytes, hex. */
-  sha256: string;
-}
 
 export interface PartWriterOptions {
   /** {@link PartWriter.partFull} turns true once this many uncompressed bytes went in. */

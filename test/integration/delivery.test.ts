@@ -3,7 +3,16 @@ import { createGunzip } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverRun, manifestKeyForEvent } from '#lib/delivery';
 import { exportDataset } from '#lib/export';
-import { manifestKey, PartWriter, partKey, type RunManifest, runPrefix, totalsOf } from '#lib/sink';
+import {
+  findingsRunManifestSchema,
+  manifestKey,
+  PartWriter,
+  partKey,
+  type RunManifest,
+  rawRunManifestSchema,
+  runPrefix,
+  totalsOf,
+} from '#lib/sink';
 import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
 
 const settings = { pluginOutputMaxBytes: 8192, partSizeBytes: 256 * 1024 };
@@ -105,6 +114,25 @@ describe('forward-results delivery', () => {
     expect(assets.rows.every((r) => typeof r.asset_id === 'string')).toBe(true);
   });
 
+  it('writes raw and findings manifests that parse back equal, to the same bytes', async () => {
+    h = await exportHarness();
+    const rawKey = await rawRun('vulns');
+    const findingsKey = (await deliverRun(deps(), settings, rawKey)).manifest.replace(
+      /^.*?findings\//,
+      'findings/',
+    );
+    const rawText = (await h.store.getText(rawKey))?.body as string;
+    const findingsText = (await h.store.getText(findingsKey))?.body as string;
+
+    const raw = rawRunManifestSchema.parse(JSON.parse(rawText));
+    const findings = findingsRunManifestSchema.parse(JSON.parse(findingsText));
+
+    expect(raw).toEqual(JSON.parse(rawText));
+    expect(`${JSON.stringify(raw, null, 2)}\n`).toBe(rawText);
+    expect(findings).toEqual(JSON.parse(findingsText));
+    expect(`${JSON.stringify(findings, null, 2)}\n`).toBe(findingsText);
+  });
+
   it('produces the same objects when a run is delivered twice', async () => {
     h = await exportHarness();
     const rawKey = await rawRun('vulns');
@@ -169,16 +197,17 @@ describe('forward-results delivery', () => {
   });
 
   it('refuses manifests outside the deployment and events it does not know', () => {
+    const detail = {
+      dataset: 'vulns',
+      runId: 'y',
+      window: { field: 'lastSeen', start: 0, end: 1, startIso: 'a', endIso: 'b' },
+      manifest: 's3://b/p/raw/dataset=vulns/dt=x/run=y/_manifest.json',
+      manifestKey: 'raw/dataset=vulns/dt=x/run=y/_manifest.json',
+      rowCount: 0,
+      parts: 0,
+    };
     expect(
-      manifestKeyForEvent(
-        {
-          source: 'sc2aws',
-          'detail-type': 'Export Completed',
-          detail: { manifest: 's3://b/p/raw/dataset=vulns/dt=x/run=y/_manifest.json' },
-        },
-        'b',
-        'p',
-      ),
+      manifestKeyForEvent({ source: 'sc2aws', 'detail-type': 'Export Completed', detail }, 'b', 'p'),
     ).toBe('raw/dataset=vulns/dt=x/run=y/_manifest.json');
     expect(
       manifestKeyForEvent({ manifest: 's3://b/raw/dataset=vulns/dt=x/run=y/_manifest.json' }, 'b', ''),

@@ -13,10 +13,18 @@ import {
   type ExportSettings,
   type ExportState,
   exportSettings,
+  exportStateSchema,
   nextWindow,
 } from '#lib/export';
 import { ScApiKeys } from '#lib/secrets';
-import { createLocalStore, createS3Store, type ObjectStore, type RunManifest, stateKey } from '#lib/sink';
+import {
+  createLocalStore,
+  createS3Store,
+  type ObjectStore,
+  type RunManifest,
+  runManifestSchema,
+  stateKey,
+} from '#lib/sink';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '#sim';
 import { type LocalS3, startS3 } from './s3';
@@ -112,7 +120,7 @@ export async function exportHarness(
     },
     async state(dataset) {
       const stored = await store.getText(stateKey(dataset));
-      return stored === undefined ? undefined : (JSON.parse(stored.body) as ExportState);
+      return stored === undefined ? undefined : exportStateSchema.parse(JSON.parse(stored.body));
     },
     expectedIdentities(dataset, window, severityFloor = 1) {
       const spec = DATASET_SPECS[dataset];
@@ -157,7 +165,7 @@ export async function readRun(
   const key = manifestKeyOrUri.replace(/^.*?(raw|findings)\//, '$1/');
   const stored = await store.getText(key);
   if (stored === undefined) throw new Error(`no manifest at ${key}`);
-  const manifest = JSON.parse(stored.body) as RunManifest;
+  const manifest = runManifestSchema.parse(JSON.parse(stored.body));
   const rows: Record<string, unknown>[] = [];
   for (const part of manifest.parts) {
     const raw = Buffer.from(

@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createEventPublisher, DetailType } from '#lib/events';
+import { createEventPublisher, DetailType, type Sc2awsEvent } from '#lib/events';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 
@@ -53,5 +53,21 @@ describe('createEventPublisher', () => {
       message: expect.stringMatching(/events:PutEvents/),
     });
     expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 4);
+  });
+
+  it('refuses to publish a detail that does not fit its schema, and sends nothing', async () => {
+    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    const broken = {
+      ...event,
+      detail: { ...event.detail, completedAt: undefined },
+    } as unknown as Sc2awsEvent;
+
+    await expect(publisher().publish(broken)).rejects.toMatchObject({
+      code: 'EVENT_DETAIL_INVALID',
+      message: expect.stringContaining(
+        '"Key Rotation Completed" event: its detail does not fit the event\'s schema (completedAt is missing)',
+      ),
+    });
+    expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
 });
