@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import { ErrorCode, parseDocument, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
-import { createNormalizeContext, DATASETS, normalizeRow } from '#lib/findings';
+import { createNormalizeContext, normalizeRow } from '#lib/findings';
 import type { LogSink } from '#lib/logging';
+import { DATASETS } from '#lib/product';
 import {
   type FindingsRunManifest,
   manifestKey,

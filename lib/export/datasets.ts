@@ -1,7 +1,7 @@
+import { DATASETS, type Dataset } from '#lib/product';
 import type { AnalysisFilter, AnalysisQuery } from '#lib/tenable';
 
-export const DATASETS = ['vulns', 'fixed', 'assets'] as const;
-export type Dataset = (typeof DATASETS)[number];
+export { DATASETS, type Dataset };
 
 /** What one dataset pulls (reference §4.2, §5). */
 export interface DatasetSpec {

@@ -2,9 +2,6 @@
  * Defaults and fixed vocabularies of lib/findings, in one place.
  */
 
-/** The delivered datasets: open findings, fixed findings, hosts (DESIGN.md, S3 layout). */
-export const DATASETS = ['vulns', 'fixed', 'assets'] as const;
-
 /**
  * Default cap on `plugin_output`, in UTF-8 bytes. Plugin output is the one unbounded field of a
  * row (software inventories run to megabytes); 8 KiB keeps every useful line of typical outputs

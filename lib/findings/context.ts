@@ -1,4 +1,5 @@
-import { DATASETS, DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, MAX_PLUGIN_OUTPUT_MAX_BYTES } from './constants';
+import { DATASETS, isDataset } from '#lib/product';
+import { DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, MAX_PLUGIN_OUTPUT_MAX_BYTES } from './constants';
 import { FindingsOptionError } from './errors';
 import type { Dataset, NormalizeContext } from './types';
 
@@ -53,7 +54,7 @@ function nonEmpty(value: unknown, option: string, example: string): string {
  * ```
  */
 export function createNormalizeContext(options: NormalizeContextOptions): NormalizeContext {
-  if (!(DATASETS as readonly unknown[]).includes(options.dataset)) {
+  if (!isDataset(options.dataset)) {
     throw new FindingsOptionError('dataset', `must be one of ${DATASETS.join(', ')}`, "'vulns'");
   }
   const max = options.pluginOutputMaxBytes ?? DEFAULT_PLUGIN_OUTPUT_MAX_BYTES;

@@ -15,7 +15,11 @@
  */
 export { athenaAssetsDdl, athenaFindingsDdl, PLACEHOLDER_FINDINGS_LOCATION } from './athena';
 export { DELIVERED_ASSET_COLUMNS, DELIVERED_FINDING_COLUMNS, type DeliveredColumn } from './columns';
-export { DATASETS, DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, SEVERITY_NAMES } from './constants';
+export {
+  DEFAULT_PLUGIN_OUTPUT_MAX_BYTES,
+  MAX_PLUGIN_OUTPUT_MAX_BYTES,
+  SEVERITY_NAMES,
+} from './constants';
 export { createNormalizeContext, type NormalizeContextOptions } from './context';
 export type { DeliveredAsset, SeverityCounts } from './delivered-asset';
 export type { DeliveredFinding } from './delivered-finding';

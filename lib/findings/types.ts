@@ -1,9 +1,8 @@
-import type { DATASETS } from './constants';
+import type { Dataset } from '#lib/product';
 import type { DeliveredAsset } from './delivered-asset';
 import type { DeliveredFinding } from './delivered-finding';
 
-/** `vulns` = SC's cumulative store, `fixed` = its patched store, `assets` = sumip host rows (reference §4.2, §5). */
-export type Dataset = (typeof DATASETS)[number];
+export type { Dataset };
 
 /** What every row of one run shares: where it came from and how to shape it. */
 export interface NormalizeContext {

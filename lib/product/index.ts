@@ -3,6 +3,8 @@
  * (`Integration/1.0 (<vendor>; <product>; Build/<version>)`, reference §7.10).
  * A unit test keeps PRODUCT_VERSION equal to package.json's version.
  */
+export { DATASETS, type Dataset, isDataset } from './datasets';
+
 export const PRODUCT_NAME = 'sc2aws';
 export const PRODUCT_VERSION = '0.1.0';
 export const PRODUCT_VENDOR = 'sc2aws';
