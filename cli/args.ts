@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { AWS_REGION } from '#lib/config';
 import { parseBaseUrl } from '#lib/tenable';
 import { CliUsageError } from './exit-codes';
 
@@ -53,7 +54,7 @@ export function intFlag(
 /** An AWS region flag, checked before any AWS call (a typo would otherwise surface as a network error). */
 export function regionFlag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+  if (!AWS_REGION.pattern.test(value)) {
     throw new CliUsageError(
       `--region must be an AWS region such as eu-west-1 (got "${value.slice(0, 40)}").`,
     );

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createApiKeySource, ScApiKeys } from '#lib/secrets';
+import { createApiKeySource, DEFAULT_VERSION_STAGE, keyProviderOf, ScApiKeys } from '#lib/secrets';
 import type { KeyProvider } from '#lib/tenable';
 import { CliUsageError } from './exit-codes';
 
@@ -82,14 +82,11 @@ export async function resolveKeys(
     );
   }
   const source = createApiKeySource({ client: new SecretsManagerClient({ region }), secretId });
-  const stage = flags.versionStage ?? 'AWSCURRENT';
+  const stage = flags.versionStage ?? DEFAULT_VERSION_STAGE;
   // Read once now so a missing secret or a bad format is reported before SC is contacted.
   const first = await source.get({ versionStage: stage });
   return {
-    provider: {
-      current: async () => (await source.get({ versionStage: stage })).keys,
-      refresh: async () => (await source.get({ versionStage: stage, forceRefresh: true })).keys,
-    },
+    provider: keyProviderOf(source, { versionStage: stage }),
     describe: `secret ${first.secretArn} (${stage}, version ${first.versionId})`,
   };
 }

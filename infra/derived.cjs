@@ -6,9 +6,12 @@
 // serverless.yml reads it as `${file(infra/derived.cjs):<key>}`; osls calls the exported function
 // with a resolver for `param:` variables. A bad value stops `serverless package/deploy` with one
 // line naming the parameter.
+// The dataset list and the rules the Lambdas share (secret and KMS key ARNs, bucket and bus names)
+// come from lib/config through vocabulary.json (written by scripts/vocabulary.mjs; a test keeps it
+// current), so a parameter the deployment accepts is one the Lambdas accept.
 'use strict';
 
-const KNOWN_DATASETS = ['vulns', 'fixed', 'assets'];
+const { datasets: KNOWN_DATASETS, rules } = require('./vocabulary.json');
 // CloudWatch Logs accepts only these retention periods.
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -40,6 +43,12 @@ function matches(name, value, pattern, problem, example) {
   if (value !== '' && !pattern.test(value)) fail(name, `${problem} (got "${value}")`, example);
 }
 
+/** A parameter checked with one of the shared rules of vocabulary.json; empty is "not set" unless required. */
+function follows(name, value, rule, required = false) {
+  if (value === '' && !required) return;
+  if (!new RegExp(rule.pattern).test(value)) fail(name, `${rule.problem} (got "${value}")`, rule.example);
+}
+
 /** Seconds between runs for `rate(...)`; undefined for `cron(...)`. */
 function scheduleInterval(name, expression) {
   const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression);
@@ -64,6 +73,9 @@ module.exports = async ({ resolveVariable }) => {
       );
     }
   }
+  if (new Set(datasets).size !== datasets.length) {
+    fail('datasets', `names a dataset twice (got "${datasets.join(',')}")`, 'vulns,fixed');
+  }
 
   const schedule = await p('scheduleExpression');
   const interval = scheduleInterval('scheduleExpression', schedule);
@@ -86,35 +98,14 @@ module.exports = async ({ resolveVariable }) => {
   const scheduleEnabled = flag('scheduleEnabled', await p('scheduleEnabled'));
   const sourceMaps = flag('sourceMaps', await p('sourceMaps'));
 
-  matches(
-    'secretArn',
-    await p('secretArn'),
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
-    'must be the full secret ARN, with the 6-character suffix',
-    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/prod/sc-keys-AbCdEf',
-  );
-  matches(
-    'kmsKeyArn',
-    await p('kmsKeyArn'),
-    /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
-    'must be a KMS key ARN (not an alias)',
-    'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  );
-  matches(
-    'dataBucketName',
-    await p('dataBucketName'),
-    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    'must be an S3 bucket name',
-    'my-sc2aws-data',
-  );
+  follows('secretArn', await p('secretArn'), rules.secretArn);
+  follows('kmsKeyArn', await p('kmsKeyArn'), rules.kmsKeyArn);
+  follows('dataBucketName', await p('dataBucketName'), rules.dataBucketName);
   const prefix = await p('dataPrefix');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9._-]+)*$/.test(prefix)) {
     fail('dataPrefix', `must be a key prefix without leading or trailing "/" (got "${prefix}")`, 'sc2aws');
   }
-  const bus = await p('eventBusName');
-  if (!/^[A-Za-z0-9._\-/]{1,256}$/.test(bus)) {
-    fail('eventBusName', `must be an event bus name, not an ARN (got "${bus}")`, 'default');
-  }
+  follows('eventBusName', await p('eventBusName'), rules.eventBusName, true);
   const subnets = await p('subnetIds');
   const groups = await p('securityGroupIds');
   if ((subnets === '') !== (groups === '')) {

@@ -1,11 +1,19 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, datasetList } from '#lib/config';
+import { BUCKET_NAME, CONFIG_VARIABLES, ConfigError, configValue } from '#lib/config';
 import { codeOf, ErrorCode } from '#lib/errors';
 import type { EventPublisher, Sc2awsEvent } from '#lib/events';
-import { type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
+import {
+  type ExportSettings,
+  type ExportSummary,
+  exportDatasets,
+  exportMetrics,
+  exportSettings,
+} from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
+import { noMetrics } from '#lib/metrics';
+import { DATASETS, type Dataset } from '#lib/product';
 import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
-import { ScClient } from '#lib/tenable';
+import { createScClient } from '#lib/tenable';
 import { intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo } from '../io';
@@ -59,8 +67,8 @@ function storeFor(out: string, env: NodeJS.ProcessEnv): { store: ObjectStore; bu
   if (/^[a-z][a-z0-9+.-]*:/i.test(out) && !out.startsWith('s3://')) {
     throw new CliUsageError(`--out "${out.slice(0, 80)}" is neither a directory nor s3://bucket/prefix.`);
   }
-  const s3 = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(out);
-  if (out.startsWith('s3://') && s3 === null) {
+  const s3 = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(out);
+  if (out.startsWith('s3://') && !BUCKET_NAME.pattern.test(s3?.[1] ?? '')) {
     throw new CliUsageError(
       `--out "${out.slice(0, 80)}" has no valid bucket name. Example: s3://my-bucket/sc2aws`,
     );
@@ -69,6 +77,48 @@ function storeFor(out: string, env: NodeJS.ProcessEnv): { store: ObjectStore; bu
   const [, bucket = '', prefix = ''] = s3;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   return { store: createS3Store({ client: new S3Client({ region }), bucket, prefix }), bucket };
+}
+
+/**
+ * A flag that sets what a Lambda variable sets (`--page-size` and PAGE_SIZE): its bounds and its
+ * default are the variable's.
+ */
+function sharedIntFlag(
+  name: 'PAGE_SIZE' | 'SEVERITY_FLOOR' | 'PART_SIZE_MB',
+  value: string | undefined,
+): number {
+  const { flag, range } = CONFIG_VARIABLES[name];
+  return intFlag(flag.replace(/^--/, ''), value, range.min, range.max) ?? configValue({}, name);
+}
+
+/** `--dataset`: the DATASETS variable's values, `all` by default. */
+function datasetsFlag(value: string | undefined): Dataset[] {
+  try {
+    return configValue({ DATASETS: value }, 'DATASETS');
+  } catch (err) {
+    throw err instanceof ConfigError
+      ? new CliUsageError(`--dataset must be ${DATASETS.join(', ')} or all (got "${value}").`)
+      : err;
+  }
+}
+
+/**
+ * The export settings the flags give: what the Lambda's variables would give (the overlap and the
+ * first window's length have no flags), except that the CLI has no deadline to guard.
+ */
+export function exportSettingsFor(
+  flags: { 'page-size'?: string; 'severity-floor'?: string; 'part-size-mb'?: string },
+  since?: number,
+): ExportSettings {
+  return exportSettings({
+    severityFloor: sharedIntFlag('SEVERITY_FLOOR', flags['severity-floor']),
+    pageSize: sharedIntFlag('PAGE_SIZE', flags['page-size']),
+    overlapSeconds: configValue({}, 'OVERLAP_MINUTES') * 60,
+    lookbackSeconds: configValue({}, 'FIRST_RUN_LOOKBACK_DAYS') * 86400,
+    partSizeBytes: sharedIntFlag('PART_SIZE_MB', flags['part-size-mb']) * 1024 * 1024,
+    timeGuardMs: 0,
+    ...(since === undefined ? {} : { since }),
+  });
 }
 
 function parseSince(value: string | undefined): number | undefined {
@@ -90,26 +140,15 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
     return ExitCode.Ok;
   }
   if (flags.out === undefined) throw new CliUsageError('Missing --out (a directory, or s3://bucket/prefix).');
-  let datasets: ReturnType<typeof datasetList>;
-  try {
-    datasets = datasetList(flags.dataset, '--dataset');
-  } catch (err) {
-    throw new CliUsageError(
-      err instanceof ConfigError
-        ? `--dataset must be vulns, fixed, assets or all (got "${flags.dataset}").`
-        : String(err),
-    );
-  }
+  const datasets = datasetsFlag(flags.dataset);
   const since = parseSince(flags.since);
   const { store, bucket } = storeFor(flags.out, io.env);
-  const pageSize = intFlag('page-size', flags['page-size'], 100, 5000) ?? 1000;
-  const severityFloor = intFlag('severity-floor', flags['severity-floor'], 0, 4) ?? 1;
-  const partSizeMb = intFlag('part-size-mb', flags['part-size-mb'], 1, 1024) ?? 64;
+  const settings = exportSettingsFor(flags, since);
   const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region);
   const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
   const logger = createConsoleLogger(io.stderr);
-  const sc = new ScClient({ ...connection, keys: keys.provider, logger });
+  const sc = createScClient(connection, { keys: keys.provider, logger });
   const published: Sc2awsEvent[] = [];
   const events: EventPublisher = { publish: async (event) => void published.push(event) };
   const started = Date.now();
@@ -123,7 +162,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
         store,
         events,
         logger,
-        metrics: { record: () => {} },
+        metrics: exportMetrics(noMetrics),
         clock: Date.now,
         remainingMs: () => Number.POSITIVE_INFINITY,
         owner: `cli-${process.pid}`,
@@ -141,15 +180,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
           io.stderr.write(`${dataset}: ${rows} rows, ${Math.round(rate)} rows/s${eta}\n`);
         },
       },
-      exportSettings({
-        severityFloor,
-        pageSize,
-        overlapSeconds: 3600,
-        lookbackSeconds: 30 * 86400,
-        partSizeBytes: partSizeMb * 1024 * 1024,
-        timeGuardMs: 0,
-        ...(since === undefined ? {} : { since }),
-      }),
+      settings,
       datasets,
     );
   } catch (err) {

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DetailType } from '#lib/events';
 import { createConsoleLogger } from '#lib/logging';
 import { stageKeys } from '#lib/rotation';
-import { ScClient } from '#lib/tenable';
+import { createScClient } from '#lib/tenable';
 import { parseFlags, regionFlag, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
@@ -73,7 +73,7 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
     {
       secrets: new SecretsManagerClient({ region }),
       logger,
-      scClientFor: (k) => new ScClient({ ...connection, keys: k, logger }),
+      scClientFor: (k) => createScClient(connection, { keys: k, logger }),
     },
     { secretId, keys, rotate: flags.rotate ?? false },
   );

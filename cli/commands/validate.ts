@@ -1,5 +1,5 @@
 import { createConsoleLogger } from '#lib/logging';
-import { ADMINISTRATOR_ROLE_ID, ScClient, type ScUser } from '#lib/tenable';
+import { ADMINISTRATOR_ROLE_ID, createScClient, type ScUser } from '#lib/tenable';
 import { parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
@@ -56,7 +56,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
   const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region);
   const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
-  const client = new ScClient({ ...connection, keys: keys.provider, logger: createConsoleLogger(io.stderr) });
+  const client = createScClient(connection, { keys: keys.provider, logger: createConsoleLogger(io.stderr) });
   try {
     const user = await client.currentUser();
     const apiKeys = await keys.provider.current();

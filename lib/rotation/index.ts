@@ -17,7 +17,6 @@ export {
   MetricName,
   reportUnreadableKeys,
   type ValidationDeps,
-  type ValidationMetrics,
   type ValidationResult,
   type ValidationSubject,
   validateKeys,

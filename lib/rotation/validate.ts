@@ -2,14 +2,10 @@ import { ErrorCode, Sc2awsError } from '#lib/errors';
 import type { EventPublisher, KeyValidationDetail, ValidationTrigger } from '#lib/events';
 import { DetailType } from '#lib/events';
 import type { LogSink } from '#lib/logging';
+import type { Metrics } from '#lib/metrics';
 import type { ScApiKeys } from '#lib/secrets';
 import { ADMINISTRATOR_ROLE_ID, type ScClient } from '#lib/tenable';
 import { RotationError } from './errors';
-
-/** The EMF metrics surface used here; Powertools' Metrics satisfies it. */
-export interface ValidationMetrics {
-  addMetric(name: string, unit: 'Count', value: number): void;
-}
 
 export const MetricName = {
   Succeeded: 'KeyValidationSucceeded',
@@ -21,7 +17,7 @@ export interface ValidationDeps {
   /** Builds an SC client that authenticates with exactly these keys. */
   scClientFor(keys: ScApiKeys): ScClient;
   events: EventPublisher;
-  metrics: ValidationMetrics;
+  metrics: Metrics;
   logger: LogSink;
   scUrl: string;
   expectedUsername?: string;

@@ -108,6 +108,25 @@ export function createApiKeySource(options: ApiKeySourceOptions): ApiKeySource {
   return { get, invalidate };
 }
 
+/**
+ * The source as an SC client's key provider: the cached keys of one version, and fresh ones once
+ * SC rejects them (the secret may have been rotated since they were cached).
+ *
+ * @example
+ * ```ts
+ * const sc = createScClient(config.sc, { keys: keyProviderOf(source) });
+ * ```
+ */
+export function keyProviderOf(
+  source: ApiKeySource,
+  request: Omit<KeyRequest, 'forceRefresh'> = {},
+): { current(): Promise<ScApiKeys>; refresh(): Promise<ScApiKeys> } {
+  return {
+    current: async () => (await source.get(request)).keys,
+    refresh: async () => (await source.get({ ...request, forceRefresh: true })).keys,
+  };
+}
+
 async function read(client: SecretValueReader, location: SecretLocation): Promise<ResolvedApiKeys> {
   const input: GetSecretValueCommandInput = { SecretId: location.secretId };
   if (location.versionId !== undefined) input.VersionId = location.versionId;

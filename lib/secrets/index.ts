@@ -13,6 +13,7 @@ export {
   type ApiKeySourceOptions,
   createApiKeySource,
   type KeyRequest,
+  keyProviderOf,
   type ResolvedApiKeys,
   type SecretValueReader,
 } from './api-key-source';

@@ -34,7 +34,7 @@ describe('loadValidateKeysConfig', () => {
       EVENT_BUS_NAME: 'sc2aws',
     });
     expect(config).toMatchObject({
-      sc: { caBundle: PEM, keyCacheTtlMs: 60_000 },
+      sc: { ca: PEM, keyCacheTtlMs: 60_000 },
       expectedUsername: 'svc-sc2aws',
       eventBusName: 'sc2aws',
     });
@@ -44,7 +44,7 @@ describe('loadValidateKeysConfig', () => {
     expect(
       loadValidateKeysConfig({ ...base, SC_CA_BUNDLE: PEM, SC_EXPECTED_USERNAME: '', EVENT_BUS_NAME: ' ' }),
     ).toMatchObject({
-      sc: { caBundle: PEM.trim() },
+      sc: { ca: PEM.trim() },
       eventBusName: 'default',
     });
   });

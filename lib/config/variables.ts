@@ -1,0 +1,214 @@
+import type * as z from 'zod/mini';
+import { DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, MAX_PLUGIN_OUTPUT_MAX_BYTES } from '#lib/findings';
+import { DATASETS } from '#lib/product';
+import { DEFAULT_KEY_TTL_MS } from '#lib/secrets';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#lib/tenable';
+import { BUCKET_NAME, EVENT_BUS, KMS_KEY_ARN, SECRET_ARN } from './rules';
+import {
+  datasetList,
+  flag,
+  integer,
+  keyPrefix,
+  matching,
+  repositoryIds,
+  scUrl,
+  type TextSchema,
+  text,
+} from './schemas';
+
+/** The Lambdas, by the names their folders, services and log groups use. */
+export const LAMBDAS = ['validate-keys', 'pull-analysis', 'forward-results'] as const;
+export type LambdaName = (typeof LAMBDAS)[number];
+
+/** One environment variable of the Lambdas. */
+export interface ConfigVariable<T = unknown> {
+  /** Parses the value (trimmed; empty counts as unset). */
+  schema: TextSchema<T>;
+  /** Unset means an error. */
+  required?: true;
+  /** Unset means this, spelled as the environment would; without it (and not required) unset means no value. */
+  default?: string;
+  /** A good value, shown in every error about the variable. */
+  example: string;
+  readBy: readonly LambdaName[];
+  /** The serverless.yml parameter that sets it; `params.default` holds the same default (a test checks). */
+  param: string;
+  /** The `sc2aws export` flag that sets the same thing; its default and help text follow this entry. */
+  flag?: string;
+  /** Whole numbers: the bounds, which the CLI flag shares. */
+  range?: { min: number; max: number };
+  description: string;
+}
+
+const SC: LambdaName[] = ['validate-keys', 'pull-analysis'];
+const OUTPUT: LambdaName[] = ['pull-analysis', 'forward-results'];
+const ALL: LambdaName[] = [...LAMBDAS];
+
+/**
+ * Every setting of the Lambdas, once: the loaders (./index.ts) read them from here, and tests hold
+ * the CLI's flags and help, serverless.yml's parameters, infra/derived.cjs and the README to it.
+ */
+export const CONFIG_VARIABLES = {
+  SC_URL: {
+    schema: scUrl,
+    required: true,
+    example: 'https://sc.example.com',
+    readBy: SC,
+    param: 'scUrl',
+    description: 'SC base address, `https://`',
+  },
+  SC_SECRET_ARN: {
+    schema: matching(SECRET_ARN, 120),
+    required: true,
+    example: SECRET_ARN.example,
+    readBy: SC,
+    param: 'secretArn',
+    description: 'full ARN of the secret holding `accesskey=…; secretkey=…;`',
+  },
+  SC_CA_BUNDLE: {
+    schema: text,
+    example: 'certs/sc-ca.pem',
+    readBy: SC,
+    param: 'caBundle',
+    description: "SC's CA: inline PEM, or a file path relative to the function root (default: system CAs)",
+  },
+  SC_INSECURE_SKIP_TLS_VERIFY: {
+    schema: flag,
+    default: 'false',
+    example: 'false',
+    readBy: SC,
+    param: 'insecureSkipTlsVerify',
+    description:
+      '`true/false/1/0/yes/no/on/off`; `true` skips certificate checks (warned about on every run)',
+  },
+  SC_KEY_CACHE_TTL_SECONDS: {
+    ...integer(0, 3600),
+    default: String(DEFAULT_KEY_TTL_MS / 1000),
+    example: '300',
+    readBy: SC,
+    param: 'keyCacheTtlSeconds',
+    description: 'how long keys read from the secret are kept; 0 reads the secret on every call',
+  },
+  SC_EXPECTED_USERNAME: {
+    schema: text,
+    example: 'svc-sc2aws',
+    readBy: ['validate-keys'],
+    param: 'expectedUsername',
+    description: 'fail validation when the keys belong to another SC user',
+  },
+  EVENT_BUS_NAME: {
+    schema: matching(EVENT_BUS, 40),
+    default: 'default',
+    example: EVENT_BUS.example,
+    readBy: ALL,
+    param: 'eventBusName',
+    description: 'bus for the sc2aws events (name or ARN)',
+  },
+  DATA_BUCKET: {
+    schema: matching(BUCKET_NAME),
+    required: true,
+    example: BUCKET_NAME.example,
+    readBy: OUTPUT,
+    param: 'dataBucketName',
+    description: 'the S3 bucket for runs and state',
+  },
+  DATA_PREFIX: {
+    schema: keyPrefix,
+    default: 'sc2aws',
+    example: 'sc2aws',
+    readBy: OUTPUT,
+    param: 'dataPrefix',
+    description: 'key prefix inside the bucket',
+  },
+  KMS_KEY_ARN: {
+    schema: matching(KMS_KEY_ARN),
+    example: KMS_KEY_ARN.example,
+    readBy: OUTPUT,
+    param: 'kmsKeyArn',
+    description: 'encrypt objects with this KMS key (default: SSE-S3)',
+  },
+  DATASETS: {
+    schema: datasetList,
+    default: DATASETS.join(','),
+    example: DATASETS.join(','),
+    readBy: ['pull-analysis'],
+    param: 'datasets',
+    flag: '--dataset',
+    description: 'which datasets to export (`all` is all of them)',
+  },
+  SEVERITY_FLOOR: {
+    ...integer(0, 4),
+    default: '1',
+    example: '1',
+    readBy: ['pull-analysis'],
+    param: 'severityFloor',
+    flag: '--severity-floor',
+    description: 'lowest severity id exported (0 Info … 4 Critical)',
+  },
+  REPOSITORY_IDS: {
+    schema: repositoryIds,
+    example: '1,3',
+    readBy: ['pull-analysis'],
+    param: 'repositoryIds',
+    description: 'only these SC repository ids, comma-separated (default: all)',
+  },
+  PAGE_SIZE: {
+    ...integer(100, MAX_PAGE_SIZE),
+    default: String(DEFAULT_PAGE_SIZE),
+    example: String(DEFAULT_PAGE_SIZE),
+    readBy: ['pull-analysis'],
+    param: 'pageSize',
+    flag: '--page-size',
+    description: 'rows per SC page',
+  },
+  OVERLAP_MINUTES: {
+    ...integer(0, 7 * 24 * 60),
+    default: '60',
+    example: '60',
+    readBy: ['pull-analysis'],
+    param: 'overlapMinutes',
+    description: 'how far each window reaches back before the checkpoint',
+  },
+  FIRST_RUN_LOOKBACK_DAYS: {
+    ...integer(1, 3650),
+    default: '30',
+    example: '30',
+    readBy: ['pull-analysis'],
+    param: 'firstRunLookbackDays',
+    description: "the first window's length",
+  },
+  PART_SIZE_MB: {
+    ...integer(1, 1024),
+    default: '64',
+    example: '64',
+    readBy: OUTPUT,
+    param: 'partSizeMb',
+    flag: '--part-size-mb',
+    description: 'raw and findings parts roll at this many MiB uncompressed',
+  },
+  TIME_GUARD_SECONDS: {
+    ...integer(5, 600),
+    default: '60',
+    example: '60',
+    readBy: ['pull-analysis'],
+    param: 'timeGuardSeconds',
+    description: 'stop and hand off to a continuation when this little time is left',
+  },
+  PLUGIN_OUTPUT_MAX_BYTES: {
+    ...integer(0, MAX_PLUGIN_OUTPUT_MAX_BYTES),
+    default: String(DEFAULT_PLUGIN_OUTPUT_MAX_BYTES),
+    example: String(DEFAULT_PLUGIN_OUTPUT_MAX_BYTES),
+    readBy: ['forward-results'],
+    param: 'pluginOutputMaxBytes',
+    description: 'cap on `plugin_output` (UTF-8 bytes)',
+  },
+} as const satisfies Record<string, ConfigVariable>;
+
+export type VariableName = keyof typeof CONFIG_VARIABLES;
+
+/** The value a variable yields: never undefined when it is required or has a default. */
+export type ValueOf<N extends VariableName> = (typeof CONFIG_VARIABLES)[N] extends
+  | { required: true }
+  | { default: string }
+  ? z.output<(typeof CONFIG_VARIABLES)[N]['schema']>
+  : z.output<(typeof CONFIG_VARIABLES)[N]['schema']> | undefined;

@@ -1,0 +1,29 @@
+import { DATASETS } from '#lib/product';
+import { BUCKET_NAME, EVENT_BUS_NAME, KMS_KEY_ARN, SECRET_ARN, type ValueRule } from './rules';
+
+/**
+ * What infra/derived.cjs checks the deployment parameters with, as plain JSON.
+ *
+ * derived.cjs is CommonJS that the Serverless Framework runs at package and deploy time; it cannot
+ * load TypeScript. Rather than a second hand-written copy of the rules held equal by a test, the
+ * rules stay here and scripts/vocabulary.mjs writes them to infra/vocabulary.json, which
+ * derived.cjs reads: a rule changes in one place, and a test fails while the JSON is stale.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('infra/vocabulary.json', `${JSON.stringify(deploymentVocabulary(), null, 2)}\n`);
+ * ```
+ */
+export function deploymentVocabulary() {
+  const rule = ({ pattern, problem, example }: ValueRule) => ({ pattern: pattern.source, problem, example });
+  return {
+    $comment: 'Written by scripts/vocabulary.mjs from lib/config; do not edit.',
+    datasets: [...DATASETS],
+    rules: {
+      secretArn: rule(SECRET_ARN),
+      kmsKeyArn: rule(KMS_KEY_ARN),
+      dataBucketName: rule(BUCKET_NAME),
+      eventBusName: rule(EVENT_BUS_NAME),
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { configValue, type VariableName } from '#lib/config';
+import { readServerlessYml } from '#support/serverless-yml';
+
+/**
+ * The deployment (infra/derived.cjs, as osls runs it) and the Lambdas (lib/config) must accept
+ * the same values: a parameter the deploy lets through must not fail every cold start.
+ */
+
+type Derive = (options: { resolveVariable(name: string): Promise<unknown> }) => Promise<unknown>;
+const derive = createRequire(import.meta.url)('../../../infra/derived.cjs') as Derive;
+const { params } = readServerlessYml();
+
+async function deployRefuses(param: string, value: string): Promise<string | undefined> {
+  const resolved: Record<string, string> = { ...params, [param]: value };
+  try {
+    await derive({ resolveVariable: async (name) => resolved[name.replace(/^param:/, '')] });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+function lambdaRefuses(variable: VariableName, value: string): string | undefined {
+  try {
+    configValue({ [variable]: value }, variable);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/prod/sc-keys-AbCdEf';
+const CASES: { param: string; variable: VariableName; good: string[]; bad: string[] }[] = [
+  {
+    param: 'secretArn',
+    variable: 'SC_SECRET_ARN',
+    good: [
+      SECRET,
+      'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:sc-keys-Ab12Cd',
+      'arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:a/b_c+d=e.f@g-h-Zz9Yy8',
+      'arn:aws-iso-b:secretsmanager:us-isob-east-1:123456789012:secret:keys-AAAAAA',
+    ],
+    bad: [
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/keys',
+      'arn:aws:secretsmanager:eu-west-1:12345678901:secret:sc2aws/sc-keys-AbCdEf',
+      'arn:awsx:secretsmanager:eu-west-1:123456789012:secret:sc2aws/sc-keys-AbCdEf',
+      'arn:aws:secretsmanager:EU-WEST-1:123456789012:secret:sc2aws/sc-keys-AbCdEf',
+      'arn:aws:s3:::my-bucket',
+      'sc2aws/prod/sc-keys',
+    ],
+  },
+  {
+    param: 'kmsKeyArn',
+    variable: 'KMS_KEY_ARN',
+    good: [
+      'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws-us-gov:kms:us-gov-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+    ],
+    bad: ['arn:aws:kms:eu-west-1:123456789012:alias/sc2aws', 'alias/sc2aws', '1234abcd-12ab-34cd'],
+  },
+  {
+    param: 'dataBucketName',
+    variable: 'DATA_BUCKET',
+    good: ['my-sc2aws-data', 'a.b.c', '123'],
+    bad: ['My_Bucket', 'ab', 's3://my-bucket', '-bucket', 'bucket-'],
+  },
+  {
+    param: 'datasets',
+    variable: 'DATASETS',
+    good: ['vulns', 'fixed,assets', 'assets, vulns, fixed'],
+    bad: ['vulns,vulns', 'findings', 'vulns;fixed'],
+  },
+  {
+    param: 'eventBusName',
+    variable: 'EVENT_BUS_NAME',
+    good: ['default', 'sc2aws', 'team/sc2aws-bus.1'],
+    bad: ['my bus', 'bus;rm -rf', 'x'.repeat(257)],
+  },
+];
+
+describe('values the deployment and the Lambdas share', () => {
+  it.each(CASES.flatMap(({ param, variable, good }) => good.map((value) => ({ param, variable, value }))))(
+    'both accept $param / $variable = $value',
+    async ({ param, variable, value }) => {
+      expect(await deployRefuses(param, value)).toBeUndefined();
+      expect(lambdaRefuses(variable, value)).toBeUndefined();
+    },
+  );
+
+  it.each(CASES.flatMap(({ param, variable, bad }) => bad.map((value) => ({ param, variable, value }))))(
+    'both refuse $param / $variable = $value, naming it',
+    async ({ param, variable, value }) => {
+      expect(await deployRefuses(param, value)).toMatch(new RegExp(`^Parameter ${param} `));
+      expect(lambdaRefuses(variable, value)).toMatch(new RegExp(`^Configuration error: ${variable} `));
+    },
+  );
+
+  it('passes the default parameters', async () => {
+    expect(await deployRefuses('datasets', params.datasets ?? '')).toBeUndefined();
+  });
+});
