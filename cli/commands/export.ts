@@ -2,13 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { BUCKET_NAME, CONFIG_VARIABLES, ConfigError, configValue } from '#lib/config';
 import { codeOf, ErrorCode } from '#lib/errors';
 import type { EventPublisher, Sc2awsEvent } from '#lib/events';
-import {
-  type ExportSettings,
-  type ExportSummary,
-  exportDatasets,
-  exportMetrics,
-  exportSettings,
-} from '#lib/export';
+import { type ExportSettings, type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
 import { noMetrics } from '#lib/metrics';
 import { DATASETS, type Dataset } from '#lib/product';
@@ -162,7 +156,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
         store,
         events,
         logger,
-        metrics: exportMetrics(noMetrics),
+        metrics: noMetrics,
         clock: Date.now,
         remainingMs: () => Number.POSITIVE_INFINITY,
         owner: `cli-${process.pid}`,

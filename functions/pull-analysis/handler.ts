@@ -4,14 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { loadPullAnalysisConfig } from '#lib/config';
 import { createEventPublisher } from '#lib/events';
-import {
-  datasetsForEvent,
-  type ExportDeps,
-  type ExportSummary,
-  exportDatasets,
-  exportMetrics,
-  exportSettings,
-} from '#lib/export';
+import { datasetsForEvent, type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createLambdaLogger } from '#lib/logging';
 import { createLambdaMetrics } from '#lib/metrics';
 import { createApiKeySource, keyProviderOf } from '#lib/secrets';
@@ -32,24 +25,23 @@ const keys = keyProviderOf(
 const store = createS3Store({ client: new S3Client({}), ...config.output });
 const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
 const settings = exportSettings(config);
+const shared = { store, events, logger, metrics, clock: Date.now, bucket: config.output.bucket };
 
 /** The schedule, continuation events, and direct `{"datasets":[…]}` invocations. */
 export async function handler(event: unknown, context: Context): Promise<ExportSummary> {
   logger.addContext(context);
   const sc = createScClient(config.sc, { keys, logger, metrics });
-  const deps: ExportDeps = {
-    sc,
-    store,
-    events,
-    logger,
-    metrics: exportMetrics(metrics),
-    clock: Date.now,
-    remainingMs: () => context.getRemainingTimeInMillis(),
-    owner: context.awsRequestId,
-    bucket: config.output.bucket,
-  };
   try {
-    return await exportDatasets(deps, settings, datasetsForEvent(event, config.datasets));
+    return await exportDatasets(
+      {
+        ...shared,
+        sc,
+        remainingMs: () => context.getRemainingTimeInMillis(),
+        owner: context.awsRequestId,
+      },
+      settings,
+      datasetsForEvent(event, config.datasets),
+    );
   } finally {
     await sc.close();
     metrics.publish();

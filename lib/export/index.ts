@@ -8,7 +8,6 @@ export {
   type QueryScope,
 } from './datasets';
 export { type ExportSummary, exportDatasets } from './datasets-run';
-export { exportMetrics } from './metrics';
 export { exportDataset } from './run';
 export { exportSettings, LEASE_SECONDS, pageOverlapFor } from './settings';
 export {
@@ -20,5 +19,5 @@ export {
   StateHandle,
 } from './state';
 export { datasetsForEvent } from './trigger';
-export type { DatasetOutcome, ExportDeps, ExportMetrics, ExportSettings } from './types';
+export type { DatasetOutcome, ExportDeps, ExportSettings } from './types';
 export { type ExportWindow, isoOf, nextWindow, partitionDate, runIdFor } from './window';

@@ -66,7 +66,7 @@ export async function pumpPages(
     const part = await finishing;
     if (part !== undefined) {
       run.parts.push(part);
-      deps.metrics.record(dataset, 'BytesWritten', 'Bytes', part.bytes);
+      deps.metrics.addMetric('BytesWritten', 'Bytes', part.bytes, { dataset });
     }
     run.nextPart = at.nextPart;
     run.cursor = at.cursor;
@@ -94,7 +94,8 @@ export async function pumpPages(
         pages += 1;
         rows += next.rows;
         run.duplicatesSkipped += next.skipped;
-        if (next.walkBacks > 0) deps.metrics.record(dataset, 'PagingWalkBacks', 'Count', next.walkBacks);
+        if (next.walkBacks > 0)
+          deps.metrics.addMetric('PagingWalkBacks', 'Count', next.walkBacks, { dataset });
         await writer.writeNdjson(next.page.ndjson(next.fresh), next.rows);
         // Read by gzip: the page's memory serves the next pages. (After a failed write the page is
         // left to the garbage collector: gzip may still hold it.)

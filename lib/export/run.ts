@@ -32,8 +32,8 @@ export async function exportDataset(
   const prefix = runPrefix('raw', dataset, run.dt, run.runId);
 
   const pumped = await pumpPages(deps, settings, dataset, spec, opened, query, prefix);
-  deps.metrics.record(dataset, 'RowsExported', 'Count', pumped.rows);
-  deps.metrics.record(dataset, 'PagesFetched', 'Count', pumped.pages);
+  deps.metrics.addMetric('RowsExported', 'Count', pumped.rows, { dataset });
+  deps.metrics.addMetric('PagesFetched', 'Count', pumped.pages, { dataset });
   if (pumped.timeUp) {
     await state.release();
     deps.logger.info('Time is short: run paused, to be continued.', {

@@ -1,5 +1,6 @@
 import type { EventPublisher } from '#lib/events';
 import type { LogSink } from '#lib/logging';
+import type { Metrics } from '#lib/metrics';
 import type { ObjectStore } from '#lib/sink';
 import type { ScClient } from '#lib/tenable';
 import type { Dataset, QueryScope } from './datasets';
@@ -19,21 +20,12 @@ export interface ExportSettings extends QueryScope {
   since?: number;
 }
 
-/** EMF-style metrics with a dataset dimension. */
-export interface ExportMetrics {
-  record(
-    dataset: string,
-    name: string,
-    unit: 'Count' | 'Bytes' | 'Seconds' | 'Milliseconds',
-    value: number,
-  ): void;
-}
-
 export interface ExportDeps {
   sc: ScClient;
   store: ObjectStore;
   events: EventPublisher;
-  metrics: ExportMetrics;
+  /** Each value carries its dataset as a dimension. */
+  metrics: Metrics;
   logger: LogSink;
   /** Epoch ms. */
   clock: () => number;

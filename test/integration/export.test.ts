@@ -247,7 +247,7 @@ describe('pull-analysis export', () => {
     h.sim.control.startDrift({ perPage, seed: 5 });
     let walkBacks = 0;
     const metrics = {
-      record: (_d: string, name: string, _u: string, v: number) => {
+      addMetric: (name: string, _u: string, v: number) => {
         if (name === 'PagingWalkBacks') walkBacks += v;
       },
     };

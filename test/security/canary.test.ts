@@ -12,6 +12,7 @@ import { deliverRun } from '#lib/delivery';
 import { ErrorCode } from '#lib/errors';
 import { createEventPublisher } from '#lib/events';
 import { exportDatasets, exportSettings } from '#lib/export';
+import { noMetrics } from '#lib/metrics';
 import { STAGED_LABEL } from '#lib/rotation';
 import { createApiKeySource } from '#lib/secrets';
 import { createLocalStore } from '#lib/sink';
@@ -305,7 +306,7 @@ describe('no secret leaves', () => {
       sc: client,
       store,
       events: publisher,
-      metrics: { record: () => {} },
+      metrics: noMetrics,
       logger,
       clock: Date.now,
       remainingMs: () => Number.POSITIVE_INFINITY,

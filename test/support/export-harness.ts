@@ -16,6 +16,7 @@ import {
   exportStateSchema,
   nextWindow,
 } from '#lib/export';
+import { noMetrics } from '#lib/metrics';
 import { ScApiKeys } from '#lib/secrets';
 import {
   createLocalStore,
@@ -96,7 +97,7 @@ export async function exportHarness(
         sc,
         store,
         events: { publish: async (event) => void events.push(event) },
-        metrics: { record: () => {} },
+        metrics: noMetrics,
         logger: { debug() {}, info() {}, warn() {}, error() {} },
         clock: () => clock.now,
         remainingMs: () => Number.POSITIVE_INFINITY,

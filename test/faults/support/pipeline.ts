@@ -289,7 +289,7 @@ export class PipelineWorld {
           sc,
           store: this.store,
           events: this.events,
-          metrics: { record: (_dataset, name, _unit, value) => void this.metrics.push({ name, value }) },
+          metrics: { addMetric: (name, _unit, value) => void this.metrics.push({ name, value }) },
           logger: this.logger,
           clock: () => this.clock.now,
           remainingMs: options.remainingMs ?? (() => Number.POSITIVE_INFINITY),
