@@ -8,8 +8,11 @@ export type Outcome =
   | { kind: 'ok'; envelope: ScEnvelope }
   /** Worth another attempt; `error` is what the caller sees when attempts run out. */
   | { kind: 'retry'; error: ScError; retryAfterMs?: number }
-  /** SC refused the keys: refresh them once, then give up. */
-  | { kind: 'auth'; error: ScError }
+  /**
+   * SC refused the keys: refresh them once, then give up. `resubmitOnce`: the refusal may be
+   * transient, so the same request is sent once more first (see {@link refusal}).
+   */
+  | { kind: 'auth'; error: ScError; resubmitOnce?: true }
   | { kind: 'fail'; error: ScError };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -90,6 +93,9 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
   }
   // SC answers bad keys with 400 (documented), 401, or 403 with error_code 0 and no message (SC 5.20,
   // reference §1.2). A session-token error (code 12) also means "not authenticated".
+  // SC's API-key documentation ("Error States") adds that a 400 while SC recognizes the keys can come
+  // from a database error and that the request may be resubmitted: so a 400 is sent once more before
+  // it counts as rejected keys. 401 and 403 have no such note.
   if (
     status === 401 ||
     ((status === 400 || status === 403) &&
@@ -100,6 +106,7 @@ function refusal(status: number, request: string, envelope: ScEnvelope | undefin
   ) {
     return {
       kind: 'auth',
+      ...(status === 400 ? { resubmitOnce: true as const } : {}),
       error: new ScError(
         ErrorCode.ScKeysRejected,
         `SC rejected the API keys on ${request} (HTTP ${status}; ${said}). Likely causes: the keys were regenerated in SC (the old pair stops working at once), the keys were deleted, the user is locked or deleted, or the access and secret keys were swapped. ${KEYS_FIX}`,

@@ -171,6 +171,7 @@ export class ScClient {
     const { keyProvider, retry } = this.options;
     let keys = await keyProvider.current();
     let refreshed = false;
+    let resubmitted = false;
     let attempt = 0;
     for (;;) {
       attempt += 1;
@@ -192,7 +193,11 @@ export class ScClient {
           ...(outcome.page === undefined ? {} : { page: outcome.page }),
         };
       }
-      if (outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
+      // One extra attempt, outside `retry.maxAttempts`: a 400 during key recognition may be SC's
+      // transient database error (see classify.ts), and concluding "rejected" stops the whole run.
+      const resubmit = outcome.kind === 'auth' && outcome.resubmitOnce === true && !resubmitted;
+      if (resubmit) resubmitted = true;
+      if (!resubmit && outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
         // The secret may have been rotated since the keys were cached: one retry with a fresh read.
         refreshed = true;
         const fresh = await keyProvider.refresh();
@@ -205,9 +210,13 @@ export class ScClient {
           continue;
         }
       }
-      if (outcome.kind === 'retry' && attempt < retry.maxAttempts) {
-        const delay = outcome.retryAfterMs ?? backoffDelay(retry, attempt);
-        this.logger?.warn(`SC call failed, retrying (${outcome.error.code}).`, {
+      if (resubmit || (outcome.kind === 'retry' && attempt < retry.maxAttempts)) {
+        const delay =
+          (outcome.kind === 'retry' ? outcome.retryAfterMs : undefined) ?? backoffDelay(retry, attempt);
+        const what = resubmit
+          ? 'SC answered 400 while recognizing the keys, which may be a transient database error; resubmitting once'
+          : `SC call failed, retrying (${outcome.error.code})`;
+        this.logger?.warn(`${what}.`, {
           request: label,
           attempt,
           delayMs: delay,

@@ -163,6 +163,45 @@ describe('ScClient over a mocked transport', () => {
     expect(refreshes).toBe(1);
   });
 
+  it('resubmits once after a 400 during key recognition (a transient database error) and goes on', async () => {
+    const pool = agent.get(ORIGIN);
+    pool.intercept({ path: isCurrentUser }).reply(400, envelope('', 0, 'Invalid API key.\n'));
+    pool.intercept({ path: isCurrentUser }).reply(200, envelope(user));
+    const sc = client({
+      retry: { maxAttempts: 1, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms) },
+    });
+    await expect(sc.currentUser()).resolves.toMatchObject({ username: 'svc-sc2aws' });
+    expect(sleeps).toHaveLength(1);
+    expect(logger.records.some((r) => r.level === 'warn' && /resubmitting once/.test(r.message))).toBe(true);
+  });
+
+  it('concludes the keys are rejected when the resubmitted request gets a 400 again', async () => {
+    const pool = agent.get(ORIGIN);
+    pool
+      .intercept({ path: isCurrentUser })
+      .reply(400, envelope('', 0, 'Invalid API key.\n'))
+      .times(2);
+    pool.intercept({ path: isCurrentUser }).reply(200, envelope(user)); // never reached
+    const err = await client()
+      .currentUser()
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SC_KEYS_REJECTED', details: { status: 400, attempts: 2 } });
+  });
+
+  it('does not resubmit a 403 or a 400 that names its cause', async () => {
+    const pool = agent.get(ORIGIN);
+    pool.intercept({ path: isCurrentUser }).reply(403, envelope('', 0, ''));
+    pool
+      .intercept({ path: isCurrentUser })
+      .reply(400, envelope('', 0, 'API Key authentication is not enabled on this server.\n'));
+    await expect(client().currentUser()).rejects.toMatchObject({ details: { attempts: 1 } });
+    await expect(client().currentUser()).rejects.toMatchObject({
+      code: 'SC_API_KEYS_DISABLED',
+      details: { attempts: 1 },
+    });
+    expect(sleeps).toEqual([]);
+  });
+
   it('refuses to follow a redirect so keys are never sent to another address', async () => {
     agent
       .get(ORIGIN)
@@ -193,7 +232,8 @@ describe('ScClient over a mocked transport', () => {
       .reply(
         400,
         envelope('', 0, `Invalid API key accesskey=${canary.accessKey} secretkey=${canary.secretKey}`),
-      );
+      )
+      .times(2); // a 400 is resubmitted once
     const err = await client()
       .currentUser()
       .catch((e: unknown) => e);
