@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createApiKeySource, DEFAULT_VERSION_STAGE, keyProviderOf, ScApiKeys } from '#lib/secrets';
 import type { KeyProvider } from '#lib/tenable';
 import { CliUsageError } from './exit-codes';
+import type { CliIo } from './io';
 
 /** Where the CLI reads the SC API keys from: exactly one of these. */
 export interface KeysFlags {
@@ -44,12 +45,14 @@ export function checkKeySource(flags: KeysFlags): void {
 
 /**
  * Resolves the key source named on the command line. Local sources are read and parsed here, before
- * any network call, so a bad secret format is reported as bad input.
+ * any network call, so a bad secret format is reported as bad input. A keys file others can read
+ * is warned about on stderr.
  */
 export async function resolveKeys(
   flags: KeysFlags,
-  env: NodeJS.ProcessEnv,
+  io: Pick<CliIo, 'env' | 'stderr'>,
 ): Promise<{ provider: KeyProvider; describe: string }> {
+  const { env } = io;
   checkKeySource(flags);
   if (flags.keysEnv !== undefined) {
     const value = env[flags.keysEnv];
@@ -72,6 +75,7 @@ export async function resolveKeys(
       );
     }
     const keys = ScApiKeys.parse(text);
+    await warnIfShared(flags.keysFile, io.stderr);
     return { provider: { current: async () => keys }, describe: `file ${flags.keysFile}` };
   }
   const secretId = flags.secretId as string;
@@ -89,4 +93,19 @@ export async function resolveKeys(
     provider: keyProviderOf(source, { versionStage: stage }),
     describe: `secret ${first.secretArn} (${stage}, version ${first.versionId})`,
   };
+}
+
+/**
+ * Warns (names the file and the fix, never its content) when the keys file is readable by its group
+ * or by others: anyone who can read it can act as the SC service user. POSIX modes only; Windows
+ * reports no meaningful group/other bits.
+ */
+async function warnIfShared(file: string, stderr: CliIo['stderr']): Promise<void> {
+  if (process.platform === 'win32') return;
+  const mode = (await stat(file).catch(() => undefined))?.mode;
+  if (mode === undefined || (mode & 0o044) === 0) return;
+  const octal = (mode & 0o777).toString(8).padStart(3, '0');
+  stderr.write(
+    `warning: the keys file ${file} is readable by ${(mode & 0o004) !== 0 ? 'others' : 'its group'} (mode ${octal}); anyone who can read it can use SC as the service user. Fix: chmod 600 ${file}\n`,
+  );
 }

@@ -140,7 +140,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
   const settings = exportSettingsFor(flags, since);
   const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region);
-  const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
+  const keys = await resolveKeys(keysFlagsOf(flags, region), io);
   const logger = createConsoleLogger(io.stderr);
   const sc = createScClient(connection, { keys: keys.provider, logger });
   const published: Sc2awsEvent[] = [];

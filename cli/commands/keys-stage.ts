@@ -65,7 +65,7 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
       ...(flags['keys-file'] === undefined ? {} : { keysFile: flags['keys-file'] }),
       ...(flags['keys-env'] === undefined ? {} : { keysEnv: flags['keys-env'] }),
     },
-    io.env,
+    io,
   );
   const keys = await source.provider.current();
   const logger = createConsoleLogger(io.stderr);

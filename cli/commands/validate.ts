@@ -55,7 +55,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
   }
   const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region);
-  const keys = await resolveKeys(keysFlagsOf(flags, region), io.env);
+  const keys = await resolveKeys(keysFlagsOf(flags, region), io);
   const client = createScClient(connection, { keys: keys.provider, logger: createConsoleLogger(io.stderr) });
   try {
     const user = await client.currentUser();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,7 +29,7 @@ describe('sc2aws validate', () => {
     caFile = join(dir, 'ca.pem');
     keysFile = join(dir, 'keys');
     await writeFile(caFile, sim.caPem);
-    await writeFile(keysFile, keyLine());
+    await writeFile(keysFile, keyLine(), { mode: 0o600 });
   });
   afterEach(() => {
     sim.control.setApiKeysEnabled(true);
@@ -51,6 +51,26 @@ describe('sc2aws validate', () => {
     expect(r.stdout).toContain(sim.users[0]?.orgName);
   });
 
+  it.each([
+    ['640', 'its group'],
+    ['644', 'others'],
+  ])('warns on stderr, naming the file and chmod 600, when the keys file has mode %s', async (mode, who) => {
+    const shared = join(dir, `shared-keys-${mode}`);
+    await writeFile(shared, keyLine());
+    await chmod(shared, Number.parseInt(mode, 8));
+    const r = await run(['validate', '--url', sim.url, '--keys-file', shared, '--ca-file', caFile]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: the keys file ${shared} is readable by ${who}`);
+    expect(r.stderr).toContain(`chmod 600 ${shared}`);
+    expect(r.stdout).not.toContain('warning');
+  });
+
+  it('says nothing about the permissions of a keys file only its owner can read', async () => {
+    const r = await run(['validate', '--url', sim.url, '--keys-file', keysFile, '--ca-file', caFile]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/readable by|chmod/);
+  });
+
   it('prints one JSON object with --json', async () => {
     const r = await run(
       ['validate', '--url', sim.url, '--keys-env', 'SC_KEYS', '--ca-file', caFile, '--json'],
@@ -70,7 +90,7 @@ describe('sc2aws validate', () => {
 
   it('exits 2 and explains regenerated keys when SC rejects them', async () => {
     const bad = join(dir, 'bad-keys');
-    await writeFile(bad, `accesskey=${'a'.repeat(32)}; secretkey=${'b'.repeat(32)};`);
+    await writeFile(bad, `accesskey=${'a'.repeat(32)}; secretkey=${'b'.repeat(32)};`, { mode: 0o600 });
     const r = await run(['validate', '--url', sim.url, '--keys-file', bad, '--ca-file', caFile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: SC rejected the API keys/);
