@@ -77,6 +77,8 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.RotationTokenUnknown]: ExitCode.Internal,
   [ErrorCode.RotationTokenNotPending]: ExitCode.Internal,
   [ErrorCode.RotationNothingStaged]: ExitCode.Internal,
+  [ErrorCode.RotationKeysAlreadyRejected]: ExitCode.Internal,
+  [ErrorCode.RotationUntested]: ExitCode.Internal,
   [ErrorCode.RawPartCorrupt]: ExitCode.Internal,
   [ErrorCode.RawManifestInvalid]: ExitCode.Internal,
   [ErrorCode.ManifestOutsideDeployment]: ExitCode.Internal,

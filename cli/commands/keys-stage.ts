@@ -15,7 +15,8 @@ For the operator who just generated new API keys in SC:
   1. proves the new keys against SC's GET /rest/currentUser (on failure nothing in AWS changes, exit 2);
   2. stores them as a new version of the secret labelled SC2AWS_STAGED;
   3. with --rotate, starts the secret's rotation: validate-keys copies them into the rotation's
-     AWSPENDING version, tests them again and moves AWSCURRENT to them.
+     AWSPENDING version, tests them again and moves AWSCURRENT to them. An earlier rotation that
+     failed or never finished (AWSPENDING left on a version that is not current) is cleared first.
 Keys are read from a file or an environment variable only, never from the command line.
 
   --secret-id ID     the Secrets Manager secret (name or ARN) the Lambdas read
@@ -79,12 +80,15 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
   );
   if (flags.json) {
     io.stdout.write(
-      `${JSON.stringify({ staged: true, secretId, versionId: result.versionId, rotationStarted: result.rotationStarted, user: result.user })}\n`,
+      `${JSON.stringify({ staged: true, secretId, versionId: result.versionId, rotationStarted: result.rotationStarted, ...(result.clearedPendingVersionId === undefined ? {} : { clearedPendingVersionId: result.clearedPendingVersionId }), user: result.user })}\n`,
     );
   } else {
     io.stdout.write(
       `Keys valid for SC user ${result.user.username} (${result.user.role.name}, ${result.user.organization.name}).\n` +
         `Staged (label SC2AWS_STAGED): secret ${secretId}, version ${result.versionId}.\n` +
+        (result.clearedPendingVersionId === undefined
+          ? ''
+          : `Cleared an unfinished earlier rotation (AWSPENDING on version ${result.clearedPendingVersionId}).\n`) +
         (result.rotationStarted
           ? `Rotation started: validate-keys tests the keys again and moves AWSCURRENT to this version. Watch for the "${DetailType.KeyRotationCompleted}" event.\n`
           : `Not rotated yet. Run again with --rotate, or: aws secretsmanager rotate-secret --secret-id ${secretId}\n`),

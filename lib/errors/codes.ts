@@ -74,8 +74,12 @@ export const ErrorCode = {
   RotationTokenUnknown: 'ROTATION_TOKEN_UNKNOWN',
   /** The token's version is neither AWSCURRENT nor AWSPENDING. */
   RotationTokenNotPending: 'ROTATION_TOKEN_NOT_PENDING',
-  /** createSecret found no keys staged for the rotation. */
+  /** createSecret found no keys staged for the rotation (no longer raised: such a rotation re-validates AWSCURRENT). */
   RotationNothingStaged: 'ROTATION_NOTHING_STAGED',
+  /** Secrets Manager retried a rotation whose keys SC already refused for good; they are not tested again. */
+  RotationKeysAlreadyRejected: 'ROTATION_KEYS_ALREADY_REJECTED',
+  /** finishSecret was asked to promote a version testSecret did not prove. */
+  RotationUntested: 'ROTATION_UNTESTED',
 
   // Exports (lib/export) and their state object.
   /** Another invocation holds the dataset's lease; this one skips the dataset. */

@@ -3,7 +3,8 @@ import { ErrorCode } from '#lib/errors';
 import type { KeyValidationDetail } from '#lib/events';
 import { AWSCURRENT, AWSPENDING } from '#lib/secrets';
 import { type ChangeDeps, validateOnLabelUpdate, validateStage } from './change';
-import { RotationError, STAGED_LABEL } from './errors';
+import { RotationError } from './errors';
+import { STAGED_LABEL } from './labels';
 import { runRotationStep } from './steps';
 
 const rotationEvent = z.object({

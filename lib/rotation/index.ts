@@ -10,7 +10,8 @@ export {
   validateStage,
 } from './change';
 export { handleValidateKeysEvent, type ValidateKeysResponse } from './dispatch';
-export { RotationError, STAGED_LABEL, stagingHelp } from './errors';
+export { RotationError, stagingHelp } from './errors';
+export { REJECTED_LABEL, STAGED_LABEL, TESTED_LABEL } from './labels';
 export { type StageKeysDeps, type StageKeysResult, stageKeys } from './stage';
 export { type RotationDeps, type RotationEvent, runRotationStep } from './steps';
 export {

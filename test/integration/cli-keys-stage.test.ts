@@ -117,10 +117,8 @@ describe('sc2aws keys stage', () => {
     expect(sm.mock).toHaveReceivedCommandTimes(RotateSecretCommand, 0);
   });
 
-  it('keeps the staged keys and explains what to do when the secret has no rotation', async () => {
-    sm.state.rotationEnabled = false;
-    const file = await keysFile(sim.keys);
-    const r = await run([
+  const stageAndRotate = async (keys: { accessKey: string; secretKey: string }) =>
+    run([
       '--secret-id',
       SECRET_ARN,
       '--url',
@@ -128,12 +126,52 @@ describe('sc2aws keys stage', () => {
       '--ca-file',
       caFile,
       '--keys-file',
-      file,
+      await keysFile(keys),
       '--rotate',
     ]);
+
+  it('keeps the staged keys and explains what to do when the secret has no rotation Lambda', async () => {
+    sm.state.rotationEnabled = false;
+    sm.state.rotationLambdaArn = undefined;
+    const r = await stageAndRotate(sim.keys);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/rotation-lambda-arn/);
+    expect(r.stderr).toMatch(/has no rotation Lambda.*rotation-lambda-arn/);
     expect(sm.holder(STAGED_LABEL)).toBeDefined();
+    expect(sm.mock).toHaveReceivedCommandTimes(RotateSecretCommand, 0);
+  });
+
+  it('says rotation is turned off, not that there is no Lambda, when it was cancelled', async () => {
+    sm.state.rotationEnabled = false;
+    const r = await stageAndRotate(sim.keys);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/rotation is turned off .*rotate-secret --secret-id/);
+    expect(r.stderr).not.toMatch(/no rotation Lambda/);
+    expect(sm.mock).toHaveReceivedCommandTimes(RotateSecretCommand, 0);
+  });
+
+  it('clears AWSPENDING an unfinished rotation left, then starts the rotation of the new keys', async () => {
+    sm.put('C', 'accesskey=x; secretkey=y;', ['AWSCURRENT']);
+    sm.put('OLD', undefined, ['AWSPENDING']);
+    const r = await stageAndRotate(sim.keys);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Cleared an unfinished earlier rotation \(AWSPENDING on version OLD\)/);
+    expect(sm.state.reattempted).toEqual([]); // RotateSecret was never refused
+    expect(sm.state.tokens).toHaveLength(1);
+    expect(sm.holder('AWSPENDING')).toBe(sm.state.tokens[0]);
+  });
+
+  it('reports a rotation that started meanwhile as such, not as a missing rotation Lambda', async () => {
+    sm.put('C', 'accesskey=x; secretkey=y;', ['AWSCURRENT']);
+    // Another rotation starts between DescribeSecret and RotateSecret.
+    sm.mock.on(RotateSecretCommand).rejectsOnce(
+      Object.assign(new Error("A previous rotation isn't complete. That rotation will be reattempted."), {
+        name: 'InvalidRequestException',
+      }),
+    );
+    const r = await stageAndRotate(sim.keys);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/previous rotation isn't complete.*another rotation started meanwhile/);
+    expect(r.stderr).not.toMatch(/no rotation Lambda/);
   });
 
   it.each([

@@ -6,7 +6,14 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createEventPublisher } from '#lib/events';
-import { type ChangeDeps, handleValidateKeysEvent, MetricName, STAGED_LABEL } from '#lib/rotation';
+import {
+  type ChangeDeps,
+  handleValidateKeysEvent,
+  MetricName,
+  REJECTED_LABEL,
+  STAGED_LABEL,
+  TESTED_LABEL,
+} from '#lib/rotation';
 import { createApiKeySource, ScApiKeys } from '#lib/secrets';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, type SimulatorUser, startSimulator } from '#sim';
@@ -143,8 +150,10 @@ describe('validate-keys', () => {
     expect(sm.mock).toHaveReceivedCommandTimes(PutSecretValueCommand, 1);
     await invoke(step('finishSecret'));
     await invoke(step('finishSecret'));
-    expect(sm.mock).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, 2); // AWSCURRENT + staged label, once
+    // Once each: SC2AWS_TESTED on, AWSCURRENT moved, SC2AWS_STAGED off, SC2AWS_TESTED off.
+    expect(sm.mock).toHaveReceivedCommandTimes(UpdateSecretVersionStageCommand, 4);
     expect(sm.holder('AWSCURRENT')).toBe('T');
+    expect(published().filter((e) => e.type === 'Key Rotation Completed')).toHaveLength(1);
   });
 
   it.each([
@@ -167,13 +176,82 @@ describe('validate-keys', () => {
     expect(published()).toEqual([]);
   });
 
-  it('tells the operator how to stage keys when nothing is staged', async () => {
+  it.each([
+    ['dead', false, 'Key Validation Failed'],
+    ['valid', true, 'Key Validation Succeeded'],
+  ])(
+    'with nothing staged, re-validates AWSCURRENT (%s keys), ends cleanly and leaves no AWSPENDING',
+    async (_name, valid, verdict) => {
+      const fresh = sm.versions.get('S')?.value;
+      sm.versions.delete('S');
+      if (valid) sm.put('C', fresh, ['AWSCURRENT']);
+      const logged = logger.records.length;
+      for (const s of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) await invoke(step(s));
+      expect(sm.holder('AWSPENDING')).toBeUndefined();
+      expect(sm.holder('AWSCURRENT')).toBe('C');
+      expect(sm.versions.get('T')?.value).toBeUndefined();
+      expect(published()).toEqual([
+        expect.objectContaining({
+          type: verdict,
+          detail: expect.objectContaining({ versionId: 'C', versionStage: 'AWSCURRENT', step: 'testSecret' }),
+        }),
+      ]);
+      const warnings = logger.records.slice(logged).filter((r) => r.level === 'warn');
+      expect(warnings.some((r) => /sc2aws keys stage/.test(r.message))).toBe(true);
+    },
+  );
+
+  it('fails a rotation with nothing staged when AWSCURRENT itself cannot be read', async () => {
     sm.versions.delete('S');
-    const err = await invoke(step('createSecret')).catch((e: unknown) => e);
-    expect(err).toMatchObject({
-      code: 'ROTATION_NOTHING_STAGED',
-      message: expect.stringContaining('sc2aws keys stage'),
-    });
+    sm.put('C', 'not keys', ['AWSCURRENT']);
+    await invoke(step('createSecret'));
+    await expect(invoke(step('testSecret'))).rejects.toMatchObject({ code: 'SECRET_FORMAT' });
+    expect(published()).toEqual([
+      expect.objectContaining({
+        type: 'Key Validation Failed',
+        detail: expect.objectContaining({ versionStage: 'AWSCURRENT' }),
+      }),
+    ]);
+  });
+
+  it('refuses a direct finishSecret on a version testSecret did not prove; AWSCURRENT does not move', async () => {
+    await invoke(step('createSecret'));
+    await expect(invoke(step('finishSecret'))).rejects.toMatchObject({ code: 'ROTATION_UNTESTED' });
+    expect(sm.holder('AWSCURRENT')).toBe('C');
+    expect(sm.holder(STAGED_LABEL)).toBe('S');
+    expect(published()).toEqual([
+      expect.objectContaining({
+        type: 'Key Validation Failed',
+        detail: expect.objectContaining({
+          versionId: 'T',
+          step: 'finishSecret',
+          errorCode: 'ROTATION_UNTESTED',
+        }),
+      }),
+    ]);
+    expect(metrics).toEqual([MetricName.Failed]);
+  });
+
+  it('finishes the cleanup when finishSecret is retried after AWSCURRENT moved, announcing the rotation once', async () => {
+    for (const s of ['createSecret', 'setSecret', 'testSecret']) await invoke(step(s));
+    sm.failNext(
+      'UpdateSecretVersionStage',
+      (input) => input.VersionStage === STAGED_LABEL,
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    );
+    await expect(invoke(step('finishSecret'))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(sm.holder('AWSCURRENT')).toBe('T');
+    expect(sm.holder(STAGED_LABEL)).toBe('S');
+    await invoke(step('finishSecret')); // Secrets Manager retries the step
+    await invoke(step('finishSecret'));
+    expect(sm.holder(STAGED_LABEL)).toBeUndefined();
+    expect(sm.holder(TESTED_LABEL)).toBeUndefined();
+    expect(published().filter((e) => e.type === 'Key Rotation Completed')).toEqual([
+      {
+        type: 'Key Rotation Completed',
+        detail: expect.objectContaining({ versionId: 'T', previousVersionId: 'C' }),
+      },
+    ]);
   });
 
   it('fails testSecret for keys SC rejects and leaves AWSCURRENT where it is', async () => {
@@ -181,6 +259,11 @@ describe('validate-keys', () => {
     await invoke(step('createSecret'));
     await expect(invoke(step('testSecret'))).rejects.toMatchObject({ code: 'SC_KEYS_REJECTED' });
     expect(sm.holder('AWSCURRENT')).toBe('C');
+    // The verdict is kept and the secret is free for the next rotation: no AWSPENDING stuck, the
+    // dead keys no longer staged.
+    expect(sm.holder(REJECTED_LABEL)).toBe('T');
+    expect(sm.holder('AWSPENDING')).toBeUndefined();
+    expect(sm.holder(STAGED_LABEL)).toBeUndefined();
     expect(published()).toEqual([
       expect.objectContaining({
         type: 'Key Validation Failed',
@@ -188,6 +271,30 @@ describe('validate-keys', () => {
       }),
     ]);
     expect(metrics).toEqual([MetricName.Failed]);
+  });
+
+  it('never tests refused keys again when Secrets Manager retries the failed rotation', async () => {
+    sm.put('S', header({ accessKey: 'e5'.repeat(16), secretKey: 'f6'.repeat(16) }), [STAGED_LABEL]);
+    await invoke(step('createSecret'));
+    await expect(invoke(step('testSecret'))).rejects.toMatchObject({ code: 'SC_KEYS_REJECTED' });
+    const scCalls = sim.requests.length;
+    for (const s of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
+      await expect(invoke(step(s))).rejects.toMatchObject({ code: 'ROTATION_KEYS_ALREADY_REJECTED' });
+    }
+    expect(sim.requests.length).toBe(scCalls);
+    expect(published().map((e) => e.type)).toEqual(['Key Validation Failed']);
+    expect(sm.holder('AWSCURRENT')).toBe('C');
+  });
+
+  it('keeps AWSPENDING after a transient SC failure, so the retried testSecret can still pass', async () => {
+    await invoke(step('createSecret'));
+    sim.control.injectFault({ kind: 'status', status: 503, path: '/rest/currentUser' });
+    await expect(invoke(step('testSecret'))).rejects.toMatchObject({ code: 'SC_TRANSIENT' });
+    expect(sm.holder('AWSPENDING')).toBe('T');
+    expect(sm.holder(REJECTED_LABEL)).toBeUndefined();
+    await invoke(step('testSecret'));
+    await invoke(step('finishSecret'));
+    expect(sm.holder('AWSCURRENT')).toBe('T');
   });
 
   it('fails testSecret when the keys belong to another user than the expected one', async () => {
