@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * A small stand-in for the Secrets Manager and EventBridge HTTP APIs on 127.0.0.1, for the demo:
  * both are JSON-over-HTTP (awsJson1_1) with the operation in `X-Amz-Target`, so the real AWS SDK
  * talks to it through `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_EVENTBRIDGE`.
- * One secret, labels that move as the service moves them, and every PutEvents entry recorded.
+ * One secret with a rotation Lambda, labels that move as the service moves them, RotateSecret refused
+ * while AWSPENDING sits on a version that is not current, and every PutEvents entry recorded.
  */
 export interface FakeEvent {
   source: string;
@@ -49,6 +50,7 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
   const secretArn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-Dm0AbC`;
   const versions = new Map<string, Version>();
   let rotationEnabled = true;
+  const rotationLambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:sc2aws-demo-validate-keys';
 
   const fake: AwsFake = {
     endpoint: '',
@@ -95,6 +97,7 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
       ARN: secretArn,
       Name: name,
       RotationEnabled: rotationEnabled,
+      ...(rotationEnabled ? { RotationLambdaARN: rotationLambdaArn } : {}),
       VersionIdsToStages: Object.fromEntries(
         [...versions.entries()].filter(([, v]) => v.stages.length > 0).map(([id, v]) => [id, v.stages]),
       ),
@@ -150,6 +153,13 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
           'InvalidRequestException',
           'No Lambda rotation function ARN is associated with this secret.',
         );
+      const pending = fake.holder('AWSPENDING');
+      if (pending !== undefined && !versions.get(pending)?.stages.includes('AWSCURRENT')) {
+        throw new AwsError(
+          'InvalidRequestException',
+          "A previous rotation isn't complete. That rotation will be reattempted.",
+        );
+      }
       const token = randomUUID();
       versions.set(token, { stages: [], created: Date.now() / 1000 });
       attach(token, 'AWSPENDING');
