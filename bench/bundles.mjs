@@ -16,7 +16,7 @@ const INIT_ENV = {
   SC_URL: 'https://sc.example.com',
   SC_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:sc2aws/bench-AbCdEf',
   DATA_BUCKET: 'bench-bucket',
-  EVENT_BUS_NAME: 'default',
+  EVENT_BUS_NAME: 'sc2aws-bench',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'AKIDBENCHBENCHBENCH0',
   AWS_SECRET_ACCESS_KEY: 'bench-secret-not-used',

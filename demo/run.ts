@@ -73,6 +73,7 @@ async function main(): Promise<number> {
       SC_SECRET_ARN: aws.secretArn,
       SC_CA_BUNDLE: caFile,
       DATA_BUCKET: s3.bucket,
+      EVENT_BUS_NAME: 'sc2aws-demo',
       DATA_PREFIX: 'sc2aws',
       // Small pages and a short deadline, so a continuation happens and is visible.
       PAGE_SIZE: '100',

@@ -1,8 +1,8 @@
 // Checks the deployment parameters and works out what CloudFormation cannot: numbers from the
 // string parameters (`--param` values are strings; the config schema wants integers), the stack's
-// own secret and bucket or the given ones, the VPC setting, which KMS file to include, one switch
-// per dataset for the data-lag alarms, the alarm period from the schedule, and NODE_OPTIONS from
-// the sourceMaps switch.
+// own secret, bucket and event bus or the given ones, who may read the secret, the VPC setting,
+// which KMS file to include, one switch per dataset for the data-lag alarms, the alarm period from
+// the schedule, and NODE_OPTIONS from the sourceMaps switch.
 // serverless.yml reads it as `${file(infra/derived.cjs):<key>}`; osls calls the exported function
 // with a resolver for `param:` variables. A bad value stops `serverless package/deploy` with one
 // line naming the parameter.
@@ -19,6 +19,16 @@ const LOG_RETENTION_DAYS = [
 const HOUR = 3600;
 // Alarms evaluate 2 periods; CloudWatch caps periods × evaluation periods at one day.
 const MAX_ALARM_PERIOD = 12 * HOUR;
+// What aws:PrincipalArn holds for a caller: the role's ARN (with its path) for an assumed role or an
+// SSO permission set, the user's ARN, or the account root. `*` is allowed because the secret policy
+// compares with ArnNotLike (SSO role names end in a random suffix). IAM allows a comma in names;
+// here it separates ARNs.
+const PRINCIPAL_ARN = 'arn:aws(?:-[a-z]+)*:iam::\\d{12}:(?:root|(?:role|user)/[A-Za-z0-9+=.@_/*-]+)';
+const PRINCIPAL_ARNS = new RegExp(`^${PRINCIPAL_ARN}(?:,${PRINCIPAL_ARN})*$`);
+/** The ARN of the bus named `name` in the stack's account and region. */
+const busArn = (name) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${name}`,
+});
 
 function fail(name, problem, example) {
   const message = `Parameter ${name} ${problem}. Example: --param="${name}=${example}"`;
@@ -105,7 +115,16 @@ module.exports = async ({ resolveVariable }) => {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9._-]+)*$/.test(prefix)) {
     fail('dataPrefix', `must be a key prefix without leading or trailing "/" (got "${prefix}")`, 'sc2aws');
   }
-  follows('eventBusName', await p('eventBusName'), rules.eventBusName, true);
+  const busName = await p('eventBusName');
+  follows('eventBusName', busName, rules.eventBusName);
+  const readers = await p('secretReaderArns');
+  matches(
+    'secretReaderArns',
+    readers,
+    PRINCIPAL_ARNS,
+    'must be IAM role or user ARNs separated by commas (* matches any characters)',
+    'arn:aws:iam::123456789012:role/secops-operator',
+  );
   const subnets = await p('subnetIds');
   const groups = await p('securityGroupIds');
   if ((subnets === '') !== (groups === '')) {
@@ -174,12 +193,25 @@ module.exports = async ({ resolveVariable }) => {
   const secretArn = await p('secretArn');
   const bucket = await p('dataBucketName');
   const kmsKeyArn = await p('kmsKeyArn');
+  // The stack's own bus is named like its functions: <service>-<stage>.
+  const ownBusName = `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`;
 
   // Values are chosen here rather than with Fn::If, so the template holds no dead branch with an
   // empty ARN (template linters such as cfn-lint reject those even where a condition is false).
   return {
     secretArn: secretArn === '' ? { Ref: 'ScKeysSecret' } : secretArn,
     dataBucketName: bucket === '' ? { Ref: 'DataBucket' } : bucket,
+    // The roles' PutEvents statements and the bus policy name the bus ARN spelled out, not with
+    // Fn::GetAtt: the bus policy names the roles, so a GetAtt back to the bus would be a cycle.
+    eventBusName: busName === '' ? { Ref: 'EventBus' } : busName,
+    eventBusArn: busArn(busName === '' ? ownBusName : busName),
+    // Who may call GetSecretValue on the stack's own secret (infra/secret.yml): the two functions
+    // that read the keys (validate-keys is also the rotation function) and the given operators.
+    secretReaders: [
+      { 'Fn::GetAtt': ['ValidateKeysRole', 'Arn'] },
+      { 'Fn::GetAtt': ['PullAnalysisRole', 'Arn'] },
+      ...(readers === '' ? [] : readers.split(',')),
+    ],
     dataBucketEncryption:
       kmsKeyArn === ''
         ? { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }

@@ -96,9 +96,12 @@ export const CONFIG_VARIABLES = {
     param: 'expectedUsername',
     description: 'fail validation when the keys belong to another SC user',
   },
+  // Required, like the secret and the bucket: the deployment always names the bus (its own, or
+  // the one eventBusName gives), and a Lambda that quietly fell back to the default bus would
+  // publish its continuations where no rule of the stack listens.
   EVENT_BUS_NAME: {
     schema: matching(EVENT_BUS, 40),
-    default: 'default',
+    required: true,
     example: EVENT_BUS.example,
     readBy: ALL,
     param: 'eventBusName',

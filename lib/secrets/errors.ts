@@ -106,7 +106,7 @@ export class SecretAccessDeniedError extends Sc2awsError {
     const where = describeLocation(location);
     const name = options.sdkErrorName;
     const message = {
-      denied: `Reading ${where} was denied (${name}). Fix: Allow secretsmanager:GetSecretValue on this secret to the function's role (check the secret's resource policy too), and kms:Decrypt on the secret's KMS key if it uses a customer-managed key.`,
+      denied: `Reading ${where} was denied (${name}). Fix: Allow secretsmanager:GetSecretValue on this secret to the function's role (check the secret's resource policy too: the secret an sc2aws stack creates lets only its functions and the principals of the secretReaderArns deployment parameter read it), and kms:Decrypt on the secret's KMS key if it uses a customer-managed key.`,
       kms: `Reading ${where} failed because KMS could not decrypt it (${name}). Fix: Allow kms:Decrypt on the secret's KMS key to the function's role (key policy or IAM), and check that the key is enabled and not pending deletion.`,
       credentials: `Reading ${where} failed: the AWS credentials are missing, expired or invalid (${name}). Fix: Run with an IAM role, or set AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the secret's account.`,
     }[reason];

@@ -19,7 +19,10 @@ export interface Setup {
   secret: CfValue;
   /** `{ Ref: 'DataBucket' }` for the stack's own bucket, or the given name. */
   bucket: CfValue;
+  /** The bus the sc2aws events travel on: the stack's own (`sc2aws-<stage>`) or the given one. */
   bus: string;
+  /** Whether the stack created that bus (and with it the role that copies announcements). */
+  ownBus: boolean;
   prefix: string;
   kmsKeyArn?: string;
   vpc: boolean;
@@ -163,6 +166,23 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
       ...kms('UseKmsKeyForBucket', 's3'),
       ...vpc,
     ],
+    // Assumed by EventBridge for the rule that copies announcements from the stack's own bus.
+    ...(setup.ownBus
+      ? {
+          AnnouncementsForwardingRole: [
+            {
+              Sid: 'PutOnTheDefaultBus',
+              Effect: 'Allow',
+              Action: ['events:PutEvents'],
+              Resource: [
+                {
+                  'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
+                },
+              ],
+            } satisfies Statement,
+          ],
+        }
+      : {}),
   };
 }
 

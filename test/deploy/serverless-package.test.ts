@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DetailType } from '#lib/events';
 import { expectedFor, type Setup, statementsOf, WILDCARD_RESOURCE_EXCEPTIONS } from './iam-allow-list';
 import {
   type CfResource,
@@ -20,6 +21,9 @@ import {
 
 const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/prod/sc-keys-AbCdEf';
+const OPERATOR = 'arn:aws:iam::123456789012:role/secops-operator';
+const SSO_ADMINS =
+  'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_*';
 const OPTIONAL_ARGS = [
   '--stage=prod',
   '--region=eu-west-1',
@@ -43,7 +47,8 @@ const OPTIONAL_ARGS = [
 const DEFAULT_SETUP: Setup = {
   secret: { Ref: 'ScKeysSecret' },
   bucket: { Ref: 'DataBucket' },
-  bus: 'default',
+  bus: 'sc2aws-dev',
+  ownBus: true,
   prefix: 'sc2aws',
   vpc: false,
 };
@@ -51,6 +56,7 @@ const OPTIONAL_SETUP: Setup = {
   secret: SECRET,
   bucket: 'acme-sc2aws-data',
   bus: 'sc2aws-bus',
+  ownBus: false,
   prefix: 'tenable/sc',
   kmsKeyArn: KMS_KEY,
   vpc: true,
@@ -64,6 +70,18 @@ const FUNCTIONS = {
 type FunctionName = keyof typeof FUNCTIONS;
 const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 const ROLES = ['ForwardResultsRole', 'PullAnalysisRole', 'ValidateKeysRole'];
+/** The role EventBridge assumes to copy announcements to the default bus (only with the stack's own bus). */
+const FORWARDING_ROLE = 'AnnouncementsForwardingRole';
+/** The events sc2aws sends itself: whoever may put them drives the pipeline. */
+const INTERNAL_TRIGGERS: string[] = [DetailType.ExportContinuationRequested, DetailType.ExportCompleted];
+/** The events consumers subscribe to (`Export Failed` ends a run that cannot finish). */
+const ANNOUNCEMENTS = [
+  'Findings Delivered',
+  'Key Validation Succeeded',
+  'Key Validation Failed',
+  'Key Rotation Completed',
+  'Export Failed',
+];
 
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 const props = (t: CfTemplate, id: string): Record<string, CfValue> => {
@@ -78,7 +96,7 @@ let work: string;
 let defaults: PackageRun;
 let optional: PackageRun;
 let badParameter: PackageRun;
-/** kmsKeyArn with the stack's own bucket and secret, and the schedule switched off. */
+/** kmsKeyArn with the stack's own bucket and secret, operators who may read it, and the schedule switched off. */
 let kmsScheduleOff: PackageRun;
 let base: CfTemplate;
 let full: CfTemplate;
@@ -96,6 +114,7 @@ beforeAll(async () => {
     packageService(join(work, 'optional'), home, OPTIONAL_ARGS),
     packageService(join(work, 'kms-schedule-off'), home, [
       `--param=kmsKeyArn=${KMS_KEY}`,
+      `--param=secretReaderArns=${OPERATOR},${SSO_ADMINS}`,
       '--param=scheduleEnabled=false',
     ]),
   ]);
@@ -183,7 +202,7 @@ describe('functions', () => {
       SC_CA_BUNDLE: '',
       SC_INSECURE_SKIP_TLS_VERIFY: 'false',
       SC_KEY_CACHE_TTL_SECONDS: '300',
-      EVENT_BUS_NAME: 'default',
+      EVENT_BUS_NAME: { Ref: 'EventBus' },
       POWERTOOLS_METRICS_NAMESPACE: 'sc2aws',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--max-semi-space-size=8',
@@ -265,9 +284,10 @@ describe('functions', () => {
 });
 
 describe('IAM: one least-privilege role per function', () => {
-  it('has exactly three roles, no managed policies, and only Lambda may assume them', () => {
+  it('has one role per function, no managed policies, and only Lambda may assume them', () => {
+    expect(idsOfType(base, 'AWS::IAM::Role')).toEqual([FORWARDING_ROLE, ...ROLES]);
+    expect(idsOfType(full, 'AWS::IAM::Role')).toEqual(ROLES);
     for (const t of [base, full]) {
-      expect(idsOfType(t, 'AWS::IAM::Role')).toEqual(ROLES);
       for (const type of [
         'AWS::IAM::Policy',
         'AWS::IAM::ManagedPolicy',
@@ -286,7 +306,7 @@ describe('IAM: one least-privilege role per function', () => {
         });
       }
       for (const id of idsOfType(t, 'AWS::IAM::RolePolicy')) {
-        expect(ROLES.map((r) => ({ Ref: r }))).toContainEqual(props(t, id).RoleName);
+        expect([...ROLES, FORWARDING_ROLE].map((r) => ({ Ref: r }))).toContainEqual(props(t, id).RoleName);
       }
     }
   });
@@ -299,9 +319,20 @@ describe('IAM: one least-privilege role per function', () => {
     expect(statementsOf(full, role)).toEqual(expectedFor(OPTIONAL_SETUP, role));
   });
 
+  it('lets only EventBridge assume the role that copies announcements, which may put on the default bus only', () => {
+    expect(props(base, FORWARDING_ROLE).ManagedPolicyArns).toBeUndefined();
+    expect(props(base, FORWARDING_ROLE).AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    expect(statementsOf(base, FORWARDING_ROLE)).toEqual(expectedFor(DEFAULT_SETUP, FORWARDING_ROLE));
+  });
+
   it('grants no wildcard action, and a "*" resource only to the listed exceptions', () => {
     for (const t of [base, full]) {
-      for (const role of ROLES) {
+      for (const role of idsOfType(t, 'AWS::IAM::Role')) {
         for (const s of statementsOf(t, role)) {
           expect(s.Effect).toBe('Allow');
           expect(Object.keys(s)).not.toContain('NotAction');
@@ -333,13 +364,15 @@ describe('events', () => {
     DeadLetterConfig: { Arn: getAtt(`${fn}Dlq`) },
   });
 
-  it('has exactly the four rules', () => {
-    expect(idsOfType(base, 'AWS::Events::Rule')).toEqual([
+  it('has exactly the four rules, and the announcement copy with its own bus', () => {
+    const rules = [
       'ForwardResultsExportCompletedRule',
       'PullAnalysisContinuationRule',
       'PullAnalysisScheduleRule',
       'ValidateKeysSecretLabelUpdatedRule',
-    ]);
+    ];
+    expect(idsOfType(base, 'AWS::Events::Rule')).toEqual(['AnnouncementsToDefaultBusRule', ...rules]);
+    expect(idsOfType(full, 'AWS::Events::Rule')).toEqual(rules);
   });
 
   it('starts pull-analysis on the schedule (default rate(1 hour), default bus)', () => {
@@ -355,12 +388,16 @@ describe('events', () => {
 
   it('continues pull-analysis on "Export Continuation Requested" from sc2aws, on the sc2aws bus', () => {
     for (const [t, bus] of [
-      [base, 'default'],
+      [base, { Ref: 'EventBus' }],
       [full, 'sc2aws-bus'],
     ] as const) {
       expect(rule(t, 'PullAnalysisContinuationRule')).toMatchObject({
         EventBusName: bus,
-        EventPattern: { source: ['sc2aws'], 'detail-type': ['Export Continuation Requested'] },
+        EventPattern: {
+          source: ['sc2aws'],
+          account: [{ Ref: 'AWS::AccountId' }],
+          'detail-type': ['Export Continuation Requested'],
+        },
         Targets: [target('PullAnalysis')],
       });
     }
@@ -368,12 +405,16 @@ describe('events', () => {
 
   it('runs forward-results on "Export Completed" from sc2aws, on the sc2aws bus', () => {
     for (const [t, bus] of [
-      [base, 'default'],
+      [base, { Ref: 'EventBus' }],
       [full, 'sc2aws-bus'],
     ] as const) {
       expect(rule(t, 'ForwardResultsExportCompletedRule')).toMatchObject({
         EventBusName: bus,
-        EventPattern: { source: ['sc2aws'], 'detail-type': ['Export Completed'] },
+        EventPattern: {
+          source: ['sc2aws'],
+          account: [{ Ref: 'AWS::AccountId' }],
+          'detail-type': ['Export Completed'],
+        },
         Targets: [target('ForwardResults')],
       });
     }
@@ -422,11 +463,106 @@ describe('events', () => {
     expect(props(full, 'ValidateKeysRotationPermission').SourceArn).toBe(SECRET);
   });
 
+  it('puts every sc2aws rule on the sc2aws bus, matching source, detail-type and account', () => {
+    for (const [t, bus] of [
+      [base, { Ref: 'EventBus' }],
+      [full, 'sc2aws-bus'],
+    ] as const) {
+      const sc2awsRules = idsOfType(t, 'AWS::Events::Rule').filter((id) =>
+        JSON.stringify(rule(t, id).EventPattern ?? {}).includes('"sc2aws"'),
+      );
+      expect(sc2awsRules.length).toBeGreaterThanOrEqual(2);
+      for (const id of sc2awsRules) {
+        const pattern = rule(t, id).EventPattern as Record<string, CfValue>;
+        expect(rule(t, id).EventBusName, id).toEqual(bus);
+        expect(pattern.source, id).toEqual(['sc2aws']);
+        expect(pattern.account, id).toEqual([{ Ref: 'AWS::AccountId' }]);
+        expect((pattern['detail-type'] as string[]).length, id).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('turns the schedule off with scheduleEnabled=false', () => {
     const t = kmsScheduleOff.effective as CfTemplate;
     expect(props(t, 'PullAnalysisScheduleRule').State).toBe('DISABLED');
     // No lag alarms without runs: missing data would count as breaching.
     expect(idsOfType(t, 'AWS::CloudWatch::Alarm').filter((id) => id.startsWith('DataLag'))).toEqual([]);
+  });
+});
+
+describe('event bus', () => {
+  it('creates its own bus, where a Deny refuses PutEvents to every principal but the three function roles', () => {
+    const bus = base.Resources.EventBus as CfResource;
+    expect(bus.Properties.Name).toBe('sc2aws-dev');
+    expect(bus.Properties.Policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'OnlyTheSc2awsFunctionsPutEvents',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'events:PutEvents',
+          Resource: {
+            'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/sc2aws-dev`,
+          },
+          Condition: {
+            ArnNotEquals: {
+              'aws:PrincipalArn': [
+                getAtt('ValidateKeysRole'),
+                getAtt('PullAnalysisRole'),
+                getAtt('ForwardResultsRole'),
+              ],
+            },
+          },
+        },
+      ],
+    });
+    expect(idsOfType(base, 'AWS::Events::EventBus')).toEqual(['EventBus']);
+    expect(idsOfType(base, 'AWS::Events::EventBusPolicy')).toEqual([]);
+  });
+
+  it('gives every function its bus, and names it in the outputs', () => {
+    for (const fn of FUNCTION_NAMES) expect(env(base, fn).EVENT_BUS_NAME).toEqual({ Ref: 'EventBus' });
+    expect(base.Outputs?.EventBusName).toMatchObject({ Value: { Ref: 'EventBus' } });
+    expect(base.Outputs?.EventBusArn).toMatchObject({
+      Value: {
+        'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/sc2aws-dev`,
+      },
+    });
+  });
+
+  it('uses an existing bus by parameter and then creates no bus, no policy and no announcement copy', () => {
+    expect(idsOfType(full, 'AWS::Events::EventBus')).toEqual([]);
+    expect(idsOfType(full, 'AWS::Events::EventBusPolicy')).toEqual([]);
+    expect(full.Resources.AnnouncementsToDefaultBusRule).toBeUndefined();
+    for (const fn of FUNCTION_NAMES) expect(env(full, fn).EVENT_BUS_NAME).toBe('sc2aws-bus');
+    expect(full.Outputs?.EventBusName).toMatchObject({ Value: 'sc2aws-bus' });
+  });
+
+  it('copies the announcements, and never the internal triggers, to the default bus', () => {
+    const copy = props(base, 'AnnouncementsToDefaultBusRule');
+    expect(copy).toMatchObject({
+      EventBusName: { Ref: 'EventBus' },
+      EventPattern: {
+        source: ['sc2aws'],
+        account: [{ Ref: 'AWS::AccountId' }],
+        'detail-type': ANNOUNCEMENTS,
+      },
+      Targets: [
+        {
+          Id: 'default-bus',
+          Arn: {
+            'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
+          },
+          RoleArn: getAtt(FORWARDING_ROLE),
+        },
+      ],
+    });
+    // A new detail type is either an internal trigger or an announcement that is copied.
+    for (const type of Object.values(DetailType)) {
+      expect([...INTERNAL_TRIGGERS, ...ANNOUNCEMENTS], type).toContain(type);
+    }
+    for (const type of INTERNAL_TRIGGERS) expect(ANNOUNCEMENTS).not.toContain(type);
   });
 });
 
@@ -438,6 +574,40 @@ describe('key secret and rotation', () => {
     expect(secret.Properties.SecretString).toBeUndefined();
     expect(secret.Properties.GenerateSecretString).toBeUndefined();
     expect(full.Resources.ScKeysSecret).toBeUndefined();
+  });
+
+  it('lets only the functions that use the keys read the secret, and refuses public policies', () => {
+    expect(props(base, 'ScKeysSecretPolicy')).toEqual({
+      SecretId: { Ref: 'ScKeysSecret' },
+      BlockPublicPolicy: true,
+      ResourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OnlyTheSc2awsFunctionsReadTheKeys',
+            Effect: 'Deny',
+            Principal: '*',
+            // Only reading: describing, staging, rotating and changing the policy stay with IAM.
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: '*',
+            Condition: {
+              ArnNotLike: { 'aws:PrincipalArn': [getAtt('ValidateKeysRole'), getAtt('PullAnalysisRole')] },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('adds the operators of secretReaderArns to the readers, and leaves an existing secret alone', () => {
+    const t = kmsScheduleOff.effective as CfTemplate;
+    const policy = props(t, 'ScKeysSecretPolicy').ResourcePolicy as { Statement: Record<string, CfValue>[] };
+    expect(policy.Statement[0]?.Condition).toEqual({
+      ArnNotLike: {
+        'aws:PrincipalArn': [getAtt('ValidateKeysRole'), getAtt('PullAnalysisRole'), OPERATOR, SSO_ADMINS],
+      },
+    });
+    expect(idsOfType(full, 'AWS::SecretsManager::ResourcePolicy')).toEqual([]);
   });
 
   it('leaves rotation detached by default', () => {

@@ -28,6 +28,7 @@ describe('functions/forward-results handler', () => {
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       DATA_BUCKET: h.s3?.bucket,
       DATA_PREFIX: 'sc2aws',
+      EVENT_BUS_NAME: 'sc2aws-test',
     };
   });
   afterAll(async () => {
@@ -46,7 +47,13 @@ describe('functions/forward-results handler', () => {
     const raw = await readRun(h.store, (outcome as { manifest: string }).manifest);
     expect(result.rows).toBe(raw.rows.length - result.duplicates);
     expect(eb).toHaveReceivedCommandWith(PutEventsCommand, {
-      Entries: [expect.objectContaining({ Source: 'sc2aws', DetailType: 'Findings Delivered' })],
+      Entries: [
+        expect.objectContaining({
+          Source: 'sc2aws',
+          DetailType: 'Findings Delivered',
+          EventBusName: 'sc2aws-test',
+        }),
+      ],
     });
   });
 

@@ -42,6 +42,7 @@ describe('functions/pull-analysis handler', () => {
       SC_SECRET_ARN: SECRET_ARN,
       SC_CA_BUNDLE: sim.caPem,
       DATA_BUCKET: s3.bucket,
+      EVENT_BUS_NAME: 'sc2aws-test',
       DATA_PREFIX: `run-${Math.random().toString(36).slice(2)}`,
       PAGE_SIZE: '200',
       TIME_GUARD_SECONDS: '5',

@@ -13,13 +13,21 @@ const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/sc-keys
 const LOADERS = {
   'validate-keys': {
     load: loadValidateKeysConfig,
-    base: { SC_URL: 'https://sc.example.com', SC_SECRET_ARN: ARN },
+    base: { SC_URL: 'https://sc.example.com', SC_SECRET_ARN: ARN, EVENT_BUS_NAME: 'sc2aws-prod' },
   },
   'pull-analysis': {
     load: loadPullAnalysisConfig,
-    base: { SC_URL: 'https://sc.example.com', SC_SECRET_ARN: ARN, DATA_BUCKET: 'my-sc2aws-data' },
+    base: {
+      SC_URL: 'https://sc.example.com',
+      SC_SECRET_ARN: ARN,
+      DATA_BUCKET: 'my-sc2aws-data',
+      EVENT_BUS_NAME: 'sc2aws-prod',
+    },
   },
-  'forward-results': { load: loadForwardResultsConfig, base: { DATA_BUCKET: 'my-sc2aws-data' } },
+  'forward-results': {
+    load: loadForwardResultsConfig,
+    base: { DATA_BUCKET: 'my-sc2aws-data', EVENT_BUS_NAME: 'sc2aws-prod' },
+  },
 } satisfies Record<string, { load: (env: Env) => unknown; base: Env }>;
 type Fn = keyof typeof LOADERS;
 const ALL: Fn[] = ['validate-keys', 'pull-analysis', 'forward-results'];

@@ -6,7 +6,7 @@ import { loadValidateKeysConfig } from '#lib/config';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/sc-keys-AbCdEf';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-const base = { SC_URL: 'https://sc.example.com', SC_SECRET_ARN: ARN };
+const base = { SC_URL: 'https://sc.example.com', SC_SECRET_ARN: ARN, EVENT_BUS_NAME: 'sc2aws-prod' };
 
 describe('loadValidateKeysConfig', () => {
   it('reads a minimal environment with defaults', () => {
@@ -17,7 +17,7 @@ describe('loadValidateKeysConfig', () => {
         insecureSkipTlsVerify: false,
         keyCacheTtlMs: 300_000,
       },
-      eventBusName: 'default',
+      eventBusName: 'sc2aws-prod',
     });
   });
 
@@ -41,11 +41,8 @@ describe('loadValidateKeysConfig', () => {
   });
 
   it('takes an inline PEM bundle and treats empty strings as unset', () => {
-    expect(
-      loadValidateKeysConfig({ ...base, SC_CA_BUNDLE: PEM, SC_EXPECTED_USERNAME: '', EVENT_BUS_NAME: ' ' }),
-    ).toMatchObject({
+    expect(loadValidateKeysConfig({ ...base, SC_CA_BUNDLE: PEM, SC_EXPECTED_USERNAME: '' })).toMatchObject({
       sc: { ca: PEM.trim() },
-      eventBusName: 'default',
     });
   });
 
@@ -56,6 +53,11 @@ describe('loadValidateKeysConfig', () => {
     ],
     [{ SC_URL: 'http://sc.example.com' }, /SC_URL is not usable: .*unencrypted/],
     [{ SC_SECRET_ARN: 'sc2aws/keys' }, /SC_SECRET_ARN must be a Secrets Manager secret ARN/],
+    // No fallback to the default bus: the stack's rules listen on the bus the deployment names.
+    [
+      { EVENT_BUS_NAME: ' ' },
+      /^Configuration error: EVENT_BUS_NAME is not set\. Example: EVENT_BUS_NAME=sc2aws$/,
+    ],
     [
       { SC_INSECURE_SKIP_TLS_VERIFY: 'nope' },
       /SC_INSECURE_SKIP_TLS_VERIFY must be true or false \(got "nope"\)\. Example: SC_INSECURE_SKIP_TLS_VERIFY=false/,

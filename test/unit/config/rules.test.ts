@@ -101,3 +101,24 @@ describe('values the deployment and the Lambdas share', () => {
     expect(await deployRefuses('datasets', params.datasets ?? '')).toBeUndefined();
   });
 });
+
+describe('parameters only the deployment reads', () => {
+  it.each([
+    'arn:aws:iam::123456789012:role/secops-operator',
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_*',
+    'arn:aws:iam::123456789012:user/alice,arn:aws-us-gov:iam::123456789012:root',
+  ])('accepts secretReaderArns = %s', async (value) => {
+    expect(await deployRefuses('secretReaderArns', value)).toBeUndefined();
+  });
+
+  it.each([
+    'secops-operator',
+    'arn:aws:sts::123456789012:assumed-role/secops/alice',
+    'arn:aws:iam::123456789012:role/a, arn:aws:iam::123456789012:role/b',
+    'arn:aws:iam::123456789012:group/admins',
+  ])('refuses secretReaderArns = %s, naming it', async (value) => {
+    expect(await deployRefuses('secretReaderArns', value)).toMatch(
+      /^Parameter secretReaderArns must be IAM role/,
+    );
+  });
+});

@@ -25,6 +25,7 @@ const MINIMAL_ENV = {
   SC_URL: 'https://sc.example.com',
   SC_SECRET_ARN: CONFIG_VARIABLES.SC_SECRET_ARN.example,
   DATA_BUCKET: 'my-sc2aws-data',
+  EVENT_BUS_NAME: 'sc2aws-prod',
 };
 const readme = readFileSync(new URL('README.md', REPO_ROOT), 'utf8');
 

@@ -130,7 +130,7 @@ describe('Function: createApiKeySource (SDK failures)', () => {
       type: SecretAccessDeniedError,
       code: 'SECRET_ACCESS_DENIED',
       reason: 'denied',
-      fix: /was denied.*Allow secretsmanager:GetSecretValue on this secret.*kms:Decrypt/,
+      fix: /was denied.*Allow secretsmanager:GetSecretValue on this secret.*secretReaderArns.*kms:Decrypt/,
     },
     {
       case: 'DecryptionFailure',
