@@ -1,20 +1,19 @@
-import * as z from 'zod/mini';
-import { ErrorCode, parseDocument, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
 import { createNormalizeContext, normalizeRow } from '#lib/findings';
 import type { LogSink } from '#lib/logging';
-import { DATASETS } from '#lib/product';
 import {
+  commitRun,
+  committedKey,
   type FindingsRunManifest,
   manifestKey,
   type ObjectStore,
   PartWriter,
   partKey,
-  rawRunManifestSchema,
   runPrefix,
   totalsOf,
 } from '#lib/sink';
 import { DedupePlan } from './dedupe';
+import { readRawManifest } from './raw-manifest';
 import { rawLines } from './raw-reader';
 
 export interface DeliveryDeps {
@@ -38,40 +37,14 @@ export interface DeliveryResult {
   duplicates: number;
 }
 
-/** The raw manifest is missing or not a raw manifest. */
-export class RawManifestError extends Sc2awsError {
-  /** `uri` names the manifest; `problem` says what is wrong with it. */
-  constructor(uri: string, problem: string) {
-    super(
-      ErrorCode.RawManifestInvalid,
-      `Cannot deliver ${uri}: ${problem}. Fix: pass the _manifest.json of a completed raw run (s3://<bucket>/<prefix>/raw/dataset=…/dt=…/run=…/_manifest.json).`,
-    );
-  }
-}
-
-/** A raw manifest of one of the datasets delivery knows. */
-const deliverableManifestSchema = z.extend(rawRunManifestSchema, { dataset: z.enum(DATASETS) });
-
-async function readRawManifest(
-  store: ObjectStore,
-  key: string,
-): Promise<z.infer<typeof deliverableManifestSchema>> {
-  const uri = store.uri(key);
-  const stored = await store.getText(key);
-  if (stored === undefined)
-    throw new RawManifestError(uri, 'it does not exist (the run may not be complete yet)');
-  const parsed = parseDocument(deliverableManifestSchema, stored.body);
-  if (!parsed.ok) throw new RawManifestError(uri, `it is not a raw run manifest (${parsed.problem})`);
-  return parsed.value;
-}
-
 /**
  * Turns one completed raw run into delivered findings: reads the raw manifest, streams every part
  * twice (checking each part's sha256 both times) — first to plan the dedupe by `finding_id` (newest
  * `last_seen` wins), then to normalize and write `findings/…` parts, with rows that fail validation
- * going to `rejected/…` with their reason. The findings `_manifest.json` is written last, then
- * `Findings Delivered` is published. Keys and content depend only on the raw run, so delivering a
- * run twice writes the same objects.
+ * going to `rejected/…` with their reason. The run is committed last (the findings `_manifest.json`,
+ * then its committed list, the only thing the findings tables read), then `Findings Delivered` is
+ * published: a delivery that fails midway leaves parts no table reads. Keys and content depend only
+ * on the raw run, so delivering a run twice writes the same objects.
  *
  * @example
  * ```ts
@@ -168,7 +141,11 @@ export async function deliverRun(
     },
   };
   const key = manifestKey(outPrefix);
-  await deps.store.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
+  await commitRun(
+    deps.store,
+    { manifestKey: key, committedKey: committedKey('findings', dataset, dt, raw.runId) },
+    manifest,
+  );
   await deps.events.publish({
     detailType: DetailType.FindingsDelivered,
     detail: {

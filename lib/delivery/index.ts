@@ -5,7 +5,7 @@ export {
   type DeliveryResult,
   type DeliverySettings,
   deliverRun,
-  RawManifestError,
 } from './deliver';
+export { MAX_RUN_PARTS, MAX_RUN_ROWS, RawManifestError } from './raw-manifest';
 export { PartIntegrityError, type RawLine, rawLines } from './raw-reader';
 export { manifestKeyForEvent } from './trigger';

@@ -102,7 +102,10 @@ export const ErrorCode = {
   // Delivery of a raw run as findings (lib/delivery, lib/findings).
   /** A raw part's bytes do not match the sha256 its manifest recorded. */
   RawPartCorrupt: 'RAW_PART_CORRUPT',
-  /** The raw manifest to deliver is missing, or not of the raw manifest's schema. */
+  /**
+   * The raw manifest to deliver is missing, not of the raw manifest's schema, or not to be trusted
+   * (parts outside its own run, counts out of bounds or not adding up).
+   */
   RawManifestInvalid: 'RAW_MANIFEST_INVALID',
   /** The manifest to deliver lies outside the deployment's bucket and prefix. */
   ManifestOutsideDeployment: 'MANIFEST_OUTSIDE_DEPLOYMENT',

@@ -1,5 +1,5 @@
 import { DetailType } from '#lib/events';
-import { manifestKey, type RunManifest, totalsOf } from '#lib/sink';
+import { commitRun, committedKey, manifestKey, type RunManifest, totalsOf } from '#lib/sink';
 import type { AnalysisQuery } from '#lib/tenable';
 import type { Dataset, DatasetSpec } from './datasets';
 import type { OpenRun } from './open-run';
@@ -8,9 +8,10 @@ import type { DatasetOutcome, ExportDeps } from './types';
 import { isoOf } from './window';
 
 /**
- * Completes a run whose pages are all stored: writes `_manifest.json` under `prefix`, announces
- * `Export Completed`, and only then moves the checkpoint (and frees the lease). A failure before
- * the checkpoint moves leaves the run in flight: the next invocation completes it again.
+ * Completes a run whose pages are all stored: commits it (`_manifest.json` under `prefix`, then its
+ * committed list, which makes it visible to the raw table), announces `Export Completed`, and only
+ * then moves the checkpoint (and frees the lease). A failure before the checkpoint moves leaves the
+ * run in flight: the next invocation completes it again.
  */
 export async function completeRun(
   deps: ExportDeps,
@@ -23,7 +24,11 @@ export async function completeRun(
   const manifest = buildManifest(deps, { state, run }, spec.timeField, dataset, query);
   const key = manifestKey(prefix);
   try {
-    await deps.store.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
+    await commitRun(
+      deps.store,
+      { manifestKey: key, committedKey: committedKey('raw', dataset, run.dt, run.runId) },
+      manifest,
+    );
     // Announced before the checkpoint moves: if EventBridge refuses the event, the run stays in
     // flight and the next invocation announces it again (delivery is idempotent). Announcing after
     // the move would leave a completed run that forward-results never hears of.

@@ -1,8 +1,17 @@
 /** Output stores and the NDJSON.gz part writer. */
 
+export { commitRun, committedList, type RunCommitKeys } from './commit';
 export { createDiscardStore } from './discard-store';
 export { describeCause, SinkError, StoreConflictError } from './errors';
-export { manifestKey, type OutputKind, partKey, runPrefix, stateKey } from './layout';
+export {
+  COMMITTED_FOLDER,
+  committedKey,
+  manifestKey,
+  type OutputKind,
+  partKey,
+  runPrefix,
+  stateKey,
+} from './layout';
 export { createLocalStore } from './local-store';
 export {
   type FindingsRunManifest,

@@ -1,7 +1,9 @@
 /**
  * The S3 layout, the contract with downstream consumers (DESIGN.md):
- * `<prefix>/<kind>/dataset=<d>/dt=YYYY-MM-DD/run=<runId>/part-00000.ndjson.gz … _manifest.json`
- * and `<prefix>/state/<dataset>.json`. Keys here are relative to the store root (bucket + prefix).
+ * `<prefix>/<kind>/dataset=<d>/dt=YYYY-MM-DD/run=<runId>/part-00000.ndjson.gz … _manifest.json`,
+ * `<prefix>/<kind>/committed/dataset=<d>/dt=YYYY-MM-DD/<runId>.txt` (the committed runs, what the
+ * Athena tables read) and `<prefix>/state/<dataset>.json`. Keys here are relative to the store
+ * root (bucket + prefix).
  */
 export type OutputKind = 'raw' | 'findings' | 'rejected';
 
@@ -16,6 +18,23 @@ export function partKey(prefix: string, index: number): string {
 
 export function manifestKey(prefix: string): string {
   return `${prefix}_manifest.json`;
+}
+
+/** The folder, inside each kind's prefix, that lists committed runs: the tables' only location. */
+export const COMMITTED_FOLDER = 'committed';
+
+/**
+ * The committed-run list of one run: a text file naming the run's parts, one full address a line
+ * (Hive's symlink format), written after the manifest. Outside the run's folder on purpose: a
+ * table location holds these lists only, never a part.
+ */
+export function committedKey(
+  kind: Exclude<OutputKind, 'rejected'>,
+  dataset: string,
+  dt: string,
+  runId: string,
+): string {
+  return `${kind}/${COMMITTED_FOLDER}/dataset=${dataset}/dt=${dt}/${runId}.txt`;
 }
 
 export function stateKey(dataset: string): string {
