@@ -5,10 +5,10 @@
 --
 -- Partitions come from projection (no crawler, no MSCK REPAIR): dt is the run day (UTC), 2020-01-01
 -- to today. Filter on dt in every query: it bounds what Athena reads.
--- A dt folder holds one run=<runId>/ folder per run; Athena reads the files below a partition folder.
--- _manifest.json lies next to the parts and is never read: Athena, like Hive, skips objects whose
--- name starts with "_" or ".". Nothing else may live below a partition folder: rejected rows
--- belong in a "_rejected/" folder (hidden the same way) or outside findings/.
+-- Committed runs only: the table reads committed/, where a partition folder holds one <runId>.txt per
+-- committed run, naming its parts one s3:// address a line (SymlinkTextInputFormat). sc2aws writes it
+-- after the run's _manifest.json, so parts of runs in flight, abandoned or failed are never read.
+-- "$path" is the part a row came from: narrow to one run with "$path" LIKE '%/run=<runId>/%'.
 -- Times are toISOString text (UTC), read as timestamp through timestamp.formats.
 -- A row appears once per run that collected it: take the newest row per id (see queries/).
 CREATE EXTERNAL TABLE IF NOT EXISTS sc2aws_findings (
@@ -86,9 +86,9 @@ PARTITIONED BY (
 )
 ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
 WITH SERDEPROPERTIES ("timestamp.formats" = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION 's3://BUCKET/PREFIX/findings/'
+LOCATION 's3://BUCKET/PREFIX/findings/committed/'
 TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.dataset.type' = 'enum',
@@ -98,5 +98,5 @@ TBLPROPERTIES (
   'projection.dt.range' = '2020-01-01,NOW',
   'projection.dt.interval' = '1',
   'projection.dt.interval.unit' = 'DAYS',
-  'storage.location.template' = 's3://BUCKET/PREFIX/findings/dataset=${dataset}/dt=${dt}/'
+  'storage.location.template' = 's3://BUCKET/PREFIX/findings/committed/dataset=${dataset}/dt=${dt}/'
 );

@@ -19,11 +19,13 @@
 --
 -- Partitions come from projection (no crawler, no MSCK REPAIR): dataset is one of vulns, fixed,
 -- assets; dt is the run day (UTC) from 2020-01-01 to today. Filter on dt in every query.
--- A dt folder holds one run=<runId>/ folder per run; Athena reads the files below a partition
--- folder, so every run of the day is in the partition. A run id cannot be projected (it is not
+-- Committed runs only: the table reads raw/committed/, where a partition folder holds one
+-- <runId>.txt per committed run, naming its parts one s3:// address a line
+-- (SymlinkTextInputFormat). The export writes it after the run's _manifest.json, so the parts of a
+-- run still in flight (or abandoned) are never read. A run id cannot be projected (it is not
 -- predictable), so it is not a partition key: narrow to one run with "$path" LIKE '%/run=<runId>/%'.
--- _manifest.json lies next to the parts and is never read: Athena, like Hive, skips objects whose
--- name starts with "_" or ".". Nothing else may be written below raw/ partition folders.
+-- The lists lie under raw/, so the raw lifecycle rule (rawExpirationDays) expires them with their
+-- parts; a query on a day S3 is expiring just then may fail until both are gone.
 CREATE EXTERNAL TABLE IF NOT EXISTS sc2aws_raw (
   `raw_json` string
 )
@@ -32,8 +34,9 @@ PARTITIONED BY (
   `dt` string
 )
 ROW FORMAT DELIMITED FIELDS TERMINATED BY '\001'
-STORED AS TEXTFILE
-LOCATION 's3://BUCKET/PREFIX/raw/'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://BUCKET/PREFIX/raw/committed/'
 TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.dataset.type' = 'enum',
@@ -43,5 +46,5 @@ TBLPROPERTIES (
   'projection.dt.range' = '2020-01-01,NOW',
   'projection.dt.interval' = '1',
   'projection.dt.interval.unit' = 'DAYS',
-  'storage.location.template' = 's3://BUCKET/PREFIX/raw/dataset=${dataset}/dt=${dt}/'
+  'storage.location.template' = 's3://BUCKET/PREFIX/raw/committed/dataset=${dataset}/dt=${dt}/'
 );

@@ -2,7 +2,12 @@
  * Athena DDL for the delivered datasets, rendered from the column lists so the tables always
  * match the rows. infra/athena/findings.sql and assets.sql are these renderings for the
  * placeholder location; a unit test keeps them equal.
+ *
+ * The tables read committed runs only: their locations are the `committed/` lists (lib/sink), read
+ * through Hive's SymlinkTextInputFormat (each list names the parts of one committed run), never the
+ * run folders, where parts of runs in flight or of failed deliveries lie.
  */
+import { COMMITTED_FOLDER } from '#lib/sink';
 import { DELIVERED_ASSET_COLUMNS, DELIVERED_FINDING_COLUMNS, type DeliveredColumn } from './columns';
 import { DEFAULT_ASSETS_TABLE, DEFAULT_FINDINGS_TABLE, ISO_TIMESTAMP_JODA_FORMAT } from './constants';
 import { FindingsOptionError } from './errors';
@@ -70,7 +75,9 @@ function render(spec: TableSpec): string {
     // Hive JSON SerDe, not OpenX: AWS documents non-deterministic results for OpenX.
     "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
     `WITH SERDEPROPERTIES ("timestamp.formats" = "${ISO_TIMESTAMP_JODA_FORMAT}")`,
-    "STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'",
+    // Each file under a partition is a list of part addresses; Athena reads the parts it names
+    // with the SerDe above (the same format AWS uses for S3 Inventory tables).
+    "STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'",
     "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
     `LOCATION '${spec.location}'`,
     `TBLPROPERTIES (\n${properties}\n);`,
@@ -81,18 +88,18 @@ function render(spec: TableSpec): string {
 const COMMON_NOTES = [
   'Partitions come from projection (no crawler, no MSCK REPAIR): dt is the run day (UTC), 2020-01-01',
   'to today. Filter on dt in every query: it bounds what Athena reads.',
-  'A dt folder holds one run=<runId>/ folder per run; Athena reads the files below a partition folder.',
-  '_manifest.json lies next to the parts and is never read: Athena, like Hive, skips objects whose',
-  'name starts with "_" or ".". Nothing else may live below a partition folder: rejected rows',
-  'belong in a "_rejected/" folder (hidden the same way) or outside findings/.',
+  `Committed runs only: the table reads ${COMMITTED_FOLDER}/, where a partition folder holds one <runId>.txt per`,
+  'committed run, naming its parts one s3:// address a line (SymlinkTextInputFormat). sc2aws writes it',
+  "after the run's _manifest.json, so parts of runs in flight, abandoned or failed are never read.",
+  '"$path" is the part a row came from: narrow to one run with "$path" LIKE \'%/run=<runId>/%\'.',
   'Times are toISOString text (UTC), read as timestamp through timestamp.formats.',
   'A row appears once per run that collected it: take the newest row per id (see queries/).',
 ];
 
 /**
  * The CREATE EXTERNAL TABLE for delivered findings (datasets `vulns` and `fixed`) under
- * `location`, the `findings/` prefix of the bucket. The row's `dataset` field is the partition
- * key; every other column is {@link DELIVERED_FINDING_COLUMNS}.
+ * `location`, the `findings/` prefix of the bucket; the table reads its `committed/` lists. The
+ * row's `dataset` field is the partition key; every other column is {@link DELIVERED_FINDING_COLUMNS}.
  *
  * @example
  * ```ts
@@ -100,7 +107,7 @@ const COMMON_NOTES = [
  * ```
  */
 export function athenaFindingsDdl(location: string, table: string = DEFAULT_FINDINGS_TABLE): string {
-  const root = checkLocation(location);
+  const root = `${checkLocation(location)}${COMMITTED_FOLDER}/`;
   return render({
     table: checkTable(table),
     header: [
@@ -125,7 +132,8 @@ export function athenaFindingsDdl(location: string, table: string = DEFAULT_FIND
 
 /**
  * The CREATE EXTERNAL TABLE for delivered assets (dataset `assets`, sumip hosts) under
- * `location`, the `findings/` prefix of the bucket. Columns: {@link DELIVERED_ASSET_COLUMNS}.
+ * `location`, the `findings/` prefix of the bucket; the table reads its `committed/` lists.
+ * Columns: {@link DELIVERED_ASSET_COLUMNS}.
  *
  * @example
  * ```ts
@@ -133,7 +141,7 @@ export function athenaFindingsDdl(location: string, table: string = DEFAULT_FIND
  * ```
  */
 export function athenaAssetsDdl(location: string, table: string = DEFAULT_ASSETS_TABLE): string {
-  const root = `${checkLocation(location)}dataset=assets/`;
+  const root = `${checkLocation(location)}${COMMITTED_FOLDER}/dataset=assets/`;
   return render({
     table: checkTable(table),
     header: [

@@ -106,14 +106,14 @@ describe('the delivered row contract', () => {
 
     // Assert
     expect(ddl).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS security.sc_findings (');
-    expect(ddl).toContain("LOCATION 's3://acme-sc2aws/prod/findings/'");
+    expect(ddl).toContain("LOCATION 's3://acme-sc2aws/prod/findings/committed/'");
     expect(ddl).toContain(
-      `'storage.location.template' = 's3://acme-sc2aws/prod/findings/dataset=\${dataset}/dt=\${dt}/'`,
+      `'storage.location.template' = 's3://acme-sc2aws/prod/findings/committed/dataset=\${dataset}/dt=\${dt}/'`,
     );
     expect(ddl).toContain("'projection.dataset.values' = 'vulns,fixed'");
     expect(ddl).toContain("'projection.dt.range' = '2020-01-01,NOW'");
     expect(athenaAssetsDdl('s3://acme-sc2aws/findings/')).toContain(
-      `'storage.location.template' = 's3://acme-sc2aws/findings/dataset=assets/dt=\${dt}/'`,
+      `'storage.location.template' = 's3://acme-sc2aws/findings/committed/dataset=assets/dt=\${dt}/'`,
     );
   });
 
@@ -125,12 +125,21 @@ describe('the delivered row contract', () => {
     expect(render).toThrow(FindingsOptionError);
   });
 
-  it('keeps raw.sql projected on all three datasets over the raw/ prefix', () => {
+  it('keeps raw.sql projected on all three datasets over the committed lists of raw/', () => {
     const raw = read('infra/athena/raw.sql');
     expect(raw).toContain("'projection.dataset.values' = 'vulns,fixed,assets'");
     expect(raw).toContain(
-      `'storage.location.template' = 's3://BUCKET/PREFIX/raw/dataset=\${dataset}/dt=\${dt}/'`,
+      `'storage.location.template' = 's3://BUCKET/PREFIX/raw/committed/dataset=\${dataset}/dt=\${dt}/'`,
     );
+  });
+
+  it.each([
+    ['raw.sql', read('infra/athena/raw.sql')],
+    ['findings.sql', athenaFindingsDdl(PLACEHOLDER_FINDINGS_LOCATION)],
+    ['assets.sql', athenaAssetsDdl(PLACEHOLDER_FINDINGS_LOCATION)],
+  ])('makes %s read committed lists through SymlinkTextInputFormat, never run folders', (_file, ddl) => {
+    expect(ddl).toContain("STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'");
+    expect(ddl).toMatch(/LOCATION 's3:\/\/BUCKET\/PREFIX\/(raw|findings)\/committed\//);
   });
 });
 
