@@ -36,7 +36,7 @@ describe('forward-results delivery', () => {
 
   /** Writes a raw run by hand, for rows the simulator never sends. */
   const handRun = async (lines: string[]) => {
-    const prefix = runPrefix('raw', 'vulns', '2026-11-23', '20261123T000000Z-deadbeef');
+    const prefix = runPrefix('raw', 'vulns', '2025-11-23', '20251123T000000Z-deadbeef');
     const writer = new PartWriter(h.store, (i) => partKey(prefix, i), { partSizeBytes: 1 << 20 });
     await writer.write(lines);
     await writer.finishPart();
@@ -44,7 +44,7 @@ describe('forward-results delivery', () => {
       manifestVersion: 1,
       kind: 'raw',
       dataset: 'vulns',
-      runId: '20261123T000000Z-deadbeef',
+      runId: '20251123T000000Z-deadbeef',
       window: {
         field: 'lastSeen',
         start: 0,
