@@ -2,6 +2,7 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSc2awsError } from '#lib/errors';
 import { DEFAULT_READ_AHEAD } from '#lib/tenable';
+import { expectTablesShowCommittedRunsOnly } from '#support/athena-table';
 import { simIdentity } from '#support/export-harness';
 import {
   deliveredRun,
@@ -348,7 +349,7 @@ describe('fault matrix: pull-analysis → forward-results over the SC simulator 
   });
 
   it.each(CASES)(
-    '$fault: nothing lost, nothing duplicated, checkpoint safe, failure explained',
+    '$fault: nothing lost, nothing duplicated, checkpoint safe, tables show committed runs only, failure explained',
     async (c) => {
       // Prepare
       const world = await PipelineWorld.start(c.world);
@@ -369,6 +370,9 @@ describe('fault matrix: pull-analysis → forward-results over the SC simulator 
           });
       const delivery = first.outcome?.status === 'completed' ? await world.deliverAnnounced() : {};
       const state = await expectStateSafe(world);
+      // The shipped tables read committed runs only: the run's findings show once delivered, never before.
+      const tables = await expectTablesShowCommittedRunsOnly(world.bucket, 'sc2aws');
+      expect(tables.findings.includes(world.run.runId)).toBe(c.ending.ends === 'completed');
 
       // Assert: how it ended, what the operator is told, and that the checkpoint did not run ahead.
       const error = first.error ?? delivery.error;
@@ -442,6 +446,9 @@ describe('fault matrix: pull-analysis → forward-results over the SC simulator 
         expect(rawIds.length).toBe(new Set(rawIds).size);
       }
       expect((await world.state())?.checkpoint?.end).toBe(world.window.end);
+      expect((await expectTablesShowCommittedRunsOnly(world.bucket, 'sc2aws')).findings).toContain(
+        world.run.runId,
+      );
       expect(rerun.locked).toBe(c.ending.ends === 'killed' ? 1 : 0);
       await c.check?.(world, first);
     },

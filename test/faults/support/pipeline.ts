@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
 import { type DeliveryResult, deliverRun, manifestKeyForEvent } from '#lib/delivery';
@@ -175,6 +176,8 @@ export class PipelineWorld {
   window!: ExportWindow;
   expected!: Map<string, string>;
   checkpointBefore: ExportState['checkpoint'];
+  /** s3rver's bucket, read without faults (what consumers and their tables see). */
+  readonly bucket: { client: S3Client; bucket: string };
   private readonly eb = mockClient(EventBridgeClient);
 
   private constructor(
@@ -185,6 +188,7 @@ export class PipelineWorld {
     const client = h.s3?.client();
     if (client === undefined || h.s3 === undefined) throw new Error('the pipeline world needs s3rver');
     this.s3Faults = injectS3Faults(client);
+    this.bucket = { client: h.s3.client(), bucket: h.s3.bucket };
     const killableStore = killable(createS3Store({ client, bucket: h.s3.bucket, prefix: PREFIX }));
     this.store = killableStore.store;
     this.kill = killableStore.kill;
@@ -417,6 +421,7 @@ export class PipelineWorld {
   }
 
   async close(): Promise<void> {
+    this.bucket.client.destroy();
     this.eb.restore();
     this.secrets?.mock.restore();
     await this.secretsEndpoint?.close();
