@@ -4,7 +4,13 @@ import { gunzipSync } from 'node:zlib';
 import { type DocumentSchema, parseDocument } from '#lib/errors';
 import { DetailType } from '#lib/events';
 import { exportStateSchema } from '#lib/export';
-import { type FindingsRunManifest, type RawRunManifest, runManifestSchema } from '#lib/sink';
+import {
+  COMMITTED_FOLDER,
+  committedKey,
+  type FindingsRunManifest,
+  type RawRunManifest,
+  runManifestSchema,
+} from '#lib/sink';
 import type { SimulatorHandle, SimulatorKeys } from '#sim';
 import type { AwsFake } from './aws-fake';
 import type { LocalLambdas } from './lambdas';
@@ -145,6 +151,15 @@ export async function buildReport(input: {
       k !== undefined &&
       (haystack.includes(k.accessKey.toLowerCase()) || haystack.includes(k.secretKey.toLowerCase())),
   );
+  // What the Athena tables read: one committed list per manifested run, naming exactly its parts.
+  const lists = objects.filter((o) => o.key.includes(`/${COMMITTED_FOLDER}/dataset=`));
+  const committedOk =
+    lists.length === manifests.length &&
+    manifests.every((m) => {
+      const key = `sc2aws/${committedKey(m.kind, m.dataset, m.window.endIso.slice(0, 10), m.runId)}`;
+      const expected = m.parts.map((p) => `s3://${input.s3.bucket}/sc2aws/${p.key}\n`).join('');
+      return lists.find((o) => o.key === key)?.body.toString('utf8') === expected;
+    });
   const state = (d: string) => {
     const object = objects.find((o) => o.key === `sc2aws/state/${d}.json`);
     return object === undefined ? undefined : parse(exportStateSchema, object.key, object.body);
@@ -172,6 +187,10 @@ export async function buildReport(input: {
       ok: datasets.every((d) => d.deliveredRows === d.rawRows - d.duplicates - d.rejectedRows),
     },
     { name: 'a continuation happened', ok: types.includes(DetailType.ExportContinuationRequested) },
+    {
+      name: `the tables' ${COMMITTED_FOLDER}/ lists name exactly the parts of each manifested run`,
+      ok: committedOk,
+    },
     {
       name: `each dataset's ${DetailType.ExportCompleted} is followed by its ${DetailType.FindingsDelivered}`,
       ok: datasets.every((d) => {
