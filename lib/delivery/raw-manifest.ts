@@ -49,7 +49,8 @@ const show = (text: string) => JSON.stringify(text.slice(0, 200));
  * {@link MAX_RUN_PARTS} parts and {@link MAX_RUN_ROWS} rows, and totals that are the parts' sums.
  */
 export function untrustedBecause(key: string, raw: DeliverableManifest): string | undefined {
-  if (!RUN_ID.test(raw.runId)) return `its runId ${show(raw.runId)} is not a run id (letters, digits, - and _)`;
+  if (!RUN_ID.test(raw.runId))
+    return `its runId ${show(raw.runId)} is not a run id (letters, digits, - and _)`;
   const dt = raw.window.endIso.slice(0, 10);
   if (!DAY.test(dt)) return `its window.endIso ${show(raw.window.endIso)} is not an ISO-8601 time`;
   const own = runPrefix('raw', raw.dataset, dt, raw.runId);

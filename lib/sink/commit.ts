@@ -21,7 +21,11 @@ export interface RunCommitKeys {
  * await commitRun(store, { manifestKey: manifestKey(prefix), committedKey: committedKey('raw', d, dt, runId) }, manifest);
  * ```
  */
-export async function commitRun(store: ObjectStore, keys: RunCommitKeys, manifest: RunManifest): Promise<void> {
+export async function commitRun(
+  store: ObjectStore,
+  keys: RunCommitKeys,
+  manifest: RunManifest,
+): Promise<void> {
   await store.putText(keys.manifestKey, `${JSON.stringify(manifest, null, 2)}\n`);
   await store.putText(keys.committedKey, committedList(store, manifest.parts), {
     contentType: 'text/plain; charset=utf-8',

@@ -138,6 +138,36 @@ describe('the shipped tables show committed runs only', () => {
     expect((await tables()).findings).toEqual([exported.runId]);
   });
 
+  it('keeps an export whose committed list S3 refused out of the raw table, unannounced, until the next invocation', async () => {
+    // Prepare
+    await start();
+    faults.add({
+      commands: ['PutObjectCommand'],
+      key: /^sc2aws\/raw\/committed\//,
+      status: 503,
+      code: 'SlowDown',
+      times: Number.POSITIVE_INFINITY,
+    });
+
+    // Act
+    const failed = exportVulns();
+
+    // Assert: the run stays in flight, unlisted and unannounced.
+    await expect(failed).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
+    expect((await h.state('vulns'))?.inflight).toBeDefined();
+    expect((await h.state('vulns'))?.checkpoint).toBeUndefined();
+    expect(h.events.map((e) => e.detailType)).not.toContain('Export Completed');
+    expect((await tables()).raw).toEqual([]);
+
+    // Act: S3 recovers; the next invocation completes the run.
+    faults.clear();
+    const completed = await exportVulns();
+
+    // Assert
+    expect(completed.status).toBe('completed');
+    expect((await tables()).raw).toEqual([(completed as { runId: string }).runId]);
+  });
+
   it('writes the raw committed list after the raw manifest, naming every part once, in order', async () => {
     await start();
     const exported = await exportVulns();
