@@ -64,6 +64,12 @@ describe('sc2aws export', () => {
     ]);
     expect(summary.datasets[0]?.rows).toBeGreaterThan(500);
     expect((await readdir(join(out, 'raw'))).sort()).toEqual([
+      'committed',
+      'dataset=assets',
+      'dataset=fixed',
+      'dataset=vulns',
+    ]);
+    expect((await readdir(join(out, 'raw', 'committed'))).sort()).toEqual([
       'dataset=assets',
       'dataset=fixed',
       'dataset=vulns',
