@@ -62,6 +62,9 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.ScTls]: ExitCode.Unreachable,
   [ErrorCode.ScTransient]: ExitCode.Unreachable,
   [ErrorCode.ScProtocol]: ExitCode.Unreachable,
+  [ErrorCode.ScPagingStalled]: ExitCode.Unreachable,
+  [ErrorCode.ScPagingShort]: ExitCode.Unreachable,
+  [ErrorCode.ExportInvocationLimit]: ExitCode.Unreachable,
   [ErrorCode.ScAborted]: ExitCode.Unreachable,
   [ErrorCode.ScRequestRejected]: ExitCode.Unreachable,
   // Storage and event delivery failures: transient or permissions; the run can be repeated.

@@ -58,10 +58,21 @@ function parseRequest(state: SimulatorState, body: unknown): AnalysisRequest {
       `The tool '${query.tool}' is valid in SC but not implemented by the sc2aws simulator.`,
     );
   }
-  // Offsets work at the root (docs, EL, XS) and inside query (pyTenable) (reference §3.1).
-  const startOffset = readOffset('startOffset', root.startOffset ?? query.startOffset) ?? 0;
-  const endOffset =
-    readOffset('endOffset', root.endOffset ?? query.endOffset) ?? startOffset + DEFAULT_PAGE_WHEN_NO_END;
+  // Offsets work at the root (docs, EL, XS) and inside query (pyTenable) (reference §3.1); a
+  // server or proxy that reads only one place, or none, is a mode of its own.
+  const mode = state.offsetsRead;
+  const offset = (name: 'startOffset' | 'endOffset') =>
+    readOffset(
+      name,
+      mode === 'query' ? query[name] : mode === 'root' ? root[name] : (root[name] ?? query[name]),
+    );
+  let startOffset = offset('startOffset') ?? 0;
+  let endOffset = offset('endOffset') ?? startOffset + DEFAULT_PAGE_WHEN_NO_END;
+  if (mode === 'ignored') {
+    // The page size survives, the position does not: the first page, whatever was asked.
+    endOffset -= startOffset;
+    startOffset = 0;
+  }
   const input: SelectionInput = {
     sourceType: root.sourceType,
     filters: query.filters,

@@ -29,5 +29,8 @@ export function createControl(state: SimulatorState): SimulatorControl {
       }
       state.pageLimit = limit;
     },
+    setOffsetsRead: (mode) => {
+      state.offsetsRead = mode;
+    },
   };
 }

@@ -9,6 +9,7 @@ import { StoreOverlay } from './overlay';
 import { TableCache } from './table-cache';
 import type {
   AuthFailureStyle,
+  OffsetsRead,
   RecordedRequest,
   ReturnedRecordsQuirk,
   SimulatorUser,
@@ -40,6 +41,7 @@ export class SimulatorState {
   authFailureStyle: AuthFailureStyle;
   returnedRecordsQuirk: ReturnedRecordsQuirk = 'none';
   pageLimit: number | undefined;
+  offsetsRead: OffsetsRead = 'either';
 
   constructor(readonly settings: StateSettings) {
     this.model = new DatasetModel(settings);

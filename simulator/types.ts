@@ -123,7 +123,15 @@ export interface SimulatorControl {
   driftLog(): DriftLog;
   /** Server-side cap on rows per page; undefined removes it. */
   setPageLimit(limit?: number): void;
+  /**
+   * Where the paging offsets are read: `either` (root first, then `query`, as SC does; the
+   * default), only the `root` (SC's documentation), only inside `query` (pyTenable's requests), or
+   * `ignored` (a proxy that drops them: every request gets the first page).
+   */
+  setOffsetsRead(mode: OffsetsRead): void;
 }
+
+export type OffsetsRead = 'either' | 'root' | 'query' | 'ignored';
 
 /** One request as the simulator saw it; secrets are replaced by '[present]'. */
 export interface RecordedRequest {

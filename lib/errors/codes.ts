@@ -50,6 +50,13 @@ export const ErrorCode = {
   ScProtocol: 'SC_PROTOCOL',
   /** The caller's deadline or abort signal ended the request. */
   ScAborted: 'SC_ABORTED',
+  /**
+   * Paging made no progress: SC (or a proxy) answers the same rows whatever the offset, full pages
+   * bring no new row, or far more pages came than SC's `totalRecords` allows. Stopped, not looped.
+   */
+  ScPagingStalled: 'SC_PAGING_STALLED',
+  /** A page came back short while SC's `totalRecords` says rows remain, and paging could not recover. */
+  ScPagingShort: 'SC_PAGING_SHORT',
 
   // The API keys in Secrets Manager (lib/secrets, lib/rotation).
   /** The secret's value is not a pair of SC API keys in a form we read. */
@@ -84,6 +91,8 @@ export const ErrorCode = {
   // Exports (lib/export) and their state object.
   /** Another invocation holds the dataset's lease; this one skips the dataset. */
   ExportLocked: 'EXPORT_LOCKED',
+  /** A run was continued more times than allowed (EXPORT_MAX_INVOCATIONS): it is abandoned. */
+  ExportInvocationLimit: 'EXPORT_INVOCATION_LIMIT',
   /** The CLI's export failed after writing parts: they are kept, the checkpoint did not move. */
   ExportInterrupted: 'EXPORT_INTERRUPTED',
   /** The export state object is not JSON, or not of the state's schema. */

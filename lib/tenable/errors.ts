@@ -18,6 +18,8 @@ export const SC_ERROR_CODES = [
   ErrorCode.ScTimeout,
   ErrorCode.ScTls,
   ErrorCode.ScProtocol,
+  ErrorCode.ScPagingStalled,
+  ErrorCode.ScPagingShort,
   ErrorCode.ScAborted,
 ] as const;
 export type ScErrorCode = (typeof SC_ERROR_CODES)[number];

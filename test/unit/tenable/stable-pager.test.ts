@@ -5,7 +5,10 @@ import { type FetchPage, type LandmarkedPage, START_CURSOR, stablePages } from '
 /** A page of named rows (each row its own landmark) that counts its releases. */
 class FakePage implements LandmarkedPage {
   releases = 0;
-  constructor(readonly landmarks: readonly string[]) {}
+  constructor(
+    readonly landmarks: readonly string[],
+    readonly totalRecords?: number,
+  ) {}
   release(): void {
     this.releases += 1;
   }
@@ -133,6 +136,112 @@ describe('stablePages memory', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(fetched.map((page) => page.releases)).toEqual([1, 1, 1]);
+  });
+});
+
+/** An "SC" of `total` rows with knobs for what real servers and proxies do to paging. */
+function quirkyServer(
+  total: number,
+  quirks: { cap?: number; ignoreOffsets?: boolean; noTotal?: boolean } = {},
+) {
+  const requests: { from: number; size: number }[] = [];
+  const rows = dataset(total);
+  const fetch: Fetch = async (from, size) => {
+    requests.push({ from, size });
+    const start = quirks.ignoreOffsets ? 0 : from;
+    const served = rows.slice(start, start + Math.min(size, quirks.cap ?? size));
+    return new FakePage(served, quirks.noTotal ? undefined : total);
+  };
+  return { fetch, requests };
+}
+
+async function deliverAll(fetch: Fetch, pageSize = 10) {
+  const delivered: string[] = [];
+  for await (const next of stablePages(fetch, START_CURSOR, { pageSize, overlap: 2 })) {
+    delivered.push(...next.page.landmarks.slice(next.fresh));
+    next.page.release();
+  }
+  return delivered;
+}
+
+describe('stablePages never loops and never ends short', () => {
+  it('stops with SC_PAGING_STALLED when SC answers the first page whatever the offset', async () => {
+    const sc = quirkyServer(2345, { ignoreOffsets: true });
+    await expect(deliverAll(sc.fetch)).rejects.toMatchObject({ code: 'SC_PAGING_STALLED' });
+    // The second answer repeats the first: the pager stops there, with only its read-ahead sent.
+    expect(sc.requests.length).toBeLessThanOrEqual(2 + 2);
+  });
+
+  it('pages on from where a capped page ended, at the size SC serves, and delivers every row', async () => {
+    const sc = quirkyServer(2345, { cap: 500 });
+    const delivered = await deliverAll(sc.fetch, 1000);
+    expect(new Set(delivered)).toEqual(new Set(dataset(2345)));
+    expect(delivered).toHaveLength(2345);
+    // After the first short answer the pager asks for what SC serves.
+    expect(sc.requests.filter((r) => r.size === 500).length).toBeGreaterThan(3);
+  });
+
+  it('takes a short page as the end when SC sends no total (the documented fallback)', async () => {
+    const sc = quirkyServer(2345, { cap: 500, noTotal: true });
+    expect(await deliverAll(sc.fetch, 1000)).toEqual(dataset(500));
+  });
+
+  it('fails with SC_PAGING_SHORT when pages end short of the total twice, never completing short', async () => {
+    // The rows end at 20 while SC keeps saying 100: short once (taken for a cap), then short again.
+    const fetch: Fetch = async (from, size) => new FakePage(dataset(20).slice(from, from + size), 100);
+    await expect(deliverAll(fetch)).rejects.toMatchObject({ code: 'SC_PAGING_SHORT' });
+  });
+
+  it('asks an empty page short of the total once more, then fails with SC_PAGING_SHORT', async () => {
+    const requests: number[] = [];
+    const fetch: Fetch = async (from, size) => {
+      requests.push(from);
+      // After the first two answers, every row from 16 on is gone from view while SC's total
+      // still counts them.
+      const gone = requests.length > 2 && from >= 16;
+      return new FakePage(gone ? [] : dataset(100).slice(from, from + size), 100);
+    };
+    await expect(deliverAll(fetch)).rejects.toMatchObject({ code: 'SC_PAGING_SHORT' });
+    expect(requests.filter((from) => from === 16)).toHaveLength(2);
+  });
+
+  it('recovers when the asked-again empty page comes back with rows', async () => {
+    let emptied = false;
+    const fetch: Fetch = async (from, size) => {
+      if (from === 8 && !emptied) {
+        emptied = true;
+        return new FakePage([], 30);
+      }
+      return new FakePage(dataset(30).slice(from, from + size), 30);
+    };
+    expect(await deliverAll(fetch)).toEqual(dataset(30));
+  });
+
+  it('stops full pages that bring no new row, and more pages than the total allows', async () => {
+    // Every answer is a full page of rows already seen (a proxy caching one page per size, say).
+    let n = 0;
+    const stale: Fetch = async () => {
+      n += 1;
+      return new FakePage(n === 1 ? dataset(10) : [...dataset(10)].reverse(), 1000);
+    };
+    await expect(deliverAll(stale)).rejects.toMatchObject({ code: 'SC_PAGING_STALLED' });
+    // Endless full pages while SC says there are 30 rows: stopped within a few pages of the budget.
+    let served = 0;
+    const endless: Fetch = async (from, size) => {
+      served += 1;
+      return new FakePage(dataset(from + size).slice(from), 30);
+    };
+    let pages = 0;
+    const paging = (async () => {
+      for await (const next of stablePages(endless, START_CURSOR, { pageSize: 10, overlap: 2 })) {
+        pages += 1;
+        next.page.release();
+      }
+    })();
+    await expect(paging).rejects.toMatchObject({ code: 'SC_PAGING_STALLED' });
+    // 30 rows need 4 pages of 8 new rows; the budget allows a tenth more and 3 spare.
+    expect(pages).toBe(8);
+    expect(served).toBeLessThanOrEqual(8 + 2);
   });
 });
 
