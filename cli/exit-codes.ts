@@ -13,6 +13,10 @@ export const ExitCode = {
   Unreachable: 4,
   /** An export failed after partial writes; the checkpoint did not move. */
   ExportInterrupted: 5,
+  /** Stopped by Ctrl-C (SIGINT) at a safe point: what was stored is kept, the same command resumes. */
+  Interrupted: 130,
+  /** Stopped by SIGTERM at a safe point, as for {@link ExitCode.Interrupted}. */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

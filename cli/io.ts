@@ -5,5 +5,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Resolves when the process is asked to stop (Ctrl-C, kill); the simulator command waits on it. */
-export type StopSignal = Promise<void>;
+/**
+ * Resolves with the signal's name when the process is asked to stop (Ctrl-C: SIGINT, kill:
+ * SIGTERM). The simulator waits on it; an export stops at its next safe point.
+ */
+export type StopSignal = Promise<'SIGINT' | 'SIGTERM'>;

@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
       case 'simulator':
         return await simulatorCommand(rest, io, stop);
       case 'export':
-        return await exportCommand(rest, io);
+        return await exportCommand(rest, io, stop);
       case 'keys':
         if (rest[0] === 'stage') return await keysStageCommand(rest.slice(1), io);
         if (rest[0] === '--help' || rest[0] === '-h') {

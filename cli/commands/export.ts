@@ -10,7 +10,7 @@ import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore }
 import { createScClient } from '#lib/tenable';
 import { intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
-import type { CliIo } from '../io';
+import type { CliIo, StopSignal } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
 
 /** Failures that keep their own exit code even after pages arrived: rerunning as is would not help. */
@@ -111,6 +111,8 @@ export function exportSettingsFor(
     lookbackSeconds: configValue({}, 'FIRST_RUN_LOOKBACK_DAYS') * 86400,
     partSizeBytes: sharedIntFlag('PART_SIZE_MB', flags['part-size-mb']) * 1024 * 1024,
     timeGuardMs: 0,
+    // One process, no continuation chain: a user resuming by hand is not bounded.
+    maxInvocations: Number.POSITIVE_INFINITY,
     ...(since === undefined ? {} : { since }),
   });
 }
@@ -127,7 +129,7 @@ function parseSince(value: string | undefined): number | undefined {
 }
 
 /** `sc2aws export`: returns the exit code. */
-export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal): Promise<ExitCode> {
   const flags = parseFlags(argv, FLAGS, 'export');
   if (flags.help) {
     io.stdout.write(EXPORT_HELP);
@@ -149,6 +151,16 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
   let lastLine = 0;
   let pagesFetched = 0;
   let summary: ExportSummary;
+  // Ctrl-C or kill: stop at the next safe point, keep what is stored, record where to resume.
+  const cancel = new AbortController();
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  void stop?.then((received) => {
+    signal = received;
+    io.stderr.write(
+      `${received}: stopping at the next safe point (the rows read so far are stored first; a second ${received === 'SIGINT' ? 'Ctrl-C' : 'signal'} quits at once)...\n`,
+    );
+    cancel.abort();
+  });
   try {
     summary = await exportDatasets(
       {
@@ -160,6 +172,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
         clock: Date.now,
         remainingMs: () => Number.POSITIVE_INFINITY,
         owner: `cli-${process.pid}`,
+        cancel: cancel.signal,
         ...(bucket === undefined ? {} : { bucket }),
         onProgress: ({ dataset, rows, totalHint }) => {
           pagesFetched += 1;
@@ -194,7 +207,12 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       datasets: summary.outcomes,
       events: published.map((e) => e.detailType),
+      ...(summary.interrupted ? { interrupted: signal ?? 'SIGINT' } : {}),
     })}\n`,
   );
-  return ExitCode.Ok;
+  if (!summary.interrupted) return ExitCode.Ok;
+  io.stderr.write(
+    'Stopped. What was read is stored and the cursor recorded: run the same command again to resume.\n',
+  );
+  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
 }

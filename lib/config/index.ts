@@ -84,6 +84,7 @@ export interface PullAnalysisConfig {
   lookbackSeconds: number;
   partSizeBytes: number;
   timeGuardMs: number;
+  maxInvocations: number;
 }
 
 function outputConfig(env: Env): OutputConfig {
@@ -108,6 +109,7 @@ export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
     lookbackSeconds: configValue(env, 'FIRST_RUN_LOOKBACK_DAYS') * 86400,
     partSizeBytes: configValue(env, 'PART_SIZE_MB') * 1024 * 1024,
     timeGuardMs: configValue(env, 'TIME_GUARD_SECONDS') * 1000,
+    maxInvocations: configValue(env, 'MAX_INVOCATIONS_PER_RUN'),
   };
 }
 

@@ -197,6 +197,15 @@ export const CONFIG_VARIABLES = {
     param: 'timeGuardSeconds',
     description: 'stop and hand off to a continuation when this little time is left',
   },
+  MAX_INVOCATIONS_PER_RUN: {
+    ...integer(1, 1000),
+    default: '24',
+    example: '24',
+    readBy: ['pull-analysis'],
+    param: 'maxInvocationsPerRun',
+    description:
+      'a run continued more often than this fails (EXPORT_INVOCATION_LIMIT) instead of chaining continuations',
+  },
   PLUGIN_OUTPUT_MAX_BYTES: {
     ...integer(0, MAX_PLUGIN_OUTPUT_MAX_BYTES),
     default: String(DEFAULT_PLUGIN_OUTPUT_MAX_BYTES),

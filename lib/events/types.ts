@@ -16,6 +16,7 @@ export const DetailType = {
   ExportCompleted: 'Export Completed',
   ExportContinuationRequested: 'Export Continuation Requested',
   FindingsDelivered: 'Findings Delivered',
+  ExportFailed: 'Export Failed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
@@ -102,6 +103,24 @@ export const findingsDeliveredDetailSchema = z.object({
 });
 export type FindingsDeliveredDetail = z.infer<typeof findingsDeliveredDetailSchema>;
 
+/**
+ * A dataset's run failed: the parts stored so far are kept, the checkpoint did not move, and the
+ * next invocation resumes the run (unless `errorCode` says it will not: EXPORT_INVOCATION_LIMIT).
+ */
+export const exportFailedDetailSchema = z.object({
+  dataset: z.string(),
+  /** Undefined when the run failed before it had one (e.g. the state could not be read). */
+  runId: z.optional(z.string()),
+  errorCode: z.enum(ErrorCode),
+  reason: z.string(),
+  /** Invocations that worked on the run so far, this one included. */
+  invocations: z.optional(count),
+  /** Parts stored so far (kept for the next invocation). */
+  parts: z.optional(count),
+  failedAt: z.string(),
+});
+export type ExportFailedDetail = z.infer<typeof exportFailedDetailSchema>;
+
 /** Each detail type's schema: what the publisher checks and the consumers parse. */
 export const EVENT_DETAIL_SCHEMAS = {
   [DetailType.KeyValidationSucceeded]: keyValidationDetailSchema,
@@ -110,6 +129,7 @@ export const EVENT_DETAIL_SCHEMAS = {
   [DetailType.ExportCompleted]: exportCompletedDetailSchema,
   [DetailType.ExportContinuationRequested]: exportContinuationDetailSchema,
   [DetailType.FindingsDelivered]: findingsDeliveredDetailSchema,
+  [DetailType.ExportFailed]: exportFailedDetailSchema,
 } as const;
 
 /** The detail of one detail type. */

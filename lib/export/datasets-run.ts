@@ -8,6 +8,8 @@ export interface ExportSummary {
   outcomes: DatasetOutcome[];
   /** Datasets handed to a continuation invocation (paused, or not reached in time). */
   continued: Dataset[];
+  /** True when `deps.cancel` stopped the export: the datasets not done resume on the next run. */
+  interrupted: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function exportDatasets(
   const continued: Dataset[] = [];
   const errors: unknown[] = [];
   for (const dataset of datasets) {
+    if (deps.cancel?.aborted) break;
     if (continued.length > 0 || deps.remainingMs() < settings.timeGuardMs) {
       continued.push(dataset);
       continue;
@@ -54,5 +57,5 @@ export async function exportDatasets(
     });
   }
   if (errors.length > 0) throw errors[0];
-  return { outcomes, continued };
+  return { outcomes, continued, interrupted: deps.cancel?.aborted === true };
 }

@@ -8,6 +8,7 @@ export {
   type QueryScope,
 } from './datasets';
 export { type ExportSummary, exportDatasets } from './datasets-run';
+export { ExportInvocationLimitError } from './errors';
 export { exportDataset } from './run';
 export { exportSettings, LEASE_SECONDS, pageOverlapFor } from './settings';
 export {

@@ -8,8 +8,11 @@ import type { ExportDeps, ExportSettings } from './types';
 
 /** What one invocation's paging did. */
 export interface PumpResult {
-  /** True when the deadline stopped paging: the run continues in the next invocation. */
-  timeUp: boolean;
+  /**
+   * Why paging stopped: SC had no more rows (`done`), the deadline was near (`deadline`: the run
+   * continues in the next invocation) or `deps.cancel` fired (`cancelled`).
+   */
+  stop: 'done' | 'deadline' | 'cancelled';
   rows: number;
   pages: number;
   /** Where the run's paging stands (stored in the state with the last part). */
@@ -18,7 +21,7 @@ export interface PumpResult {
 
 /**
  * Pumps a run's pages from SC into gzip parts under `prefix`, from the run's resume cursor, until
- * SC has no more rows or the deadline is near. Pages come through the drift-safe pager, rows are
+ * SC has no more rows, the deadline is near or `deps.cancel` fires. Pages come through the drift-safe pager, rows are
  * written as the bytes SC sent, and each full part is stored in the background while the next one
  * fills; the run's cursor and part list move (and the state is saved) only once a part is stored.
  * On any failure the open part is dropped, the lease freed and the failure counted, and the error
@@ -37,19 +40,25 @@ export async function pumpPages(
     partSizeBytes: settings.partSizeBytes,
     firstIndex: run.nextPart,
   });
-  // In-flight SC calls are cut short before the hard deadline, leaving time to store the part.
+  // In-flight SC calls are cut short before the hard deadline, leaving time to store the part, and
+  // at once when the caller cancels (Ctrl-C): one path for both.
   const abort = new AbortController();
   const remaining = deps.remainingMs();
   const timer = Number.isFinite(remaining)
     ? setTimeout(() => abort.abort(), Math.max(0, remaining - settings.timeGuardMs / 2))
     : undefined;
+  const cancelled = () => deps.cancel?.aborted === true;
+  const onCancel = () => abort.abort();
+  deps.cancel?.addEventListener('abort', onCancel, { once: true });
+  if (cancelled()) abort.abort();
   let totalHint: number | undefined;
-  const fetch = async (startOffset: number, pageSize: number) => {
+  const fetch = async (startOffset: number, pageSize: number, dropped: AbortSignal) => {
     const page = await deps.sc.analysisPage(query, {
       startOffset,
       pageSize,
       kind: spec.identity,
-      signal: abort.signal,
+      // The pager drops read-ahead it no longer wants; the deadline and a cancel stop everything.
+      signal: AbortSignal.any([abort.signal, dropped]),
     });
     totalHint = page.totalRecords;
     return page;
@@ -58,7 +67,7 @@ export async function pumpPages(
   let cursor: PageCursor = run.cursor;
   let rows = 0;
   let pages = 0;
-  let timeUp = false;
+  let stop: PumpResult['stop'] = 'done';
   // Closes the open part and, once it is stored, moves the resume cursor to where it ended.
   const storePart = async () => {
     const finishing = writer.finishPart(); // closes the part now: the next write opens the next one
@@ -109,15 +118,19 @@ export async function pumpPages(
         });
         if (storeFailure !== undefined) throw storeFailure.error;
         if (writer.partFull) await storeInBackground();
+        if (cancelled()) {
+          stop = 'cancelled';
+          break;
+        }
         if (deps.remainingMs() < settings.timeGuardMs) {
-          timeUp = true;
+          stop = 'deadline';
           break;
         }
       }
     } catch (err) {
-      // The deadline cut an SC call short: what is written so far is kept and the run continues.
+      // The deadline or a cancel cut an SC call short: what is written so far is kept.
       if (!(isScError(err, ErrorCode.ScAborted) && abort.signal.aborted)) throw err;
-      timeUp = true;
+      stop = cancelled() ? 'cancelled' : 'deadline';
     }
     await storing;
     await storePart();
@@ -129,6 +142,7 @@ export async function pumpPages(
     throw err;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    deps.cancel?.removeEventListener('abort', onCancel);
   }
-  return { timeUp, rows, pages, cursor };
+  return { stop, rows, pages, cursor };
 }

@@ -16,6 +16,11 @@ export interface ExportSettings extends QueryScope {
   /** Stop starting new pages when less than this remains before the deadline. */
   timeGuardMs: number;
   leaseSeconds: number;
+  /**
+   * Invocations one run may take, the first included: a bound on continuation chains (a run that
+   * cannot finish fails instead of continuing forever). Infinity for the CLI, which does not chain.
+   */
+  maxInvocations: number;
   /** Start a new run's window here (epoch seconds) instead of at the checkpoint (CLI `--since`). */
   since?: number;
 }
@@ -35,6 +40,11 @@ export interface ExportDeps {
   owner: string;
   /** The bucket, when the store is S3 (for the completion event). */
   bucket?: string;
+  /**
+   * Stops the export at the next safe point (Ctrl-C in the CLI): the page in flight is abandoned,
+   * the written rows are stored as a part and the cursor recorded, and the run is `interrupted`.
+   */
+  cancel?: AbortSignal;
   /** Called after every page (the CLI shows progress with it). */
   onProgress?: (progress: { dataset: Dataset; rows: number; pages: number; totalHint?: number }) => void;
 }
@@ -42,4 +52,5 @@ export interface ExportDeps {
 export type DatasetOutcome =
   | { dataset: Dataset; status: 'completed'; runId: string; rows: number; parts: number; manifest: string }
   | { dataset: Dataset; status: 'continued'; runId: string; rows: number }
+  | { dataset: Dataset; status: 'interrupted'; runId: string; rows: number }
   | { dataset: Dataset; status: 'locked' };

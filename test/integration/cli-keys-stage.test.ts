@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PutSecretValueCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { STAGED_LABEL } from '#lib/rotation';
 import { type SimulatorHandle, startSimulator } from '#sim';
+import { NEVER_STOPPED } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { expectNoKeyMaterial } from '#support/keys';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -29,7 +30,7 @@ describe('sc2aws keys stage', () => {
         stderr: { write: (s: string) => (stderr += s) },
         env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
       },
-      Promise.resolve(),
+      NEVER_STOPPED,
     );
     outputs.push(stdout, stderr);
     return { code, stdout, stderr };

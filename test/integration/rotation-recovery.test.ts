@@ -9,6 +9,7 @@ import { createEventPublisher } from '#lib/events';
 import { type ChangeDeps, handleValidateKeysEvent, REJECTED_LABEL, STAGED_LABEL } from '#lib/rotation';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, startSimulator } from '#sim';
+import { NEVER_STOPPED } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
@@ -95,7 +96,7 @@ describe('recovering from a failed rotation', () => {
         stderr: { write: (s: string) => (stderr += s) },
         env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' },
       },
-      Promise.resolve(),
+      NEVER_STOPPED,
     );
     seen.push(stdout, stderr);
     return { code, stdout, stderr };

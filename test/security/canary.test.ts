@@ -18,6 +18,7 @@ import { createApiKeySource } from '#lib/secrets';
 import { createLocalStore } from '#lib/sink';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, type SimulatorUser, startSimulator } from '#sim';
+import { NEVER_STOPPED } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { canaryKeys, errorSurface, expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
@@ -144,7 +145,7 @@ describe('no secret leaves', () => {
         stderr: { write: (s: string) => (err += s) },
         env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
       },
-      Promise.resolve(),
+      NEVER_STOPPED,
     );
     return { code, out, err };
   };
@@ -301,6 +302,7 @@ describe('no secret leaves', () => {
       lookbackSeconds: 90 * 86400,
       partSizeBytes: 1 << 20,
       timeGuardMs: 1000,
+      maxInvocations: 24,
     });
     const deps = (client: ScClient) => ({
       sc: client,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '#sim';
+import { NEVER_STOPPED } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { runCli } from '../../cli/main';
 
@@ -191,7 +192,7 @@ describe('CLI flags with bad values', () => {
         stderr: { write: (s: string) => (stderr += s) },
         env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
       },
-      Promise.resolve(),
+      NEVER_STOPPED,
     );
     return { code, stdout, stderr };
   };

@@ -35,3 +35,6 @@ export function runSc2aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** A stop signal that never fires: for commands run in-process that must not be interrupted. */
+export const NEVER_STOPPED: Promise<'SIGINT' | 'SIGTERM'> = new Promise(() => {});

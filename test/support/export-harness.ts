@@ -115,6 +115,7 @@ export async function exportHarness(
           lookbackSeconds: 30 * 86400,
           partSizeBytes: 64 * 1024 * 1024,
           timeGuardMs: 1000,
+          maxInvocations: 24,
         }),
         ...overrides,
       };
