@@ -1,8 +1,14 @@
 import { IDENTITY_FIELDS, type RowKind, rowLandmark } from './row-identity';
 
 const NEWLINE = 0x0a;
+const RETURN = 0x0d;
 const COMMA = 0x2c;
 const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SPACE = 0x20;
+const LETTER_N = 0x6e;
+const LETTER_R = 0x72;
 
 /** One row as read from a page body: its JSON bytes and the identity fields read on the way. */
 export interface RowText {
@@ -60,8 +66,10 @@ export class AnalysisPage {
 
   /**
    * The rows from `from` on as NDJSON: each row's bytes followed by a newline. When the page's own
-   * memory already holds them that way (SC's compact JSON, whose separators the body reader turned
-   * into newlines), this is a view of it — no copy; otherwise a copy. Valid until {@link release}.
+   * memory already holds them that way (SC's compact JSON: its separators become newlines), this is
+   * a view of it — no copy; otherwise a copy. A row holding raw CR or LF bytes (pretty-printed JSON)
+   * is put on one line, so a part's line count is its row count (see {@link oneLine}). Valid until
+   * {@link release}.
    */
   ndjson(from = 0): Buffer {
     const rows = this.rows.slice(from);
@@ -71,14 +79,13 @@ export class AnalysisPage {
     if (run !== undefined) return run;
     let size = rows.length;
     for (const row of rows) size += row.byteLength;
-    const copy = Buffer.allocUnsafe(size);
+    const copy = Buffer.allocUnsafe(size + extraBytes(rows));
     let at = 0;
     for (const row of rows) {
-      copy.set(row, at);
-      at += row.byteLength;
+      at = oneLine(row, copy, at);
       copy[at++] = NEWLINE;
     }
-    return copy;
+    return copy.subarray(0, at);
   }
 
   /**
@@ -98,6 +105,10 @@ export class AnalysisPage {
       if (separator !== COMMA && separator !== CLOSE_BRACKET && separator !== NEWLINE) return undefined;
       at += row.byteLength + 1;
     }
+    // Rows with line breaks of their own go the copying way (checked before separators change).
+    const rowsBytes = Buffer.from(this.memory, first.byteOffset, at - 1 - first.byteOffset);
+    const separatorsDone = memory[at - 1] === NEWLINE && rows.length === 1;
+    if (!separatorsDone && (hasLineBreak(rowsBytes, rows) || rowsBytes.includes(RETURN))) return undefined;
     for (const row of rows) memory[row.byteOffset + row.byteLength] = NEWLINE;
     return Buffer.from(this.memory, first.byteOffset, at - first.byteOffset);
   }
@@ -111,4 +122,61 @@ export class AnalysisPage {
     this.released = true;
     if (this.memory !== undefined) this.giveBack?.(this.memory);
   }
+}
+
+/**
+ * True when a row holds a raw LF. The separators between packed rows may already be newlines (a
+ * page asked for its NDJSON twice): only LFs inside the rows count.
+ */
+function hasLineBreak(bytes: Buffer, rows: readonly Buffer[]): boolean {
+  let from = 0;
+  for (;;) {
+    const at = bytes.indexOf(NEWLINE, from);
+    if (at < 0) return false;
+    const offset = bytes.byteOffset + at;
+    if (!rows.some((row) => offset === row.byteOffset + row.byteLength)) return true;
+    from = at + 1;
+  }
+}
+
+/** Bytes {@link oneLine} may add: one per raw CR or LF (a break inside a string becomes `\n`). */
+function extraBytes(rows: readonly Buffer[]): number {
+  let extra = 0;
+  for (const row of rows) {
+    for (let at = row.indexOf(NEWLINE); at >= 0; at = row.indexOf(NEWLINE, at + 1)) extra += 1;
+    for (let at = row.indexOf(RETURN); at >= 0; at = row.indexOf(RETURN, at + 1)) extra += 1;
+  }
+  return extra;
+}
+
+/**
+ * Copies `row` into `out` at `at` on one line and returns where it ended. JSON allows raw CR and LF
+ * only as whitespace between tokens, where a space means the same; one inside a string (broken
+ * JSON) becomes its escape, `\r` or `\n`, so no byte of what SC sent is lost. Rows without a
+ * break are copied as they are.
+ */
+function oneLine(row: Buffer, out: Buffer, at: number): number {
+  if (!row.includes(NEWLINE) && !row.includes(RETURN)) {
+    out.set(row, at);
+    return at + row.byteLength;
+  }
+  let inString = false;
+  for (let i = 0; i < row.length; i++) {
+    const c = row[i] as number;
+    if (inString && c === BACKSLASH) {
+      out[at++] = c;
+      out[at++] = row[++i] as number;
+      continue;
+    }
+    if (c === QUOTE) inString = !inString;
+    if (c === NEWLINE || c === RETURN) {
+      if (inString) {
+        out[at++] = BACKSLASH;
+        out[at++] = c === NEWLINE ? LETTER_N : LETTER_R;
+      } else out[at++] = SPACE;
+      continue;
+    }
+    out[at++] = c;
+  }
+  return at;
 }

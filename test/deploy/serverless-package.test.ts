@@ -829,6 +829,27 @@ describe('alarms', () => {
     });
   });
 
+  it('alarms when any dataset's export fails (the ExportFailed metric, summed over the datasets)', () => {
+    const a = alarm(base, 'ExportFailedAlarm');
+    const metrics = a.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown; Stat: string } }[];
+    expect(metrics[0]?.Expression).toBe('SUM([FILL(vulns, 0), FILL(fixed, 0), FILL(assets, 0)])');
+    for (const dataset of ['vulns', 'fixed', 'assets']) {
+      expect(metrics.find((m) => m.Id === dataset)?.MetricStat).toEqual({
+        Metric: {
+          Namespace: 'sc2aws',
+          MetricName: 'ExportFailed',
+          Dimensions: [
+            { Name: 'service', Value: 'pull-analysis' },
+            { Name: 'dataset', Value: dataset },
+          ],
+        },
+        Period: 300,
+        Stat: 'Sum',
+      });
+    }
+    expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
   it('alarms per exported dataset when the data lags past the threshold or stops being reported', () => {
     for (const dataset of ['vulns', 'fixed', 'assets']) {
       const a = alarm(base, `DataLag${dataset[0]?.toUpperCase()}${dataset.slice(1)}Alarm`);

@@ -107,6 +107,19 @@ describe('analysisPage', () => {
     expect(compact.ndjson(3).length).toBe(0);
   });
 
+  it('puts a row holding raw CR/LF bytes on one line, so a part has one line per row', async () => {
+    answer(
+      `{"response":{"results":[{"a":1},{\r\n  "b": 2\n},{"c":"line\nbreak"}]},"error_code":0,"warnings":[]}`,
+    );
+    const page = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' });
+    const lines = page.ndjson().toString().split('\n');
+    expect(lines).toEqual(['{"a":1}', '{    "b": 2 }', '{"c":"line\\nbreak"}', '']);
+    // Whitespace became spaces: the pretty row still parses to the same value.
+    expect(JSON.parse(lines[1] as string)).toEqual({ b: 2 });
+    // The rows themselves stay exactly what SC sent.
+    expect(page.rows[1]?.toString()).toBe('{\r\n  "b": 2\n}');
+  });
+
   it('treats results: null as an empty page', async () => {
     answer(envelope({ totalRecords: '0', results: null }));
     const page = await sc().analysisPage(query, { startOffset: 0, pageSize: 100, kind: 'finding' });
