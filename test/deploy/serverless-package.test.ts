@@ -829,9 +829,13 @@ describe('alarms', () => {
     });
   });
 
-  it('alarms when any dataset's export fails (the ExportFailed metric, summed over the datasets)', () => {
+  it('alarms when the export of any dataset fails (the ExportFailed metric, summed over the datasets)', () => {
     const a = alarm(base, 'ExportFailedAlarm');
-    const metrics = a.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown; Stat: string } }[];
+    const metrics = a.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: unknown; Stat: string };
+    }[];
     expect(metrics[0]?.Expression).toBe('SUM([FILL(vulns, 0), FILL(fixed, 0), FILL(assets, 0)])');
     for (const dataset of ['vulns', 'fixed', 'assets']) {
       expect(metrics.find((m) => m.Id === dataset)?.MetricStat).toEqual({
