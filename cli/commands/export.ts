@@ -43,6 +43,7 @@ Progress goes to stderr; a JSON summary to stdout.
 
 Exit codes: 0 done · 2 keys rejected · 3 bad input · 4 SC unreachable/TLS/transient
             5 the export failed after partial writes (the checkpoint did not move; rerun to resume)
+            130 / 143 stopped by Ctrl-C / SIGTERM at a safe point (what was read is stored; rerun to resume)
 `;
 
 const FLAGS = {

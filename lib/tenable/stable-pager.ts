@@ -66,13 +66,13 @@ export const DEFAULT_READ_AHEAD = 2;
 export const STALLED_PAGES = 2;
 
 /**
- * Pages allowed beyond what SC's `totalRecords` needs: walk-backs, rows entering the result set
- * during the run, and the extra-row quirk each cost a page now and then; a tenth more and three
- * spare pages cover them with room, and still stop a runaway within a few pages of the end.
+ * How far past SC's `totalRecords` paging may reach before it counts as a runaway: rows entering
+ * the result set during the run and the extra-row quirk move the end a little; a tenth more and
+ * three pages cover them with room, and still stop a server that never ends within a few pages.
+ * (Offsets, not pages, are bounded: a walk-back re-reads pages without moving past the end.)
  */
-export function pageBudget(total: number, startOffset: number, step: number): number {
-  const needed = Math.ceil(Math.max(0, total - startOffset) / step);
-  return needed + Math.ceil(needed / 10) + 3;
+export function offsetLimit(total: number, pageSize: number): number {
+  return total + Math.ceil(total / 10) + 3 * pageSize;
 }
 
 /**
@@ -96,8 +96,8 @@ export function pageBudget(total: number, startOffset: number, step: number): nu
  *   once more; a second short page short of the total, or a second empty one, fails paging with
  *   `SC_PAGING_SHORT` rather than complete short;
  * - the same rows answered for a different offset (the answer's landmarks repeat), {@link
- *   STALLED_PAGES} full pages in a row without a new row, or more pages than SC's total needs
- *   ({@link pageBudget}) end paging with `SC_PAGING_STALLED`.
+ *   STALLED_PAGES} full pages in a row without a new row, or paging past SC's total ({@link
+ *   offsetLimit}) end paging with `SC_PAGING_STALLED`.
  *
  * SC's time and the caller's overlap: `readAhead` requests are in flight while the caller works on
  * a page. Their offsets are a guess (the next page starts `overlap` rows before this one ends, as it
@@ -161,17 +161,19 @@ export async function* stablePages<P extends LandmarkedPage>(
   };
   const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
   let cursor = start;
-  let budget = Number.POSITIVE_INFINITY; // pages SC's totals allow, once it sent one
-  let mostRows = 0; // the largest total SC reported
+  let mostRows: number | undefined; // the largest total SC reported
   let stalled = 0;
   let previous: { from: number; tags: readonly string[] } | undefined;
   try {
     for (let count = 0; ; count++) {
-      if (count >= Math.min(maxPages, budget)) {
+      if (count >= maxPages) {
         throw stalledError(
-          count >= maxPages
-            ? `Paging did not end after ${count} pages, the most allowed: SC keeps returning full pages.`
-            : `Paging did not end after ${count} pages, more than the ${mostRows} rows SC reported need: it keeps returning full pages.`,
+          `Paging did not end after ${count} pages, the most allowed: SC keeps returning full pages.`,
+        );
+      }
+      if (mostRows !== undefined && cursor.offset > offsetLimit(mostRows, pageSize)) {
+        throw stalledError(
+          `Paging reached offset ${cursor.offset}, well past the ${mostRows} rows SC reports for the query: it keeps returning full pages.`,
         );
       }
       const landmarks = new Set(cursor.landmarks);
@@ -266,11 +268,7 @@ export async function* stablePages<P extends LandmarkedPage>(
           fullPage = length;
         }
       } else fullPage = length;
-      if (total !== undefined) {
-        // From where this pager started, at today's step (smaller after a capped page: more pages).
-        mostRows = Math.max(mostRows, total);
-        budget = pageBudget(mostRows, start.offset, Math.max(1, pageSize - overlap));
-      }
+      if (total !== undefined) mostRows = Math.max(mostRows ?? 0, total);
       yield { ...yielded, pageSize };
       if (last) return;
       cursor = next;

@@ -225,6 +225,7 @@ describe('functions', () => {
       FIRST_RUN_LOOKBACK_DAYS: '30',
       PART_SIZE_MB: '64',
       TIME_GUARD_SECONDS: '60',
+      MAX_INVOCATIONS_PER_RUN: '24',
       KMS_KEY_ARN: '',
     });
     expect(env(base, 'ForwardResults')).toEqual({
@@ -884,6 +885,7 @@ describe('alarms', () => {
       'DataLagAssetsAlarm',
       'DataLagFixedAlarm',
       'DataLagVulnsAlarm',
+      'ExportFailedAlarm',
       'ForwardResultsDlqAlarm',
       'ForwardResultsErrorsAlarm',
       'KeyValidationFailedAlarm',
