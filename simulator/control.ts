@@ -32,5 +32,8 @@ export function createControl(state: SimulatorState): SimulatorControl {
     setOffsetsRead: (mode) => {
       state.offsetsRead = mode;
     },
+    heldResponses: () => state.held.size,
+    whenHeld: (count = 1) => state.held.until(() => state.held.size >= count),
+    whenNoneHeld: () => state.held.until(() => state.held.size === 0),
   };
 }

@@ -12,7 +12,10 @@ interface QueuedFault {
   skip: number;
 }
 
-/** Faults that replace the answer; the others (reset, truncate, slow-body, latency) wrap it. */
+/**
+ * Faults that replace the answer; the others (reset, truncate, slow-body, latency) wrap it, and
+ * hang and endless-body take over the response (delivery.ts).
+ */
 export type ReplacingFault = Extract<
   Fault,
   { kind: 'status' | 'rate-limit' | 'html' | 'sc-error' | 'db-locked' }
@@ -41,6 +44,14 @@ function validate(fault: Fault): void {
   }
   if (fault.kind === 'rate-limit' && !(fault.retryAfterSeconds >= 0)) {
     throw new Error("simulator: fault 'rate-limit' needs retryAfterSeconds >= 0");
+  }
+  if (fault.kind === 'endless-body') {
+    if (fault.bytes !== undefined && !(Number.isSafeInteger(fault.bytes) && fault.bytes > 0)) {
+      throw new Error(`simulator: fault 'endless-body' needs bytes > 0 when given, got ${fault.bytes}`);
+    }
+    if (fault.declareLength && fault.bytes === undefined) {
+      throw new Error("simulator: fault 'endless-body' with declareLength needs bytes (the length to declare)");
+    }
   }
 }
 

@@ -89,7 +89,7 @@ async function handleRequest(
     });
   // SC varies on the key header (reference §1.1); so does every answer here.
   reply.headers.vary = 'x-apikey';
-  deliver(res, reply, fault && !isReplacing(fault) ? fault : undefined, timers);
+  deliver(res, reply, fault && !isReplacing(fault) ? fault : undefined, timers, state.held);
 }
 
 function listen(server: Server, port: number): Promise<number> {

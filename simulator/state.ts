@@ -4,6 +4,7 @@
  */
 import { DriftEngine } from './drift';
 import { FaultQueue } from './faults';
+import { HeldResponses } from './held';
 import { DatasetModel, type ModelSettings } from './model';
 import { StoreOverlay } from './overlay';
 import { TableCache } from './table-cache';
@@ -35,6 +36,7 @@ export class SimulatorState {
   readonly tables: TableCache;
   readonly registry: UserRegistry;
   readonly faults = new FaultQueue();
+  readonly held = new HeldResponses();
   readonly drift: DriftEngine;
   readonly requests: RecordedRequest[] = [];
   apiKeysEnabled: boolean;

@@ -82,6 +82,14 @@ export type Fault = FaultScope &
     | { kind: 'latency'; delayMs: number }
     | { kind: 'sc-error'; status?: number; errorCode: number; errorMsg: string }
     | { kind: 'db-locked' }
+    /** Reads the request and never answers: no headers, no body, the connection stays open. */
+    | { kind: 'hang' }
+    /**
+     * Answers 200 and streams filler after a JSON prefix, as fast as the client reads, for `bytes`
+     * bytes (default: without end). `declareLength` sends `Content-Length: bytes` (needs `bytes`);
+     * otherwise the body is chunked.
+     */
+    | { kind: 'endless-body'; bytes?: number; declareLength?: boolean }
   );
 
 /** What makes a finding unique: SC's vulnUniqueness `repositoryID,ip,port,protocol,pluginID` (reference §3.3). */
@@ -129,6 +137,12 @@ export interface SimulatorControl {
    * `ignored` (a proxy that drops them: every request gets the first page).
    */
   setOffsetsRead(mode: OffsetsRead): void;
+  /** Responses a `hang` or `endless-body` fault keeps open right now. */
+  heldResponses(): number;
+  /** Resolves once at least `count` (default 1) responses are held. */
+  whenHeld(count?: number): Promise<void>;
+  /** Resolves once no response is held: every client hung up (or the simulator closed). */
+  whenNoneHeld(): Promise<void>;
 }
 
 export type OffsetsRead = 'either' | 'root' | 'query' | 'ignored';
@@ -194,6 +208,6 @@ export interface SimulatorHandle {
   control: SimulatorControl;
   requests: RecordedRequest[];
   dataset: DatasetInfo;
-  /** Closes the server and destroys open sockets. */
+  /** Closes the server and destroys open sockets, held ones included. */
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { request as httpsRequest } from 'node:https';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DB_LOCKED_MESSAGE, type SimulatorHandle, startSimulator } from '#sim';
 import { analysisBody } from './analysisClient';
@@ -184,6 +185,73 @@ describe('simulator fault injection', () => {
     // Assert
     expect(sim.control.pendingFaults()).toBe(0);
     expect(response.status).toBe(200);
+  });
+
+  it('holds a hang fault without a byte back, until the simulator closes and ends the socket', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'hang' });
+    const pending = user();
+    await sim.control.whenHeld();
+
+    // Act
+    const heldBefore = sim.control.heldResponses();
+    await sim.close();
+    const response = await pending;
+
+    // Assert
+    expect(heldBefore).toBe(1);
+    expect(response.status).toBe(0);
+    expect(response.error).toBeDefined();
+    expect(sim.control.heldResponses()).toBe(0);
+  });
+
+  it('streams an endless body as fast as the client reads, until the client hangs up', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'endless-body' });
+    let received = 0;
+    let contentLength: string | undefined;
+    const url = new URL('/rest/currentUser', sim.url);
+
+    // Act: read 4 MiB, then hang up.
+    await new Promise<void>((resolve, reject) => {
+      const req = httpsRequest(url, { ca: sim.caPem, agent: false }, (res) => {
+        contentLength = res.headers['content-length'];
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received >= 4 * 1024 * 1024) {
+            req.destroy();
+            resolve();
+          }
+        });
+      });
+      req.on('error', (err) => (received >= 4 * 1024 * 1024 ? resolve() : reject(err)));
+      req.end();
+    });
+    await sim.control.whenNoneHeld();
+
+    // Assert
+    expect(contentLength).toBeUndefined();
+    expect(received).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    expect(sim.control.heldResponses()).toBe(0);
+  });
+
+  it('declares and sends exactly `bytes` of an endless-body with declareLength', async () => {
+    // Prepare
+    sim.control.injectFault({ kind: 'endless-body', bytes: 200_000, declareLength: true });
+
+    // Act
+    const response = await user();
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(response.headers['content-length']).toBe('200000');
+    expect(response.text).toHaveLength(200_000);
+    expect(response.text.startsWith('{"type":"regular","response":{')).toBe(true);
+    expect(sim.control.heldResponses()).toBe(0);
+  });
+
+  it('refuses an endless-body that declares a length without bytes', () => {
+    expect(() => sim.control.injectFault({ kind: 'endless-body', declareLength: true })).toThrow(/bytes/);
   });
 
   it('refuses a fault with an invalid times', () => {
