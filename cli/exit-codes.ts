@@ -70,6 +70,7 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.ScPagingShort]: ExitCode.Unreachable,
   [ErrorCode.ExportInvocationLimit]: ExitCode.Unreachable,
   [ErrorCode.ScAborted]: ExitCode.Unreachable,
+  [ErrorCode.ScDeadline]: ExitCode.Unreachable,
   [ErrorCode.ScRequestRejected]: ExitCode.Unreachable,
   // Storage and event delivery failures: transient or permissions; the run can be repeated.
   [ErrorCode.SinkWriteFailed]: ExitCode.Unreachable,

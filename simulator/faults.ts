@@ -50,7 +50,9 @@ function validate(fault: Fault): void {
       throw new Error(`simulator: fault 'endless-body' needs bytes > 0 when given, got ${fault.bytes}`);
     }
     if (fault.declareLength && fault.bytes === undefined) {
-      throw new Error("simulator: fault 'endless-body' with declareLength needs bytes (the length to declare)");
+      throw new Error(
+        "simulator: fault 'endless-body' with declareLength needs bytes (the length to declare)",
+      );
     }
   }
 }

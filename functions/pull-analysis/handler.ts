@@ -30,13 +30,14 @@ const shared = { store, events, logger, metrics, clock: Date.now, bucket: config
 /** The schedule, continuation events, and direct `{"datasets":[…]}` invocations. */
 export async function handler(event: unknown, context: Context): Promise<ExportSummary> {
   logger.addContext(context);
-  const sc = createScClient(config.sc, { keys, logger, metrics });
+  const remainingMs = () => context.getRemainingTimeInMillis();
+  const sc = createScClient(config.sc, { keys, logger, metrics, remainingMs });
   try {
     return await exportDatasets(
       {
         ...shared,
         sc,
-        remainingMs: () => context.getRemainingTimeInMillis(),
+        remainingMs,
         owner: context.awsRequestId,
       },
       settings,

@@ -13,7 +13,7 @@ const logger = createLambdaLogger('validate-keys');
 const config = loadValidateKeysConfig(process.env);
 const metrics = createLambdaMetrics('validate-keys');
 
-const deps: ChangeDeps = {
+const deps: Omit<ChangeDeps, 'scClientFor'> = {
   secrets: new SecretsManagerClient({}),
   secretArn: config.sc.secretArn,
   scUrl: config.sc.url,
@@ -21,14 +21,18 @@ const deps: ChangeDeps = {
   events: createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName }),
   metrics,
   logger,
-  scClientFor: (keys) => createScClient(config.sc, { keys, logger }),
 };
 
 /** Rotation steps, "Secret Label Updated" events and direct validation requests. */
 export async function handler(event: unknown, context: Context): Promise<ValidateKeysResponse> {
   logger.addContext(context);
+  // SC calls end before the invocation does, so a hung SC still ends in a Key Validation event.
+  const remainingMs = () => context.getRemainingTimeInMillis();
   try {
-    return await handleValidateKeysEvent(deps, event);
+    return await handleValidateKeysEvent(
+      { ...deps, scClientFor: (keys) => createScClient(config.sc, { keys, logger, remainingMs }) },
+      event,
+    );
   } finally {
     metrics.publish();
   }

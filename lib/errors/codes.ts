@@ -48,7 +48,7 @@ export const ErrorCode = {
   ScTls: 'SC_TLS',
   /** The answer was not SC's JSON envelope (HTML page, truncated or non-JSON body), or paging broke. */
   ScProtocol: 'SC_PROTOCOL',
-  /** The caller's deadline or abort signal ended the request. */
+  /** The caller's abort signal, or closing the client, ended the request. */
   ScAborted: 'SC_ABORTED',
   /**
    * Paging made no progress: SC (or a proxy) answers the same rows whatever the offset, full pages
@@ -57,6 +57,11 @@ export const ErrorCode = {
   ScPagingStalled: 'SC_PAGING_STALLED',
   /** A page came back short while SC's `totalRecords` says rows remain, and paging could not recover. */
   ScPagingShort: 'SC_PAGING_SHORT',
+  /**
+   * The invocation's time ran out (remaining time minus a margin) before SC answered: SC is hung or
+   * too slow for what is left. The call was cut short so the caller can still report it.
+   */
+  ScDeadline: 'SC_DEADLINE',
 
   // The API keys in Secrets Manager (lib/secrets, lib/rotation).
   /** The secret's value is not a pair of SC API keys in a form we read. */

@@ -1,19 +1,26 @@
 import type { Dispatcher } from 'undici';
-import { ErrorCode } from '#lib/errors';
 import type { LogSink } from '#lib/logging';
 import { integrationUserAgent } from '#lib/product';
 import type { ScApiKeys } from '#lib/secrets';
 import { type AnalysisQuery, analysisRequestBody, checkPageSize, readPage } from './analysis';
 import { AnalysisPage, type RowText } from './analysis-page';
-import { abortedError, classifyNetworkError, classifyResponse, type Outcome } from './classify';
-import { KEEP_ALIVE_TIMEOUT_MS } from './constants';
-import { envelopeOf } from './envelope';
-import { ScError } from './errors';
+import { type Answer, readAnswer } from './answer';
+import { BodyOverLimit, tooLargeError } from './body';
+import { abortedError, classifyNetworkError } from './classify';
+import { CLOSE_GRACE_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_RESPONSE_BYTES, MIN_ATTEMPT_MS } from './constants';
+import {
+  callEnd,
+  closedError,
+  deadlineError,
+  settlesWithin,
+  shortenedTimeoutFired,
+  WorkSignal,
+} from './deadline';
+import type { ScError } from './errors';
 import { Agent, dispatchRequest } from './http';
 import { type ResolvedScClientOptions, resolveOptions, type ScClientOptions } from './options';
 import { PagePool } from './page-pool';
-import { splitResults } from './page-text';
-import { backoffDelay, parseRetryAfter } from './retry';
+import { backoffDelay } from './retry';
 import type { RowKind } from './row-identity';
 import { parseCurrentUser, type ScUser } from './user';
 
@@ -25,6 +32,8 @@ export interface CallOptions {
   splitResults?: boolean;
   /** With `splitResults`: the top-level fields to read from each row on the way. */
   rowFields?: readonly string[];
+  /** The most the answer may weigh, in bytes (default 1 MiB; analysis pages use the page cap). */
+  maxBodyBytes?: number;
 }
 
 /** What one successful call returned. */
@@ -64,6 +73,11 @@ export class ScClient {
   private readonly userAgent: string;
   private readonly logger: LogSink | undefined;
   private readonly pages = new PagePool();
+  /** Aborted by {@link close}: calls still running then stop, and none starts afterwards. */
+  private readonly closing = new AbortController();
+  /** Exchanges in flight, for close() to wait on when the dispatcher is not the client's own. */
+  private readonly exchanges = new Set<Promise<unknown>>();
+  private closed: Promise<void> | undefined;
 
   constructor(options: ScClientOptions) {
     this.options = resolveOptions(options);
@@ -130,6 +144,7 @@ export class ScClient {
       {
         splitResults: true,
         rowFields: AnalysisPage.fields,
+        maxBodyBytes: this.options.maxPageBytes,
         ...(signal ? { signal } : {}),
       },
     );
@@ -159,7 +174,9 @@ export class ScClient {
 
   /**
    * Sends one request to SC's REST API and returns the envelope's content, retrying transient
-   * failures and refreshing the keys once when SC rejects them.
+   * failures and refreshing the keys once when SC rejects them. With a deadline, the call ends
+   * before it does: attempts are bounded by the time left, a retry is made only when its wait and
+   * an attempt still fit, and an attempt the deadline cuts off ends the call with `SC_DEADLINE`.
    */
   async call(
     method: 'GET' | 'POST',
@@ -168,71 +185,94 @@ export class ScClient {
     options: CallOptions = {},
   ): Promise<ScResponse> {
     const label = `${method} ${path.split('?')[0]}`;
-    const { keyProvider, retry } = this.options;
-    let keys = await keyProvider.current();
-    let refreshed = false;
-    let resubmitted = false;
-    let attempt = 0;
-    for (;;) {
-      attempt += 1;
-      const started = performance.now();
-      const outcome = await this.exchange(method, path, body, keys, label, options);
-      this.options.onAttempt?.({
-        request: label,
-        attempt,
-        durationMs: performance.now() - started,
-        outcome: outcome.kind,
-        ...(outcome.kind === 'ok' ? {} : { code: outcome.error.code }),
-      });
-      if (outcome.kind === 'ok') {
-        const { response, warnings, timestamp } = outcome.envelope;
-        return {
-          response,
-          warnings,
-          ...(timestamp === undefined ? {} : { timestamp }),
-          ...(outcome.page === undefined ? {} : { page: outcome.page }),
-        };
-      }
-      // One extra attempt, outside `retry.maxAttempts`: a 400 during key recognition may be SC's
-      // transient database error (see classify.ts), and concluding "rejected" stops the whole run.
-      const resubmit = outcome.kind === 'auth' && outcome.resubmitOnce === true && !resubmitted;
-      if (resubmit) resubmitted = true;
-      if (!resubmit && outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
-        // The secret may have been rotated since the keys were cached: one retry with a fresh read.
-        refreshed = true;
-        const fresh = await keyProvider.refresh();
-        if (!fresh.equals(keys)) {
-          this.logger?.warn(
-            `SC rejected the cached keys on ${label}; retrying once with the newest secret version.`,
-          );
-          keys = fresh;
-          attempt -= 1;
-          continue;
+    const { keyProvider, retry, clock, deadline } = this.options;
+    const end = callEnd(deadline, clock);
+    // The caller's signal and close(): either stops the attempts and the waits between them.
+    const stop = new WorkSignal([options.signal, this.closing.signal]);
+    try {
+      let keys = await keyProvider.current();
+      let refreshed = false;
+      let resubmitted = false;
+      let attempt = 0;
+      for (;;) {
+        if (stop.signal.aborted) throw this.closing.signal.aborted ? closedError(label) : abortedError(label);
+        const left = end - clock();
+        if (left < MIN_ATTEMPT_MS) {
+          throw withAttempts(deadlineError(label, 'before', deadline?.marginMs ?? 0), attempt);
         }
-      }
-      if (resubmit || (outcome.kind === 'retry' && attempt < retry.maxAttempts)) {
-        const delay =
-          (outcome.kind === 'retry' ? outcome.retryAfterMs : undefined) ?? backoffDelay(retry, attempt);
-        const what = resubmit
-          ? 'SC answered 400 while recognizing the keys, which may be a transient database error; resubmitting once'
-          : `SC call failed, retrying (${outcome.error.code})`;
-        this.logger?.warn(`${what}.`, {
+        attempt += 1;
+        const started = performance.now();
+        const exchange = this.exchange(method, path, body, keys, label, options, stop.signal, left);
+        this.exchanges.add(exchange);
+        const outcome = await exchange.finally(() => this.exchanges.delete(exchange));
+        this.options.onAttempt?.({
           request: label,
           attempt,
-          delayMs: delay,
-          status: outcome.error.details.status,
+          durationMs: performance.now() - started,
+          outcome: outcome.kind,
+          ...(outcome.kind === 'ok' ? {} : { code: outcome.error.code }),
         });
-        try {
-          await retry.sleep(delay, options.signal);
-        } catch {
-          throw abortedError(label);
+        if (outcome.kind === 'ok') {
+          const { response, warnings, timestamp } = outcome.envelope;
+          return {
+            response,
+            warnings,
+            ...(timestamp === undefined ? {} : { timestamp }),
+            ...(outcome.page === undefined ? {} : { page: outcome.page }),
+          };
         }
-        continue;
+        // One extra attempt, outside `retry.maxAttempts`: a 400 during key recognition may be SC's
+        // transient database error (see classify.ts), and concluding "rejected" stops the whole run.
+        const resubmit = outcome.kind === 'auth' && outcome.resubmitOnce === true && !resubmitted;
+        if (resubmit) resubmitted = true;
+        if (!resubmit && outcome.kind === 'auth' && !refreshed && keyProvider.refresh !== undefined) {
+          // The secret may have been rotated since the keys were cached: one retry with a fresh read.
+          refreshed = true;
+          const fresh = await keyProvider.refresh();
+          if (!fresh.equals(keys)) {
+            this.logger?.warn(
+              `SC rejected the cached keys on ${label}; retrying once with the newest secret version.`,
+            );
+            keys = fresh;
+            attempt -= 1;
+            continue;
+          }
+        }
+        if (resubmit || (outcome.kind === 'retry' && attempt < retry.maxAttempts)) {
+          const delay =
+            (outcome.kind === 'retry' ? outcome.retryAfterMs : undefined) ?? backoffDelay(retry, attempt);
+          if (delay + MIN_ATTEMPT_MS <= end - clock()) {
+            const what = resubmit
+              ? 'SC answered 400 while recognizing the keys, which may be a transient database error; resubmitting once'
+              : `SC call failed, retrying (${outcome.error.code})`;
+            this.logger?.warn(`${what}.`, {
+              request: label,
+              attempt,
+              delayMs: delay,
+              status: outcome.error.details.status,
+            });
+            try {
+              await retry.sleep(delay, stop.signal);
+            } catch {
+              throw this.closing.signal.aborted ? closedError(label) : abortedError(label);
+            }
+            continue;
+          }
+          // The wait and another attempt no longer fit before the deadline: what SC did is the error.
+          this.logger?.warn('SC call failed and no time is left before the deadline for another attempt.', {
+            request: label,
+            attempt,
+            code: outcome.error.code,
+          });
+        }
+        throw withAttempts(outcome.error, attempt);
       }
-      throw withAttempts(outcome.error, attempt);
+    } finally {
+      stop.dispose();
     }
   }
 
+  /** One HTTP exchange, bounded by `budgetMs` (the time left before the call's deadline). */
   private async exchange(
     method: 'GET' | 'POST',
     path: string,
@@ -240,8 +280,9 @@ export class ScClient {
     keys: ScApiKeys,
     label: string,
     options: CallOptions,
-  ): Promise<Outcome & { page?: { rows: RowText[]; memory: ArrayBufferLike } }> {
-    const { signal } = options;
+    stop: AbortSignal,
+    budgetMs: number,
+  ): Promise<Answer> {
     const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + path, this.baseUrl);
     const headers: Record<string, string> = {
       'x-apikey': keys.headerValue(),
@@ -249,91 +290,66 @@ export class ScClient {
       accept: 'application/json',
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const { timeouts } = this.options;
+    // The deadline shortens undici's own timeouts and, for a body that trickles in, ends the whole
+    // exchange when the budget is spent.
+    const work = new WorkSignal([stop], budgetMs);
+    const page = options.splitResults === true;
     try {
       const res = await dispatchRequest(this.dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method,
         headers,
+        signal: work.signal,
+        ...(budgetMs < timeouts.headersMs ? { headersTimeout: Math.ceil(budgetMs) } : {}),
+        ...(budgetMs < timeouts.bodyMs ? { bodyTimeout: Math.ceil(budgetMs) } : {}),
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(signal === undefined ? {} : { signal }),
       });
-      const page = options.splitResults && res.statusCode === 200;
-      const bytes = page ? await pooledBodyBytes(res, this.pages) : await bodyBytes(res.body);
-      if (page) {
-        const split = splitResults(bytes, options.rowFields);
-        const envelope = split === undefined ? undefined : envelopeOf(split.envelope);
-        if (split !== undefined && envelope?.ok && envelope.envelope.errorCode === 0) {
-          return {
-            kind: 'ok',
-            envelope: envelope.envelope,
-            page: { rows: split.rows, memory: bytes.buffer },
-          };
-        }
-      }
-      const raw = bytes.toString('utf8');
-      if (page) this.pages.release(bytes.buffer);
-      // Anything SC echoes back is scrubbed before it can reach a message (defence in depth).
-      const text = keys.scrub(raw);
-      if (res.statusCode >= 300 && res.statusCode < 400) {
-        const location = String(res.headers.location ?? 'another address');
+      return await readAnswer(res, {
+        keys,
+        label,
+        page,
+        rowFields: options.rowFields,
+        limit: options.maxBodyBytes ?? MAX_RESPONSE_BYTES,
+        pool: this.pages,
+        now: this.options.clock(),
+        maxDelayMs: this.options.retry.maxDelayMs,
+      });
+    } catch (err) {
+      if (err instanceof BodyOverLimit) return { kind: 'fail', error: tooLargeError(label, err, page) };
+      if (work.expired || shortenedTimeoutFired(err, budgetMs, timeouts)) {
         return {
           kind: 'fail',
-          error: new ScError(
-            ErrorCode.ScConfig,
-            `SC answered ${label} with a redirect (HTTP ${res.statusCode}) to ${keys.scrub(location).slice(0, 200)}. sc2aws does not follow redirects so keys are never sent elsewhere. Fix: use the final address as the SC URL.`,
-            { status: res.statusCode, request: label },
-          ),
+          error: deadlineError(label, 'in-flight', this.options.deadline?.marginMs ?? 0),
         };
       }
-      const retryAfter = res.headers['retry-after'];
-      const retryAfterMs = parseRetryAfter(
-        Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-        this.options.clock(),
-        this.options.retry.maxDelayMs,
-      );
-      return classifyResponse(res.statusCode, text, label, retryAfterMs, (t) => keys.scrub(t));
-    } catch (err) {
+      if (this.closing.signal.aborted) return { kind: 'fail', error: closedError(label) };
       return classifyNetworkError(err, label, this.baseUrl.host);
+    } finally {
+      work.dispose();
     }
   }
 
-  /** Closes pooled connections. The client cannot be used afterwards. */
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+  /**
+   * Closes pooled connections. Requests still in flight get a short grace (1 s) to finish, then are
+   * cut off (their calls fail with `SC_ABORTED`): a hung SC never holds close() up. The client
+   * cannot be used afterwards.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
   }
-}
 
-/** `bytes` without a leading UTF-8 byte order mark (a view, no copy). */
-function withoutBom(bytes: Uint8Array): Buffer {
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
-}
-
-/** The whole body as one Buffer (a view, no further copy), without a UTF-8 byte order mark. */
-async function bodyBytes(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
-  return withoutBom(await body.bytes());
-}
-
-/**
- * The whole body in a buffer from `pool` (a view of it), without a UTF-8 byte order mark. The
- * buffer is sized from Content-Length when SC sends one, and grows when it does not.
- */
-async function pooledBodyBytes(res: Dispatcher.ResponseData, pool: PagePool): Promise<Buffer> {
-  const declared = Number(res.headers['content-length']);
-  let buffer = pool.acquire(Number.isSafeInteger(declared) && declared > 0 ? declared : 0);
-  let used = 0;
-  try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (used + chunk.length > buffer.length) buffer = pool.grow(buffer, used, used + chunk.length);
-      chunk.copy(buffer, used);
-      used += chunk.length;
-    }
-  } catch (err) {
-    pool.release(buffer.buffer);
-    throw err;
+  private async shutDown(): Promise<void> {
+    const closed = this.ownsDispatcher
+      ? this.dispatcher.close()
+      : Promise.allSettled([...this.exchanges]).then(() => {});
+    const inTime = await settlesWithin(closed, CLOSE_GRACE_MS);
+    // Also ends calls waiting between retries, which hold no request close() could wait for.
+    this.closing.abort();
+    if (!inTime && this.ownsDispatcher) await this.dispatcher.destroy();
   }
-  return withoutBom(buffer.subarray(0, used));
 }
 
 /** A row SC's body could not be split around (an unusual body that was parsed whole). */

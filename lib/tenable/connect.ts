@@ -12,6 +12,8 @@ export interface ScConnection {
   insecureSkipTlsVerify: boolean;
   /** Only for a loopback SC (the local simulator). */
   allowInsecureHttp?: boolean;
+  /** The most an analysis page may weigh, in bytes (SC_MAX_PAGE_MB, `--max-page-mb`). */
+  maxPageBytes?: number;
 }
 
 export interface ScClientDeps {
@@ -19,6 +21,11 @@ export interface ScClientDeps {
   logger?: LogSink;
   /** Receives each exchange's latency, retries and errors ({@link recordAttempt}). */
   metrics?: Metrics;
+  /**
+   * The invocation's time left in ms, in Lambda `() => context.getRemainingTimeInMillis()`: every
+   * SC call ends a margin before it runs out (`SC_DEADLINE`). The CLI has no deadline.
+   */
+  remainingMs?: () => number;
 }
 
 /**
@@ -26,7 +33,9 @@ export interface ScClientDeps {
  *
  * @example
  * ```ts
- * const sc = createScClient(config.sc, { keys, logger, metrics });
+ * const sc = createScClient(config.sc, {
+ *   keys, logger, metrics, remainingMs: () => context.getRemainingTimeInMillis(),
+ * });
  * try { await sc.currentUser(); } finally { await sc.close(); }
  * ```
  */
@@ -40,6 +49,8 @@ export function createScClient(connection: ScConnection, deps: ScClientDeps): Sc
     ...(connection.allowInsecureHttp === undefined
       ? {}
       : { allowInsecureHttp: connection.allowInsecureHttp }),
+    ...(connection.maxPageBytes === undefined ? {} : { maxPageBytes: connection.maxPageBytes }),
+    ...(deps.remainingMs === undefined ? {} : { deadline: { remainingMs: deps.remainingMs } }),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
     ...(metrics === undefined ? {} : { onAttempt: (attempt) => recordAttempt(metrics, attempt) }),
   });

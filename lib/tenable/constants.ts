@@ -13,6 +13,24 @@ export const MIN_PAGE_SIZE = 1;
 /** Large pages produced SC's bad counts (PT #823); keep pages well under 10k (reference §7.2). */
 export const MAX_PAGE_SIZE = 5000;
 export const DEFAULT_CONNECTIONS = 4;
+/**
+ * Kept back from the invocation's remaining time for what follows a failed SC call: the validation
+ * event and metrics, the export's failure record. Under half the smallest export time guard (5 s),
+ * so the export's own stop at guard/2 always comes first and the deadline is only the backstop.
+ */
+export const DEFAULT_DEADLINE_MARGIN_MS = 2_000;
+/** An attempt (or a retry's wait plus an attempt) needs at least this long, or it is not started. */
+export const MIN_ATTEMPT_MS = 500;
+/** How long close() lets requests in flight finish before it cuts them off. */
+export const CLOSE_GRACE_MS = 1_000;
+/**
+ * The most a `/rest/analysis` page may weigh. 1000 rows are ~2.3 MB; long plugin output makes some
+ * pages far larger, yet a body past this is a proxy gone wrong, not a page (the pager holds up to
+ * three pages at once).
+ */
+export const DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
+/** Any other SC answer (current user, system, error pages) is a few kB; past this it is not SC's. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 /** Only this much of an error body is kept for diagnostics. */
 export const MAX_DIAGNOSTIC_BODY_CHARS = 300;

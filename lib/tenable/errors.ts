@@ -21,6 +21,7 @@ export const SC_ERROR_CODES = [
   ErrorCode.ScPagingStalled,
   ErrorCode.ScPagingShort,
   ErrorCode.ScAborted,
+  ErrorCode.ScDeadline,
 ] as const;
 export type ScErrorCode = (typeof SC_ERROR_CODES)[number];
 
@@ -59,7 +60,8 @@ export class ScError extends Sc2awsError {
     return (
       this.code === ErrorCode.ScTransient ||
       this.code === ErrorCode.ScUnreachable ||
-      this.code === ErrorCode.ScTimeout
+      this.code === ErrorCode.ScTimeout ||
+      this.code === ErrorCode.ScDeadline
     );
   }
 

@@ -7,6 +7,7 @@ export { AnalysisPage, type RowText } from './analysis-page';
 export { type CallOptions, ScClient, type ScResponse } from './client';
 export { createScClient, recordAttempt, type ScClientDeps, type ScConnection } from './connect';
 export * from './constants';
+export type { ScDeadline } from './deadline';
 export { envelopeOf, parseEnvelope, type ScEnvelope } from './envelope';
 export { isScError, SC_ERROR_CODES, ScError, type ScErrorCode, type ScErrorDetails } from './errors';
 export {

@@ -6,11 +6,14 @@ import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_CONNECTIONS,
+  DEFAULT_DEADLINE_MARGIN_MS,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_PAGE_BYTES,
   DEFAULT_RETRY_BASE_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,
 } from './constants';
+import type { ScDeadline } from './deadline';
 import { ScError, type ScErrorCode } from './errors';
 import { abortableSleep, type RetryPolicy } from './retry';
 
@@ -44,10 +47,20 @@ export interface ScClientOptions {
   logger?: LogSink;
   /** Replaces the HTTP dispatcher (tests use undici's MockAgent); TLS options are then ignored. */
   dispatcher?: Dispatcher;
-  /** Wall clock in epoch ms, for Retry-After dates. */
+  /** Wall clock in epoch ms, for Retry-After dates and the deadline. */
   clock?: () => number;
   /** Called after every HTTP exchange (for latency, retry and error metrics). */
   onAttempt?: (attempt: AttemptInfo) => void;
+  /**
+   * The invocation's time left, in ms (Lambda's `context.getRemainingTimeInMillis`), read at the
+   * start of every call. Each call ends `marginMs` (default 2 s) before it runs out: its attempts'
+   * timeouts, its waits between retries and its number of attempts all fit in what is left, and a
+   * call the deadline ends fails with `SC_DEADLINE`. Without it, calls are bounded only by the
+   * timeouts and attempts.
+   */
+  deadline?: { remainingMs: () => number; marginMs?: number };
+  /** The most an analysis page may weigh, in bytes (default 64 MiB); other answers are capped at 1 MiB. */
+  maxPageBytes?: number;
 }
 
 /** What {@link ScClientOptions.onAttempt} learns about one exchange. Never holds key material. */
@@ -74,6 +87,8 @@ export interface ResolvedScClientOptions {
   dispatcher?: Dispatcher;
   clock: () => number;
   onAttempt?: (attempt: AttemptInfo) => void;
+  deadline?: ScDeadline;
+  maxPageBytes: number;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -160,6 +175,18 @@ export function resolveOptions(options: ScClientOptions): ResolvedScClientOption
   if (!Number.isInteger(connections) || connections < 1 || connections > 64) {
     throw configError(`The connection pool size must be a whole number from 1 to 64 (got ${connections}).`);
   }
+  const maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
+  if (!Number.isSafeInteger(maxPageBytes) || maxPageBytes < 1) {
+    throw configError(
+      `The page byte cap must be a whole number of bytes (got ${maxPageBytes}), e.g. 67108864.`,
+    );
+  }
+  const marginMs = options.deadline?.marginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
+  if (!Number.isFinite(marginMs) || marginMs < 0) {
+    throw configError(
+      `The deadline margin must be a number of milliseconds >= 0 (got ${marginMs}), e.g. 2000.`,
+    );
+  }
   return {
     baseUrl,
     keyProvider,
@@ -183,5 +210,9 @@ export function resolveOptions(options: ScClientOptions): ResolvedScClientOption
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
     clock: options.clock ?? Date.now,
     ...(options.onAttempt === undefined ? {} : { onAttempt: options.onAttempt }),
+    ...(options.deadline === undefined
+      ? {}
+      : { deadline: { remainingMs: options.deadline.remainingMs, marginMs } }),
+    maxPageBytes,
   };
 }

@@ -12,8 +12,11 @@ export class PagePool {
 
   constructor(private readonly maxFree = 4) {}
 
-  /** A buffer of at least `size` bytes (its contents are whatever was there before). */
-  acquire(size: number): Buffer {
+  /**
+   * A buffer of at least `size` bytes (its contents are whatever was there before). A new one is
+   * made a little larger for later pages, but never past `limit` (the call's byte cap).
+   */
+  acquire(size: number, limit = Number.POSITIVE_INFINITY): Buffer {
     let pick = -1;
     for (let i = 0; i < this.free.length; i++) {
       const candidate = this.free[i] as Buffer;
@@ -24,15 +27,18 @@ export class PagePool {
     // A quarter more than asked, so slightly larger pages later still fit.
     const buffer =
       pick < 0
-        ? Buffer.allocUnsafeSlow(Math.max(size + (size >> 2), 64 * 1024))
+        ? Buffer.allocUnsafeSlow(Math.max(size, Math.min(limit, Math.max(size + (size >> 2), 64 * 1024))))
         : (this.free.splice(pick, 1)[0] as Buffer);
     this.out.add(buffer.buffer as ArrayBuffer);
     return buffer;
   }
 
-  /** A larger buffer holding the first `used` bytes of `buffer`, which is given up. */
-  grow(buffer: Buffer, used: number, size: number): Buffer {
-    const bigger = this.acquire(Math.max(size, buffer.length * 2));
+  /**
+   * A larger buffer holding the first `used` bytes of `buffer`, which is given up. It doubles, but
+   * never past `limit` (the call's byte cap) unless `size` itself asks for more.
+   */
+  grow(buffer: Buffer, used: number, size: number, limit = Number.POSITIVE_INFINITY): Buffer {
+    const bigger = this.acquire(Math.max(size, Math.min(limit, buffer.length * 2)), limit);
     buffer.copy(bigger, 0, 0, used);
     this.out.delete(buffer.buffer as ArrayBuffer);
     return bigger;

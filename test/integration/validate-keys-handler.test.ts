@@ -6,7 +6,11 @@ import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const context = { functionName: 'validate-keys', awsRequestId: 'r-1' } as Context;
+const context = {
+  functionName: 'validate-keys',
+  awsRequestId: 'r-1',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
 
 /** The handler module as Lambda loads it: config from the environment at cold start. */
 describe('functions/validate-keys handler', () => {
