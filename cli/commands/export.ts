@@ -23,7 +23,8 @@ const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
 
 export const EXPORT_HELP = `Usage: sc2aws export --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
                      --out DIR|s3://bucket/prefix [--dataset vulns|fixed|assets|all] [--since ISO-8601]
-                     [--page-size N] [--severity-floor N] [--part-size-mb N] [--ca-file PEM] [--insecure]
+                     [--page-size N] [--severity-floor N] [--part-size-mb N] [--max-page-mb N]
+                     [--ca-file PEM] [--insecure]
 
 Runs the pull-analysis job outside Lambda: the same windows, checkpoints, layout and manifests.
 Progress goes to stderr; a JSON summary to stdout.
@@ -37,6 +38,7 @@ Progress goes to stderr; a JSON summary to stdout.
   --page-size N         rows per SC page, 100–5000 (default 1000)
   --severity-floor N    lowest severity exported, 0 Info … 4 Critical (default 1)
   --part-size-mb N      roll output parts at this many MiB uncompressed (default 64)
+  --max-page-mb N       refuse an SC page larger than this many MiB, 1–512 (default 64)
   --ca-file PEM         trust this CA bundle for SC
   --insecure            skip TLS certificate checks (prefer --ca-file)
   -h, --help            this help
@@ -54,6 +56,7 @@ const FLAGS = {
   'page-size': { type: 'string' },
   'severity-floor': { type: 'string' },
   'part-size-mb': { type: 'string' },
+  'max-page-mb': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -79,7 +82,7 @@ function storeFor(out: string, env: NodeJS.ProcessEnv): { store: ObjectStore; bu
  * default are the variable's.
  */
 function sharedIntFlag(
-  name: 'PAGE_SIZE' | 'SEVERITY_FLOOR' | 'PART_SIZE_MB',
+  name: 'PAGE_SIZE' | 'SEVERITY_FLOOR' | 'PART_SIZE_MB' | 'SC_MAX_PAGE_MB',
   value: string | undefined,
 ): number {
   const { flag, range } = CONFIG_VARIABLES[name];
@@ -141,7 +144,10 @@ export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal
   const since = parseSince(flags.since);
   const { store, bucket } = storeFor(flags.out, io.env);
   const settings = exportSettingsFor(flags, since);
-  const connection = await scConnectionFlags(flags);
+  const connection = {
+    ...(await scConnectionFlags(flags)),
+    maxPageBytes: sharedIntFlag('SC_MAX_PAGE_MB', flags['max-page-mb']) * 1024 * 1024,
+  };
   const region = regionFlag(flags.region);
   const keys = await resolveKeys(keysFlagsOf(flags, region), io);
   const logger = createConsoleLogger(io.stderr);

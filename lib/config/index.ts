@@ -27,6 +27,8 @@ export interface ScConnectionConfig {
   ca?: string;
   insecureSkipTlsVerify: boolean;
   keyCacheTtlMs: number;
+  /** pull-analysis only: the most an analysis page may weigh, in bytes. */
+  maxPageBytes?: number;
 }
 
 export interface ValidateKeysConfig {
@@ -98,7 +100,7 @@ function outputConfig(env: Env): OutputConfig {
 export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
   const repositoryIds = configValue(env, 'REPOSITORY_IDS');
   return {
-    sc: loadScConnectionConfig(env),
+    sc: { ...loadScConnectionConfig(env), maxPageBytes: configValue(env, 'SC_MAX_PAGE_MB') * 1024 * 1024 },
     output: outputConfig(env),
     eventBusName: configValue(env, 'EVENT_BUS_NAME'),
     datasets: configValue(env, 'DATASETS'),

@@ -2,7 +2,7 @@ import type * as z from 'zod/mini';
 import { DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, MAX_PLUGIN_OUTPUT_MAX_BYTES } from '#lib/findings';
 import { DATASETS } from '#lib/product';
 import { DEFAULT_KEY_TTL_MS } from '#lib/secrets';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#lib/tenable';
+import { DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#lib/tenable';
 import { BUCKET_NAME, EVENT_BUS, KMS_KEY_ARN, SECRET_ARN } from './rules';
 import {
   datasetList,
@@ -163,6 +163,15 @@ export const CONFIG_VARIABLES = {
     param: 'pageSize',
     flag: '--page-size',
     description: 'rows per SC page',
+  },
+  SC_MAX_PAGE_MB: {
+    ...integer(1, 512),
+    default: String(DEFAULT_MAX_PAGE_BYTES / (1024 * 1024)),
+    example: '64',
+    readBy: ['pull-analysis'],
+    param: 'maxPageMb',
+    flag: '--max-page-mb',
+    description: 'refuse an SC page larger than this many MiB (a proxy sending an endless body)',
   },
   OVERLAP_MINUTES: {
     ...integer(0, 7 * 24 * 60),

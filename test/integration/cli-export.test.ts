@@ -105,6 +105,7 @@ describe('sc2aws export', () => {
     [['--out', 'x', '--dataset', 'everything'], /--dataset/],
     [['--out', 'x', '--since', 'yesterday'], /--since/],
     [['--out', 'x', '--page-size', '50'], /--page-size/],
+    [['--out', 'x', '--max-page-mb', '0'], /--max-page-mb/],
     [['--dataset', 'vulns'], /--out/],
     [['--out', 's3://'], /bucket name/],
     [['--out', 'ftp://host/dir'], /neither a directory nor s3/],
@@ -112,6 +113,20 @@ describe('sc2aws export', () => {
     const r = await run(args);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('refuses an SC page over --max-page-mb with SC_PROTOCOL naming the cap, exit 4', async () => {
+    // Prepare: a proxy streaming a body without end instead of the first page.
+    sim.control.injectFault({ kind: 'endless-body', path: '/rest/analysis', times: 5 });
+
+    // Act
+    const r = await run(['--out', join(dir, 'out-capped'), '--dataset', 'vulns', '--max-page-mb', '1']);
+    sim.control.clearFaults();
+
+    // Assert
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/larger than its 1 MiB cap \(more than 1 MiB arrived.*--max-page-mb/);
+    await sim.control.whenNoneHeld();
   });
 
   it('re-pulls from --since instead of the checkpoint', async () => {

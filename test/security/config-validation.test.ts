@@ -66,6 +66,7 @@ const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
   { variable: 'SEVERITY_FLOOR', functions: ['pull-analysis'], values: ['5', '-1', 'high'] },
   { variable: 'REPOSITORY_IDS', functions: ['pull-analysis'], values: ['Main', '1,two', '1;2'] },
   { variable: 'PAGE_SIZE', functions: ['pull-analysis'], values: ['99', '5001', '1e3', '1000.5'] },
+  { variable: 'SC_MAX_PAGE_MB', functions: ['pull-analysis'], values: ['0', '513', '64MB', '1.5'] },
   { variable: 'OVERLAP_MINUTES', functions: ['pull-analysis'], values: ['-1', '10081', '1h'] },
   { variable: 'FIRST_RUN_LOOKBACK_DAYS', functions: ['pull-analysis'], values: ['0', '3651', '30d'] },
   { variable: 'PART_SIZE_MB', functions: OUTPUT, values: ['0', '1025', '64MB'] },
