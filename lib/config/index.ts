@@ -1,5 +1,5 @@
 import type { Dataset } from '#lib/product';
-import { caBundle, configValue, type Env } from './env';
+import { ConfigError, caBundle, configValue, type Env } from './env';
 
 export { ConfigError, configValue, type Env } from './env';
 export { AWS_REGION, BUCKET_NAME, EVENT_BUS_NAME, KMS_KEY_ARN, SECRET_ARN, type ValueRule } from './rules';
@@ -48,11 +48,20 @@ export interface ValidateKeysConfig {
  */
 export function loadScConnectionConfig(env: Env): ScConnectionConfig {
   const ca = caBundle(env);
+  const insecureSkipTlsVerify = configValue(env, 'SC_INSECURE_SKIP_TLS_VERIFY');
+  if (insecureSkipTlsVerify && ca !== undefined) {
+    // As the CLI refuses --insecure with --ca-file: a CA given means verification is wanted.
+    throw new ConfigError(
+      'SC_INSECURE_SKIP_TLS_VERIFY',
+      'is true while SC_CA_BUNDLE is set: the two contradict each other (fix: keep SC_CA_BUNDLE and set SC_INSECURE_SKIP_TLS_VERIFY to false)',
+      'false',
+    );
+  }
   return {
     url: configValue(env, 'SC_URL'),
     secretArn: configValue(env, 'SC_SECRET_ARN'),
     ...(ca === undefined ? {} : { ca }),
-    insecureSkipTlsVerify: configValue(env, 'SC_INSECURE_SKIP_TLS_VERIFY'),
+    insecureSkipTlsVerify,
     keyCacheTtlMs: configValue(env, 'SC_KEY_CACHE_TTL_SECONDS') * 1000,
   };
 }

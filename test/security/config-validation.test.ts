@@ -122,6 +122,31 @@ describe('Lambda configuration from the environment', () => {
     },
   );
 
+  it.each(SC)(
+    '%s refuses SC_INSECURE_SKIP_TLS_VERIFY=true with SC_CA_BUNDLE set, in one line naming both and the fix',
+    (fn) => {
+      // Prepare: a CA given means verification is wanted; skipping it too is a contradiction.
+      const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+      // Act
+      const err = configErrorOf(fn, {
+        ...LOADERS[fn].base,
+        SC_CA_BUNDLE: ca,
+        SC_INSECURE_SKIP_TLS_VERIFY: 'true',
+      });
+
+      // Assert
+      expect(err).toMatchObject({ code: 'CONFIG_INVALID', variable: 'SC_INSECURE_SKIP_TLS_VERIFY' });
+      expect(err.message.split('\n')).toHaveLength(1);
+      expect(err.message).toMatch(/^Configuration error: SC_INSECURE_SKIP_TLS_VERIFY .*SC_CA_BUNDLE/);
+      expect(err.message).toContain('keep SC_CA_BUNDLE');
+      expect(err.message).toContain('Example: SC_INSECURE_SKIP_TLS_VERIFY=false');
+      expect(() =>
+        LOADERS[fn].load({ ...LOADERS[fn].base, SC_CA_BUNDLE: ca, SC_INSECURE_SKIP_TLS_VERIFY: 'false' }),
+      ).not.toThrow();
+    },
+  );
+
   it.each(ALL)('%s treats empty strings as unset and starts on the defaults', (fn) => {
     const blank = Object.fromEntries(BAD_VALUES.map((b) => [b.variable, '  ']));
     expect(() => LOADERS[fn].load({ ...blank, ...LOADERS[fn].base })).not.toThrow();
