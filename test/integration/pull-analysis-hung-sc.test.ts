@@ -46,6 +46,7 @@ describe('pull-analysis against a hung SC', () => {
       SC_URL: sim.url,
       SC_SECRET_ARN: SECRET_ARN,
       SC_CA_BUNDLE: sim.caPem,
+      EVENT_BUS_NAME: 'sc2aws',
       DATA_BUCKET: s3.bucket,
       DATASETS: 'vulns',
       TIME_GUARD_SECONDS: '5',

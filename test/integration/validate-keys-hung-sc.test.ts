@@ -48,6 +48,7 @@ describe('validate-keys against a hung SC', () => {
       SC_URL: sim.url,
       SC_SECRET_ARN: SECRET_ARN,
       SC_CA_BUNDLE: sim.caPem,
+      EVENT_BUS_NAME: 'sc2aws',
     };
     return import('../../functions/validate-keys/handler');
   };
