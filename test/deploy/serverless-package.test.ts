@@ -221,6 +221,7 @@ describe('functions', () => {
       SEVERITY_FLOOR: '1',
       REPOSITORY_IDS: '',
       PAGE_SIZE: '1000',
+      SC_MAX_PAGE_MB: '64',
       OVERLAP_MINUTES: '60',
       FIRST_RUN_LOOKBACK_DAYS: '30',
       PART_SIZE_MB: '64',
