@@ -31,7 +31,7 @@ describe('pull-analysis against a hung SC', () => {
     await s3.close();
   });
 
-  it('ends the invocation before its timeout with SC_DEADLINE, nothing announced, no request left open', async () => {
+  it('ends the invocation before its timeout with SC_DEADLINE and one Export Failed event, no request left open', async () => {
     // Prepare: 5.5 s left; the client's defaults alone (120 s headers timeout, 5 attempts) would wait 10 minutes.
     vi.resetModules();
     process.env = {
@@ -67,7 +67,16 @@ describe('pull-analysis against a hung SC', () => {
     // Assert
     expect(err).toMatchObject({ code: 'SC_DEADLINE' });
     expect(remaining()).toBeGreaterThan(1000);
-    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+    const published = eb
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? [])
+      .map((e) => ({ type: e.DetailType, detail: JSON.parse(e.Detail ?? '{}') }));
+    expect(published).toEqual([
+      {
+        type: 'Export Failed',
+        detail: expect.objectContaining({ dataset: 'vulns', errorCode: 'SC_DEADLINE' }),
+      },
+    ]);
     await sim.control.whenNoneHeld();
   });
 });
