@@ -7,8 +7,8 @@ import { reportUnreadableKeys, type ValidationResult, validateKeys } from './val
 export interface SecretLabelUpdatedEvent {
   source: 'aws.secretsmanager';
   'detail-type': 'Secret Label Updated';
-  resources?: string[];
-  detail: { name?: string; labelUpdated?: string; versionId?: string };
+  resources?: string[] | undefined;
+  detail: { name?: string | undefined; labelUpdated?: string | undefined; versionId?: string | undefined };
 }
 
 export interface ChangeDeps extends RotationDeps {

@@ -15,7 +15,7 @@ export interface RotationEvent {
   Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
   SecretId: string;
   ClientRequestToken: string;
-  RotationToken?: string;
+  RotationToken?: string | undefined;
 }
 
 /**

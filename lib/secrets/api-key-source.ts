@@ -43,7 +43,7 @@ export interface ApiKeySourceOptions {
   /** The secret's ARN (preferred) or name. */
   secretId: string;
   /** How long keys stay cached, in ms; `0` turns the cache off. Default {@link DEFAULT_KEY_TTL_MS}. */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
   /** Milliseconds now; injected by tests. Default `Date.now`. */
   clock?: () => number;
 }

@@ -11,7 +11,7 @@ import { runCli } from '../../cli/main';
 interface BadLine {
   command: string;
   args: string[];
-  env?: Record<string, string>;
+  env?: Record<string, string> | undefined;
   says: RegExp;
 }
 

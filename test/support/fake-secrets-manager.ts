@@ -15,7 +15,7 @@ export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:
 export const ROTATION_LAMBDA_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:sc2aws-prod-validateKeys';
 
 interface Version {
-  value?: string;
+  value?: string | undefined;
   stages: string[];
 }
 

@@ -87,7 +87,7 @@ export function sdkError(
     $fault: extra.fault ?? 'client',
     $metadata: {
       httpStatusCode: extra.fault === 'server' ? 500 : 400,
-      requestId: extra.requestId,
+      ...(extra.requestId === undefined ? {} : { requestId: extra.requestId }),
       attempts: 3,
     },
   });

@@ -6,10 +6,10 @@ export interface AnalysisPage {
   status: number;
   errorCode: number;
   errorMsg: string;
-  totalRecords?: string;
-  returnedRecords?: number;
-  startOffset?: string;
-  endOffset?: string;
+  totalRecords?: string | undefined;
+  returnedRecords?: number | undefined;
+  startOffset?: string | undefined;
+  endOffset?: string | undefined;
   results: VulnDetailsRow[];
   raw: Record<string, unknown>;
 }
@@ -19,8 +19,8 @@ export function analysisBody(options: {
   sourceType?: string;
   tool?: string;
   filters?: AnalysisFilter[];
-  sortField?: string;
-  sortDir?: string;
+  sortField?: string | undefined;
+  sortDir?: string | undefined;
   startOffset?: number;
   endOffset?: number;
   offsetsInQuery?: boolean;

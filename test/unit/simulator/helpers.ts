@@ -8,7 +8,7 @@ export interface RawResponse {
   headers: IncomingHttpHeaders;
   text: string;
   /** Error code when the connection failed or the body was cut (e.g. ECONNRESET). */
-  error?: string;
+  error?: string | undefined;
   /** Milliseconds until the headers arrived. */
   headersAfterMs: number;
   /** Milliseconds until the response ended or failed. */
