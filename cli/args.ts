@@ -63,7 +63,7 @@ export function regionFlag(value: string | undefined): string | undefined {
 }
 
 /** The PEM bundle of `--ca-file`, read and checked before anything is sent. */
-export async function caFileFlag(path: string | undefined): Promise<string | undefined> {
+async function caFileFlag(path: string | undefined): Promise<string | undefined> {
   if (path === undefined) return undefined;
   let pem: string;
   try {

@@ -29,7 +29,7 @@ export function keysFlagsOf(
 }
 
 /** Checks that exactly one source was named; throws a usage error otherwise. */
-export function checkKeySource(flags: KeysFlags): void {
+function checkKeySource(flags: KeysFlags): void {
   const given = [flags.keysEnv, flags.keysFile, flags.secretId].filter((v) => v !== undefined).length;
   if (given !== 1) {
     throw new CliUsageError(

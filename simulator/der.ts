@@ -11,7 +11,7 @@ function lengthBytes(length: number): Buffer {
 }
 
 /** Tag-length-value with a one-byte tag. */
-export function tlv(tag: number, content: Buffer): Buffer {
+function tlv(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), lengthBytes(content.length), content]);
 }
 

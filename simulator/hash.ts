@@ -4,7 +4,7 @@
  */
 
 /** murmur3's 32-bit finalizer: a cheap bijective mix of a 32-bit integer. */
-export function mix32(value: number): number {
+function mix32(value: number): number {
   let x = value | 0;
   x ^= x >>> 16;
   x = Math.imul(x, 0x85ebca6b);

@@ -7,7 +7,7 @@ import { type OsClass, PLUGINS_PER_HOST, pluginIndicesFor } from './plugins';
 import type { RepositoryRef } from './types';
 
 /** The repositories findings live in (reference §3.3 `repository {id,name,description,sciID,dataFormat}`). */
-export const REPOSITORIES: readonly RepositoryRef[] = [
+const REPOSITORIES: readonly RepositoryRef[] = [
   { id: '1', name: 'Main', description: 'Internal networks', sciID: '1', dataFormat: 'IPv4' },
   { id: '2', name: 'DMZ', description: 'Internet-facing hosts', sciID: '1', dataFormat: 'IPv4' },
   { id: '3', name: 'Cloud', description: 'Cloud workloads', sciID: '1', dataFormat: 'IPv4' },

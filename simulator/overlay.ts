@@ -41,9 +41,4 @@ export class StoreOverlay {
     const at = this.entered.indexOf(row);
     if (at >= 0) this.entered.splice(at, 1);
   }
-
-  /** True when nothing changed. */
-  get isPristine(): boolean {
-    return this.removed.size === 0 && this.entered.length === 0;
-  }
 }

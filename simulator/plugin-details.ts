@@ -5,7 +5,7 @@
 import { FAMILIES, PLUGINS, type PluginSeed, type Severity } from './plugins';
 import type { VulnDetailsRow } from './types';
 
-export const SEVERITY_NAMES = ['Info', 'Low', 'Medium', 'High', 'Critical'] as const;
+const SEVERITY_NAMES = ['Info', 'Low', 'Medium', 'High', 'Critical'] as const;
 const RISK_FACTORS = ['None', 'Low', 'Medium', 'High', 'Critical'] as const;
 
 /** Scores by severity; '' where SC has no value (reference §3.3: missing values are ""). */

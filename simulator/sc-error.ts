@@ -14,7 +14,7 @@ export class ScRequestError extends Error {
 }
 
 /** Error code SC uses for invalid analysis parameters (reference §1.2, §3.1). */
-export const INVALID_PARAMETERS = 146;
+const INVALID_PARAMETERS = 146;
 
 /**
  * A 403 / 146 refusal with SC's wording; the message ends with "\n" like SC's (reference §1.2).

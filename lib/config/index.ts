@@ -46,7 +46,7 @@ export interface ValidateKeysConfig {
  * const sc = loadScConnectionConfig(process.env);
  * ```
  */
-export function loadScConnectionConfig(env: Env): ScConnectionConfig {
+function loadScConnectionConfig(env: Env): ScConnectionConfig {
   const ca = caBundle(env);
   const insecureSkipTlsVerify = configValue(env, 'SC_INSECURE_SKIP_TLS_VERIFY');
   if (insecureSkipTlsVerify && ca !== undefined) {

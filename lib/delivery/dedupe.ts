@@ -57,9 +57,4 @@ export class DedupePlan {
     }
     return false;
   }
-
-  /** Ids holding an exact record (repeats and false positives). */
-  get trackedIds(): number {
-    return this.repeats.size;
-  }
 }

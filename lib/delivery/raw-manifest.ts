@@ -48,7 +48,7 @@ const show = (text: string) => JSON.stringify(text.slice(0, 200));
  * parts (no `../`, no other run or dataset, no absolute key) with a sha256 each, at most
  * {@link MAX_RUN_PARTS} parts and {@link MAX_RUN_ROWS} rows, and totals that are the parts' sums.
  */
-export function untrustedBecause(key: string, raw: DeliverableManifest): string | undefined {
+function untrustedBecause(key: string, raw: DeliverableManifest): string | undefined {
   if (!RUN_ID.test(raw.runId))
     return `its runId ${show(raw.runId)} is not a run id (letters, digits, - and _)`;
   const dt = raw.window.endIso.slice(0, 10);

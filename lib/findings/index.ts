@@ -18,7 +18,6 @@ export { DELIVERED_ASSET_COLUMNS, DELIVERED_FINDING_COLUMNS, type DeliveredColum
 export {
   DEFAULT_PLUGIN_OUTPUT_MAX_BYTES,
   MAX_PLUGIN_OUTPUT_MAX_BYTES,
-  SEVERITY_NAMES,
 } from './constants';
 export { createNormalizeContext, type NormalizeContextOptions } from './context';
 export type { DeliveredAsset, SeverityCounts } from './delivered-asset';

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { redactingReplacer, redactText } from './redact';
 
-export { isSensitiveField, REDACTED, redactingReplacer, redactText } from './redact';
+export { isSensitiveField, redactingReplacer, redactText } from './redact';
 
 /**
  * The logging surface lib/ code depends on. Powertools' Logger satisfies it, and so do the CLI's
@@ -45,14 +45,6 @@ export function createLambdaLogger(serviceName: string): LambdaLogger {
 export interface LambdaLogger extends LogSink {
   addContext(context: Context): void;
 }
-
-/** A logger that drops everything (library default). */
-export const silentLogger: LogSink = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
 
 /**
  * Human-readable lines on a stream (the CLI's stderr), redacted like the Lambda logger.

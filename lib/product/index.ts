@@ -7,7 +7,7 @@ export { DATASETS, type Dataset, isDataset } from './datasets';
 
 export const PRODUCT_NAME = 'sc2aws';
 export const PRODUCT_VERSION = '0.1.0';
-export const PRODUCT_VENDOR = 'sc2aws';
+const PRODUCT_VENDOR = 'sc2aws';
 
 /** The User-Agent value for SC requests. */
 export function integrationUserAgent(vendor: string = PRODUCT_VENDOR): string {

@@ -9,7 +9,7 @@ export interface SecretLocation {
 }
 
 /** `secret "<id>" (stage AWSCURRENT)` or `secret "<id>" (version "<id>")`, for messages. */
-export function describeLocation(location: SecretLocation): string {
+function describeLocation(location: SecretLocation): string {
   const which =
     location.versionId !== undefined
       ? `version "${location.versionId}"`

@@ -24,7 +24,6 @@ export {
   AWSPREVIOUS,
   DEFAULT_KEY_TTL_MS,
   DEFAULT_VERSION_STAGE,
-  REDACTED,
   SC_KEY_LENGTH,
 } from './constants';
 export {

@@ -33,6 +33,6 @@ export async function commitRun(
 }
 
 /** A committed list's text: each part's full address (`s3://bucket/prefix/…`), one a line, in order. */
-export function committedList(store: ObjectStore, parts: readonly PartInfo[]): string {
+function committedList(store: ObjectStore, parts: readonly PartInfo[]): string {
   return parts.map((part) => `${store.uri(part.key)}\n`).join('');
 }

@@ -1,6 +1,6 @@
 /** Output stores and the NDJSON.gz part writer. */
 
-export { commitRun, committedList, type RunCommitKeys } from './commit';
+export { commitRun, type RunCommitKeys } from './commit';
 export { createDiscardStore } from './discard-store';
 export { describeCause, SinkError, StoreConflictError } from './errors';
 export {

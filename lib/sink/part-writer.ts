@@ -20,7 +20,7 @@ export interface PartWriterOptions {
  * per core, where level 6 reaches ~15x at ~240 MB/s (bench/, issue 9). Parts are a transport, not
  * an archive; set a higher level where storage outweighs throughput.
  */
-export const DEFAULT_GZIP_LEVEL = 1;
+const DEFAULT_GZIP_LEVEL = 1;
 
 /** zlib output chunk: 64 KiB instead of 16 KiB, so a page passes the hash and upload in fewer hops. */
 const GZIP_CHUNK_BYTES = 64 * 1024;

@@ -60,7 +60,7 @@ export function createScClient(connection: ScConnection, deps: ScClientDeps): Sc
  * SC's request metrics, recorded only here: the latency of every exchange, each retry, and each
  * failed exchange by its error code.
  */
-export function recordAttempt(metrics: Metrics, attempt: AttemptInfo): void {
+function recordAttempt(metrics: Metrics, attempt: AttemptInfo): void {
   metrics.addMetric('ScRequestLatency', 'Milliseconds', attempt.durationMs);
   if (attempt.outcome === 'retry') metrics.addMetric('ScRetries', 'Count', 1);
   if (attempt.code !== undefined) metrics.addMetric('ScErrors', 'Count', 1, { code: attempt.code });

@@ -55,16 +55,6 @@ export class ScError extends Sc2awsError {
     this.details = details;
   }
 
-  /** True for errors that may go away by themselves (retry the run later). */
-  get transient(): boolean {
-    return (
-      this.code === ErrorCode.ScTransient ||
-      this.code === ErrorCode.ScUnreachable ||
-      this.code === ErrorCode.ScTimeout ||
-      this.code === ErrorCode.ScDeadline
-    );
-  }
-
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), ...this.details };
   }

@@ -1,25 +1,22 @@
 /**
  * The Tenable Security Center client: typed, retrying, TLS-strict, and safe with keys.
- * See {@link ScClient}.
+ * See {@link ScClient}. Only what other folders use is exported here: the client's own parts
+ * (body splitting, page pool, retry timing, envelope parsing) are its business.
  */
-export { type AnalysisFilter, type AnalysisQuery, analysisRequestBody } from './analysis';
+export type { AnalysisFilter, AnalysisQuery } from './analysis';
 export { AnalysisPage, type RowText } from './analysis-page';
 export { type CallOptions, ScClient, type ScResponse } from './client';
-export { createScClient, recordAttempt, type ScClientDeps, type ScConnection } from './connect';
+export { createScClient, type ScClientDeps, type ScConnection } from './connect';
 export * from './constants';
 export type { ScDeadline } from './deadline';
-export { envelopeOf, parseEnvelope, type ScEnvelope } from './envelope';
-export { isScError, SC_ERROR_CODES, ScError, type ScErrorCode, type ScErrorDetails } from './errors';
+export { envelopeOf, type ScEnvelope } from './envelope';
+export { isScError, ScError, type ScErrorCode, type ScErrorDetails } from './errors';
 export {
   type AttemptInfo,
-  isLoopbackHost,
   type KeyProvider,
   parseBaseUrl,
   type ScClientOptions,
 } from './options';
-export { PagePool } from './page-pool';
-export { splitResults, topLevelFields } from './page-text';
-export { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry';
 export type { RowKind } from './row-identity';
 export {
   DEFAULT_READ_AHEAD,

@@ -30,7 +30,7 @@ function repositoryId(row: Record<string, unknown>): string {
  * The SC identity of a row: repository id, ip, host uuid or dnsName, and for findings port,
  * protocol and pluginID (reference §3.3 `hostUniqueness` / `vulnUniqueness`).
  */
-export function rowIdentity(row: Record<string, unknown>, kind: RowKind): string {
+function rowIdentity(row: Record<string, unknown>, kind: RowKind): string {
   const host = `${repositoryId(row)}|${field(row, 'ip')}|${field(row, 'uuid') || field(row, 'hostUUID') || field(row, 'dnsName')}`;
   return kind === 'host'
     ? host
@@ -54,7 +54,7 @@ export function rowLandmark(
 }
 
 /** A short, fixed-size form of an identity. */
-export function identityTag(identity: string): string {
+function identityTag(identity: string): string {
   // One-shot hash: no Hash object per row (this runs for every row of every page).
   return hash('sha256', identity, 'base64url').slice(0, 16);
 }

@@ -63,7 +63,7 @@ export interface StablePagerOptions {
 export const DEFAULT_READ_AHEAD = 2;
 
 /** Full pages in a row that bring no new row before paging is declared stalled. */
-export const STALLED_PAGES = 2;
+const STALLED_PAGES = 2;
 
 /**
  * How far past SC's `totalRecords` paging may reach before it counts as a runaway: rows entering
@@ -71,7 +71,7 @@ export const STALLED_PAGES = 2;
  * three pages cover them with room, and still stop a server that never ends within a few pages.
  * (Offsets, not pages, are bounded: a walk-back re-reads pages without moving past the end.)
  */
-export function offsetLimit(total: number, pageSize: number): number {
+function offsetLimit(total: number, pageSize: number): number {
   return total + Math.ceil(total / 10) + 3 * pageSize;
 }
 

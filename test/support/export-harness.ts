@@ -6,15 +6,12 @@ import { text } from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
 import type { Sc2awsEvent } from '#lib/events';
 import {
-  DATASET_SPECS,
   type Dataset,
-  datasetQuery,
   type ExportDeps,
   type ExportSettings,
   type ExportState,
   exportSettings,
   exportStateSchema,
-  nextWindow,
 } from '#lib/export';
 import { noMetrics } from '#lib/metrics';
 import { ScApiKeys } from '#lib/secrets';
@@ -28,6 +25,8 @@ import {
 } from '#lib/sink';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, type SimulatorOptions, startSimulator } from '#sim';
+import { DATASET_SPECS, datasetQuery } from '../../lib/export/datasets';
+import { nextWindow } from '../../lib/export/window';
 import { type LocalS3, startS3 } from './s3';
 
 export interface ExportHarness {

@@ -6,18 +6,11 @@ import { expect } from 'vitest';
 import { type DeliveryResult, deliverRun, manifestKeyForEvent } from '#lib/delivery';
 import { createEventPublisher, type EventPublisher } from '#lib/events';
 import {
-  DATASET_SPECS,
   type DatasetOutcome,
-  datasetQuery,
   type ExportSettings,
   type ExportState,
   type ExportWindow,
   exportDataset,
-  LEASE_SECONDS,
-  nextWindow,
-  pageOverlapFor,
-  partitionDate,
-  runIdFor,
 } from '#lib/export';
 import { createNormalizeContext, normalizeRow } from '#lib/findings';
 import { type ApiKeySource, createApiKeySource } from '#lib/secrets';
@@ -34,6 +27,9 @@ import { type AttemptInfo, ScClient, type ScClientOptions } from '#lib/tenable';
 import { type ExportHarness, exportHarness, readRun, simIdentity } from '#support/export-harness';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { recordingLogger } from '#support/log-recorder';
+import { DATASET_SPECS, datasetQuery } from '../../../lib/export/datasets';
+import { LEASE_SECONDS, pageOverlapFor } from '../../../lib/export/settings';
+import { nextWindow, partitionDate, runIdFor } from '../../../lib/export/window';
 import { injectS3Faults, type S3Faults } from './s3-faults';
 import { type SecretsEndpoint, startSecretsEndpoint } from './secrets-endpoint';
 

@@ -1,7 +1,8 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AnalysisQuery, analysisRequestBody, ScClient } from '#lib/tenable';
+import { type AnalysisQuery, ScClient } from '#lib/tenable';
 import { canaryKeys } from '#support/keys';
+import { analysisRequestBody } from '../../../lib/tenable/analysis';
 
 const ORIGIN = 'https://sc.example.com';
 const query: AnalysisQuery = { tool: 'vulndetails', sourceType: 'cumulative' };

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { isScError, parseEnvelope, SC_ERROR_CODES, ScClient, ScError } from '#lib/tenable';
+import { isScError, ScClient, ScError } from '#lib/tenable';
 import { canaryKeys, errorSurface, expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
 import { classifyResponse } from '../../../lib/tenable/classify';
+import { parseEnvelope } from '../../../lib/tenable/envelope';
+import { SC_ERROR_CODES } from '../../../lib/tenable/errors';
 
 const ORIGIN = 'https://sc.example.com';
 const CODES = new Set<string>(SC_ERROR_CODES);

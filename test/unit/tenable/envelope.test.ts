@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvelope } from '#lib/tenable';
+import { parseEnvelope } from '../../../lib/tenable/envelope';
 
 describe('parseEnvelope', () => {
   it('reads a success envelope and keeps the response as sent', () => {

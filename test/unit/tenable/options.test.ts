@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, parseBaseUrl, ScClient } from '#lib/tenable';
+import { parseBaseUrl, ScClient } from '#lib/tenable';
 import { canaryKeys } from '#support/keys';
+import { isLoopbackHost } from '../../../lib/tenable/options';
 
 describe('parseBaseUrl', () => {
   it.each([

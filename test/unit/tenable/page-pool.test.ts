@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PagePool } from '#lib/tenable';
+import { PagePool } from '../../../lib/tenable/page-pool';
 
 describe('PagePool', () => {
   it('hands out whole buffers of at least the size asked for, reusing released ones', () => {

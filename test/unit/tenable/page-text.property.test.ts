@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitResults, topLevelFields } from '#lib/tenable';
+import { splitResults, topLevelFields } from '../../../lib/tenable/page-text';
 
 const IDENTITY = ['repository', 'ip', 'uuid', 'hostUUID', 'dnsName', 'port', 'protocol', 'pluginID'];
 const row = fc.dictionary(

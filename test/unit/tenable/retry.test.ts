@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from '#lib/tenable';
+import { backoffDelay, parseRetryAfter, type RetryPolicy } from '../../../lib/tenable/retry';
 
 const policy = (random: number): RetryPolicy => ({
   maxAttempts: 5,

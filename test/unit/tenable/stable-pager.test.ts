@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pageOverlapFor } from '#lib/export';
 import { type FetchPage, type LandmarkedPage, START_CURSOR, stablePages } from '#lib/tenable';
+import { pageOverlapFor } from '../../../lib/export/settings';
 
 /** A page of named rows (each row its own landmark) that counts its releases. */
 class FakePage implements LandmarkedPage {
