@@ -164,6 +164,26 @@ async function deliverAll(fetch: Fetch, pageSize = 10) {
   return delivered;
 }
 
+describe('stablePages when paging ends early', () => {
+  it('aborts the read-ahead requests still in flight, so nothing outlives the caller', async () => {
+    const signals: AbortSignal[] = [];
+    const fetch: Fetch = (from, size, signal) => {
+      signals.push(signal);
+      // The first answer comes at once; the guesses wait until they are aborted, like a hung SC.
+      if (from === 0) return Promise.resolve(new FakePage(dataset(100).slice(from, from + size)));
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    };
+    for await (const next of stablePages(fetch, START_CURSOR, { pageSize: 10, overlap: 2 })) {
+      next.page.release();
+      break; // the deadline came: the caller stops paging
+    }
+    expect(signals).toHaveLength(3);
+    expect(signals.map((signal) => signal.aborted)).toEqual([false, true, true]);
+  });
+});
+
 describe('stablePages never loops and never ends short', () => {
   it('stops with SC_PAGING_STALLED when SC answers the first page whatever the offset', async () => {
     const sc = quirkyServer(2345, { ignoreOffsets: true });
