@@ -1,14 +1,15 @@
+import {
+  BACKSLASH,
+  CLOSE_BRACKET,
+  COMMA,
+  LETTER_N,
+  LETTER_R,
+  NEWLINE,
+  QUOTE,
+  RETURN,
+  SPACE,
+} from './json-bytes';
 import { IDENTITY_FIELDS, type RowKind, rowLandmark } from './row-identity';
-
-const NEWLINE = 0x0a;
-const RETURN = 0x0d;
-const COMMA = 0x2c;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const SPACE = 0x20;
-const LETTER_N = 0x6e;
-const LETTER_R = 0x72;
 
 /** One row as read from a page body: its JSON bytes and the identity fields read on the way. */
 export interface RowText {
