@@ -6,6 +6,6 @@ export {
   type DeliverySettings,
   deliverRun,
 } from './deliver';
-export { MAX_RUN_PARTS, MAX_RUN_ROWS, RawManifestError } from './raw-manifest';
+export { RawManifestError } from './raw-manifest';
 export { PartIntegrityError, type RawLine, rawLines } from './raw-reader';
 export { manifestKeyForEvent } from './trigger';

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { redactingReplacer, redactText } from './redact';
 
-export { isSensitiveField, redactingReplacer, redactText } from './redact';
+export { redactText } from './redact';
 
 /**
  * The logging surface lib/ code depends on. Powertools' Logger satisfies it, and so do the CLI's

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliverRun, MAX_RUN_PARTS, MAX_RUN_ROWS } from '#lib/delivery';
+import { deliverRun } from '#lib/delivery';
 import type { Sc2awsEvent } from '#lib/events';
 import {
   createLocalStore,
@@ -13,6 +13,7 @@ import {
   runPrefix,
   totalsOf,
 } from '#lib/sink';
+import { MAX_RUN_PARTS, MAX_RUN_ROWS } from '../../../lib/delivery/raw-manifest';
 
 const own = runPrefix('raw', 'vulns', '2026-11-23', '20261123T000000Z-deadbeef');
 const key = manifestKey(own);

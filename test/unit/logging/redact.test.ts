@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createConsoleLogger, isSensitiveField, redactingReplacer, redactText } from '#lib/logging';
+import { createConsoleLogger, redactText } from '#lib/logging';
+import { isSensitiveField, redactingReplacer } from '../../../lib/logging/redact';
 
 const A = '0123456789abcdef0123456789abcdef';
 const S = 'fedcba9876543210fedcba9876543210';
