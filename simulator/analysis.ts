@@ -74,6 +74,7 @@ function parseRequest(state: SimulatorState, body: unknown): AnalysisRequest {
     startOffset = 0;
   }
   const input: SelectionInput = {
+    tool: query.tool,
     sourceType: root.sourceType,
     filters: query.filters,
     sortField: root.sortField ?? query.sortField,
@@ -106,7 +107,7 @@ export function handleAnalysis(state: SimulatorState, body: unknown): Reply {
   const view = new SelectionView(state.model, state.overlays[selection.store], state.tables, selection);
   let response: Record<string, unknown>;
   if (request.tool === 'sumip') {
-    const page = sumIpPage(state.model, selection, view, startOffset, servedEnd);
+    const page = sumIpPage(state.model, selection, view, startOffset, servedEnd, state.drift.hostsLeft);
     response = {
       ...withCounts(state, page.total, page.rows.length),
       startOffset: String(startOffset),
@@ -114,6 +115,7 @@ export function handleAnalysis(state: SimulatorState, body: unknown): Reply {
       matchingDataElementCount: page.matchingDataElementCount,
       results: page.rows,
     };
+    state.drift.afterHostPage(page.ranked, servedEnd);
   } else {
     const seed = state.settings.seed;
     const rows = view

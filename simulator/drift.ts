@@ -5,8 +5,14 @@
  * offsets, so a naive offset pager skips some), the others are NEW findings that ENTER with a
  * lastSeen anywhere in the data span (so they can land before the current offset). A row that
  * leaves is mitigated: it moves to the patched store with lastMitigated = now.
+ *
+ * After each served sumip page, `ceil(perPage / 2)` hosts ranked before the end of that page LEAVE
+ * the sumip answers (as a host whose findings were all mitigated, or which was deleted, does),
+ * shifting later hosts towards lower offsets the same way. No host enters: the layout's hosts are
+ * fixed. Their findings stay in vulndetails: the two tools drift independently.
  */
 import { SeededSequence } from './hash';
+import type { Host } from './hosts';
 import type { DatasetModel } from './model';
 import type { StoreOverlay } from './overlay';
 import type { Selection } from './query';
@@ -17,7 +23,8 @@ import type { DriftLog, StoreName } from './types';
 
 export class DriftEngine {
   private active: { perPage: number; sequence: SeededSequence } | null = null;
-  private readonly log: DriftLog = { left: [], entered: [] };
+  private readonly log: DriftLog = { left: [], entered: [], hostsLeft: [] };
+  private readonly leftHosts = new Set<number>();
   private nextG: number;
 
   constructor(
@@ -41,7 +48,32 @@ export class DriftEngine {
 
   /** A copy of the changes so far. */
   driftLog(): DriftLog {
-    return { left: [...this.log.left], entered: [...this.log.entered] };
+    return { left: [...this.log.left], entered: [...this.log.entered], hostsLeft: [...this.log.hostsLeft] };
+  }
+
+  /** Indices of the hosts that left the sumip answers. */
+  get hostsLeft(): ReadonlySet<number> {
+    return this.leftHosts;
+  }
+
+  /** Applies one round of host changes after a sumip page ending at rank `pageEnd` of `ranked` was served. */
+  afterHostPage(ranked: readonly Host[], pageEnd: number): void {
+    if (!this.active) return;
+    const { perPage, sequence } = this.active;
+    const remaining = [...ranked];
+    for (let k = 0; k < Math.ceil(perPage / 2); k++) {
+      const limit = Math.min(pageEnd - k, remaining.length);
+      if (limit <= 0) break;
+      const [host] = remaining.splice(sequence.nextBelow(limit), 1);
+      if (!host) break;
+      this.leftHosts.add(host.index);
+      this.log.hostsLeft.push({
+        repositoryID: host.repository.id,
+        ip: host.ip,
+        uuid: host.uuid,
+        dnsName: host.dnsName,
+      });
+    }
   }
 
   /** Applies one round of changes after a page ending at rank `pageEnd` of `selection` was served. */

@@ -23,6 +23,7 @@ export type {
   DriftLog,
   Fault,
   FaultScope,
+  HostIdentity,
   Identity,
   NamedRef,
   RecordedRequest,

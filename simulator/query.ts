@@ -4,7 +4,14 @@
  * (reference §3.1, §4.1).
  */
 import { invalidParameters, ScRequestError } from './sc-error';
-import { isOneOf, SC_VULN_FILTERS, SUPPORTED_FILTERS, SUPPORTED_SORT_FIELDS } from './sc-vocabulary';
+import {
+  isOneOf,
+  SC_VULN_FILTERS,
+  SUMIP_COLUMNS,
+  SUPPORTED_FILTERS,
+  SUPPORTED_SORT_FIELDS,
+  SUPPORTED_SUMIP_SORT_FIELDS,
+} from './sc-vocabulary';
 import { parseTimeWindow, type TimeWindow } from './time-filter';
 import type { StoreName } from './types';
 
@@ -18,13 +25,15 @@ export interface Selection {
   severities: ReadonlySet<number> | null;
   /** Allowed repository ids; null = all. */
   repositories: ReadonlySet<number> | null;
-  /** 'time' is lastSeen / lastMitigated, which is index order in both stores. */
-  sort: 'none' | 'time' | 'severity' | 'pluginID';
+  /** 'time' is lastSeen / lastMitigated, which is index order in both stores; 'ip' is sumip's. */
+  sort: 'none' | 'time' | 'severity' | 'pluginID' | 'ip';
   descending: boolean;
 }
 
 /** The fields of a request body this module reads. */
 export interface SelectionInput {
+  /** The query's tool: which sort fields exist depends on it. */
+  tool?: unknown;
   sourceType?: unknown;
   filters?: unknown;
   sortField?: unknown;
@@ -144,16 +153,46 @@ export function parseSelection(
 function parseSort(input: SelectionInput, selection: Selection): void {
   // Documented as a pair, but EL sends sortField alone and works (reference §4.5): default ASC.
   if (input.sortField === undefined) return;
+  if (input.tool === 'sumip') {
+    parseSumIpSort(input, selection);
+    return;
+  }
   if (!isOneOf(SUPPORTED_SORT_FIELDS, input.sortField)) {
     throw invalidParameters(
       `The sortField '${String(input.sortField)}' is not supported by the sc2aws simulator (supported: ${SUPPORTED_SORT_FIELDS.join(', ')}).`,
     );
   }
-  const dir = input.sortDir === undefined ? 'ASC' : String(input.sortDir).toUpperCase();
-  if (dir !== 'ASC' && dir !== 'DESC') {
-    throw invalidParameters(`The sortDir '${String(input.sortDir)}' is invalid (valid sortDirs: ASC, DESC).`);
-  }
   selection.sort =
     input.sortField === 'severity' || input.sortField === 'pluginID' ? input.sortField : 'time';
-  selection.descending = dir === 'DESC';
+  selection.descending = parseSortDir(input.sortDir);
+}
+
+function parseSortDir(sortDir: unknown): boolean {
+  const dir = sortDir === undefined ? 'ASC' : String(sortDir).toUpperCase();
+  if (dir !== 'ASC' && dir !== 'DESC') {
+    throw invalidParameters(`The sortDir '${String(sortDir)}' is invalid (valid sortDirs: ASC, DESC).`);
+  }
+  return dir === 'DESC';
+}
+
+/**
+ * sumip rows carry only {@link SUMIP_COLUMNS}: no firstSeen/lastSeen. How SC answers a sort on a
+ * column the tool lacks is neither documented nor recorded, so the simulator refuses it the way SC
+ * refuses other invalid parameters (403 / 146): a client that sorts sumip on lastSeen fails in
+ * tests instead of trusting an order SC may not give.
+ */
+function parseSumIpSort(input: SelectionInput, selection: Selection): void {
+  const field = String(input.sortField);
+  if (!isOneOf(SUMIP_COLUMNS, field)) {
+    throw invalidParameters(
+      `The sortField '${field}' is invalid for the tool 'sumip' (its columns: ${SUMIP_COLUMNS.join(', ')}).`,
+    );
+  }
+  if (!isOneOf(SUPPORTED_SUMIP_SORT_FIELDS, field)) {
+    throw invalidParameters(
+      `The sortField '${field}' is not supported for sumip by the sc2aws simulator (supported: ${SUPPORTED_SUMIP_SORT_FIELDS.join(', ')}).`,
+    );
+  }
+  selection.sort = 'ip';
+  selection.descending = parseSortDir(input.sortDir);
 }

@@ -83,7 +83,11 @@ export interface VulnDetailsRow {
   pluginInfo: string;
 }
 
-/** A sumip row: one host with its severity counts (reference §5). */
+/**
+ * A sumip row: one host with its severity counts (reference §5). Exactly the columns recorded from
+ * a real SC 5.x: no firstSeen/lastSeen (the window filter still selects hosts by their findings'
+ * lastSeen), no hostUniqueness, no acrScore/assetExposureScore.
+ */
 export interface SumIpRow {
   ip: string;
   uuid: string;
@@ -95,21 +99,18 @@ export interface SumIpRow {
   severityHigh: string;
   severityCritical: string;
   macAddress: string;
-  dnsName: string;
+  policyName: string;
+  pluginSet: string;
   netbiosName: string;
+  dnsName: string;
   osCPE: string;
   biosGUID: string;
   tpmID: string;
   mcafeeGUID: string;
+  /** Epoch seconds of the last credentialed scan; "-1" or "" when there was none. */
   lastAuthRun: string;
+  /** Epoch seconds of the last uncredentialed scan; "-1" or "" when there was none. */
   lastUnauthRun: string;
-  policyName: string;
-  pluginSet: string;
-  hostUniqueness: string;
   uniqueness: string;
   repository: RepositoryRef;
-  acrScore: string;
-  assetExposureScore: string;
-  lastSeen: string;
-  firstSeen: string;
 }

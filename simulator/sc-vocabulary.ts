@@ -110,8 +110,37 @@ export const SUPPORTED_FILTERS = ['lastSeen', 'lastMitigated', 'severity', 'repo
 /** Tools the simulator serves. */
 export const SUPPORTED_TOOLS = ['vulndetails', 'sumip'] as const;
 
-/** Sort fields the simulator honours. */
+/** Sort fields the simulator honours for vulndetails. */
 export const SUPPORTED_SORT_FIELDS = ['lastSeen', 'lastMitigated', 'severity', 'pluginID'] as const;
+
+/** The columns of a sumip row as recorded from a real SC 5.x (reference §5, issue 17). */
+export const SUMIP_COLUMNS = [
+  'ip',
+  'uuid',
+  'score',
+  'total',
+  'severityInfo',
+  'severityLow',
+  'severityMedium',
+  'severityHigh',
+  'severityCritical',
+  'macAddress',
+  'policyName',
+  'pluginSet',
+  'netbiosName',
+  'dnsName',
+  'osCPE',
+  'biosGUID',
+  'tpmID',
+  'mcafeeGUID',
+  'lastAuthRun',
+  'lastUnauthRun',
+  'uniqueness',
+  'repository',
+] as const;
+
+/** Sort fields the simulator honours for sumip: one of its columns, unique per repository. */
+export const SUPPORTED_SUMIP_SORT_FIELDS = ['ip'] as const;
 
 export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (list as readonly string[]).includes(value);

@@ -56,8 +56,12 @@ function summarize(
 function toRow(model: DatasetModel, selection: Selection, summary: HostSummary): SumIpRow {
   const { host, counts } = summary;
   const [info = 0, low = 0, medium = 0, high = 0, critical = 0] = counts;
-  const lastSeen = String(model.specAt(selection.store, summary.lastIndex).lastSeen);
+  // The host's newest finding stands for its last scan: credentialed policies scan with
+  // credentials. SC writes "-1" or "" for a scan kind that never ran (reference §3.3); both occur.
+  const lastScan = String(model.specAt(selection.store, summary.lastIndex).lastSeen);
+  const never = host.index % 2 === 0 ? '-1' : '';
   const credentialed = host.policyName.startsWith('Credentialed');
+  // Key order and set as recorded from a real SC 5.x (issue 17): nothing more, nothing less.
   return {
     ip: host.ip,
     uuid: host.uuid,
@@ -69,45 +73,59 @@ function toRow(model: DatasetModel, selection: Selection, summary: HostSummary):
     severityHigh: String(high),
     severityCritical: String(critical),
     macAddress: host.macAddress,
-    dnsName: host.dnsName,
+    policyName: host.policyName,
+    pluginSet: SC_BUILD_ID,
     netbiosName: host.netbiosName,
+    dnsName: host.dnsName,
     osCPE: host.osCPE,
     biosGUID: '',
     tpmID: '',
     mcafeeGUID: '',
-    lastAuthRun: credentialed ? lastSeen : '',
-    lastUnauthRun: credentialed ? '' : lastSeen,
-    policyName: host.policyName,
-    pluginSet: SC_BUILD_ID,
-    hostUniqueness: 'repositoryID,ip,dnsName',
+    lastAuthRun: credentialed ? lastScan : never,
+    lastUnauthRun: credentialed ? never : lastScan,
     uniqueness: 'repositoryID,ip,dnsName',
     repository: { ...host.repository },
-    acrScore: host.acrScore,
-    assetExposureScore: host.assetExposureScore,
-    lastSeen,
-    firstSeen: String(model.specAt(selection.store, summary.firstIndex).firstSeen),
   };
+}
+
+/** IPv4 text as a number, so 10.0.0.9 sorts before 10.0.0.10. */
+function ipNumber(ip: string): number {
+  return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** Sort on `ip`, then repository id: one host per (repository, ip), so the order is total and stable. */
+function byIp(a: HostSummary, b: HostSummary): number {
+  return ipNumber(a.host.ip) - ipNumber(b.host.ip) || a.host.repositoryId - b.host.repositoryId;
 }
 
 /** Result of a sumip query: all matching host count, the requested page, and SC's count string. */
 export interface SumIpPage {
   total: number;
+  /** Every matching host, in the answer's order (drift picks leaving hosts among them). */
+  ranked: Host[];
   rows: SumIpRow[];
   /** SC sends a colon list here for sumip (reference §3.2); the simulator sends total:info:low:medium:high:critical. */
   matchingDataElementCount: string;
 }
 
-/** Hosts with at least one matching finding in index window [lo, hi), paged by rank. */
+/**
+ * Hosts with at least one matching finding in index window [lo, hi), less the hosts drift took
+ * away, paged by rank: in host order with no sort, or by `ip` (the only sort the simulator takes
+ * for sumip, see query.ts).
+ */
 export function sumIpPage(
   model: DatasetModel,
   selection: Selection,
   window: { lo: number; hi: number },
   start: number,
   end: number,
+  hostsLeft: ReadonlySet<number> = new Set(),
 ): SumIpPage {
   const summaries = model.layout.hosts
+    .filter((host) => !hostsLeft.has(host.index))
     .map((host) => summarize(model, selection, window.lo, window.hi, host))
     .filter((summary): summary is HostSummary => summary !== null);
+  if (selection.sort === 'ip') summaries.sort(byIp);
   if (selection.descending) summaries.reverse();
   const totals = [0, 0, 0, 0, 0];
   for (const summary of summaries) {
@@ -118,6 +136,7 @@ export function sumIpPage(
   const vulns = totals.reduce((sum, count) => sum + count, 0);
   return {
     total: summaries.length,
+    ranked: summaries.map((summary) => summary.host),
     rows: summaries.slice(start, Math.max(start, end)).map((summary) => toRow(model, selection, summary)),
     matchingDataElementCount: [vulns, ...totals].join(':'),
   };

@@ -107,6 +107,16 @@ export interface DriftLog {
   left: Identity[];
   /** New findings that entered the cumulative store. */
   entered: Identity[];
+  /** Hosts that left the sumip answers. */
+  hostsLeft: HostIdentity[];
+}
+
+/** What identifies a host in sumip (reference §3.3 `hostUniqueness`). */
+export interface HostIdentity {
+  repositoryID: string;
+  ip: string;
+  uuid: string;
+  dnsName: string;
 }
 
 /** `returnedRecords` quirks seen on real servers (reference §3.2, §7.2). */

@@ -8,8 +8,13 @@ export interface DatasetSpec {
   name: Dataset;
   sourceType: 'cumulative' | 'patched';
   tool: 'vulndetails' | 'sumip';
-  /** The time field the window filters and sorts on. */
+  /** The time field the window filters on. */
   timeField: 'lastSeen' | 'lastMitigated';
+  /**
+   * The column SC sorts on: one the tool's rows carry, giving a stable order the drift-safe pager
+   * re-finds its landmarks in.
+   */
+  sortField: 'lastSeen' | 'lastMitigated' | 'ip';
   /** Findings carry plugin/port identity; assets only the host's. */
   identity: 'finding' | 'host';
 }
@@ -20,6 +25,7 @@ export const DATASET_SPECS: Record<Dataset, DatasetSpec> = {
     sourceType: 'cumulative',
     tool: 'vulndetails',
     timeField: 'lastSeen',
+    sortField: 'lastSeen',
     identity: 'finding',
   },
   // Mitigated findings live in SC's separate patched store (reference §4.2, §7.6).
@@ -28,13 +34,17 @@ export const DATASET_SPECS: Record<Dataset, DatasetSpec> = {
     sourceType: 'patched',
     tool: 'vulndetails',
     timeField: 'lastMitigated',
+    sortField: 'lastMitigated',
     identity: 'finding',
   },
   assets: {
     name: 'assets',
     sourceType: 'cumulative',
     tool: 'sumip',
+    // SC filters sumip by its hosts' findings' lastSeen, but a sumip row has no lastSeen column
+    // (recorded rows, issue 17): it is sorted on `ip`, one host per ip in a repository.
     timeField: 'lastSeen',
+    sortField: 'ip',
     identity: 'host',
   },
 };
@@ -48,7 +58,8 @@ export interface QueryScope {
 
 /**
  * The `/rest/analysis` query for one dataset and window: the epoch `start-end` filter form
- * (reference §4.1), sorted ascending on the window field so paging runs from old to new.
+ * (reference §4.1), sorted ascending on the spec's sort field (findings: the window field, so paging
+ * runs from old to new; hosts: ip).
  */
 export function datasetQuery(
   spec: DatasetSpec,
@@ -73,6 +84,6 @@ export function datasetQuery(
     tool: spec.tool,
     sourceType: spec.sourceType,
     filters,
-    sort: { field: spec.timeField, direction: 'ASC' },
+    sort: { field: spec.sortField, direction: 'ASC' },
   };
 }

@@ -34,7 +34,12 @@ export interface DeliveredAsset {
   /** Findings on the host. */
   total: number | null;
   severity_counts: SeverityCounts;
-  first_seen: string | null;
+  /**
+   * Always null: SC's sumip rows carry no first-seen time (recorded rows, issue 17). Kept so the
+   * column set, and the Athena table, stay as they are; a host's findings carry their first_seen.
+   */
+  first_seen: null;
+  /** The later of `last_auth_run` and `last_unauth_run`: sumip rows carry no lastSeen. Null without either. */
   last_seen: string | null;
   /** Last credentialed scan. */
   last_auth_run: string | null;
@@ -43,9 +48,9 @@ export interface DeliveredAsset {
   policy_name: string | null;
   /** The plugin feed the host was last scanned with (`pluginSet`). */
   plugin_set: string | null;
-  /** Asset Criticality Rating, 1–10. */
+  /** Asset Criticality Rating, 1–10; null when SC sends none (the recorded SC 5.x rows have no column). */
   acr_score: number | null;
-  /** Asset Exposure Score, 0–1000. */
+  /** Asset Exposure Score, 0–1000; null when SC sends none (as for `acr_score`). */
   asset_exposure_score: number | null;
   collected_at: string;
   run_id: string;

@@ -13,12 +13,21 @@ function count(value: unknown, field: string): number | null {
   return int(value, field, 0, MAX_COUNT);
 }
 
+/** The later of two epoch times, either of which may be null. */
+function later(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
 /**
  * Normalizes one sumip row of the `assets` dataset. Throws {@link RowRejectedError} when the row
  * cannot be delivered (no ip, or an unreadable number or date).
  */
 export function normalizeAsset(row: WireRow, ctx: NormalizeContext): DeliveredAsset {
   const host = hostIdentityOf(row);
+  // sumip rows carry no firstSeen/lastSeen (recorded SC rows, issue 17): the host was last seen
+  // by its latest scan, credentialed or not; when it was first seen is not in the row.
+  const lastAuthRun = epochSeconds(row.lastAuthRun, 'lastAuthRun');
+  const lastUnauthRun = epochSeconds(row.lastUnauthRun, 'lastUnauthRun');
   return {
     asset_id: assetIdOf(host),
     ip: host.ip,
@@ -40,10 +49,10 @@ export function normalizeAsset(row: WireRow, ctx: NormalizeContext): DeliveredAs
       high: count(row.severityHigh, 'severityHigh'),
       critical: count(row.severityCritical, 'severityCritical'),
     },
-    first_seen: isoOf(epochSeconds(row.firstSeen, 'firstSeen')),
-    last_seen: isoOf(epochSeconds(row.lastSeen, 'lastSeen')),
-    last_auth_run: isoOf(epochSeconds(row.lastAuthRun, 'lastAuthRun')),
-    last_unauth_run: isoOf(epochSeconds(row.lastUnauthRun, 'lastUnauthRun')),
+    first_seen: null,
+    last_seen: isoOf(later(lastAuthRun, lastUnauthRun)),
+    last_auth_run: isoOf(lastAuthRun),
+    last_unauth_run: isoOf(lastUnauthRun),
     policy_name: token(row.policyName, 'policyName'),
     plugin_set: token(row.pluginSet, 'pluginSet'),
     acr_score: num(row.acrScore, 'acrScore'),

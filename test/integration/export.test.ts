@@ -268,6 +268,45 @@ describe('pull-analysis export', () => {
     expect(walkBacks > 0).toBe(perPage > overlap);
   });
 
+  it.each([
+    ['within the overlap', 2, 4],
+    ['beyond the overlap (walks back)', 8, 2],
+  ])(
+    'pages assets sorted on ip (a sumip column) and delivers every host that stayed while hosts drift %s',
+    async (_name, perPage, overlap) => {
+      h = await exportHarness();
+      const settings = h.settings({ pageSize: 10, pageOverlapRows: overlap });
+      const window = firstWindow(h, settings);
+      // sumip answers the hosts with a finding in the window (reference §5).
+      const hostOf = (id: string) => id.split('|').slice(0, 2).join('|');
+      const before = new Set([...h.expectedIdentities('assets', window)].map(hostOf));
+      h.sim.control.startDrift({ perPage, seed: 5 });
+      let walkBacks = 0;
+      const metrics = {
+        addMetric: (name: string, _u: string, v: number) => {
+          if (name === 'PagingWalkBacks') walkBacks += v;
+        },
+      };
+      const outcome = await exportDataset(h.deps({ metrics }), settings, 'assets');
+      h.sim.control.stopDrift();
+      const { rows } = await readRun(h.store, (outcome as { manifest: string }).manifest);
+      const got = new Set(rows.map((row) => `${(row.repository as { id: string }).id}|${row.ip}`));
+      const left = new Set(
+        h.sim.control.driftLog().hostsLeft.map((host) => `${host.repositoryID}|${host.ip}`),
+      );
+      expect(left.size).toBeGreaterThan(0);
+      const stayed = [...before].filter((host) => !left.has(host));
+      expect(stayed.filter((host) => !got.has(host))).toEqual([]);
+      expect(walkBacks > 0).toBe(perPage > overlap);
+      const sumipBodies = h.sim.requests
+        .map((request) => request.body as { sortField?: string; query?: { tool?: string } })
+        .filter((body) => body?.query?.tool === 'sumip');
+      expect(sumipBodies.length).toBeGreaterThan(0);
+      // A column sumip rows carry (they have no lastSeen, issue 17).
+      for (const body of sumipBodies) expect(body.sortField).toBe('ip');
+    },
+  );
+
   it('lets only one of two concurrent runs of a dataset proceed', async () => {
     h = await exportHarness();
     const settings = h.settings();

@@ -89,7 +89,7 @@ export function fixedRow(overrides: Record<string, unknown> = {}): Record<string
   return vulnRow({ lastSeen: '1712207126', lastMitigated: '1712210000', ...overrides });
 }
 
-/** A sumip row (reference §5): one host, counts as strings. */
+/** A sumip row (reference §5): one host, counts as strings, exactly the recorded SC 5.x columns. */
 export function sumIpRow(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     ip: '10.238.64.10',
@@ -112,13 +112,8 @@ export function sumIpRow(overrides: Record<string, unknown> = {}): Record<string
     lastUnauthRun: '',
     policyName: 'Credentialed Patch Audit',
     pluginSet: '202404031200',
-    hostUniqueness: 'repositoryID,ip,dnsName',
     uniqueness: 'repositoryID,ip,dnsName',
     repository: { id: '1', name: 'Main', description: '', sciID: '1', dataFormat: 'IPv4' },
-    acrScore: '7',
-    assetExposureScore: '563',
-    lastSeen: '1712207126',
-    firstSeen: '1708664620',
     ...overrides,
   };
 }

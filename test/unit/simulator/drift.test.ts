@@ -81,21 +81,42 @@ describe('simulator drift', () => {
       expect(patchedByKey.get(identityKey(identity))?.lastMitigated).toBe(String(NOW / 1000));
   });
 
-  it('changes nothing once stopped and nothing for patched or sumip pages', async () => {
+  it('changes nothing once stopped and nothing for patched pages', async () => {
     // Prepare
     const sim = await start();
     sim.control.startDrift({ perPage: 10 });
 
     // Act
     await analysis(sim, analysisBody({ sourceType: 'patched' }));
-    await analysis(sim, analysisBody({ tool: 'sumip' }));
     const duringOthers = sim.control.driftLog();
     sim.control.stopDrift();
     await analysis(sim, analysisBody({}));
+    await analysis(sim, analysisBody({ tool: 'sumip' }));
 
     // Assert
-    expect(duringOthers).toEqual({ left: [], entered: [] });
-    expect(sim.control.driftLog()).toEqual({ left: [], entered: [] });
+    expect(duringOthers).toEqual({ left: [], entered: [], hostsLeft: [] });
+    expect(sim.control.driftLog()).toEqual({ left: [], entered: [], hostsLeft: [] });
+  });
+
+  it('takes hosts ranked before the end of a served sumip page out of later sumip answers', async () => {
+    // Prepare
+    const sim = await start();
+    const before = await analysis(sim, analysisBody({ tool: 'sumip', sortField: 'ip', endOffset: 1_000 }));
+    sim.control.startDrift({ perPage: 10, seed: 9 });
+
+    // Act
+    const first = await analysis(sim, analysisBody({ tool: 'sumip', sortField: 'ip', endOffset: 20 }));
+    sim.control.stopDrift();
+    const after = await analysis(sim, analysisBody({ tool: 'sumip', sortField: 'ip', endOffset: 1_000 }));
+
+    // Assert
+    const ipsOf = (page: typeof before) => page.results.map((row) => row.ip);
+    const left = sim.control.driftLog().hostsLeft.map((host) => host.ip);
+    expect(left).toHaveLength(5);
+    expect(ipsOf(first).filter((ip) => left.includes(ip))).toHaveLength(5);
+    expect(ipsOf(after)).toEqual(ipsOf(before).filter((ip) => !left.includes(ip)));
+    // Findings stay: the tools drift independently.
+    expect(sim.control.driftLog().left).toEqual([]);
   });
 
   it('drifts the same way for the same drift seed', async () => {
