@@ -56,7 +56,8 @@ const bodyFor = (startOffset) =>
   JSON.stringify({
     type: 'vuln',
     sourceType: 'cumulative',
-    query: { type: 'vuln', tool: 'vulndetails', filters },
+    // Offsets at the root and inside query, as the export sends them (reference §3.1).
+    query: { type: 'vuln', tool: 'vulndetails', filters, startOffset, endOffset: startOffset + pageSize },
     sortField: 'lastSeen',
     sortDir: 'ASC',
     startOffset,

@@ -30,7 +30,11 @@ export function checkPageSize(pageSize: number): number {
   return pageSize;
 }
 
-/** Builds the request body. Offsets go at the root, as SC's documentation shows (reference §3.1). */
+/**
+ * Builds the request body. The offsets go at the root, where SC's documentation puts them, and inside
+ * `query` too, where pyTenable's recorded requests put them and SC honoured them (reference §3.1): a
+ * server that reads only one of the two places would otherwise answer the first page forever.
+ */
 export function analysisRequestBody(
   query: AnalysisQuery,
   startOffset: number,
@@ -39,7 +43,7 @@ export function analysisRequestBody(
   return {
     type: 'vuln',
     sourceType: query.sourceType,
-    query: { type: 'vuln', tool: query.tool, filters: query.filters ?? [] },
+    query: { type: 'vuln', tool: query.tool, filters: query.filters ?? [], startOffset, endOffset },
     ...(query.sort === undefined ? {} : { sortField: query.sort.field, sortDir: query.sort.direction }),
     startOffset,
     endOffset,

@@ -39,12 +39,12 @@ describe('analysisPage', () => {
     await agent.close();
   });
 
-  it('builds the request with offsets at the root and sort fields together', () => {
+  it('builds the request with offsets both at the root and inside query, and sort fields together', () => {
     expect(analysisRequestBody({ ...query, sort: { field: 'lastSeen', direction: 'ASC' } }, 0, 1000)).toEqual(
       {
         type: 'vuln',
         sourceType: 'cumulative',
-        query: { type: 'vuln', tool: 'vulndetails', filters: [] },
+        query: { type: 'vuln', tool: 'vulndetails', filters: [], startOffset: 0, endOffset: 1000 },
         sortField: 'lastSeen',
         sortDir: 'ASC',
         startOffset: 0,
