@@ -5,7 +5,7 @@ import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { type ExportSettings, type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
 import { noMetrics } from '#lib/metrics';
-import { DATASETS, type Dataset } from '#lib/product';
+import { DATASETS, type Dataset, WAS_FINDINGS, type WasFindings } from '#lib/product';
 import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
 import { createScClient } from '#lib/tenable';
 import { intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
@@ -24,7 +24,7 @@ const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
 export const EXPORT_HELP = `Usage: sc2aws export --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
                      --out DIR|s3://bucket/prefix [--dataset vulns|fixed|assets|all] [--since ISO-8601]
                      [--page-size N] [--severity-floor N] [--part-size-mb N] [--max-page-mb N]
-                     [--ca-file PEM] [--insecure]
+                     [--was-findings exclude|include|only] [--ca-file PEM] [--insecure]
 
 Runs the pull-analysis job outside Lambda: the same windows, checkpoints, layout and manifests.
 Progress goes to stderr; a JSON summary to stdout.
@@ -39,6 +39,7 @@ Progress goes to stderr; a JSON summary to stdout.
   --severity-floor N    lowest severity exported, 0 Info … 4 Critical (default 1)
   --part-size-mb N      roll output parts at this many MiB uncompressed (default 64)
   --max-page-mb N       refuse an SC page larger than this many MiB, 1–512 (default 64)
+  --was-findings W      web-application-scanning findings: exclude, include or only (default exclude)
   --ca-file PEM         trust this CA bundle for SC
   --insecure            skip TLS certificate checks (prefer --ca-file)
   -h, --help            this help
@@ -57,6 +58,7 @@ const FLAGS = {
   'severity-floor': { type: 'string' },
   'part-size-mb': { type: 'string' },
   'max-page-mb': { type: 'string' },
+  'was-findings': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -100,16 +102,33 @@ function datasetsFlag(value: string | undefined): Dataset[] {
   }
 }
 
+/** `--was-findings`: the WAS_FINDINGS variable's values, `exclude` by default. */
+function wasFindingsFlag(value: string | undefined): WasFindings {
+  try {
+    return configValue({ WAS_FINDINGS: value }, 'WAS_FINDINGS');
+  } catch (err) {
+    throw err instanceof ConfigError
+      ? new CliUsageError(`--was-findings must be ${WAS_FINDINGS.join(', ')} (got "${value?.slice(0, 40)}").`)
+      : err;
+  }
+}
+
 /**
  * The export settings the flags give: what the Lambda's variables would give (the overlap and the
  * first window's length have no flags), except that the CLI has no deadline to guard.
  */
 export function exportSettingsFor(
-  flags: { 'page-size'?: string; 'severity-floor'?: string; 'part-size-mb'?: string },
+  flags: {
+    'page-size'?: string;
+    'severity-floor'?: string;
+    'part-size-mb'?: string;
+    'was-findings'?: string;
+  },
   since?: number,
 ): ExportSettings {
   return exportSettings({
     severityFloor: sharedIntFlag('SEVERITY_FLOOR', flags['severity-floor']),
+    wasFindings: wasFindingsFlag(flags['was-findings']),
     pageSize: sharedIntFlag('PAGE_SIZE', flags['page-size']),
     overlapSeconds: configValue({}, 'OVERLAP_MINUTES') * 60,
     lookbackSeconds: configValue({}, 'FIRST_RUN_LOOKBACK_DAYS') * 86400,

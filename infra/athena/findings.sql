@@ -73,6 +73,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS sc2aws_findings (
   `accept_risk_comment` string,
   `recast_risk_comment` string,
   `vuln_uuid` string,
+  `was_url` string,
   `plugin_output` string,
   `plugin_output_truncated` boolean,
   `collected_at` timestamp,

@@ -1,4 +1,4 @@
-import type { Dataset } from '#lib/product';
+import type { Dataset, WasFindings } from '#lib/product';
 import { ConfigError, caBundle, configValue, type Env } from './env';
 
 export { ConfigError, configValue, type Env } from './env';
@@ -90,6 +90,7 @@ export interface PullAnalysisConfig {
   datasets: Dataset[];
   severityFloor: number;
   repositoryIds?: string[];
+  wasFindings: WasFindings;
   pageSize: number;
   overlapSeconds: number;
   lookbackSeconds: number;
@@ -115,6 +116,7 @@ export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
     datasets: configValue(env, 'DATASETS'),
     severityFloor: configValue(env, 'SEVERITY_FLOOR'),
     ...(repositoryIds === undefined || repositoryIds.length === 0 ? {} : { repositoryIds }),
+    wasFindings: configValue(env, 'WAS_FINDINGS'),
     pageSize: configValue(env, 'PAGE_SIZE'),
     overlapSeconds: configValue(env, 'OVERLAP_MINUTES') * 60,
     lookbackSeconds: configValue(env, 'FIRST_RUN_LOOKBACK_DAYS') * 86400,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DATASETS, type Dataset, isDataset } from '#lib/product';
+import { DATASETS, type Dataset, isDataset, WAS_FINDINGS, type WasFindings } from '#lib/product';
 import { parseBaseUrl } from '#lib/tenable';
 import type { ValueRule } from './rules';
 
@@ -83,6 +83,12 @@ export const datasetList: TextSchema<Dataset[]> = z.pipe(
     });
     return z.NEVER;
   }),
+);
+
+/** `exclude`, `include` or `only` (web-application-scanning findings). */
+export const wasFindings: TextSchema<WasFindings> = z.enum(
+  WAS_FINDINGS,
+  got(`must be one of ${WAS_FINDINGS.join(', ')}`, 40),
 );
 
 /** Numeric SC repository ids, comma-separated. */

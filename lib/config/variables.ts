@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import { DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, MAX_PLUGIN_OUTPUT_MAX_BYTES } from '#lib/findings';
-import { DATASETS } from '#lib/product';
+import { DATASETS, DEFAULT_WAS_FINDINGS } from '#lib/product';
 import { DEFAULT_KEY_TTL_MS } from '#lib/secrets';
 import { DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#lib/tenable';
 import { BUCKET_NAME, EVENT_BUS, KMS_KEY_ARN, SECRET_ARN } from './rules';
@@ -14,6 +14,7 @@ import {
   scUrl,
   type TextSchema,
   text,
+  wasFindings,
 } from './schemas';
 
 /** The Lambdas, by the names their folders, services and log groups use. */
@@ -154,6 +155,17 @@ export const CONFIG_VARIABLES = {
     readBy: ['pull-analysis'],
     param: 'repositoryIds',
     description: 'only these SC repository ids, comma-separated (default: all)',
+  },
+  // SC 6 serves web-application findings in cumulative vulndetails unless asked not to (reference
+  // §3.1); they describe a URL, not a host, so they stay out unless asked for.
+  WAS_FINDINGS: {
+    schema: wasFindings,
+    default: DEFAULT_WAS_FINDINGS,
+    example: 'include',
+    readBy: ['pull-analysis'],
+    param: 'wasFindings',
+    flag: '--was-findings',
+    description: 'web-application-scanning findings: `exclude`, `include` or `only`',
   },
   PAGE_SIZE: {
     ...integer(100, MAX_PAGE_SIZE),

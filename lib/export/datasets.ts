@@ -1,4 +1,4 @@
-import { DATASETS, type Dataset } from '#lib/product';
+import { DATASETS, type Dataset, DEFAULT_WAS_FINDINGS, type WasFindings } from '#lib/product';
 import type { AnalysisFilter, AnalysisQuery } from '#lib/tenable';
 
 export { DATASETS, type Dataset };
@@ -54,12 +54,19 @@ export interface QueryScope {
   severityFloor: number;
   /** Only these repositories, when set. */
   repositoryIds?: readonly string[];
+  /** Web-application-scanning findings in the finding datasets; absent means the default, `exclude`. */
+  wasFindings?: WasFindings;
 }
+
+/** SC's root `wasVuln` value for each setting (reference §3.1). */
+const WAS_VULN = { exclude: 'excludeWas', include: 'includeWas', only: 'onlyWas' } as const;
 
 /**
  * The `/rest/analysis` query for one dataset and window: the epoch `start-end` filter form
  * (reference §4.1), sorted ascending on the spec's sort field (findings: the window field, so paging
- * runs from old to new; hosts: ip).
+ * runs from old to new; hosts: ip). Finding datasets say whether they want web-application findings
+ * in the root `wasVuln` key SC documents (reference §3.1): SC includes them when it is absent; sumip
+ * (hosts) has no such rows.
  */
 export function datasetQuery(
   spec: DatasetSpec,
@@ -85,5 +92,8 @@ export function datasetQuery(
     sourceType: spec.sourceType,
     filters,
     sort: { field: spec.sortField, direction: 'ASC' },
+    ...(spec.tool === 'vulndetails'
+      ? { wasVuln: WAS_VULN[scope.wasFindings ?? DEFAULT_WAS_FINDINGS] }
+      : {}),
   };
 }

@@ -81,6 +81,7 @@ export const DELIVERED_FINDING_COLUMNS = [
   { name: 'accept_risk_comment', athenaType: TEXT },
   { name: 'recast_risk_comment', athenaType: TEXT },
   { name: 'vuln_uuid', athenaType: TEXT },
+  { name: 'was_url', athenaType: TEXT },
   { name: 'plugin_output', athenaType: TEXT },
   { name: 'plugin_output_truncated', athenaType: 'boolean' },
   { name: 'collected_at', athenaType: TIME },

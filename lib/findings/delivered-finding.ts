@@ -106,6 +106,8 @@ export interface DeliveredFinding {
   recast_risk_comment: string | null;
   /** SC's `vulnUUID`; often null (network scans). */
   vuln_uuid: string | null;
+  /** The web application's URL (`wasURL`) on web-application-scanning findings; null on host findings. */
+  was_url: string | null;
   /** `pluginText` without the `<plugin_output>` wrapper, cut to the configured UTF-8 byte cap at a character boundary. */
   plugin_output: string | null;
   /** True when `plugin_output` was cut. */

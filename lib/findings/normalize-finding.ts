@@ -130,6 +130,7 @@ export function normalizeFinding(row: WireRow, ctx: NormalizeContext): Delivered
     accept_risk_comment: text(row.acceptRiskRuleComment, 'acceptRiskRuleComment'),
     recast_risk_comment: text(row.recastRiskRuleComment, 'recastRiskRuleComment'),
     vuln_uuid: token(row.vulnUUID, 'vulnUUID'),
+    was_url: text(row.wasURL, 'wasURL'),
     plugin_output: pluginOutput,
     plugin_output_truncated: truncated,
     collected_at: ctx.collectedAt,

@@ -18,6 +18,8 @@ export interface AnalysisQuery {
   filters?: readonly AnalysisFilter[];
   /** Sort field and direction go together or not at all (reference §3.1). */
   sort?: { field: string; direction: 'ASC' | 'DESC' };
+  /** Web-application findings: SC includes them when this is absent (reference §3.1). */
+  wasVuln?: 'excludeWas' | 'includeWas' | 'onlyWas';
 }
 
 export function checkPageSize(pageSize: number): number {
@@ -45,6 +47,7 @@ export function analysisRequestBody(
     sourceType: query.sourceType,
     query: { type: 'vuln', tool: query.tool, filters: query.filters ?? [], startOffset, endOffset },
     ...(query.sort === undefined ? {} : { sortField: query.sort.field, sortDir: query.sort.direction }),
+    ...(query.wasVuln === undefined ? {} : { wasVuln: query.wasVuln }),
     startOffset,
     endOffset,
   };

@@ -89,6 +89,7 @@ describe('sc2aws export', () => {
     expect(cli).toMatchObject({
       pageSize: lambda.pageSize,
       severityFloor: lambda.severityFloor,
+      wasFindings: lambda.wasFindings,
       partSizeBytes: lambda.partSizeBytes,
       overlapSeconds: lambda.overlapSeconds,
       lookbackSeconds: lambda.lookbackSeconds,
