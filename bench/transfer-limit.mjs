@@ -60,6 +60,7 @@ const bodyFor = (startOffset) =>
     query: { type: 'vuln', tool: 'vulndetails', filters, startOffset, endOffset: startOffset + pageSize },
     sortField: 'lastSeen',
     sortDir: 'ASC',
+    wasVuln: 'excludeWas',
     startOffset,
     endOffset: startOffset + pageSize,
   });

@@ -10,12 +10,15 @@ import { isOneOf, SC_VULN_TOOLS, SUPPORTED_TOOLS } from './sc-vocabulary';
 import { SelectionView } from './selection-view';
 import type { SimulatorState } from './state';
 import { sumIpPage } from './sumip';
+import type { VulnDetailsRow } from './types';
+import { DEFAULT_WAS_VULN, parseWasVuln, type WasVuln, wasRowsMatching } from './was';
 
 type Tool = (typeof SUPPORTED_TOOLS)[number];
 
 interface AnalysisRequest {
   tool: Tool;
   selection: Selection;
+  wasVuln: WasVuln;
   startOffset: number;
   endOffset: number;
 }
@@ -81,7 +84,9 @@ function parseRequest(state: SimulatorState, body: unknown): AnalysisRequest {
     sortDir: root.sortDir ?? query.sortDir,
   };
   const selection = parseSelection(input, state.nowSeconds(), state.repositoryIds());
-  return { tool: query.tool, selection, startOffset, endOffset };
+  // SC documents `wasVuln` at the root; pyTenable sends it as a filter (reference §3.1).
+  const wasVuln = parseWasVuln(root.wasVuln) ?? selection.wasVuln ?? DEFAULT_WAS_VULN;
+  return { tool: query.tool, selection, wasVuln, startOffset, endOffset };
 }
 
 /** `returnedRecords` as the configured quirk wants it (reference §3.2, PT #823 / #736). */
@@ -118,11 +123,20 @@ export function handleAnalysis(state: SimulatorState, body: unknown): Reply {
     state.drift.afterHostPage(page.ranked, servedEnd);
   } else {
     const seed = state.settings.seed;
-    const rows = view
-      .slice(startOffset, servedEnd)
-      .map((ref) => buildRow(state.model.layout, view.specOf(ref), seed));
+    // Web-application findings follow the host findings (was.ts); none unless the simulator has some.
+    const hostTotal = request.wasVuln === 'onlyWas' ? 0 : view.total;
+    const was =
+      request.wasVuln === 'excludeWas'
+        ? []
+        : wasRowsMatching(state.model.layout, state.settings.wasCount, state.settings.generatedAt, selection);
+    const rows: VulnDetailsRow[] = [
+      ...view
+        .slice(startOffset, Math.min(servedEnd, hostTotal))
+        .map((ref) => buildRow(state.model.layout, view.specOf(ref), seed)),
+      ...was.slice(Math.max(0, startOffset - hostTotal), Math.max(0, servedEnd - hostTotal)),
+    ];
     response = {
-      ...withCounts(state, view.total, rows.length),
+      ...withCounts(state, hostTotal + was.length, rows.length),
       // SC echoes the requested offsets, even past the end (reference §3.2).
       startOffset: String(startOffset),
       endOffset: String(endOffset),

@@ -62,6 +62,7 @@ export function resolveOptions(options: SimulatorOptions): StateSettings & { por
     authFailureStyle: options.authFailureStyle ?? 'sc-5.20',
     tls: options.tls ?? true,
     recordRequests: options.recordRequests ?? true,
+    wasCount: integerIn('wasCount', options.wasCount ?? 0, 0, 1000),
     port: integerIn('port', options.port ?? 0, 0, 65_535),
   };
 }

@@ -14,6 +14,7 @@ import {
 } from './sc-vocabulary';
 import { parseTimeWindow, type TimeWindow } from './time-filter';
 import type { StoreName } from './types';
+import { parseWasVuln, type WasVuln } from './was';
 
 export type TimeField = 'lastSeen' | 'lastMitigated';
 
@@ -28,6 +29,8 @@ export interface Selection {
   /** 'time' is lastSeen / lastMitigated, which is index order in both stores; 'ip' is sumip's. */
   sort: 'none' | 'time' | 'severity' | 'pluginID' | 'ip';
   descending: boolean;
+  /** From pyTenable's `wasVuln` filter; the root key of the request wins (analysis.ts). */
+  wasVuln?: WasVuln;
 }
 
 /** The fields of a request body this module reads. */
@@ -143,8 +146,12 @@ export function parseSelection(
         selection.repositories,
         applyOperator(name, operator, ids, repositoryIds),
       );
+    } else if (name === 'wasVuln') {
+      if (operator !== '=')
+        throw invalidParameters(`The operator '${String(operator)}' is invalid for the filter '${name}'.`);
+      const wasVuln = parseWasVuln(value);
+      if (wasVuln !== undefined) selection.wasVuln = wasVuln;
     }
-    // wasVuln: the simulator has no web-app findings, so every value selects the same rows.
   }
   parseSort(input, selection);
   return selection;

@@ -25,6 +25,8 @@ export interface StateSettings extends ModelSettings {
   authFailureStyle: AuthFailureStyle;
   tls: boolean;
   recordRequests: boolean;
+  /** Web-application findings in the cumulative store (was.ts). */
+  wasCount: number;
 }
 
 export class SimulatorState {

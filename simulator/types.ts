@@ -59,6 +59,11 @@ export interface SimulatorOptions {
   port?: number;
   /** Default true; false keeps `requests` empty (long benchmarks). */
   recordRequests?: boolean;
+  /**
+   * Web-application-scanning findings in the cumulative store, default 0 (at most 1000). SC serves
+   * them unless the request's `wasVuln` excludes them (reference §3.1); they follow the host findings.
+   */
+  wasCount?: number;
 }
 
 /** Narrows a fault to some requests: the next `times` (default 1) whose path starts with `path`. */

@@ -48,25 +48,25 @@ describe('export at the edges', () => {
     expect(h.events.map((e) => e.detailType)).not.toContain('Export Completed');
   });
 
-  it.each([
-    'root',
-    'query',
-  ] as const)('exports every row exactly once from a server that reads the paging offsets only %s', async (where) => {
-    // SC's docs put the offsets at the root, pyTenable's recorded requests inside query (reference §3.1).
-    h = await exportHarness({ sim: { vulnCount: 4000 } });
-    h.sim.control.setOffsetsRead(where);
-    const settings = h.settings({ pageSize: 500 });
-    const window = firstWindow(h, settings);
+  it.each(['root', 'query'] as const)(
+    'exports every row exactly once from a server that reads the paging offsets only %s',
+    async (where) => {
+      // SC's docs put the offsets at the root, pyTenable's recorded requests inside query (reference §3.1).
+      h = await exportHarness({ sim: { vulnCount: 4000 } });
+      h.sim.control.setOffsetsRead(where);
+      const settings = h.settings({ pageSize: 500 });
+      const window = firstWindow(h, settings);
 
-    const outcome = await exportDataset(h.deps(), settings, 'vulns');
+      const outcome = await exportDataset(h.deps(), settings, 'vulns');
 
-    expect(outcome.status).toBe('completed');
-    const state = await h.state('vulns');
-    const { rows } = await readRun(h.store, state?.checkpoint?.manifestKey as string);
-    const expected = h.expectedIdentities('vulns', window);
-    expect(expected.size).toBeGreaterThan(2 * 500);
-    expect(rows.map(simIdentity).sort()).toEqual([...expected].sort());
-  });
+      expect(outcome.status).toBe('completed');
+      const state = await h.state('vulns');
+      const { rows } = await readRun(h.store, state?.checkpoint?.manifestKey as string);
+      const expected = h.expectedIdentities('vulns', window);
+      expect(expected.size).toBeGreaterThan(2 * 500);
+      expect(rows.map(simIdentity).sort()).toEqual([...expected].sort());
+    },
+  );
 
   it('exports every row from a server that serves at most 500 rows a page, never completing short', async () => {
     h = await exportHarness({ sim: { vulnCount: 8000 } });

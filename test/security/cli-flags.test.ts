@@ -128,6 +128,7 @@ const CASES: BadLine[] = [
     { set: { '--page-size': '1e3' }, says: /--page-size/ },
     { set: { '--severity-floor': '5' }, says: /--severity-floor/ },
     { set: { '--part-size-mb': '0' }, says: /--part-size-mb/ },
+    { set: { '--was-findings': 'maybe' }, says: /--was-findings/ },
     { set: { '--keys-file': '{badKeys}' }, says: /SC API keys/ },
     { set: { '--keys-env': 'K' }, says: /only one/ },
     { set: { '--ca-file': '{dir}/none' }, says: /CA file/ },
