@@ -220,6 +220,7 @@ describe('functions', () => {
       DATASETS: 'vulns,fixed,assets',
       SEVERITY_FLOOR: '1',
       REPOSITORY_IDS: '',
+      WAS_FINDINGS: 'exclude',
       PAGE_SIZE: '1000',
       SC_MAX_PAGE_MB: '64',
       OVERLAP_MINUTES: '60',

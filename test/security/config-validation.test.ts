@@ -65,6 +65,7 @@ const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
   { variable: 'DATASETS', functions: ['pull-analysis'], values: ['vulns,vulns', 'findings', 'vulns;fixed'] },
   { variable: 'SEVERITY_FLOOR', functions: ['pull-analysis'], values: ['5', '-1', 'high'] },
   { variable: 'REPOSITORY_IDS', functions: ['pull-analysis'], values: ['Main', '1,two', '1;2'] },
+  { variable: 'WAS_FINDINGS', functions: ['pull-analysis'], values: ['yes', 'Include', 'exclude,only'] },
   { variable: 'PAGE_SIZE', functions: ['pull-analysis'], values: ['99', '5001', '1e3', '1000.5'] },
   { variable: 'SC_MAX_PAGE_MB', functions: ['pull-analysis'], values: ['0', '513', '64MB', '1.5'] },
   { variable: 'OVERLAP_MINUTES', functions: ['pull-analysis'], values: ['-1', '10081', '1h'] },
