@@ -92,8 +92,6 @@ export function datasetQuery(
     sourceType: spec.sourceType,
     filters,
     sort: { field: spec.sortField, direction: 'ASC' },
-    ...(spec.tool === 'vulndetails'
-      ? { wasVuln: WAS_VULN[scope.wasFindings ?? DEFAULT_WAS_FINDINGS] }
-      : {}),
+    ...(spec.tool === 'vulndetails' ? { wasVuln: WAS_VULN[scope.wasFindings ?? DEFAULT_WAS_FINDINGS] } : {}),
   };
 }
