@@ -38,8 +38,10 @@ describe('normalizeRow on simulator rows', () => {
     for (const row of rows) {
       expect(row.last_seen).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
       expect(row.severity?.id).toBeTypeOf('number');
-      expect(row.plugin_output?.startsWith('<plugin_output>')).toBe(false);
+      expect(row.plugin_output?.startsWith('<plugin_output>') ?? false).toBe(false);
     }
+    // An empty pluginText (a plugin without output) is delivered as null.
+    expect(rows.some((row) => row.plugin_output === null)).toBe(true);
   });
 
   it('normalizes every fixed finding as fixed, with last_mitigated and unique finding_ids', () => {
