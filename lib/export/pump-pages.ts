@@ -21,11 +21,12 @@ export interface PumpResult {
 
 /**
  * Pumps a run's pages from SC into gzip parts under `prefix`, from the run's resume cursor, until
- * SC has no more rows, the deadline is near or `deps.cancel` fires. Pages come through the drift-safe pager, rows are
- * written as the bytes SC sent, and each full part is stored in the background while the next one
- * fills; the run's cursor and part list move (and the state is saved) only once a part is stored.
- * On any failure the open part is dropped, the lease freed and the failure counted, and the error
- * rethrown: the next run resumes from the last stored part, writing the same keys again.
+ * SC has no more rows, the deadline is near or `deps.cancel` fires. Pages come through the
+ * drift-safe pager, rows are written as the bytes SC sent, and each full part is stored in the
+ * background while the next one fills; the run's cursor and part list move (and the state is
+ * saved) only once a part is stored. On any failure the open part is dropped, the lease freed and
+ * the error rethrown (the caller announces it): the next run resumes from the last stored part,
+ * writing the same keys again.
  */
 export async function pumpPages(
   deps: ExportDeps,
