@@ -106,10 +106,8 @@ export class AnalysisPage {
       if (separator !== COMMA && separator !== CLOSE_BRACKET && separator !== NEWLINE) return undefined;
       at += row.byteLength + 1;
     }
-    // Rows with line breaks of their own go the copying way (checked before separators change).
-    const rowsBytes = Buffer.from(this.memory, first.byteOffset, at - 1 - first.byteOffset);
-    const separatorsDone = memory[at - 1] === NEWLINE && rows.length === 1;
-    if (!separatorsDone && (hasLineBreak(rowsBytes, rows) || rowsBytes.includes(RETURN))) return undefined;
+    // Rows with line breaks of their own go the copying way, which puts each on one line.
+    if (rows.some(hasLineBreak)) return undefined;
     for (const row of rows) memory[row.byteOffset + row.byteLength] = NEWLINE;
     return Buffer.from(this.memory, first.byteOffset, at - first.byteOffset);
   }
@@ -125,19 +123,9 @@ export class AnalysisPage {
   }
 }
 
-/**
- * True when a row holds a raw LF. The separators between packed rows may already be newlines (a
- * page asked for its NDJSON twice): only LFs inside the rows count.
- */
-function hasLineBreak(bytes: Buffer, rows: readonly Buffer[]): boolean {
-  let from = 0;
-  for (;;) {
-    const at = bytes.indexOf(NEWLINE, from);
-    if (at < 0) return false;
-    const offset = bytes.byteOffset + at;
-    if (!rows.some((row) => offset === row.byteOffset + row.byteLength)) return true;
-    from = at + 1;
-  }
+/** True when a row holds a raw LF or CR (a row's own bytes never include its separator). */
+function hasLineBreak(row: Buffer): boolean {
+  return row.includes(NEWLINE) || row.includes(RETURN);
 }
 
 /** Bytes {@link oneLine} may add: one per raw CR or LF (a break inside a string becomes `\n`). */
@@ -157,7 +145,7 @@ function extraBytes(rows: readonly Buffer[]): number {
  * break are copied as they are.
  */
 function oneLine(row: Buffer, out: Buffer, at: number): number {
-  if (!row.includes(NEWLINE) && !row.includes(RETURN)) {
+  if (!hasLineBreak(row)) {
     out.set(row, at);
     return at + row.byteLength;
   }

@@ -50,8 +50,6 @@ export interface StablePagerOptions {
   pageSize: number;
   /** Rows re-read before each offset; must be < pageSize. */
   overlap: number;
-  /** Hard stop on the pages read, whatever SC's totals say (SC_PAGING_STALLED). */
-  maxPages?: number;
   /** Requests kept in flight ahead of the page being read (default {@link DEFAULT_READ_AHEAD}). */
   readAhead?: number;
 }
@@ -159,18 +157,12 @@ export async function* stablePages<P extends LandmarkedPage>(
     }
     return page;
   };
-  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
   let cursor = start;
   let mostRows: number | undefined; // the largest total SC reported
   let stalled = 0;
   let previous: { from: number; tags: readonly string[] } | undefined;
   try {
-    for (let count = 0; ; count++) {
-      if (count >= maxPages) {
-        throw stalledError(
-          `Paging did not end after ${count} pages, the most allowed: SC keeps returning full pages.`,
-        );
-      }
+    for (;;) {
       if (mostRows !== undefined && cursor.offset > offsetLimit(mostRows, pageSize)) {
         throw stalledError(
           `Paging reached offset ${cursor.offset}, well past the ${mostRows} rows SC reports for the query: it keeps returning full pages.`,
