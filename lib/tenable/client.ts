@@ -7,7 +7,13 @@ import { AnalysisPage, type RowText } from './analysis-page';
 import { type Answer, readAnswer } from './answer';
 import { BodyOverLimit, tooLargeError } from './body';
 import { abortedError, classifyNetworkError } from './classify';
-import { CLOSE_GRACE_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_RESPONSE_BYTES, MIN_ATTEMPT_MS } from './constants';
+import {
+  CLOSE_GRACE_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  MAX_RESPONSE_BYTES,
+  MIN_ATTEMPT_MS,
+  SYSTEM_VERSION_TIMEOUT_MS,
+} from './constants';
 import {
   callEnd,
   closedError,
@@ -161,10 +167,18 @@ export class ScClient {
     );
   }
 
-  /** SC's version from `GET /rest/system`, or null when SC does not say (SC 5.20+ hides it from some callers). */
-  async systemVersion(options: CallOptions = {}): Promise<string | null> {
+  /**
+   * SC's version from `GET /rest/system`, or null when SC does not say (SC 5.20+ hides it from some
+   * callers) or does not answer within `timeoutMs`: the version is a label, never worth a run.
+   */
+  async systemVersion(options: CallOptions & { timeoutMs?: number } = {}): Promise<string | null> {
+    const { timeoutMs = SYSTEM_VERSION_TIMEOUT_MS, ...call } = options;
+    const bound = AbortSignal.timeout(timeoutMs);
     try {
-      const { response } = await this.call('GET', '/rest/system', undefined, options);
+      const { response } = await this.call('GET', '/rest/system', undefined, {
+        ...call,
+        signal: call.signal === undefined ? bound : AbortSignal.any([call.signal, bound]),
+      });
       const version = (response as { version?: unknown } | null)?.version;
       return typeof version === 'string' && version !== '' ? version : null;
     } catch {

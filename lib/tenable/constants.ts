@@ -32,5 +32,10 @@ export const DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
 /** Any other SC answer (current user, system, error pages) is a few kB; past this it is not SC's. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/**
+ * `GET /rest/system` only names SC's version for the manifest: a hung SC must not spend a run's
+ * whole invocation on it (the run then starts without the version).
+ */
+export const SYSTEM_VERSION_TIMEOUT_MS = 10_000;
 /** Only this much of an error body is kept for diagnostics. */
 export const MAX_DIAGNOSTIC_BODY_CHARS = 300;

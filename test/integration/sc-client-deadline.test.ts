@@ -36,6 +36,21 @@ describe('ScClient against a hung SC', () => {
     await sim.close();
   });
 
+  it("gives up on SC's version within its own bound when /rest/system hangs, so a run can still start", async () => {
+    // Prepare: no deadline at all (the CLI); the hung call would otherwise wait out 5 × 120 s.
+    sim.control.injectFault({ kind: 'hang', path: '/rest/system', times: 5 });
+    const sc = client();
+    const started = performance.now();
+
+    // Act
+    const version = await sc.systemVersion({ timeoutMs: 300 });
+
+    // Assert
+    expect(version).toBeNull();
+    expect(performance.now() - started).toBeLessThan(3000);
+    await sim.control.whenNoneHeld();
+  });
+
   it('ends a call at the deadline with SC_DEADLINE after one attempt, before the invocation runs out', async () => {
     // Prepare: 3 s left; the client's defaults alone (120 s headers timeout, 5 attempts) would wait 10 minutes.
     sim.control.injectFault({ kind: 'hang', times: 5 });
