@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { PutSecretValueCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { STAGED_LABEL } from '#lib/rotation';
 import { type SimulatorHandle, startSimulator } from '#sim';
-import { NEVER_STOPPED } from '#support/cli';
+import { runCliInProcess } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { expectNoKeyMaterial } from '#support/keys';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main';
 
 /** `sc2aws keys stage`, run in-process so the Secrets Manager fake sees its calls. */
 describe('sc2aws keys stage', () => {
@@ -21,19 +20,9 @@ describe('sc2aws keys stage', () => {
   const secrets: string[] = [];
 
   const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(
-      ['keys', 'stage', ...args],
-      {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
-      },
-      NEVER_STOPPED,
-    );
-    outputs.push(stdout, stderr);
-    return { code, stdout, stderr };
+    const r = await runCliInProcess(['keys', 'stage', ...args], env);
+    outputs.push(r.stdout, r.stderr);
+    return r;
   };
   const keysFile = async (k: { accessKey: string; secretKey: string }) => {
     const file = join(dir, `keys-${k.accessKey.slice(0, 4)}`);

@@ -9,11 +9,10 @@ import { createEventPublisher } from '#lib/events';
 import { type ChangeDeps, handleValidateKeysEvent, REJECTED_LABEL, STAGED_LABEL } from '#lib/rotation';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, startSimulator } from '#sim';
-import { NEVER_STOPPED } from '#support/cli';
+import { runCliInProcess } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
-import { runCli } from '../../cli/main';
 
 type Keys = { accessKey: string; secretKey: string };
 const header = (k: Keys) => `accesskey=${k.accessKey}; secretkey=${k.secretKey};`;
@@ -75,31 +74,21 @@ describe('recovering from a failed rotation', () => {
   const keysStageRotate = async (keys: Keys) => {
     const file = join(dir, `keys-${keys.accessKey.slice(0, 6)}`);
     await writeFile(file, `${header(keys)}\n`, { mode: 0o600 });
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(
-      [
-        'keys',
-        'stage',
-        '--secret-id',
-        SECRET_ARN,
-        '--url',
-        sim.url,
-        '--ca-file',
-        caFile,
-        '--keys-file',
-        file,
-        '--rotate',
-      ],
-      {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' },
-      },
-      NEVER_STOPPED,
-    );
-    seen.push(stdout, stderr);
-    return { code, stdout, stderr };
+    const r = await runCliInProcess([
+      'keys',
+      'stage',
+      '--secret-id',
+      SECRET_ARN,
+      '--url',
+      sim.url,
+      '--ca-file',
+      caFile,
+      '--keys-file',
+      file,
+      '--rotate',
+    ]);
+    seen.push(r.stdout, r.stderr);
+    return r;
   };
   /** `aws secretsmanager rotate-secret`, as the operator (or the schedule) would start a rotation. */
   const rotateSecret = () => sm.client().send(new RotateSecretCommand({ SecretId: SECRET_ARN }));

@@ -18,12 +18,11 @@ import { createApiKeySource } from '#lib/secrets';
 import { createLocalStore } from '#lib/sink';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, type SimulatorUser, startSimulator } from '#sim';
-import { NEVER_STOPPED } from '#support/cli';
+import { runCliInProcess } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { canaryKeys, errorSurface, expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
 import { type LocalS3, startS3 } from '#support/s3';
-import { runCli } from '../../cli/main';
 
 const header = (k: { accessKey: string; secretKey: string }) =>
   `accesskey=${k.accessKey}; secretkey=${k.secretKey};`;
@@ -136,17 +135,7 @@ describe('no secret leaves', () => {
     }
   };
   const cli = async (args: string[], env: Record<string, string> = {}) => {
-    let out = '';
-    let err = '';
-    const code = await runCli(
-      args,
-      {
-        stdout: { write: (s: string) => (out += s) },
-        stderr: { write: (s: string) => (err += s) },
-        env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
-      },
-      NEVER_STOPPED,
-    );
+    const { code, stdout: out, stderr: err } = await runCliInProcess(args, env);
     return { code, out, err };
   };
   /** SC answers with an error that quotes the caller's keys back (a proxy or a buggy SC build). */

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '#sim';
-import { NEVER_STOPPED } from '#support/cli';
+import { runCliInProcess } from '#support/cli';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
-import { runCli } from '../../cli/main';
 
 /** One command line the CLI rejects, and the part of the one-line error that names the culprit. */
 interface BadLine {
@@ -183,20 +182,7 @@ describe('CLI flags with bad values', () => {
 
   const fill = (arg: string) =>
     Object.entries(files).reduce((text, [placeholder, value]) => text.replaceAll(placeholder, value), arg);
-  const run = async (args: string[], env: Record<string, string> = {}) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(
-      args.map(fill),
-      {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
-      },
-      NEVER_STOPPED,
-    );
-    return { code, stdout, stderr };
-  };
+  const run = (args: string[], env: Record<string, string> = {}) => runCliInProcess(args.map(fill), env);
 
   for (const { args, env, says } of CASES) {
     it(`rejects "${args.join(' ')}" with exit 3 and one line matching ${says}, sending nothing to SC or AWS`, async () => {

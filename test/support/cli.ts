@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../../cli/main';
 
 export const CLI = fileURLToPath(new URL('../../bin/sc2aws.mjs', import.meta.url));
 
@@ -37,4 +38,23 @@ export function runSc2aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
 }
 
 /** A stop signal that never fires: for commands run in-process that must not be interrupted. */
-export const NEVER_STOPPED: Promise<'SIGINT' | 'SIGTERM'> = new Promise(() => {});
+const NEVER_STOPPED: Promise<'SIGINT' | 'SIGTERM'> = new Promise(() => {});
+
+/**
+ * Runs one CLI command in this process (no build needed), with the AWS region and dummy credentials
+ * the SDK clients want, never interrupted, capturing what it prints.
+ */
+export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(
+    args,
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
+    },
+    NEVER_STOPPED,
+  );
+  return { code, stdout, stderr };
+}
