@@ -1,0 +1,84 @@
+import type { DeliveredAsset } from '#lib/findings';
+import {
+  eventUid,
+  hostnameOf,
+  ipOf,
+  macOf,
+  metadataOf,
+  osOf,
+  prune,
+  repositoryGroup,
+  text,
+  UNKNOWN_DEVICE_TYPE,
+} from './common';
+import { OCSF_CLASSES } from './constants';
+import { epochMs } from './time';
+import type { DeviceInventoryInfoEvent } from './types';
+
+const CLASS = OCSF_CLASSES.deviceInventoryInfo;
+/** Discovery activity 2 Collect: SC's scans collected what the record says about the host. */
+const COLLECT = 2;
+
+/**
+ * A delivered host (`assets`) as an OCSF 1.3.0 Device Inventory Info record (class 5001). Pure:
+ * the same row gives the same record. Severity is Informational: an inventory record reports no
+ * problem (the host's findings carry theirs).
+ *
+ * @example
+ * ```ts
+ * const event = deviceInventoryInfoOf(JSON.parse(line) as DeliveredAsset);
+ * ```
+ */
+export function deviceInventoryInfoOf(row: DeliveredAsset): DeviceInventoryInfoEvent {
+  const lastSeen = epochMs(row.last_seen);
+  const collected = epochMs(row.collected_at);
+  const group = repositoryGroup(row.repository);
+  const counts = row.severity_counts;
+  return prune<DeviceInventoryInfoEvent>({
+    activity_id: COLLECT,
+    activity_name: 'Collect',
+    category_uid: CLASS.categoryUid,
+    category_name: CLASS.categoryName,
+    class_uid: CLASS.classUid,
+    class_name: CLASS.className,
+    type_uid: CLASS.classUid * 100 + COLLECT,
+    type_name: `${CLASS.className}: Collect`,
+    time: lastSeen ?? collected ?? 0,
+    severity_id: 1,
+    severity: 'Informational',
+    metadata: metadataOf(row, eventUid(row.run_id, row.dataset, row.asset_id), collected),
+    device: {
+      ...UNKNOWN_DEVICE_TYPE,
+      uid: row.asset_id,
+      uid_alt: row.host_uuid ?? undefined,
+      ip: ipOf(row.ip),
+      hostname: hostnameOf(row.dns_name),
+      name: text(row.netbios_name ?? row.dns_name),
+      mac: macOf(row.mac_address),
+      os: osOf(null, row.os_cpe),
+      groups: group === undefined ? undefined : [group],
+      risk_score: row.asset_exposure_score === null ? undefined : Math.round(row.asset_exposure_score),
+      first_seen_time: epochMs(row.first_seen),
+      last_seen_time: lastSeen,
+    },
+    unmapped: {
+      bios_guid: row.bios_guid ?? undefined,
+      tpm_id: row.tpm_id ?? undefined,
+      mcafee_guid: row.mcafee_guid ?? undefined,
+      score: row.score ?? undefined,
+      total: row.total ?? undefined,
+      severity_counts: {
+        info: counts.info ?? undefined,
+        low: counts.low ?? undefined,
+        medium: counts.medium ?? undefined,
+        high: counts.high ?? undefined,
+        critical: counts.critical ?? undefined,
+      },
+      last_auth_run: row.last_auth_run ?? undefined,
+      last_unauth_run: row.last_unauth_run ?? undefined,
+      policy_name: text(row.policy_name),
+      plugin_set: text(row.plugin_set),
+      acr_score: row.acr_score ?? undefined,
+    },
+  });
+}

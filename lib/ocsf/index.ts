@@ -1,0 +1,23 @@
+/**
+ * lib/ocsf: delivered rows → OCSF 1.3.0 records (issue 16). Findings (`vulns`, `fixed`) become
+ * Vulnerability Finding (2002), hosts (`assets`) Device Inventory Info (5001); the mapping, field by
+ * field, is the README's OCSF table.
+ *
+ * @example
+ * ```ts
+ * import { vulnerabilityFindingOf } from '#lib/ocsf';
+ * const record = vulnerabilityFindingOf(deliveredFinding);
+ * ```
+ */
+export {
+  NO_WEAKNESS_CWE,
+  OCSF_CLASSES,
+  OCSF_VERSION,
+  type OcsfClass,
+  type OcsfClassKey,
+  PRODUCT_NAME,
+  VENDOR_NAME,
+} from './constants';
+export { deviceInventoryInfoOf } from './device-inventory-info';
+export type * from './types';
+export { vulnerabilityFindingOf } from './vulnerability-finding';

@@ -1,0 +1,79 @@
+/** Delivered rows for the OCSF tests: every state and the shapes that change the mapping. */
+import type { DeliveredAsset, DeliveredFinding } from '#lib/findings';
+import { asset, fixedFinding, openFinding } from '../findings/helpers';
+
+export const findingCases: Record<string, DeliveredFinding> = {
+  'open, two CVEs, CVSS v2 and v3': openFinding(),
+  'reopened, CVSS v4': openFinding({
+    hasBeenMitigated: '1',
+    cvssV4BaseScore: '9.3',
+    cvssV4Vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+    cvssV3Vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H',
+  }),
+  fixed: fixedFinding(),
+  'risk accepted, with comment': openFinding({ acceptRisk: '1', acceptRiskRuleComment: 'Isolated lab host' }),
+  'no CVE, no CWE (Info plugin)': openFinding({
+    cve: '',
+    xref: '',
+    severity: { id: '0', name: 'Info', description: 'Info' },
+    baseScore: '',
+    temporalScore: '',
+    cvssVector: '',
+    cvssV3BaseScore: '',
+    cvssV3TemporalScore: '',
+    cvssV3Vector: '',
+    epssScore: '',
+    solution: '',
+    seeAlso: '',
+    patchPubDate: '-1',
+    exploitAvailable: '',
+  }),
+  'CWE only, with BID and IAVA': openFinding({
+    cve: '',
+    bid: '12345,67890',
+    xref: 'IAVA #2024-A-0001,CWE #20,CWE:79',
+  }),
+  'CVE and CWE, critical, exploitable': openFinding({
+    severity: { id: '4', name: 'Critical', description: 'Critical Severity' },
+    xref: 'CWE #787',
+    exploitAvailable: 'Yes',
+    exploitFrameworks: 'Metasploit',
+  }),
+  'agent host without dns, mac or os': openFinding({
+    hostUUID: '0b8f4c3e-5d2a-4f6b-9c1d-2e3f4a5b6c7d',
+    dnsName: '',
+    macAddress: '',
+    operatingSystem: '',
+    netbiosName: 'CORP\\WS-0042',
+    assetExposureScore: '',
+    acrScore: '7.5',
+  }),
+  'windows host, IPv6, DNS name outside hostname_t': openFinding({
+    ip: 'fe80::1',
+    ips: 'fe80::1,10.0.0.9',
+    dnsName: 'host_with_underscore.example',
+    operatingSystem: 'Microsoft Windows Server 2019 Standard',
+    macAddress: '00:16:3e:5d:7a:71 00:16:3e:5d:7a:72',
+  }),
+  'long plugin output and description': openFinding({
+    pluginText: `<plugin_output>${'é'.repeat(5000)}</plugin_output>`,
+    description: 'x'.repeat(70_000),
+  }),
+};
+
+export const assetCases: Record<string, DeliveredAsset> = {
+  'scanned host with os and mac': asset(),
+  'host without os, mac or scans': asset({
+    osCPE: '',
+    macAddress: '',
+    lastAuthRun: '',
+    lastUnauthRun: '',
+    dnsName: '',
+  }),
+  'agent host on Windows': asset({
+    uuid: '0b8f4c3e-5d2a-4f6b-9c1d-2e3f4a5b6c7d',
+    osCPE: 'cpe:/o:microsoft:windows_server_2019',
+    biosGUID: '4C4C4544-0042-3510-8051-B4C04F4E3332',
+    netbiosName: 'CORP\\SRV-01',
+  }),
+};
