@@ -92,6 +92,8 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.ManifestOutsideDeployment]: ExitCode.Internal,
   [ErrorCode.FindingsRowRejected]: ExitCode.Internal,
   [ErrorCode.FindingsOptionInvalid]: ExitCode.Internal,
+  [ErrorCode.OcsfInputCorrupt]: ExitCode.Internal,
+  [ErrorCode.SecurityLakeWriteFailed]: ExitCode.Unreachable,
   [ErrorCode.Internal]: ExitCode.Internal,
 };
 

@@ -128,6 +128,12 @@ export const ErrorCode = {
   /** A findings option (run id, time, cap, DDL location…) is unusable: a wiring mistake. */
   FindingsOptionInvalid: 'FINDINGS_OPTION_INVALID',
 
+  // OCSF output (lib/ocsf).
+  /** A delivered findings part does not match its manifest (sha256, size, rows) or is not gzip NDJSON. */
+  OcsfInputCorrupt: 'OCSF_INPUT_CORRUPT',
+  /** The Security Lake provider role could not be assumed, or its bucket refused a write. */
+  SecurityLakeWriteFailed: 'SECURITY_LAKE_WRITE_FAILED',
+
   // Not raised by an Sc2awsError: the code reported for anything that is not one of ours (a bug).
   /** An unexpected failure (see `codeOf`). */
   Internal: 'INTERNAL',

@@ -19,6 +19,11 @@ const CLASS = OCSF_CLASSES.deviceInventoryInfo;
 /** Discovery activity 2 Collect: SC's scans collected what the record says about the host. */
 const COLLECT = 2;
 
+/** A host record's `time`: the host's last scan, else the run time. Files are sorted on it. */
+export function deviceInventoryInfoTime(row: DeliveredAsset): number {
+  return epochMs(row.last_seen) ?? epochMs(row.collected_at) ?? 0;
+}
+
 /**
  * A delivered host (`assets`) as an OCSF 1.3.0 Device Inventory Info record (class 5001). Pure:
  * the same row gives the same record. Severity is Informational: an inventory record reports no
@@ -43,7 +48,7 @@ export function deviceInventoryInfoOf(row: DeliveredAsset): DeviceInventoryInfoE
     class_name: CLASS.className,
     type_uid: CLASS.classUid * 100 + COLLECT,
     type_name: `${CLASS.className}: Collect`,
-    time: lastSeen ?? collected ?? 0,
+    time: deviceInventoryInfoTime(row),
     severity_id: 1,
     severity: 'Informational',
     metadata: metadataOf(row, eventUid(row.run_id, row.dataset, row.asset_id), collected),

@@ -9,6 +9,13 @@
  * const record = vulnerabilityFindingOf(deliveredFinding);
  * ```
  */
+
+export {
+  athenaTypeOf,
+  DEVICE_INVENTORY_INFO_COLUMNS,
+  type OcsfColumn,
+  VULNERABILITY_FINDING_COLUMNS,
+} from './columns';
 export {
   NO_WEAKNESS_CWE,
   OCSF_CLASSES,
@@ -19,5 +26,17 @@ export {
   VENDOR_NAME,
 } from './constants';
 export { deviceInventoryInfoOf } from './device-inventory-info';
+export { OcsfInputCorruptError, SecurityLakeWriteError } from './errors';
+export { type OcsfCodec, PAGE_SIZE_BYTES, runtimeCodec } from './parquet';
+export {
+  type OcsfPartContext,
+  type OcsfPartFile,
+  ocsfClassOf,
+  ocsfFileForPart,
+  PARQUET_CONTENT_TYPE,
+  ROW_GROUP_MAX_INPUT_BYTES,
+  ROW_GROUP_MAX_ROWS,
+  storeOcsfFile,
+} from './part-file';
 export type * from './types';
 export { vulnerabilityFindingOf } from './vulnerability-finding';

@@ -1,4 +1,4 @@
-import type { PartInfo, RunManifest } from './manifest';
+import type { PartInfo } from './manifest';
 import type { ObjectStore } from './object-store';
 
 /** Where a run is committed: its manifest and its committed list (see `committedKey`). */
@@ -24,7 +24,8 @@ export interface RunCommitKeys {
 export async function commitRun(
   store: ObjectStore,
   keys: RunCommitKeys,
-  manifest: RunManifest,
+  // Any run manifest: raw, findings, OCSF (lib/ocsf); the list is made from its parts.
+  manifest: { readonly parts: readonly PartInfo[] },
 ): Promise<void> {
   await store.putText(keys.manifestKey, `${JSON.stringify(manifest, null, 2)}\n`);
   await store.putText(keys.committedKey, committedList(store, manifest.parts), {

@@ -40,3 +40,21 @@ export function committedKey(
 export function stateKey(dataset: string): string {
   return `state/${dataset}.json`;
 }
+
+/**
+ * The OCSF files of one run, one folder per event class:
+ * `ocsf/class=<class>/dataset=<d>/dt=YYYY-MM-DD/run=<runId>/part-00000.parquet … _manifest.json`.
+ * Part i is made from the run's findings part i.
+ */
+export function ocsfRunPrefix(ocsfClass: string, dataset: string, dt: string, runId: string): string {
+  return `ocsf/class=${ocsfClass}/dataset=${dataset}/dt=${dt}/run=${runId}/`;
+}
+
+export function ocsfPartKey(prefix: string, index: number): string {
+  return `${prefix}part-${String(index).padStart(5, '0')}.parquet`;
+}
+
+/** The committed list of one run's OCSF files: what the OCSF Athena tables read. */
+export function ocsfCommittedKey(ocsfClass: string, dataset: string, dt: string, runId: string): string {
+  return `ocsf/${COMMITTED_FOLDER}/class=${ocsfClass}/dataset=${dataset}/dt=${dt}/${runId}.txt`;
+}

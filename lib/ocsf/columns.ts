@@ -1,0 +1,182 @@
+/**
+ * The Parquet columns of the two OCSF classes, as one tree per class: the Parquet schema, the
+ * Athena DDL and the projection of records onto columns all come from it, so they cannot drift
+ * apart. Structs and lists are real nested columns (3-level LIST groups), never JSON text. OCSF
+ * timestamp_t and long_t are INT64 (Athena bigint), as in Security Lake's own tables.
+ */
+
+export type LeafType = 'string' | 'int' | 'long' | 'double' | 'boolean';
+export type OcsfColumn =
+  | { name: string; type: LeafType }
+  | { name: string; struct: readonly OcsfColumn[] }
+  | { name: string; list: LeafType | readonly OcsfColumn[] };
+
+const s = (name: string): OcsfColumn => ({ name, type: 'string' });
+const int = (name: string): OcsfColumn => ({ name, type: 'int' });
+const long = (name: string): OcsfColumn => ({ name, type: 'long' });
+const dbl = (name: string): OcsfColumn => ({ name, type: 'double' });
+const bool = (name: string): OcsfColumn => ({ name, type: 'boolean' });
+const struct = (name: string, fields: readonly OcsfColumn[]): OcsfColumn => ({ name, struct: fields });
+const list = (name: string, item: LeafType | readonly OcsfColumn[]): OcsfColumn => ({ name, list: item });
+
+const CLASSIFICATION = [
+  int('activity_id'),
+  s('activity_name'),
+  int('category_uid'),
+  s('category_name'),
+  int('class_uid'),
+  s('class_name'),
+  long('type_uid'),
+  s('type_name'),
+  long('time'),
+  int('severity_id'),
+  s('severity'),
+];
+
+const METADATA = struct('metadata', [
+  s('version'),
+  struct('product', [s('name'), s('vendor_name'), s('version')]),
+  list('profiles', 'string'),
+  s('uid'),
+  s('correlation_uid'),
+  s('log_name'),
+  s('log_provider'),
+  long('logged_time'),
+]);
+
+const GROUP = [s('uid'), s('name')];
+
+const DEVICE = struct('device', [
+  int('type_id'),
+  s('type'),
+  s('uid'),
+  s('uid_alt'),
+  s('ip'),
+  s('hostname'),
+  s('name'),
+  s('mac'),
+  struct('os', [s('name'), int('type_id'), s('type'), s('cpe_name')]),
+  list('groups', GROUP),
+  int('risk_score'),
+  long('first_seen_time'),
+  long('last_seen_time'),
+]);
+
+const VULNERABILITY = [
+  struct('cve', [
+    s('uid'),
+    list('cvss', [s('version'), dbl('base_score'), dbl('overall_score'), s('vector_string')]),
+    struct('epss', [s('score')]),
+    long('created_time'),
+  ]),
+  struct('cwe', [s('uid'), s('caption')]),
+  s('title'),
+  s('desc'),
+  s('severity'),
+  s('vendor_name'),
+  list('references', 'string'),
+  list('related_vulnerabilities', 'string'),
+  struct('remediation', [s('desc')]),
+  bool('is_exploit_available'),
+  bool('is_fix_available'),
+  long('first_seen_time'),
+  long('last_seen_time'),
+];
+
+/** Vulnerability Finding (2002): the columns, in file order. */
+export const VULNERABILITY_FINDING_COLUMNS: readonly OcsfColumn[] = [
+  ...CLASSIFICATION,
+  int('status_id'),
+  s('status'),
+  s('status_detail'),
+  s('message'),
+  s('comment'),
+  METADATA,
+  struct('finding_info', [
+    s('uid'),
+    s('title'),
+    s('desc'),
+    struct('analytic', [s('uid'), s('name'), int('type_id'), s('type'), s('category'), s('version')]),
+    list('types', 'string'),
+    long('first_seen_time'),
+    long('last_seen_time'),
+  ]),
+  list('vulnerabilities', VULNERABILITY),
+  DEVICE,
+  list('resources', [s('uid'), s('name'), s('type'), s('criticality'), struct('group', GROUP)]),
+  struct('unmapped', [
+    int('port'),
+    s('protocol'),
+    list('ips', 'string'),
+    dbl('age_days'),
+    bool('recast_risk'),
+    s('exploit_ease'),
+    s('exploit_frameworks'),
+    s('risk_factor'),
+    s('stig_severity'),
+    dbl('vpr_score'),
+    s('vpr_context'),
+    s('key_drivers'),
+    dbl('cvss_v2_base_score'),
+    dbl('cvss_v2_temporal_score'),
+    s('cvss_v2_vector'),
+    dbl('cvss_v3_base_score'),
+    dbl('cvss_v3_temporal_score'),
+    s('cvss_v3_vector'),
+    dbl('cvss_v4_base_score'),
+    s('cvss_v4_vector'),
+    dbl('epss_score'),
+    s('vuln_pub_date'),
+    list('cpe', 'string'),
+    struct('family', [s('id'), s('name'), s('type')]),
+    s('check_type'),
+    s('plugin_pub_date'),
+    s('plugin_mod_date'),
+    s('patch_pub_date'),
+    s('seol_date'),
+    s('recast_risk_comment'),
+    s('vuln_uuid'),
+    s('was_url'),
+    s('plugin_output'),
+    bool('plugin_output_truncated'),
+  ]),
+];
+
+/** Device Inventory Info (5001): the columns, in file order. */
+export const DEVICE_INVENTORY_INFO_COLUMNS: readonly OcsfColumn[] = [
+  ...CLASSIFICATION,
+  METADATA,
+  DEVICE,
+  struct('unmapped', [
+    s('bios_guid'),
+    s('tpm_id'),
+    s('mcafee_guid'),
+    dbl('score'),
+    long('total'),
+    struct('severity_counts', [long('info'), long('low'), long('medium'), long('high'), long('critical')]),
+    s('last_auth_run'),
+    s('last_unauth_run'),
+    s('policy_name'),
+    s('plugin_set'),
+    dbl('acr_score'),
+  ]),
+];
+
+const ATHENA: Record<LeafType, string> = {
+  string: 'string',
+  int: 'int',
+  long: 'bigint',
+  double: 'double',
+  boolean: 'boolean',
+};
+
+/** The Athena (Hive DDL) type of a column: `struct<…>`, `array<…>`, `bigint` … */
+export function athenaTypeOf(column: OcsfColumn): string {
+  if ('type' in column) return ATHENA[column.type];
+  if ('struct' in column)
+    return `struct<${column.struct.map((f) => `${f.name}:${athenaTypeOf(f)}`).join(',')}>`;
+  const item = column.list;
+  return typeof item === 'string'
+    ? `array<${ATHENA[item]}>`
+    : `array<struct<${item.map((f) => `${f.name}:${athenaTypeOf(f)}`).join(',')}>>`;
+}

@@ -1,0 +1,167 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as zlib from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '#lib/errors';
+import type { DeliveredFinding } from '#lib/findings';
+import {
+  deviceInventoryInfoOf,
+  ocsfFileForPart,
+  ROW_GROUP_MAX_ROWS,
+  runtimeCodec,
+  vulnerabilityFindingOf,
+} from '#lib/ocsf';
+import { createLocalStore, type ObjectStore } from '#lib/sink';
+import { deliveredPart, pageSizes, plain, withDuckDb } from '#support/ocsf-files';
+import { assetCases, findingCases } from '../unit/ocsf/rows';
+
+const RUN = { runId: '20240404T060000Z-0a1b2c3d', dt: '2024-04-04', index: 0 };
+const MiB = 1024 * 1024;
+
+/** What the file must hold: the mapping of the delivered rows, sorted by time (ties in part order). */
+function expectedRecords<T>(rows: readonly T[], map: (row: T) => { time: number }): unknown[] {
+  return rows
+    .map((row, i) => ({ record: map(row), i }))
+    .sort((a, b) => a.record.time - b.record.time || a.i - b.i)
+    .map(({ record }) => JSON.parse(JSON.stringify(record)));
+}
+
+/** `count` distinct findings built from the cases, with spread-out last-seen times. */
+function manyFindings(count: number): DeliveredFinding[] {
+  // Without the 70 000-character description, so 5 000 rows stay under the row group's input bound.
+  const cases = Object.entries(findingCases)
+    .filter(([name]) => name !== 'long plugin output and description')
+    .map(([, row]) => row);
+  return Array.from({ length: count }, (_, i) => {
+    const base = cases[i % cases.length] as DeliveredFinding;
+    const lastSeen = new Date(Date.parse('2024-04-01T00:00:00Z') + ((i * 7919) % count) * 1000).toISOString();
+    return {
+      ...base,
+      finding_id: `${i}`.padStart(32, '0'),
+      last_seen: lastSeen,
+      last_mitigated: base.last_mitigated && lastSeen,
+    };
+  });
+}
+
+describe('OCSF Parquet files, read back by DuckDB', () => {
+  let dir: string;
+  let store: ObjectStore;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sc2aws-ocsf-store-'));
+    store = createLocalStore(dir);
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('holds exactly the mapping of the delivered findings, sorted by time, in nested columns', async () => {
+    // Prepare: the cases in part order, which is not time order.
+    const rows = [...Object.values(findingCases)].reverse();
+    const part = await deliveredPart(store, 'vulns', rows);
+
+    // Act
+    const file = await ocsfFileForPart(store, 'vulns', part, RUN);
+
+    // Assert
+    expect(file.rows).toBe(rows.length);
+    expect(file.ocsfClass.classUid).toBe(2002);
+    expect(file.key).toBe(
+      'ocsf/class=vulnerability_finding/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/part-00000.parquet',
+    );
+    await withDuckDb(file.bytes, async (query) => {
+      const read = await query('SELECT * FROM read_parquet($file)');
+      expect(read.map(plain)).toEqual(expectedRecords(rows, vulnerabilityFindingOf));
+      const types = new Map(
+        (await query('DESCRIBE SELECT * FROM read_parquet($file)')).map((c) => [
+          c.column_name,
+          String(c.column_type),
+        ]),
+      );
+      expect(types.get('time')).toBe('BIGINT');
+      expect(types.get('vulnerabilities')).toMatch(
+        /^STRUCT\(cve STRUCT\(uid VARCHAR, cvss STRUCT\("version" VARCHAR, base_score DOUBLE/,
+      );
+      expect(types.get('vulnerabilities')).toMatch(/\)\[\]$/);
+      expect(types.get('metadata')).toMatch(/^STRUCT\("version" VARCHAR, product STRUCT\(/);
+      expect(types.get('unmapped')).toMatch(/cpe VARCHAR\[\]/);
+    });
+  });
+
+  it('holds exactly the mapping of the delivered hosts as Device Inventory Info', async () => {
+    const rows = Object.values(assetCases);
+    const part = await deliveredPart(store, 'assets', rows);
+
+    const file = await ocsfFileForPart(store, 'assets', part, RUN);
+
+    expect(file.ocsfClass.classUid).toBe(5001);
+    await withDuckDb(file.bytes, async (query) => {
+      const read = await query('SELECT * FROM read_parquet($file)');
+      expect(read.map(plain)).toEqual(expectedRecords(rows, deviceInventoryInfoOf));
+    });
+  });
+
+  it('writes the runtime codec (zstd where node:zlib has it, else snappy), row groups of at most 5 000 rows and pages of at most 1 MB', async () => {
+    // Prepare: enough rows for three row groups, with 8 KiB plugin outputs to fill many pages.
+    const rows = manyFindings(2 * ROW_GROUP_MAX_ROWS + 10).map((row, i) => ({
+      ...row,
+      plugin_output: `${i} ${'output '.repeat(1170)}`,
+    }));
+    const part = await deliveredPart(store, 'vulns', rows);
+
+    // Act
+    const file = await ocsfFileForPart(store, 'vulns', part, RUN);
+
+    // Assert
+    const expectedCodec =
+      typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function' ? 'ZSTD' : 'SNAPPY';
+    expect(runtimeCodec()).toBe(expectedCodec);
+    expect(file.codec).toBe(expectedCodec);
+    await withDuckDb(file.bytes, async (query) => {
+      const codecs = await query('SELECT DISTINCT compression FROM parquet_metadata($file)');
+      expect(codecs.map((c) => c.compression)).toEqual([expectedCodec]);
+      const groups = await query(
+        'SELECT row_group_id, max(row_group_num_rows) AS num_rows, max(row_group_bytes) AS bytes FROM parquet_metadata($file) GROUP BY row_group_id ORDER BY row_group_id',
+      );
+      expect(groups.map((g) => Number(g.num_rows))).toEqual([5000, 5000, 10]);
+      for (const g of groups) expect(Number(g.bytes)).toBeLessThanOrEqual(256 * MiB);
+      const times = await query('SELECT time FROM read_parquet($file)');
+      const values = times.map((t) => Number(t.time));
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+    });
+    const pages = pageSizes(file.bytes).filter((p) => p.type !== 'DICTIONARY_PAGE');
+    expect(pages.length).toBeGreaterThan(3 * 100);
+    expect(Math.max(...pages.map((p) => p.uncompressed))).toBeLessThanOrEqual(MiB);
+  });
+
+  it('writes snappy when asked, whatever the runtime has', async () => {
+    const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
+
+    const file = await ocsfFileForPart(store, 'vulns', part, { ...RUN, codec: 'SNAPPY' });
+
+    await withDuckDb(file.bytes, async (query) => {
+      const codecs = await query('SELECT DISTINCT compression FROM parquet_metadata($file)');
+      expect(codecs.map((c) => c.compression)).toEqual(['SNAPPY']);
+    });
+  });
+
+  it('makes byte-identical files from the same part (a redelivery rewrites the same objects)', async () => {
+    const part = await deliveredPart(store, 'fixed', Object.values(findingCases));
+
+    const first = await ocsfFileForPart(store, 'fixed', part, RUN);
+    const second = await ocsfFileForPart(store, 'fixed', part, RUN);
+
+    expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
+    expect(second.sha256).toBe(first.sha256);
+  });
+
+  it('refuses a part that does not match its manifest, naming it', async () => {
+    const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
+
+    const result = ocsfFileForPart(store, 'vulns', { ...part, rows: part.rows + 1 }, RUN);
+
+    await expect(result).rejects.toMatchObject({ code: ErrorCode.OcsfInputCorrupt });
+    await expect(result).rejects.toThrow(part.key);
+  });
+});
