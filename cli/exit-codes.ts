@@ -69,6 +69,7 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.ScPagingStalled]: ExitCode.Unreachable,
   [ErrorCode.ScPagingShort]: ExitCode.Unreachable,
   [ErrorCode.ExportInvocationLimit]: ExitCode.Unreachable,
+  [ErrorCode.DeliveryInvocationLimit]: ExitCode.Unreachable,
   [ErrorCode.ScAborted]: ExitCode.Unreachable,
   [ErrorCode.ScDeadline]: ExitCode.Unreachable,
   [ErrorCode.ScRequestRejected]: ExitCode.Unreachable,

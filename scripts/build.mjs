@@ -30,7 +30,13 @@ await mkdir('dist', { recursive: true });
 await Promise.all(FUNCTIONS.map((fn) => rm(`dist/functions/${fn}`, { recursive: true, force: true })));
 await Promise.all([
   // The CLI runs on the user's Node (≥ 20); the functions on Lambda's nodejs24.x.
-  build({ ...common, target: 'node20', entryPoints: { cli: 'cli/index.ts' }, outdir: 'dist' }),
+  // part-worker: the delivery's worker thread, loaded from beside the CLI and forward-results.
+  build({
+    ...common,
+    target: 'node20',
+    entryPoints: { cli: 'cli/index.ts', 'part-worker': 'lib/delivery/part-worker.ts' },
+    outdir: 'dist',
+  }),
   // The demo runs next to a dev install: s3rver (a devDependency) stays external.
   build({
     ...common,
@@ -49,7 +55,10 @@ await Promise.all([
       ...common,
       target: 'node20',
       splitting: true,
-      entryPoints: { index: `functions/${fn}/handler.ts` },
+      entryPoints: {
+        index: `functions/${fn}/handler.ts`,
+        ...(fn === 'forward-results' ? { 'part-worker': 'lib/delivery/part-worker.ts' } : {}),
+      },
       outdir: `dist/functions/${fn}`,
     }),
   ),

@@ -1,8 +1,16 @@
+import { existsSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { loadForwardResultsConfig } from '#lib/config';
-import { type DeliveryResult, deliverRun, manifestKeyForEvent } from '#lib/delivery';
+import {
+  createPartRunner,
+  type DeliveryOutcome,
+  deliverRun,
+  deliveryThreads,
+  manifestKeyForEvent,
+  type PartRunner,
+} from '#lib/delivery';
 import { createEventPublisher } from '#lib/events';
 import { createLambdaLogger } from '#lib/logging';
 import { createS3Store } from '#lib/sink';
@@ -12,14 +20,36 @@ const logger = createLambdaLogger('forward-results');
 const config = loadForwardResultsConfig(process.env);
 const store = createS3Store({ client: new S3Client({}), ...config.output });
 const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
+// The bundle ships part-worker.mjs beside this file; from source (tests) parts run inline.
+const workerUrl = new URL('./part-worker.mjs', import.meta.url);
+// Threads start on the first delivery, not at init, and stay for the warm invocations after it.
+let runner: PartRunner | undefined;
 
-/** `Export Completed` events and direct `{"manifest":"s3://…/_manifest.json"}` redeliveries. */
-export async function handler(event: unknown, context: Context): Promise<DeliveryResult> {
+/**
+ * `Export Completed` events, `Delivery Continuation Requested` (a delivery that ran out of time)
+ * and direct `{"manifest":"s3://…/_manifest.json"}` redeliveries.
+ */
+export async function handler(event: unknown, context: Context): Promise<DeliveryOutcome> {
   logger.addContext(context);
   const key = manifestKeyForEvent(event, config.output.bucket, config.output.prefix);
+  runner ??= createPartRunner(
+    deliveryThreads(config.deliveryThreads),
+    existsSync(workerUrl) ? workerUrl : undefined,
+  );
   return deliverRun(
-    { store, events, logger, bucket: config.output.bucket },
-    { pluginOutputMaxBytes: config.pluginOutputMaxBytes, partSizeBytes: config.partSizeBytes },
+    {
+      store,
+      events,
+      logger,
+      bucket: config.output.bucket,
+      runner,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    },
+    {
+      pluginOutputMaxBytes: config.pluginOutputMaxBytes,
+      timeGuardMs: config.timeGuardMs,
+      maxInvocations: config.maxInvocations,
+    },
     key,
   );
 }

@@ -130,7 +130,10 @@ export interface ForwardResultsConfig {
   output: OutputConfig;
   eventBusName: string;
   pluginOutputMaxBytes: number;
-  partSizeBytes: number;
+  timeGuardMs: number;
+  maxInvocations: number;
+  /** 0: one per vCPU. */
+  deliveryThreads: number;
 }
 
 /** Reads the forward-results Lambda's settings. */
@@ -139,6 +142,8 @@ export function loadForwardResultsConfig(env: Env): ForwardResultsConfig {
     output: outputConfig(env),
     eventBusName: configValue(env, 'EVENT_BUS_NAME'),
     pluginOutputMaxBytes: configValue(env, 'PLUGIN_OUTPUT_MAX_BYTES'),
-    partSizeBytes: configValue(env, 'PART_SIZE_MB') * 1024 * 1024,
+    timeGuardMs: configValue(env, 'TIME_GUARD_SECONDS') * 1000,
+    maxInvocations: configValue(env, 'MAX_INVOCATIONS_PER_RUN'),
+    deliveryThreads: configValue(env, 'DELIVERY_THREADS'),
   };
 }

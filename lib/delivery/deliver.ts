@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
-import { createNormalizeContext, normalizeRow } from '#lib/findings';
 import type { LogSink } from '#lib/logging';
 import {
   commitRun,
@@ -7,25 +9,50 @@ import {
   type FindingsRunManifest,
   manifestKey,
   type ObjectStore,
-  PartWriter,
+  type PartInfo,
   partKey,
   runPrefix,
   totalsOf,
 } from '#lib/sink';
-import { DedupePlan } from './dedupe';
-import { readRawManifest } from './raw-manifest';
-import { rawLines } from './raw-reader';
+import { type DeliveryState, DeliveryStateObjects, type Occurrence } from './delivery-state';
+import { encodeIds, lookupOf, losingLines, prunePart, scanIds } from './duplicates';
+import { IdFilter } from './id-filter';
+import { inlinePartRunner, type PartRunner } from './part-runner';
+import type { PartObject, PartOutput, PartTask } from './part-transform';
+import { type DeliverableManifest, readRawManifest } from './raw-manifest';
 
 export interface DeliveryDeps {
+  /** Where findings, rejected rows, the committed list and the delivery state go. */
   store: ObjectStore;
+  /** Where the raw run is read from; default `store` (the Lambda reads and writes one bucket). */
+  source?: ObjectStore;
   events: EventPublisher;
   logger: LogSink;
   bucket?: string;
+  /** Runs the part tasks; default inline on this thread. */
+  runner?: PartRunner;
+  /** Milliseconds left in this invocation (Lambda's `getRemainingTimeInMillis`); absent: no limit. */
+  remainingMs?: () => number;
+  /** Stop at the next part boundary, as when time runs out (the CLI's Ctrl-C). */
+  cancel?: AbortSignal;
+  /** Called after each part of each phase, for progress reports. */
+  onProgress?: (progress: DeliveryProgress) => void;
 }
 
 export interface DeliverySettings {
   pluginOutputMaxBytes: number;
-  partSizeBytes: number;
+  /** Stop when fewer than this many milliseconds are left, and continue in a new invocation. */
+  timeGuardMs: number;
+  /** A delivery that takes more invocations than this fails (DELIVERY_INVOCATION_LIMIT). */
+  maxInvocations: number;
+}
+
+export interface DeliveryProgress {
+  dataset: string;
+  runId: string;
+  phase: DeliveryState['phase'];
+  done: number;
+  of: number;
 }
 
 export interface DeliveryResult {
@@ -37,150 +64,400 @@ export interface DeliveryResult {
   duplicates: number;
 }
 
+/** `delivered`: committed. `continued`: out of time, state saved, continuation published. `interrupted`: cancelled, state saved. */
+export type DeliveryOutcome =
+  | ({ status: 'delivered' } & DeliveryResult)
+  | {
+      status: 'continued' | 'interrupted';
+      dataset: string;
+      runId: string;
+      phase: DeliveryState['phase'];
+      next: number;
+      invocations: number;
+    };
+
+/** A delivery took more invocations than allowed: it fails instead of continuing forever. */
+export class DeliveryInvocationLimitError extends Sc2awsError {
+  constructor(uri: string, invocations: number, limit: number) {
+    super(
+      ErrorCode.DeliveryInvocationLimit,
+      `Delivering ${uri} has taken ${invocations} invocations, more than MAX_INVOCATIONS_PER_RUN (${limit}); it was stopped instead of continued again. What was delivered so far stays invisible (nothing is committed). Fix: raise maxInvocationsPerRun or the function's memory (more vCPUs deliver faster), or deliver the run with \`sc2aws deliver\`.`,
+    );
+  }
+}
+
 /**
- * Turns one completed raw run into delivered findings: reads the raw manifest, streams every part
- * twice (checking each part's sha256 both times) — first to plan the dedupe by `finding_id` (newest
- * `last_seen` wins), then to normalize and write `findings/…` parts, with rows that fail validation
- * going to `rejected/…` with their reason. The run is committed last (the findings `_manifest.json`,
+ * Turns one completed raw run into delivered findings, reading each raw part once. Findings part
+ * `i` (and rejected part `i`) comes from raw part `i`; an id filter flags ids that may repeat, and
+ * only when it flags any are the written parts read back to keep exactly one row per id (newest
+ * `last_seen` wins; see ./duplicates.ts). The run is committed last (the findings `_manifest.json`,
  * then its committed list, the only thing the findings tables read), then `Findings Delivered` is
- * published: a delivery that fails midway leaves parts no table reads. Keys and content depend only
- * on the raw run, so delivering a run twice writes the same objects.
+ * published. Keys and content depend only on the raw run, so delivering a run twice — or in
+ * several invocations, or on several threads — writes the same objects.
+ *
+ * Out of time (`remainingMs` under the guard) it stops between parts, saves where it is, publishes
+ * `Delivery Continuation Requested` and returns `continued`; cancelled, it saves and returns
+ * `interrupted`. The next call for the same manifest continues there.
  *
  * @example
  * ```ts
- * await deliverRun(deps, settings, 'raw/dataset=vulns/dt=2026-11-23/run=…/_manifest.json');
+ * const outcome = await deliverRun(deps, settings, 'raw/dataset=vulns/dt=2026-11-23/run=…/_manifest.json');
  * ```
  */
 export async function deliverRun(
   deps: DeliveryDeps,
   settings: DeliverySettings,
   rawManifestKey: string,
-): Promise<DeliveryResult> {
-  const raw = await readRawManifest(deps.store, rawManifestKey);
-  const dataset = raw.dataset;
-  const dt = raw.window.endIso.slice(0, 10);
-  // collected_at is the run time (the window end), not the delivery time: redelivery is identical.
-  const ctx = createNormalizeContext({
-    dataset,
-    runId: raw.runId,
-    collectedAt: raw.window.endIso,
-    scHost: raw.sc.host,
-    scVersion: raw.sc.version,
-    pluginOutputMaxBytes: settings.pluginOutputMaxBytes,
-  });
-  const idOf = (row: Record<string, unknown>) =>
-    (dataset === 'assets' ? row.asset_id : row.finding_id) as string;
-  const timeOf = (row: Record<string, unknown>) => (row.last_seen as string | null) ?? '';
-
-  const plan = new DedupePlan(raw.totals.rows);
-  for await (const { line, seq } of rawLines(deps.store, raw.parts)) {
-    const result = normalizeRow(parseLine(line), ctx);
-    if (result.ok)
-      plan.observe(
-        idOf(result.row as unknown as Record<string, unknown>),
-        timeOf(result.row as unknown as Record<string, unknown>),
-        seq,
-      );
-  }
-
-  const outPrefix = runPrefix('findings', dataset, dt, raw.runId);
-  const rejectPrefix = runPrefix('rejected', dataset, dt, raw.runId);
-  const findings = new PartWriter(deps.store, (i) => partKey(outPrefix, i), {
-    partSizeBytes: settings.partSizeBytes,
-  });
-  const rejected = new PartWriter(deps.store, (i) => partKey(rejectPrefix, i), {
-    partSizeBytes: settings.partSizeBytes,
-  });
-  let duplicates = 0;
-  let rejectedRows = 0;
-  try {
-    let batch: string[] = [];
-    for await (const { line, seq, part } of rawLines(deps.store, raw.parts)) {
-      const result = normalizeRow(parseLine(line), ctx);
-      if (!result.ok) {
-        rejectedRows += 1;
-        await rejected.write([JSON.stringify({ reason: result.reason, part, line: seq, raw: line })]);
-        continue;
-      }
-      const row = result.row as unknown as Record<string, unknown>;
-      if (!plan.keep(idOf(row), timeOf(row), seq)) {
-        duplicates += 1;
-        continue;
-      }
-      batch.push(JSON.stringify(row));
-      if (batch.length >= 500) {
-        await findings.write(batch);
-        batch = [];
-        if (findings.partFull) await findings.finishPart();
-      }
-    }
-    await findings.write(batch);
-    await findings.finishPart();
-    await rejected.finishPart();
-  } catch (err) {
-    await findings.abort();
-    await rejected.abort();
-    throw err;
-  }
-
-  const manifest: FindingsRunManifest = {
-    manifestVersion: 1,
-    kind: 'findings',
-    dataset,
-    runId: raw.runId,
-    window: raw.window,
-    sc: raw.sc,
-    parts: findings.completed,
-    totals: totalsOf(findings.completed),
-    createdAt: raw.createdAt,
-    details: {
-      source: rawManifestKey,
-      rawRows: raw.totals.rows,
-      duplicates,
-      rejected: { rows: rejectedRows, parts: rejected.completed },
-    },
-  };
-  const key = manifestKey(outPrefix);
-  await commitRun(
-    deps.store,
-    { manifestKey: key, committedKey: committedKey('findings', dataset, dt, raw.runId) },
-    manifest,
-  );
-  await deps.events.publish({
-    detailType: DetailType.FindingsDelivered,
-    detail: {
-      dataset,
-      runId: raw.runId,
-      manifest: deps.store.uri(key),
-      ...(deps.bucket === undefined ? {} : { bucket: deps.bucket }),
-      manifestKey: key,
-      rowCount: manifest.totals.rows,
-      rejectedCount: rejectedRows,
-      duplicateCount: duplicates,
-    },
-  });
-  deps.logger.info('Findings delivered.', {
-    dataset,
-    runId: raw.runId,
-    rows: manifest.totals.rows,
-    rejected: rejectedRows,
-    duplicates,
-  });
-  return {
-    dataset,
-    runId: raw.runId,
-    manifest: deps.store.uri(key),
-    rows: manifest.totals.rows,
-    rejected: rejectedRows,
-    duplicates,
-  };
+): Promise<DeliveryOutcome> {
+  const source = deps.source ?? deps.store;
+  const raw = await readRawManifest(source, rawManifestKey);
+  const run = new RunDelivery(deps, settings, rawManifestKey, raw);
+  await run.open();
+  return run.go();
 }
 
-/** A raw line that is not JSON becomes a rejection (normalizeRow reports non-objects). */
-function parseLine(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return line;
+class RunDelivery {
+  private readonly source: ObjectStore;
+  private readonly runner: PartRunner;
+  private readonly dt: string;
+  /** Rows of the run before each part: a rejected row names its line across the whole run. */
+  private readonly firstSeq: number[];
+  private readonly objects: DeliveryStateObjects;
+  private state!: DeliveryState;
+  private filter!: IdFilter;
+
+  constructor(
+    private readonly deps: DeliveryDeps,
+    private readonly settings: DeliverySettings,
+    private readonly rawKey: string,
+    private readonly raw: DeliverableManifest,
+  ) {
+    this.source = deps.source ?? deps.store;
+    this.runner = deps.runner ?? inlinePartRunner();
+    this.dt = raw.window.endIso.slice(0, 10);
+    this.objects = new DeliveryStateObjects(deps.store, raw.dataset, raw.runId);
+    let seq = 0;
+    this.firstSeq = raw.parts.map((p) => {
+      const first = seq;
+      seq += p.rows;
+      return first;
+    });
+  }
+
+  private get rawUri(): string {
+    return this.source.uri(this.rawKey);
+  }
+
+  /** Resumes the saved state of this very raw run (same manifest, same parts), or starts afresh. */
+  async open(): Promise<void> {
+    const rawSha256 = createHash('sha256')
+      .update(this.raw.parts.map((p) => p.sha256).join(','))
+      .digest('hex');
+    const saved = await this.objects.load();
+    const resumable =
+      saved !== undefined && saved.state.source === this.rawKey && saved.state.rawSha256 === rawSha256;
+    this.state = resumable
+      ? saved.state
+      : {
+          stateVersion: 1,
+          source: this.rawKey,
+          rawSha256,
+          phase: 'transform',
+          next: 0,
+          invocations: 0,
+          findings: [],
+          indexes: [],
+          rejected: [],
+          rejectedRows: 0,
+          candidates: [],
+          best: {},
+        };
+    this.filter = new IdFilter(this.raw.totals.rows, resumable ? saved.filterBits : undefined);
+    this.state.invocations += 1;
+    if (this.state.invocations > this.settings.maxInvocations)
+      throw new DeliveryInvocationLimitError(
+        this.rawUri,
+        this.state.invocations,
+        this.settings.maxInvocations,
+      );
+    if (resumable) {
+      this.deps.logger.info('Delivery continues.', {
+        dataset: this.raw.dataset,
+        runId: this.raw.runId,
+        phase: this.state.phase,
+        next: this.state.next,
+        invocation: this.state.invocations,
+      });
+    }
+  }
+
+  async go(): Promise<DeliveryOutcome> {
+    if (this.state.phase === 'transform') {
+      if (!(await this.transform())) return this.stop();
+      this.state.phase = 'scan';
+      this.state.next = 0;
+      this.state.best = Object.fromEntries(
+        this.state.candidates.map((id) => [
+          id,
+          { time: null, part: 0, line: 0, count: 0, parts: [] } satisfies Occurrence,
+        ]),
+      );
+      this.state.candidates = [];
+    }
+    if (this.state.phase === 'scan') {
+      if (!(await this.scan())) return this.stop();
+      this.state.phase = 'prune';
+      this.state.next = 0;
+    }
+    if (!(await this.prune())) return this.stop();
+    return this.commit();
+  }
+
+  private shouldStop(): boolean {
+    if (this.deps.cancel?.aborted) return true;
+    const left = this.deps.remainingMs?.();
+    return left !== undefined && left < this.settings.timeGuardMs;
+  }
+
+  private progress(of: number): void {
+    this.deps.onProgress?.({
+      dataset: this.raw.dataset,
+      runId: this.raw.runId,
+      phase: this.state.phase,
+      done: this.state.next,
+      of,
+    });
+  }
+
+  private task(index: number, stored: Uint8Array): PartTask {
+    return {
+      index,
+      part: this.raw.parts[index] as PartInfo,
+      stored,
+      firstSeq: this.firstSeq[index] as number,
+      context: {
+        dataset: this.raw.dataset,
+        runId: this.raw.runId,
+        // collected_at is the run time (the window end), not the delivery time: redelivery is identical.
+        collectedAt: this.raw.window.endIso,
+        scHost: this.raw.sc.host,
+        scVersion: this.raw.sc.version,
+        pluginOutputMaxBytes: this.settings.pluginOutputMaxBytes,
+      },
+    };
+  }
+
+  /** Raw parts into findings and rejected parts, several in flight; false when it stopped early. */
+  private async transform(): Promise<boolean> {
+    const parts = this.raw.parts;
+    const inFlight: Promise<PartOutput>[] = [];
+    let dispatched = this.state.next;
+    const dispatch = () => {
+      const index = dispatched++;
+      const part = parts[index] as PartInfo;
+      inFlight.push(
+        this.source
+          .getStream(part.key)
+          .then((stream) => buffer(stream))
+          .then((stored) => this.runner.run(this.task(index, stored))),
+      );
+    };
+    try {
+      // One more than the threads: the next part is read while every thread works.
+      while (dispatched < parts.length && inFlight.length <= this.runner.concurrency && !this.shouldStop())
+        dispatch();
+      while (inFlight.length > 0) {
+        const output = await (inFlight.shift() as Promise<PartOutput>);
+        await this.storePart(output);
+        this.state.next = output.index + 1;
+        this.progress(parts.length);
+        if (dispatched < parts.length && !this.shouldStop()) dispatch();
+      }
+    } catch (err) {
+      // Let the parts still in flight settle: nothing is left running when the error surfaces.
+      await Promise.allSettled(inFlight);
+      throw err;
+    }
+    return this.state.next >= parts.length;
+  }
+
+  private async storePart(output: PartOutput): Promise<void> {
+    const i = output.index;
+    if (output.findings !== null) {
+      const prefix = runPrefix('findings', this.raw.dataset, this.dt, this.raw.runId);
+      this.state.findings.push(await this.put(partKey(prefix, i), output.findings));
+      this.state.indexes.push(i);
+      await this.objects.putBinary(this.objects.idsKey(i), encodeIds(output));
+    }
+    if (output.rejected !== null) {
+      const prefix = runPrefix('rejected', this.raw.dataset, this.dt, this.raw.runId);
+      this.state.rejected.push(await this.put(partKey(prefix, i), output.rejected));
+      this.state.rejectedRows += output.rejected.rows;
+    }
+    const flagged = new Set(this.state.candidates);
+    for (let offset = 0; offset < output.ids.length; offset += 16) {
+      if (this.filter.add(output.ids, offset))
+        flagged.add(Buffer.from(output.ids.subarray(offset, offset + 16)).toString('hex'));
+    }
+    this.state.candidates = [...flagged];
+  }
+
+  private async put(key: string, object: PartObject): Promise<PartInfo> {
+    const upload = this.deps.store.openUpload(key, 'application/gzip');
+    upload.stream.end(object.bytes);
+    await upload.done();
+    const { rows, uncompressedBytes, sha256 } = object;
+    return { key, rows, bytes: object.bytes.byteLength, uncompressedBytes, sha256 };
+  }
+
+  /** Finds the best occurrence of every flagged id, part by part; false when it stopped early. */
+  private async scan(): Promise<boolean> {
+    if (Object.keys(this.state.best).length === 0) return true;
+    const flagged = lookupOf(this.state.best);
+    const parts = this.state.findings;
+    for (; this.state.next < parts.length; this.state.next++) {
+      if (this.shouldStop()) return false;
+      const index = this.state.indexes[this.state.next] as number;
+      const rows = (parts[this.state.next] as PartInfo).rows;
+      await scanIds(this.deps.store, this.objects.idsKey(index), rows, this.state.next, flagged);
+      this.progress(parts.length);
+    }
+    return true;
+  }
+
+  /** Rewrites the parts that hold a losing duplicate; false when it stopped early. */
+  private async prune(): Promise<boolean> {
+    const repeated = new Map([...lookupOf(this.state.best)].filter(([, o]) => o.count > 1));
+    const touched = new Set([...repeated.values()].flatMap((o) => o.parts));
+    const parts = this.state.findings;
+    for (; this.state.next < parts.length; this.state.next++) {
+      if (!touched.has(this.state.next)) continue;
+      if (this.shouldStop()) return false;
+      const part = parts[this.state.next] as PartInfo;
+      const index = this.state.indexes[this.state.next] as number;
+      const losers = await losingLines(
+        this.deps.store,
+        this.objects.idsKey(index),
+        part.rows,
+        this.state.next,
+        repeated,
+      );
+      const original = () => this.transformAgain(index);
+      if (losers.size > 0)
+        parts[this.state.next] = (await prunePart(this.deps.store, part, losers, original)) ?? {
+          ...part,
+          rows: 0,
+        };
+      this.progress(parts.length);
+    }
+    return true;
+  }
+
+  /** Raw part `index` delivered again: its findings bytes, as the transform first wrote them. */
+  private async transformAgain(index: number): Promise<Uint8Array> {
+    const part = this.raw.parts[index] as PartInfo;
+    const stored = await buffer(await this.source.getStream(part.key));
+    const output = await this.runner.run(this.task(index, stored));
+    return output.findings?.bytes ?? new Uint8Array(0);
+  }
+
+  private get duplicates(): number {
+    return Object.values(this.state.best).reduce((sum, o) => sum + Math.max(0, o.count - 1), 0);
+  }
+
+  private async stop(): Promise<DeliveryOutcome> {
+    const { dataset, runId } = this.raw;
+    await this.objects.save(this.state, this.state.phase === 'transform' ? this.filter.bits : undefined);
+    const cancelled = this.deps.cancel?.aborted === true;
+    if (!cancelled) {
+      await this.deps.events.publish({
+        detailType: DetailType.DeliveryContinuationRequested,
+        detail: {
+          manifest: this.rawUri,
+          dataset,
+          runId,
+          phase: this.state.phase,
+          next: this.state.next,
+          requestedAt: new Date().toISOString(),
+        },
+      });
+    }
+    this.deps.logger.info(cancelled ? 'Delivery interrupted.' : 'Delivery continues in a new invocation.', {
+      dataset,
+      runId,
+      phase: this.state.phase,
+      next: this.state.next,
+      invocation: this.state.invocations,
+    });
+    return {
+      status: cancelled ? 'interrupted' : 'continued',
+      dataset,
+      runId,
+      phase: this.state.phase,
+      next: this.state.next,
+      invocations: this.state.invocations,
+    };
+  }
+
+  private async commit(): Promise<DeliveryOutcome> {
+    const { dataset, runId } = this.raw;
+    // A part every row of which lost to a newer duplicate was removed by the prune.
+    const parts = this.state.findings.filter((p) => p.rows > 0);
+    const duplicates = this.duplicates;
+    const outPrefix = runPrefix('findings', dataset, this.dt, runId);
+    const manifest: FindingsRunManifest = {
+      manifestVersion: 1,
+      kind: 'findings',
+      dataset,
+      runId,
+      window: this.raw.window,
+      sc: this.raw.sc,
+      parts,
+      totals: totalsOf(parts),
+      createdAt: this.raw.createdAt,
+      details: {
+        source: this.rawKey,
+        rawRows: this.raw.totals.rows,
+        duplicates,
+        rejected: { rows: this.state.rejectedRows, parts: this.state.rejected },
+      },
+    };
+    const key = manifestKey(outPrefix);
+    await commitRun(
+      this.deps.store,
+      { manifestKey: key, committedKey: committedKey('findings', dataset, this.dt, runId) },
+      manifest,
+    );
+    await this.objects.remove(this.state.indexes);
+    await this.deps.events.publish({
+      detailType: DetailType.FindingsDelivered,
+      detail: {
+        dataset,
+        runId,
+        manifest: this.deps.store.uri(key),
+        ...(this.deps.bucket === undefined ? {} : { bucket: this.deps.bucket }),
+        manifestKey: key,
+        rowCount: manifest.totals.rows,
+        rejectedCount: this.state.rejectedRows,
+        duplicateCount: duplicates,
+      },
+    });
+    this.deps.logger.info('Findings delivered.', {
+      dataset,
+      runId,
+      rows: manifest.totals.rows,
+      rejected: this.state.rejectedRows,
+      duplicates,
+      invocations: this.state.invocations,
+    });
+    return {
+      status: 'delivered',
+      dataset,
+      runId,
+      manifest: this.deps.store.uri(key),
+      rows: manifest.totals.rows,
+      rejected: this.state.rejectedRows,
+      duplicates,
+    };
   }
 }

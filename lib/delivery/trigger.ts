@@ -13,11 +13,13 @@ const direct = z.object({ manifest: z.string() });
  */
 export function manifestKeyForEvent(event: unknown, bucket: string, prefix: string): string {
   const uri =
-    eventDetail(event, DetailType.ExportCompleted)?.manifest ?? direct.safeParse(event).data?.manifest;
+    eventDetail(event, DetailType.ExportCompleted)?.manifest ??
+    eventDetail(event, DetailType.DeliveryContinuationRequested)?.manifest ??
+    direct.safeParse(event).data?.manifest;
   if (uri === undefined) {
     throw new Sc2awsError(
       ErrorCode.EventUnsupported,
-      `forward-results received an event it does not handle. It takes "${DetailType.ExportCompleted}" events and {"manifest":"s3://<bucket>/<prefix>/raw/…/_manifest.json"}.`,
+      `forward-results received an event it does not handle. It takes "${DetailType.ExportCompleted}" and "${DetailType.DeliveryContinuationRequested}" events, and {"manifest":"s3://<bucket>/<prefix>/raw/…/_manifest.json"}.`,
     );
   }
   const root = `s3://${bucket}/${prefix === '' ? '' : `${prefix}/`}`;

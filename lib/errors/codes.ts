@@ -123,6 +123,8 @@ export const ErrorCode = {
   RawManifestInvalid: 'RAW_MANIFEST_INVALID',
   /** The manifest to deliver lies outside the deployment's bucket and prefix. */
   ManifestOutsideDeployment: 'MANIFEST_OUTSIDE_DEPLOYMENT',
+  /** A delivery was continued more times than allowed (MAX_INVOCATIONS_PER_RUN): it stops. */
+  DeliveryInvocationLimit: 'DELIVERY_INVOCATION_LIMIT',
   /** One SC row cannot be delivered: an identity field is missing or a value cannot be read. */
   FindingsRowRejected: 'FINDINGS_ROW_REJECTED',
   /** A findings option (run id, time, cap, DDL location…) is unusable: a wiring mistake. */

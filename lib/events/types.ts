@@ -16,6 +16,7 @@ export const DetailType = {
   ExportCompleted: 'Export Completed',
   ExportContinuationRequested: 'Export Continuation Requested',
   FindingsDelivered: 'Findings Delivered',
+  DeliveryContinuationRequested: 'Delivery Continuation Requested',
   ExportFailed: 'Export Failed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
@@ -103,6 +104,19 @@ export const findingsDeliveredDetailSchema = z.object({
 });
 export type FindingsDeliveredDetail = z.infer<typeof findingsDeliveredDetailSchema>;
 
+/** forward-results ran out of time delivering a run: the rule routes this back to it to continue. */
+export const deliveryContinuationDetailSchema = z.object({
+  /** The raw manifest being delivered, as in `Export Completed`. */
+  manifest: z.string(),
+  dataset: z.string(),
+  runId: z.string(),
+  /** Where it continues, for tracing: the phase and the part it starts at. */
+  phase: z.string(),
+  next: count,
+  requestedAt: z.string(),
+});
+export type DeliveryContinuationDetail = z.infer<typeof deliveryContinuationDetailSchema>;
+
 /**
  * A dataset's run failed: the parts stored so far are kept, the checkpoint did not move, and the
  * next invocation resumes the run (unless `errorCode` says it will not: EXPORT_INVOCATION_LIMIT).
@@ -129,6 +143,7 @@ export const EVENT_DETAIL_SCHEMAS = {
   [DetailType.ExportCompleted]: exportCompletedDetailSchema,
   [DetailType.ExportContinuationRequested]: exportContinuationDetailSchema,
   [DetailType.FindingsDelivered]: findingsDeliveredDetailSchema,
+  [DetailType.DeliveryContinuationRequested]: deliveryContinuationDetailSchema,
   [DetailType.ExportFailed]: exportFailedDetailSchema,
 } as const;
 

@@ -6,6 +6,7 @@ export { describeCause, SinkError, StoreConflictError } from './errors';
 export {
   COMMITTED_FOLDER,
   committedKey,
+  deliveryStatePrefix,
   manifestKey,
   type OutputKind,
   ocsfCommittedKey,

@@ -58,3 +58,12 @@ export function ocsfPartKey(prefix: string, index: number): string {
 export function ocsfCommittedKey(ocsfClass: string, dataset: string, dt: string, runId: string): string {
   return `ocsf/${COMMITTED_FOLDER}/class=${ocsfClass}/dataset=${dataset}/dt=${dt}/${runId}.txt`;
 }
+
+/**
+ * A delivery's working folder: `state.json` (where it continues, when it ran out of time),
+ * `filter.bin` (its id filter) and `ids-NNNNN.bin` (each part's ids and times). Removed when the
+ * run is committed.
+ */
+export function deliveryStatePrefix(dataset: string, runId: string): string {
+  return `state/delivery/dataset=${dataset}/run=${runId}/`;
+}

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverRun } from '#lib/delivery';
 import { exportDataset } from '#lib/export';
 import { committedKey, createS3Store, manifestKey, type ObjectStore } from '#lib/sink';
 import { expectTablesShowCommittedRunsOnly, listKeys } from '#support/athena-table';
+import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness } from '#support/export-harness';
 import { injectS3Faults, type S3Faults } from '../faults/support/s3-faults';
 
 const PREFIX = 'sc2aws';
 /** Small findings parts, so a delivery writes several and can fail between them. */
-const DELIVERY = { pluginOutputMaxBytes: 8192, partSizeBytes: 128 * 1024 };
+const DELIVERY = { pluginOutputMaxBytes: 8192 };
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -37,7 +37,7 @@ describe('the shipped tables show committed runs only', () => {
   const bucket = () => ({ client: h.s3?.client() as never, bucket: h.s3?.bucket as string });
   const tables = () => expectTablesShowCommittedRunsOnly(bucket(), PREFIX);
   const deliver = (rawKey: string) =>
-    deliverRun(
+    deliverFully(
       { store, events: { publish: async (e) => void published.push(e.detailType) }, logger: quiet },
       DELIVERY,
       rawKey,

@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverRun, manifestKeyForEvent } from '#lib/delivery';
+import { manifestKeyForEvent } from '#lib/delivery';
 import { exportDataset } from '#lib/export';
 import {
   findingsRunManifestSchema,
@@ -13,9 +13,10 @@ import {
   runPrefix,
   totalsOf,
 } from '#lib/sink';
+import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
 
-const settings = { pluginOutputMaxBytes: 8192, partSizeBytes: 256 * 1024 };
+const settings = { pluginOutputMaxBytes: 8192 };
 
 describe('forward-results delivery', () => {
   let h: ExportHarness;
@@ -65,7 +66,7 @@ describe('forward-results delivery', () => {
     h = await exportHarness({ store: 's3' });
     const rawKey = await rawRun('vulns');
     const raw = await readRun(h.store, rawKey);
-    const result = await deliverRun(deps(), settings, rawKey);
+    const result = await deliverFully(deps(), settings, rawKey);
     const delivered = await readRun(h.store, result.manifest);
     expect(raw.rows.length).toBeGreaterThan(1000);
     expect(delivered.rows).toHaveLength(raw.rows.length - result.duplicates - result.rejected);
@@ -101,14 +102,14 @@ describe('forward-results delivery', () => {
     h = await exportHarness();
     const fixed = await readRun(
       h.store,
-      (await deliverRun(deps(), settings, await rawRun('fixed'))).manifest,
+      (await deliverFully(deps(), settings, await rawRun('fixed'))).manifest,
     );
     expect(fixed.rows.length).toBeGreaterThan(0);
     expect(new Set(fixed.rows.map((r) => r.state))).toEqual(new Set(['fixed']));
     expect(fixed.rows.every((r) => typeof r.last_mitigated === 'string')).toBe(true);
     const assets = await readRun(
       h.store,
-      (await deliverRun(deps(), settings, await rawRun('assets'))).manifest,
+      (await deliverFully(deps(), settings, await rawRun('assets'))).manifest,
     );
     expect(assets.rows.length).toBeGreaterThan(0);
     expect(assets.rows.every((r) => typeof r.asset_id === 'string')).toBe(true);
@@ -117,7 +118,7 @@ describe('forward-results delivery', () => {
   it('writes raw and findings manifests that parse back equal, to the same bytes', async () => {
     h = await exportHarness();
     const rawKey = await rawRun('vulns');
-    const findingsKey = (await deliverRun(deps(), settings, rawKey)).manifest.replace(
+    const findingsKey = (await deliverFully(deps(), settings, rawKey)).manifest.replace(
       /^.*?findings\//,
       'findings/',
     );
@@ -136,10 +137,10 @@ describe('forward-results delivery', () => {
   it('produces the same objects when a run is delivered twice', async () => {
     h = await exportHarness();
     const rawKey = await rawRun('vulns');
-    const first = await deliverRun(deps(), settings, rawKey);
+    const first = await deliverFully(deps(), settings, rawKey);
     const firstManifest = (await h.store.getText(first.manifest.replace(/^.*?findings\//, 'findings/')))
       ?.body;
-    const second = await deliverRun(deps(), settings, rawKey);
+    const second = await deliverFully(deps(), settings, rawKey);
     const secondManifest = (await h.store.getText(second.manifest.replace(/^.*?findings\//, 'findings/')))
       ?.body;
     expect(second.manifest).toBe(first.manifest);
@@ -152,7 +153,7 @@ describe('forward-results delivery', () => {
     const raw = await readRun(h.store, rawKey);
     const part = raw.manifest.parts[0]?.key as string;
     await h.store.putText(part, 'not the bytes the manifest promised', { contentType: 'application/gzip' });
-    await expect(deliverRun(deps(), settings, rawKey)).rejects.toMatchObject({
+    await expect(deliverFully(deps(), settings, rawKey)).rejects.toMatchObject({
       code: 'RAW_PART_CORRUPT',
       message: expect.stringContaining(part),
     });
@@ -179,7 +180,7 @@ describe('forward-results delivery', () => {
       JSON.stringify(good),
       JSON.stringify(h.sim.dataset.rowAt('cumulative', 11)),
     ];
-    const result = await deliverRun(deps(), settings, await handRun(lines));
+    const result = await deliverFully(deps(), settings, await handRun(lines));
     expect(result).toMatchObject({ rows: 2, rejected: 3, duplicates: 1 });
     const delivered = await readRun(h.store, result.manifest);
     expect(delivered.rows.find((r) => r.plugin_name === 'older copy')).toBeUndefined();

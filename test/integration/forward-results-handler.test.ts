@@ -6,7 +6,11 @@ import { type ExportHarness, exportHarness, readRun } from '#support/export-harn
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-const context = { functionName: 'forward-results', awsRequestId: 'r-1' } as Context;
+const context = {
+  functionName: 'forward-results',
+  awsRequestId: 'r-1',
+  getRemainingTimeInMillis: () => 900_000,
+} as Context;
 
 /** The forward-results handler module as Lambda loads it, over s3rver. */
 describe('functions/forward-results handler', () => {
@@ -45,6 +49,7 @@ describe('functions/forward-results handler', () => {
       context,
     );
     const raw = await readRun(h.store, (outcome as { manifest: string }).manifest);
+    if (result.status !== 'delivered') throw new Error(`not delivered: ${result.status}`);
     expect(result.rows).toBe(raw.rows.length - result.duplicates);
     expect(eb).toHaveReceivedCommandWith(PutEventsCommand, {
       Entries: [

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverRun } from '#lib/delivery';
 import { exportDataset } from '#lib/export';
+import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
 
 /**
@@ -122,7 +122,7 @@ describe('recorded SC row shapes end to end (issue 17)', () => {
     const outcome = await exportDataset(h.deps(), h.settings({ severityFloor: 0 }), 'vulns');
     const rawKey = (outcome as { manifest: string }).manifest.replace(/^.*?raw\//, 'raw/');
     const raw = await readRun(h.store, rawKey);
-    const delivered = await readRun(h.store, (await deliverRun(deps, settings, rawKey)).manifest);
+    const delivered = await readRun(h.store, (await deliverFully(deps, settings, rawKey)).manifest);
 
     // Assert: the raw rows carry the recorded shapes…
     const rows = raw.rows;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverRun } from '#lib/delivery';
 import { exportDataset } from '#lib/export';
 import type { WasFindings } from '#lib/product';
+import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness, firstWindow, readRun } from '#support/export-harness';
 
 /**
@@ -32,11 +32,7 @@ describe('web-application-scanning findings', () => {
     const outcome = await exportDataset(h.deps(), settings, 'vulns');
     const rawKey = (outcome as { manifest: string }).manifest.replace(/^.*?raw\//, 'raw/');
     const raw = await readRun(h.store, rawKey);
-    const result = await deliverRun(
-      deliveryDeps(),
-      { pluginOutputMaxBytes: 8192, partSizeBytes: 1 << 20 },
-      rawKey,
-    );
+    const result = await deliverFully(deliveryDeps(), { pluginOutputMaxBytes: 8192 }, rawKey);
     const delivered = await readRun(h.store, result.manifest);
     return { raw, result, delivered, hostRows: h.expectedIdentities('vulns', window).size };
   }

@@ -8,7 +8,6 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { deliverRun } from '#lib/delivery';
 import { ErrorCode } from '#lib/errors';
 import { createEventPublisher } from '#lib/events';
 import { exportDatasets, exportSettings } from '#lib/export';
@@ -19,6 +18,7 @@ import { createLocalStore } from '#lib/sink';
 import { ScClient } from '#lib/tenable';
 import { type SimulatorHandle, type SimulatorUser, startSimulator } from '#sim';
 import { runCliInProcess } from '#support/cli';
+import { deliverFully } from '#support/delivery';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { canaryKeys, errorSurface, expectNoKeyMaterial } from '#support/keys';
 import { recordingLogger } from '#support/log-recorder';
@@ -309,9 +309,9 @@ describe('no secret leaves', () => {
     const summary = await exportDatasets(deps(good), settings, ['vulns', 'fixed', 'assets']);
     for (const o of summary.outcomes)
       if (o.status === 'completed')
-        await deliverRun(
+        await deliverFully(
           { store, events: publisher, logger },
-          { pluginOutputMaxBytes: 8192, partSizeBytes: 1 << 20 },
+          { pluginOutputMaxBytes: 8192 },
           o.manifest.replace(/^.*?raw\//, 'raw/'),
         );
     echoKeys(next, '/rest/analysis', { times: 3 });

@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
-import { type DeliveryResult, deliverRun, manifestKeyForEvent } from '#lib/delivery';
+import { type DeliveryResult, manifestKeyForEvent } from '#lib/delivery';
 import { createEventPublisher, type EventPublisher } from '#lib/events';
 import {
   type DatasetOutcome,
@@ -24,6 +24,7 @@ import {
   runPrefix,
 } from '#lib/sink';
 import { type AttemptInfo, ScClient, type ScClientOptions } from '#lib/tenable';
+import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness, readRun, simIdentity } from '#support/export-harness';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { recordingLogger } from '#support/log-recorder';
@@ -37,7 +38,7 @@ const DAY_MS = 86_400_000;
 const PREFIX = 'sc2aws';
 /** Rows per SC page: small, so a run spans enough pages and parts for faults to land mid-run. */
 export const PAGE_SIZE = 50;
-const DELIVERY = { pluginOutputMaxBytes: 8192, partSizeBytes: 64 * 1024 };
+const DELIVERY = { pluginOutputMaxBytes: 8192 };
 
 /** The error a killed invocation "throws": not one of ours, a kill has no message for anyone. */
 export class InvocationKilled extends Error {
@@ -324,7 +325,7 @@ export class PipelineWorld {
       bucket,
       PREFIX,
     );
-    const result = await deliverRun(
+    const result = await deliverFully(
       { store: this.store, events: this.events, logger: this.logger, bucket },
       DELIVERY,
       key,

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliverRun } from '#lib/delivery';
 import type { Sc2awsEvent } from '#lib/events';
 import {
   createLocalStore,
@@ -13,6 +12,7 @@ import {
   runPrefix,
   totalsOf,
 } from '#lib/sink';
+import { deliverFully } from '#support/delivery';
 import { MAX_RUN_PARTS, MAX_RUN_ROWS } from '../../../lib/delivery/raw-manifest';
 
 const own = runPrefix('raw', 'vulns', '2026-11-23', '20261123T000000Z-deadbeef');
@@ -35,7 +35,7 @@ describe('reading the raw manifest a delivery starts from', () => {
   let published: Sc2awsEvent[];
   let read: string[];
   const deliver = () =>
-    deliverRun(
+    deliverFully(
       {
         store: {
           ...store,
@@ -47,7 +47,7 @@ describe('reading the raw manifest a delivery starts from', () => {
         events: { publish: async (e) => void published.push(e) },
         logger: { debug() {}, info() {}, warn() {}, error() {} },
       },
-      { pluginOutputMaxBytes: 8192, partSizeBytes: 1 << 20 },
+      { pluginOutputMaxBytes: 8192 },
       key,
     );
   beforeEach(async () => {

@@ -1,0 +1,121 @@
+import { buffer } from 'node:stream/consumers';
+import * as z from 'zod/mini';
+import { ErrorCode, parseDocument, Sc2awsError } from '#lib/errors';
+import { deliveryStatePrefix, type ObjectStore, partInfoSchema } from '#lib/sink';
+
+const count = z.int().check(z.nonnegative());
+
+/** The best occurrence so far of an id that may be delivered twice (newest last_seen, then latest). */
+const occurrenceSchema = z.object({
+  /** `last_seen` in epoch ms; null: none (loses to any time). */
+  time: z.nullable(z.number()),
+  part: count,
+  line: count,
+  /** Occurrences seen: an id seen once was a filter false positive and prunes nothing. */
+  count: count,
+  /** The findings parts that hold an occurrence: the ones a prune has to rewrite. */
+  parts: z.array(count),
+});
+export type Occurrence = z.infer<typeof occurrenceSchema>;
+
+/**
+ * `<prefix>/state/delivery/dataset=<d>/run=<runId>/state.json`: where a delivery that ran out of time
+ * continues. Written only when an invocation stops early, deleted once the run is committed.
+ * Phases: `transform` (raw part `next` onwards), `scan` (findings part `next` onwards, for the ids
+ * the filter flagged), `prune` (rewrite the parts holding a losing duplicate).
+ */
+export const deliveryStateSchema = z.object({
+  stateVersion: z.literal(1),
+  /** The raw manifest being delivered: a state for another manifest is not resumed. */
+  source: z.string(),
+  rawSha256: z.string(),
+  phase: z.enum(['transform', 'scan', 'prune']),
+  next: count,
+  invocations: count,
+  findings: z.array(partInfoSchema),
+  /** The raw part each findings part came from (its key's number, and its ids object's). */
+  indexes: z.array(count),
+  rejected: z.array(partInfoSchema),
+  rejectedRows: count,
+  /** Ids the filter flagged (transform), or their best occurrence (scan and prune). */
+  candidates: z.array(z.string()),
+  best: z.record(z.string(), occurrenceSchema),
+});
+export type DeliveryState = z.infer<typeof deliveryStateSchema>;
+
+/** The delivery's saved state does not parse: it is not guessed at. */
+export class DeliveryStateCorruptError extends Sc2awsError {
+  constructor(uri: string, problem: string) {
+    super(
+      ErrorCode.StateCorrupt,
+      `The delivery state ${uri} is not a valid state object (${problem}), so the delivery stopped rather than guess where to continue. Fix: delete it and redeliver the run (delivery starts over and writes the same objects).`,
+    );
+  }
+}
+
+/** The objects of one run's delivery state (see `deliveryStatePrefix`). */
+export class DeliveryStateObjects {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly store: ObjectStore,
+    dataset: string,
+    runId: string,
+  ) {
+    this.prefix = deliveryStatePrefix(dataset, runId);
+  }
+
+  private get stateKey(): string {
+    return `${this.prefix}state.json`;
+  }
+
+  private get filterKey(): string {
+    return `${this.prefix}filter.bin`;
+  }
+
+  /** Beside findings part `index`: its rows' ids and times. */
+  idsKey(index: number): string {
+    return `${this.prefix}ids-${String(index).padStart(5, '0')}.bin`;
+  }
+
+  async putBinary(key: string, bytes: Uint8Array): Promise<void> {
+    const upload = this.store.openUpload(key, 'application/octet-stream');
+    upload.stream.end(bytes);
+    await upload.done();
+  }
+
+  /** The saved state and, in the transform phase, the id filter's bits. */
+  async load(): Promise<{ state: DeliveryState; filterBits: Uint8Array | undefined } | undefined> {
+    const stored = await this.store.getText(this.stateKey);
+    if (stored === undefined) return undefined;
+    const parsed = parseDocument(deliveryStateSchema, stored.body);
+    if (!parsed.ok) throw new DeliveryStateCorruptError(this.store.uri(this.stateKey), parsed.problem);
+    if (parsed.value.phase !== 'transform') return { state: parsed.value, filterBits: undefined };
+    const bits = await this.store
+      .getStream(this.filterKey)
+      .then((stream) => buffer(stream))
+      .catch(() => undefined);
+    if (bits === undefined) {
+      throw new DeliveryStateCorruptError(
+        this.store.uri(this.stateKey),
+        `its id filter ${this.filterKey} cannot be read`,
+      );
+    }
+    return { state: parsed.value, filterBits: new Uint8Array(bits) };
+  }
+
+  /** Saves where to continue: the filter first, so a state never points at a missing filter. */
+  async save(state: DeliveryState, filterBits: Uint8Array | undefined): Promise<void> {
+    if (filterBits !== undefined) await this.putBinary(this.filterKey, filterBits);
+    await this.store.putText(this.stateKey, `${JSON.stringify(state)}\n`, {
+      contentType: 'application/json',
+    });
+  }
+
+  /** After the commit: the state first, so a state never outlives what it points at. */
+  async remove(indexes: readonly number[]): Promise<void> {
+    await this.store.delete(this.stateKey);
+    await this.store.delete(this.filterKey);
+    for (const index of indexes) await this.store.delete(this.idsKey(index));
+  }
+}

@@ -1,0 +1,103 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { ErrorCode, Sc2awsError } from '#lib/errors';
+import { type PartOutput, type PartTask, transformPart } from './part-transform';
+
+/** Runs part tasks: inline, or on worker threads so parts are delivered side by side. */
+export interface PartRunner {
+  /** How many parts may be in flight at once: keep this many started to keep every thread busy. */
+  readonly concurrency: number;
+  run(task: PartTask): Promise<PartOutput>;
+  close(): Promise<void>;
+}
+
+/** What crosses back from a worker: the output, or an error as its code and message. */
+export type WorkerReply = { ok: true; output: PartOutput } | { ok: false; code: string; message: string };
+
+/** On the calling thread: the default where there is one vCPU, and in tests of the library. */
+export function inlinePartRunner(): PartRunner {
+  return { concurrency: 1, run: transformPart, close: async () => {} };
+}
+
+/**
+ * `threads` worker threads, each running `workerUrl` (the bundled `part-worker.mjs`), one part
+ * each at a time. Every vCPU a Lambda's memory setting buys (one per 1 769 MB) becomes a thread;
+ * the calling thread only reads, filters ids and stores.
+ */
+export function workerPartRunner(workerUrl: URL, threads: number): PartRunner {
+  const idle: Worker[] = [];
+  const waiting: Array<(worker: Worker) => void> = [];
+  const all = Array.from({ length: threads }, () => new Worker(workerUrl));
+  idle.push(...all);
+  const release = (worker: Worker) => {
+    const next = waiting.shift();
+    if (next) next(worker);
+    else idle.push(worker);
+  };
+  const acquire = () =>
+    new Promise<Worker>((resolve) => {
+      const worker = idle.pop();
+      if (worker) resolve(worker);
+      else waiting.push(resolve);
+    });
+  return {
+    concurrency: threads,
+    async run(task) {
+      const worker = await acquire();
+      // A pooled Buffer shares its memory with others: only memory of its own may be transferred.
+      const own = task.stored.byteOffset === 0 && task.stored.byteLength === task.stored.buffer.byteLength;
+      const stored = own ? task.stored : new Uint8Array(task.stored);
+      try {
+        return await new Promise<PartOutput>((resolve, reject) => {
+          const onError = (err: Error) => {
+            worker.off('message', onMessage);
+            reject(err);
+          };
+          const onMessage = (reply: WorkerReply) => {
+            worker.off('error', onError);
+            if (reply.ok) resolve(reply.output);
+            else reject(rebuildError(reply));
+          };
+          worker.once('message', onMessage);
+          worker.once('error', onError);
+          worker.postMessage({ ...task, stored }, [stored.buffer as ArrayBuffer]);
+        });
+      } finally {
+        release(worker);
+      }
+    },
+    async close() {
+      await Promise.all(all.map((worker) => worker.terminate()));
+    },
+  };
+}
+
+/** Our errors keep their code across the thread boundary; anything else stays an internal error. */
+function rebuildError(reply: Extract<WorkerReply, { ok: false }>): Error {
+  const known = Object.values(ErrorCode) as string[];
+  if (known.includes(reply.code)) return new Sc2awsError(reply.code as ErrorCode, reply.message);
+  return new Error(reply.message);
+}
+
+/** Lambda gives one vCPU per 1 769 MB of memory, up to 6 at 10 240 MB. */
+const MB_PER_VCPU = 1769;
+
+/**
+ * Threads to deliver with: `setting` when it is 1 or more; at 0, one per vCPU — on Lambda the
+ * vCPUs its memory setting buys (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`), elsewhere the machine's.
+ */
+export function deliveryThreads(setting: number, env: NodeJS.ProcessEnv = process.env): number {
+  if (setting >= 1) return setting;
+  const memory = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  if (Number.isFinite(memory) && memory > 0) return Math.min(6, Math.ceil(memory / MB_PER_VCPU));
+  return availableParallelism();
+}
+
+/**
+ * The runner for `threads`: inline for one (a worker would only add copying), worker threads
+ * otherwise. `workerUrl` is the bundled `part-worker.mjs` beside the caller; without it (running
+ * from source) parts are delivered inline.
+ */
+export function createPartRunner(threads: number, workerUrl: URL | undefined): PartRunner {
+  return threads <= 1 || workerUrl === undefined ? inlinePartRunner() : workerPartRunner(workerUrl, threads);
+}
