@@ -156,10 +156,24 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         Resource: [objects(setup.bucket, `/${p}/raw/*`)],
       },
       {
-        Sid: 'WriteFindingsAndRejected',
+        Sid: 'ListBucketForMissingDeliveryState',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: [
+          { 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::\${Bucket}`, { Bucket: setup.bucket }] } as CfValue,
+        ],
+      },
+      {
+        Sid: 'WriteRejected',
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
-        Resource: [objects(setup.bucket, `/${p}/findings/*`), objects(setup.bucket, `/${p}/rejected/*`)],
+        Resource: [objects(setup.bucket, `/${p}/rejected/*`)],
+      },
+      {
+        Sid: 'ReadWriteFindingsAndDeliveryState',
+        Effect: 'Allow',
+        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        Resource: [objects(setup.bucket, `/${p}/findings/*`), objects(setup.bucket, `/${p}/state/delivery/*`)],
       },
       publish,
       dlq('ForwardResults'),

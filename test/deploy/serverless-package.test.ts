@@ -73,7 +73,11 @@ const ROLES = ['ForwardResultsRole', 'PullAnalysisRole', 'ValidateKeysRole'];
 /** The role EventBridge assumes to copy announcements to the default bus (only with the stack's own bus). */
 const FORWARDING_ROLE = 'AnnouncementsForwardingRole';
 /** The events sc2aws sends itself: whoever may put them drives the pipeline. */
-const INTERNAL_TRIGGERS: string[] = [DetailType.ExportContinuationRequested, DetailType.ExportCompleted];
+const INTERNAL_TRIGGERS: string[] = [
+  DetailType.ExportContinuationRequested,
+  DetailType.ExportCompleted,
+  DetailType.DeliveryContinuationRequested,
+];
 /** The events consumers subscribe to (`Export Failed` ends a run that cannot finish). */
 const ANNOUNCEMENTS = [
   'Findings Delivered',
@@ -159,6 +163,10 @@ describe('serverless package (offline, osls)', () => {
     }
   });
 
+  it("ships forward-results' delivery worker beside its handler, where the handler looks for it", () => {
+    expect(defaults.zips['forwardResults.zip']).toContain('dist/functions/forward-results/part-worker.mjs');
+  });
+
   it('ships the source maps with the default parameters, so sourceMaps=true needs no other build', () => {
     for (const fn of FUNCTION_NAMES) {
       const { dir, zip } = FUNCTIONS[fn];
@@ -236,7 +244,9 @@ describe('functions', () => {
       DATA_BUCKET: { Ref: 'DataBucket' },
       DATA_PREFIX: 'sc2aws',
       PLUGIN_OUTPUT_MAX_BYTES: '8192',
-      PART_SIZE_MB: '64',
+      TIME_GUARD_SECONDS: '60',
+      MAX_INVOCATIONS_PER_RUN: '24',
+      DELIVERY_THREADS: '0',
       KMS_KEY_ARN: '',
     });
   });
@@ -406,7 +416,7 @@ describe('events', () => {
     }
   });
 
-  it('runs forward-results on "Export Completed" from sc2aws, on the sc2aws bus', () => {
+  it('runs forward-results on "Export Completed" and its own continuations from sc2aws, on the sc2aws bus', () => {
     for (const [t, bus] of [
       [base, { Ref: 'EventBus' }],
       [full, 'sc2aws-bus'],
@@ -416,7 +426,7 @@ describe('events', () => {
         EventPattern: {
           source: ['sc2aws'],
           account: [{ Ref: 'AWS::AccountId' }],
-          'detail-type': ['Export Completed'],
+          'detail-type': ['Export Completed', 'Delivery Continuation Requested'],
         },
         Targets: [target('ForwardResults')],
       });
