@@ -1,0 +1,271 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPartRunner,
+  type DeliveryDeps,
+  type DeliveryOutcome,
+  type DeliverySettings,
+  deliverRun,
+} from '#lib/delivery';
+import { ErrorCode } from '#lib/errors';
+import type { Sc2awsEvent } from '#lib/events';
+import {
+  createLocalStore,
+  manifestKey,
+  type ObjectStore,
+  PartWriter,
+  partKey,
+  type RunManifest,
+  runPrefix,
+  totalsOf,
+} from '#lib/sink';
+import { DELIVERY_SETTINGS } from '#support/delivery';
+import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
+
+const RUN_ID = '20251123T000000Z-c0ffee00';
+const PREFIX = runPrefix('raw', 'vulns', '2025-11-23', RUN_ID);
+const ROWS_PER_PART = 120;
+const PARTS = 7;
+
+/**
+ * A raw run of seven parts that holds every kind of repeat the dedupe must settle: across parts
+ * with the newer copy later and earlier, with equal times (the later copy wins), inside one part,
+ * a part made only of losing copies (the prune removes it), and rows that are rejected.
+ */
+async function writeRawRun(h: ExportHarness, store: ObjectStore): Promise<string> {
+  const row = (i: number) => h.sim.dataset.rowAt('cumulative', i) as unknown as Record<string, unknown>;
+  const older = (r: Record<string, unknown>, days: number) => ({
+    ...r,
+    lastSeen: String(Number(r.lastSeen) - days * 86400),
+    pluginName: `older copy (${days} d)`,
+  });
+  const parts: string[][] = [];
+  for (let p = 0; p < PARTS; p++) {
+    const lines: string[] = [];
+    for (let i = 0; i < ROWS_PER_PART; i++) lines.push(JSON.stringify(row(p * ROWS_PER_PART + i)));
+    parts.push(lines);
+  }
+  // Part 1 repeats ten rows of part 0 one day older: part 0's copies win.
+  for (let i = 0; i < 10; i++) parts[1]?.push(JSON.stringify(older(row(i), 1)));
+  // Part 0 has older copies of ten rows of part 3: part 3's copies win.
+  for (let i = 0; i < 10; i++) parts[0]?.push(JSON.stringify(older(row(3 * ROWS_PER_PART + i), 2)));
+  // Equal times: the later occurrence (part 5) wins; its copy is marked so the test can tell.
+  for (let i = 0; i < 5; i++)
+    parts[5]?.push(JSON.stringify({ ...row(2 * ROWS_PER_PART + i), pluginName: 'same time, later copy' }));
+  // Inside one part.
+  parts[4]?.push(JSON.stringify(older(row(4 * ROWS_PER_PART + 7), 3)));
+  // Rejected rows.
+  parts[2]?.push('not json', JSON.stringify({ ...row(11), ip: undefined }));
+  // A last part made only of losing copies.
+  parts.push(Array.from({ length: 6 }, (_, i) => JSON.stringify(older(row(6 * ROWS_PER_PART + i), 5))));
+
+  const writer = new PartWriter(store, (i) => partKey(PREFIX, i), { partSizeBytes: 1 << 30 });
+  for (const lines of parts) {
+    await writer.write(lines);
+    await writer.finishPart();
+  }
+  const manifest: RunManifest = {
+    manifestVersion: 1,
+    kind: 'raw',
+    dataset: 'vulns',
+    runId: RUN_ID,
+    window: {
+      field: 'lastSeen',
+      start: 0,
+      end: 1763856000,
+      startIso: '1970-01-01T00:00:00.000Z',
+      endIso: '2025-11-23T00:00:00.000Z',
+    },
+    sc: { host: 'sc.example.com', version: '6.4.0' },
+    parts: writer.completed,
+    totals: totalsOf(writer.completed),
+    createdAt: '2025-11-23T00:00:01.000Z',
+  };
+  await store.putText(manifestKey(PREFIX), JSON.stringify(manifest));
+  return manifestKey(PREFIX);
+}
+
+/**
+ * Every file under `dir`, by path, with its bytes. A committed list names its parts by their full
+ * address, which holds the output directory: that part of it is written as `<out>`.
+ */
+async function filesOf(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const bytes = await readFile(path);
+    const name = relative(dir, path);
+    files.set(name, name.includes('/committed/') ? Buffer.from(bytes.toString().replaceAll(dir, '<out>')) : bytes);
+  }
+  return files;
+}
+
+function expectSameFiles(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
+  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+  for (const [path, bytes] of a) expect(b.get(path)?.equals(bytes), path).toBe(true);
+}
+
+/** Milliseconds left: plenty for `calls` questions, then less than the guard. */
+function budget(calls: number): () => number {
+  let asked = 0;
+  return () => (++asked <= calls ? 900_000 : 0);
+}
+
+describe('a delivery that runs out of time', () => {
+  let h: ExportHarness;
+  let rawDir: string;
+  let source: ObjectStore;
+  let rawKey: string;
+  const outDirs: string[] = [];
+
+  beforeAll(async () => {
+    h = await exportHarness({ store: 'local' });
+    rawDir = await mkdtemp(join(tmpdir(), 'sc2aws-raw-'));
+    source = createLocalStore(rawDir);
+    rawKey = await writeRawRun(h, source);
+  });
+  afterAll(async () => {
+    await h?.close();
+    for (const dir of [rawDir, ...outDirs]) await rm(dir, { recursive: true, force: true });
+  });
+
+  const output = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sc2aws-findings-'));
+    outDirs.push(dir);
+    return { dir, store: createLocalStore(dir), events: [] as Sc2awsEvent[] };
+  };
+  const depsFor = (
+    out: Awaited<ReturnType<typeof output>>,
+    extra: Partial<DeliveryDeps> = {},
+  ): DeliveryDeps => ({
+    store: out.store,
+    source,
+    events: { publish: async (e) => void out.events.push(e) },
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    ...extra,
+  });
+
+  /** Invokes the delivery as the continuation rule would, each invocation with `calls` time checks. */
+  async function deliverInSteps(
+    out: Awaited<ReturnType<typeof output>>,
+    calls: number,
+    settings: DeliverySettings = DELIVERY_SETTINGS,
+  ): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = [];
+    for (let i = 0; i < 50; i++) {
+      const outcome = await deliverRun(depsFor(out, { remainingMs: budget(calls) }), settings, rawKey);
+      outcomes.push(outcome);
+      if (outcome.status === 'delivered') return outcomes;
+    }
+    throw new Error('the delivery never finished');
+  }
+
+  it('writes the same objects, byte for byte, when forced to continue three times or more as in one go', async () => {
+    const whole = await output();
+    const once = await deliverRun(depsFor(whole), DELIVERY_SETTINGS, rawKey);
+    expect(once).toMatchObject({ status: 'delivered', duplicates: 10 + 10 + 5 + 1 + 6, rejected: 2 });
+
+    const stepped = await output();
+    const outcomes = await deliverInSteps(stepped, 3);
+    const continued = outcomes.filter((o) => o.status === 'continued');
+    expect(continued.length).toBeGreaterThanOrEqual(3);
+    // It stopped in every phase: reading raw parts, settling flagged ids, and pruning.
+    expect(new Set(continued.map((o) => (o.status === 'delivered' ? '' : o.phase)))).toEqual(
+      new Set(['transform', 'scan', 'prune']),
+    );
+    const continuations = stepped.events.filter((e) => e.detailType === 'Delivery Continuation Requested');
+    expect(continuations).toHaveLength(continued.length);
+    expect(continuations[0]?.detail).toMatchObject({
+      manifest: source.uri(rawKey),
+      dataset: 'vulns',
+      runId: RUN_ID,
+    });
+
+    const a = await filesOf(whole.dir);
+    expectSameFiles(a, await filesOf(stepped.dir));
+    // Nothing of the delivery's working state is left once the run is committed.
+    expect([...a.keys()].filter((p) => p.startsWith('state/'))).toEqual([]);
+    expect(stepped.events.at(-1)).toMatchObject({
+      detailType: 'Findings Delivered',
+      detail: { rowCount: PARTS * ROWS_PER_PART, duplicateCount: 32, rejectedCount: 2 },
+    });
+  });
+
+  it('keeps one row per finding_id: the newest last_seen, and of equal times the later copy', async () => {
+    const out = await output();
+    const result = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey);
+    if (result.status !== 'delivered') throw new Error(result.status);
+    const { rows, manifest } = await readRun(out.store, result.manifest);
+    const ids = rows.map((r) => r.finding_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(rows.filter((r) => String(r.plugin_name).startsWith('older copy'))).toEqual([]);
+    expect(rows.filter((r) => r.plugin_name === 'same time, later copy')).toHaveLength(5);
+    // The part of losing copies only is gone; the others keep their raw part's number.
+    expect(manifest.parts.map((p) => p.key.slice(-20))).toEqual(
+      Array.from({ length: PARTS }, (_, i) => `part-${String(i).padStart(5, '0')}.ndjson.gz`),
+    );
+  });
+
+  it('finishes a prune that an invocation died in, from the state saved before it, with the same bytes', async () => {
+    const whole = await output();
+    await deliverRun(depsFor(whole), DELIVERY_SETTINGS, rawKey);
+
+    const out = await output();
+    // First invocation: out of time in the scan; its state says "scan from here".
+    let outcome: DeliveryOutcome;
+    let calls = 1;
+    do {
+      await rm(out.dir, { recursive: true, force: true });
+      outcome = await deliverRun(depsFor(out, { remainingMs: budget(calls++) }), DELIVERY_SETTINGS, rawKey);
+    } while (outcome.status !== 'continued' || outcome.phase !== 'scan');
+    // Second invocation prunes every part, then dies before its commit: the saved state still says "scan".
+    const dying: ObjectStore = {
+      ...out.store,
+      async putText(key, body, options) {
+        if (key.endsWith('_manifest.json')) throw new Error('the invocation died here');
+        return out.store.putText(key, body, options);
+      },
+    };
+    await expect(deliverRun({ ...depsFor(out), store: dying }, DELIVERY_SETTINGS, rawKey)).rejects.toThrow(
+      'the invocation died here',
+    );
+    // The retry prunes again from parts that were already pruned, and ends where one go ends.
+    const retried = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey);
+    expect(retried.status).toBe('delivered');
+    expectSameFiles(await filesOf(whole.dir), await filesOf(out.dir));
+  });
+
+  it('fails with DELIVERY_INVOCATION_LIMIT instead of continuing forever, and commits nothing', async () => {
+    const out = await output();
+    const settings = { ...DELIVERY_SETTINGS, maxInvocations: 2 };
+    await expect(deliverInSteps(out, 2, settings)).rejects.toMatchObject({
+      code: ErrorCode.DeliveryInvocationLimit,
+      message: expect.stringContaining('maxInvocationsPerRun'),
+    });
+    expect(out.events.filter((e) => e.detailType === 'Findings Delivered')).toEqual([]);
+    const files = await filesOf(out.dir);
+    expect([...files.keys()].filter((p) => p.endsWith('_manifest.json') || p.includes('committed'))).toEqual(
+      [],
+    );
+  });
+
+  it('writes the same objects on worker threads (the bundled part-worker.mjs) as on the calling thread', async () => {
+    const worker = new URL('../../dist/part-worker.mjs', import.meta.url);
+    expect(fileURLToPath(worker)).toMatch(/dist[/\\]part-worker\.mjs$/);
+    const inline = await output();
+    await deliverRun(depsFor(inline), DELIVERY_SETTINGS, rawKey);
+    const threaded = await output();
+    const runner = createPartRunner(3, worker);
+    try {
+      await deliverRun(depsFor(threaded, { runner }), DELIVERY_SETTINGS, rawKey);
+    } finally {
+      await runner.close();
+    }
+    expectSameFiles(await filesOf(inline.dir), await filesOf(threaded.dir));
+  });
+});
