@@ -27,18 +27,25 @@ export function inlinePartRunner(): PartRunner {
 export function workerPartRunner(workerUrl: URL, threads: number): PartRunner {
   const idle: Worker[] = [];
   const waiting: Array<(worker: Worker) => void> = [];
+  // An idle thread must not keep the process alive (the CLI, the demo); a busy one must.
   const all = Array.from({ length: threads }, () => new Worker(workerUrl));
+  for (const worker of all) worker.unref();
   idle.push(...all);
   const release = (worker: Worker) => {
     const next = waiting.shift();
     if (next) next(worker);
-    else idle.push(worker);
+    else {
+      worker.unref();
+      idle.push(worker);
+    }
   };
   const acquire = () =>
     new Promise<Worker>((resolve) => {
       const worker = idle.pop();
-      if (worker) resolve(worker);
-      else waiting.push(resolve);
+      if (worker) {
+        worker.ref();
+        resolve(worker);
+      } else waiting.push(resolve);
     });
   return {
     concurrency: threads,

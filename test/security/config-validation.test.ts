@@ -70,7 +70,7 @@ const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
   { variable: 'SC_MAX_PAGE_MB', functions: ['pull-analysis'], values: ['0', '513', '64MB', '1.5'] },
   { variable: 'OVERLAP_MINUTES', functions: ['pull-analysis'], values: ['-1', '10081', '1h'] },
   { variable: 'FIRST_RUN_LOOKBACK_DAYS', functions: ['pull-analysis'], values: ['0', '3651', '30d'] },
-  { variable: 'PART_SIZE_MB', functions: OUTPUT, values: ['0', '1025', '64MB'] },
+  { variable: 'PART_SIZE_MB', functions: ['pull-analysis'], values: ['0', '1025', '64MB'] },
   { variable: 'TIME_GUARD_SECONDS', functions: ['pull-analysis'], values: ['4', '601', 'soon'] },
   { variable: 'MAX_INVOCATIONS_PER_RUN', functions: ['pull-analysis'], values: ['0', '1001', 'many'] },
   { variable: 'PLUGIN_OUTPUT_MAX_BYTES', functions: ['forward-results'], values: ['-1', '1048577', '8k'] },
