@@ -71,8 +71,9 @@ const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
   { variable: 'OVERLAP_MINUTES', functions: ['pull-analysis'], values: ['-1', '10081', '1h'] },
   { variable: 'FIRST_RUN_LOOKBACK_DAYS', functions: ['pull-analysis'], values: ['0', '3651', '30d'] },
   { variable: 'PART_SIZE_MB', functions: ['pull-analysis'], values: ['0', '1025', '64MB'] },
-  { variable: 'TIME_GUARD_SECONDS', functions: ['pull-analysis'], values: ['4', '601', 'soon'] },
-  { variable: 'MAX_INVOCATIONS_PER_RUN', functions: ['pull-analysis'], values: ['0', '1001', 'many'] },
+  { variable: 'TIME_GUARD_SECONDS', functions: OUTPUT, values: ['4', '601', 'soon'] },
+  { variable: 'MAX_INVOCATIONS_PER_RUN', functions: OUTPUT, values: ['0', '1001', 'many'] },
+  { variable: 'DELIVERY_THREADS', functions: ['forward-results'], values: ['-1', '17', 'auto', '2.5'] },
   { variable: 'PLUGIN_OUTPUT_MAX_BYTES', functions: ['forward-results'], values: ['-1', '1048577', '8k'] },
 ];
 /** Free text: any value works (a user name, a key prefix). */
