@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverRun } from '#lib/delivery';
 import { exportDataset } from '#lib/export';
 import type { DeliveredAsset, DeliveredFinding } from '#lib/findings';
 import { deviceInventoryInfoOf, ocsfFileForPart, vulnerabilityFindingOf } from '#lib/ocsf';
+import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
 import { plain, withDuckDb } from '#support/ocsf-files';
 import {
@@ -15,7 +15,7 @@ import {
  * The simulator's rows, in the shapes recorded from a real SC, through the real export and
  * delivery, then OCSF: every record validates against OCSF 1.3.0 and the files hold them.
  */
-const settings = { pluginOutputMaxBytes: 8192, partSizeBytes: 1 << 20 };
+const settings = { pluginOutputMaxBytes: 8192 };
 
 describe('OCSF from simulator rows through export and delivery', () => {
   let h: ExportHarness;
@@ -34,7 +34,7 @@ describe('OCSF from simulator rows through export and delivery', () => {
       };
       const outcome = await exportDataset(h.deps(), h.settings({ severityFloor: 0 }), dataset);
       const rawKey = (outcome as { manifest: string }).manifest.replace(/^.*?raw\//, 'raw/');
-      const delivered = await readRun(h.store, (await deliverRun(deps, settings, rawKey)).manifest);
+      const delivered = await readRun(h.store, (await deliverFully(deps, settings, rawKey)).manifest);
       expect(delivered.rows.length).toBeGreaterThan(dataset === 'vulns' ? 1000 : 10);
 
       // Act
