@@ -11,7 +11,7 @@
 // current), so a parameter the deployment accepts is one the Lambdas accept.
 'use strict';
 
-const { datasets: KNOWN_DATASETS, rules } = require('./vocabulary.json');
+const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('./vocabulary.json');
 // CloudWatch Logs accepts only these retention periods.
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -193,6 +193,30 @@ module.exports = async ({ resolveVariable }) => {
   const secretArn = await p('secretArn');
   const bucket = await p('dataBucketName');
   const kmsKeyArn = await p('kmsKeyArn');
+  // OCSF output: security-lake needs every Security Lake parameter; the others leave them unused.
+  const ocsfOutput = await p('ocsfOutput');
+  if (!OCSF_OUTPUTS.includes(ocsfOutput)) {
+    fail('ocsfOutput', `must be one of ${OCSF_OUTPUTS.join(', ')} (got "${ocsfOutput}")`, 'security-lake');
+  }
+  const lake = ocsfOutput === 'security-lake';
+  const lakeParams = [
+    ['securityLakeBucket', rules.dataBucketName],
+    ['securityLakeRegion', rules.awsRegion],
+    ['securityLakeAccountId', rules.securityLakeAccount],
+    ['securityLakeExternalId', rules.externalId],
+    ['securityLakeFindingsSource', rules.securityLakeSource],
+    ['securityLakeFindingsRoleArn', rules.iamRoleArn],
+    ['securityLakeAssetsSource', rules.securityLakeSource],
+    ['securityLakeAssetsRoleArn', rules.iamRoleArn],
+  ];
+  const lakeValues = {};
+  for (const [name, rule] of lakeParams) {
+    lakeValues[name] = await p(name);
+    if (lake && lakeValues[name] === '')
+      fail(name, 'is required when ocsfOutput is security-lake', rule.example);
+    follows(name, lakeValues[name], rule);
+  }
+
   // The stack's own bus is named like its functions: <service>-<stage>.
   const ownBusName = `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`;
 
@@ -201,6 +225,31 @@ module.exports = async ({ resolveVariable }) => {
   return {
     secretArn: secretArn === '' ? { Ref: 'ScKeysSecret' } : secretArn,
     dataBucketName: bucket === '' ? { Ref: 'DataBucket' } : bucket,
+    // forward-results' OCSF statements (infra/roles.yml, under the WritesOcsf condition): its own
+    // <prefix>/ocsf/ objects, and with security-lake the two provider roles, nothing else of it.
+    ocsfStatements: [
+      {
+        Sid: 'ReadWriteOwnOcsf',
+        Effect: 'Allow',
+        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        Resource: {
+          'Fn::Sub': [
+            `arn:\${AWS::Partition}:s3:::\${Bucket}/${prefix}/ocsf/*`,
+            { Bucket: bucket === '' ? { Ref: 'DataBucket' } : bucket },
+          ],
+        },
+      },
+      ...(lake
+        ? [
+            {
+              Sid: 'AssumeSecurityLakeProviderRoles',
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Resource: [lakeValues.securityLakeFindingsRoleArn, lakeValues.securityLakeAssetsRoleArn],
+            },
+          ]
+        : []),
+    ],
     // The roles' PutEvents statements and the bus policy name the bus ARN spelled out, not with
     // Fn::GetAtt: the bus policy names the roles, so a GetAtt back to the bus would be a cycle.
     eventBusName: busName === '' ? { Ref: 'EventBus' } : busName,

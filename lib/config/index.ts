@@ -1,5 +1,6 @@
 import type { Dataset, WasFindings } from '#lib/product';
 import { ConfigError, caBundle, configValue, type Env } from './env';
+import { CONFIG_VARIABLES } from './variables';
 
 export { ConfigError, configValue, type Env } from './env';
 export { AWS_REGION, BUCKET_NAME, EVENT_BUS_NAME, KMS_KEY_ARN, SECRET_ARN, type ValueRule } from './rules';
@@ -126,6 +127,29 @@ export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
   };
 }
 
+/** One Security Lake custom source: its name (as its location names it under `ext/`) and provider role. */
+export interface SecurityLakeSourceConfig {
+  sourceName: string;
+  roleArn: string;
+}
+
+/** Where OCSF records go (README "OCSF output"). */
+export type OcsfOutputConfig =
+  | { output: 'off' | 'bucket' }
+  | {
+      output: 'security-lake';
+      securityLake: {
+        bucket: string;
+        region: string;
+        accountId: string;
+        externalId: string;
+        /** Vulnerability Finding (2002), from `vulns` and `fixed`. */
+        findings: SecurityLakeSourceConfig;
+        /** Device Inventory Info (5001), from `assets`. */
+        assets: SecurityLakeSourceConfig;
+      };
+    };
+
 export interface ForwardResultsConfig {
   output: OutputConfig;
   eventBusName: string;
@@ -134,6 +158,50 @@ export interface ForwardResultsConfig {
   maxInvocations: number;
   /** 0: one per vCPU. */
   deliveryThreads: number;
+  ocsf: OcsfOutputConfig;
+}
+
+type SecurityLakeVariable =
+  | 'SECURITY_LAKE_BUCKET'
+  | 'SECURITY_LAKE_REGION'
+  | 'SECURITY_LAKE_ACCOUNT_ID'
+  | 'SECURITY_LAKE_EXTERNAL_ID'
+  | 'SECURITY_LAKE_FINDINGS_SOURCE'
+  | 'SECURITY_LAKE_FINDINGS_ROLE_ARN'
+  | 'SECURITY_LAKE_ASSETS_SOURCE'
+  | 'SECURITY_LAKE_ASSETS_ROLE_ARN';
+
+/** The OCSF settings; in security-lake mode every SECURITY_LAKE_* setting is required. */
+function ocsfOutputConfig(env: Env): OcsfOutputConfig {
+  const output = configValue(env, 'OCSF_OUTPUT');
+  if (output !== 'security-lake') return { output };
+  const required = (name: SecurityLakeVariable): string => {
+    const value = configValue(env, name);
+    if (value === undefined)
+      throw new ConfigError(
+        name,
+        'is required when OCSF_OUTPUT is security-lake',
+        CONFIG_VARIABLES[name].example,
+      );
+    return value;
+  };
+  return {
+    output,
+    securityLake: {
+      bucket: required('SECURITY_LAKE_BUCKET'),
+      region: required('SECURITY_LAKE_REGION'),
+      accountId: required('SECURITY_LAKE_ACCOUNT_ID'),
+      externalId: required('SECURITY_LAKE_EXTERNAL_ID'),
+      findings: {
+        sourceName: required('SECURITY_LAKE_FINDINGS_SOURCE'),
+        roleArn: required('SECURITY_LAKE_FINDINGS_ROLE_ARN'),
+      },
+      assets: {
+        sourceName: required('SECURITY_LAKE_ASSETS_SOURCE'),
+        roleArn: required('SECURITY_LAKE_ASSETS_ROLE_ARN'),
+      },
+    },
+  };
 }
 
 /** Reads the forward-results Lambda's settings. */
@@ -145,5 +213,6 @@ export function loadForwardResultsConfig(env: Env): ForwardResultsConfig {
     timeGuardMs: configValue(env, 'TIME_GUARD_SECONDS') * 1000,
     maxInvocations: configValue(env, 'MAX_INVOCATIONS_PER_RUN'),
     deliveryThreads: configValue(env, 'DELIVERY_THREADS'),
+    ocsf: ocsfOutputConfig(env),
   };
 }

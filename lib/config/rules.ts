@@ -68,3 +68,35 @@ export const EVENT_BUS: ValueRule = {
   problem: 'must be an EventBridge bus name or ARN',
   example: 'sc2aws',
 };
+
+/** An IAM role ARN, as Security Lake names a custom source's provider role. */
+export const IAM_ROLE_ARN: ValueRule = {
+  pattern: new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/[A-Za-z0-9+=,.@_/-]{1,512}$`),
+  problem: 'must be an IAM role ARN',
+  example: 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsVulns-eu-west-1',
+};
+
+/**
+ * A Security Lake custom source as its location names it under `ext/`: the source name
+ * (letters, digits, `_-:.`, up to 64), and `/<version>` when the provider location has a version folder.
+ */
+export const SECURITY_LAKE_SOURCE: ValueRule = {
+  pattern: /^[A-Za-z0-9_\-:.]{1,64}(?:\/[A-Za-z0-9_\-.]{1,32})?$/,
+  problem: 'must be a Security Lake custom source name, optionally followed by /<version>',
+  example: 'sc2awsVulns',
+};
+
+/** The `accountId=` partition: an AWS account id, or `external` / `external_<id>` for data from outside AWS. */
+export const SECURITY_LAKE_ACCOUNT: ValueRule = {
+  pattern: /^(?:\d{12}|external(?:_[A-Za-z0-9-]{1,64})?)$/,
+  problem: 'must be a 12-digit AWS account id, external, or external_<id>',
+  example: '123456789012',
+};
+
+/** An STS external id: 2–1224 characters of letters, digits and `+=,.@:/-_`. */
+export const EXTERNAL_ID: ValueRule = {
+  pattern: /^[A-Za-z0-9+=,.@:/_-]{2,1224}$/,
+  problem:
+    'must be the external id the custom sources were registered with (2-1224 letters, digits, +=,.@:/-_)',
+  example: 'sc2aws-7f3a9c',
+};

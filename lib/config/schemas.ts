@@ -91,6 +91,15 @@ export const wasFindings: TextSchema<WasFindings> = z.enum(
   got(`must be one of ${WAS_FINDINGS.join(', ')}`, 40),
 );
 
+/** Where forward-results writes OCSF records (lib/ocsf): nowhere, the data bucket, or also Security Lake. */
+export const OCSF_OUTPUTS = ['off', 'bucket', 'security-lake'] as const;
+export type OcsfOutput = (typeof OCSF_OUTPUTS)[number];
+
+export const ocsfOutput: TextSchema<OcsfOutput> = z.enum(
+  OCSF_OUTPUTS,
+  got(`must be one of ${OCSF_OUTPUTS.join(', ')}`, 40),
+);
+
 /** Numeric SC repository ids, comma-separated. */
 export const repositoryIds: TextSchema<string[]> = z.pipe(
   z.string(),

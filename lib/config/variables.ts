@@ -3,13 +3,24 @@ import { DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, MAX_PLUGIN_OUTPUT_MAX_BYTES } from '#l
 import { DATASETS, DEFAULT_WAS_FINDINGS } from '#lib/product';
 import { DEFAULT_KEY_TTL_MS } from '#lib/secrets';
 import { DEFAULT_MAX_PAGE_BYTES, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#lib/tenable';
-import { BUCKET_NAME, EVENT_BUS, KMS_KEY_ARN, SECRET_ARN } from './rules';
+import {
+  AWS_REGION,
+  BUCKET_NAME,
+  EVENT_BUS,
+  EXTERNAL_ID,
+  IAM_ROLE_ARN,
+  KMS_KEY_ARN,
+  SECRET_ARN,
+  SECURITY_LAKE_ACCOUNT,
+  SECURITY_LAKE_SOURCE,
+} from './rules';
 import {
   datasetList,
   flag,
   integer,
   keyPrefix,
   matching,
+  ocsfOutput,
   repositoryIds,
   scUrl,
   type TextSchema,
@@ -243,6 +254,73 @@ export const CONFIG_VARIABLES = {
     readBy: ['forward-results'],
     param: 'pluginOutputMaxBytes',
     description: 'cap on `plugin_output` (UTF-8 bytes)',
+  },
+  // OCSF output (lib/ocsf, README "OCSF output"). The SECURITY_LAKE_* settings are required when
+  // OCSF_OUTPUT is security-lake (loadForwardResultsConfig says which is missing) and unused otherwise.
+  OCSF_OUTPUT: {
+    schema: ocsfOutput,
+    default: 'off',
+    example: 'security-lake',
+    readBy: ['forward-results'],
+    param: 'ocsfOutput',
+    description:
+      '`off`; `bucket`: OCSF 1.3 Parquet under `<prefix>/ocsf/` with Athena DDL; `security-lake`: also copied to the two custom sources at commit',
+  },
+  SECURITY_LAKE_BUCKET: {
+    schema: matching(BUCKET_NAME),
+    example: 'aws-security-data-lake-eu-west-1-abc123',
+    readBy: ['forward-results'],
+    param: 'securityLakeBucket',
+    description: "Security Lake's bucket (the custom sources' provider location)",
+  },
+  SECURITY_LAKE_REGION: {
+    schema: matching(AWS_REGION),
+    example: 'eu-west-1',
+    readBy: ['forward-results'],
+    param: 'securityLakeRegion',
+    description: "the `region=` partition and the bucket's region",
+  },
+  SECURITY_LAKE_ACCOUNT_ID: {
+    schema: matching(SECURITY_LAKE_ACCOUNT),
+    example: '123456789012',
+    readBy: ['forward-results'],
+    param: 'securityLakeAccountId',
+    description: 'the `accountId=` partition: the account the data is about, or `external`',
+  },
+  SECURITY_LAKE_EXTERNAL_ID: {
+    schema: matching(EXTERNAL_ID),
+    example: 'sc2aws-7f3a9c',
+    readBy: ['forward-results'],
+    param: 'securityLakeExternalId',
+    description: 'the external id both custom sources were registered with',
+  },
+  SECURITY_LAKE_FINDINGS_SOURCE: {
+    schema: matching(SECURITY_LAKE_SOURCE),
+    example: 'sc2awsVulns',
+    readBy: ['forward-results'],
+    param: 'securityLakeFindingsSource',
+    description: 'custom source of Vulnerability Finding (2002): findings of `vulns` and `fixed`',
+  },
+  SECURITY_LAKE_FINDINGS_ROLE_ARN: {
+    schema: matching(IAM_ROLE_ARN, 120),
+    example: IAM_ROLE_ARN.example,
+    readBy: ['forward-results'],
+    param: 'securityLakeFindingsRoleArn',
+    description: 'provider role of the findings source (`AmazonSecurityLake-Provider-<source>-<region>`)',
+  },
+  SECURITY_LAKE_ASSETS_SOURCE: {
+    schema: matching(SECURITY_LAKE_SOURCE),
+    example: 'sc2awsHosts',
+    readBy: ['forward-results'],
+    param: 'securityLakeAssetsSource',
+    description: 'custom source of Device Inventory Info (5001): hosts of `assets`',
+  },
+  SECURITY_LAKE_ASSETS_ROLE_ARN: {
+    schema: matching(IAM_ROLE_ARN, 120),
+    example: 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsHosts-eu-west-1',
+    readBy: ['forward-results'],
+    param: 'securityLakeAssetsRoleArn',
+    description: 'provider role of the hosts source',
   },
 } as const satisfies Record<string, ConfigVariable>;
 

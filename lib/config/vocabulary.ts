@@ -1,5 +1,17 @@
 import { DATASETS } from '#lib/product';
-import { BUCKET_NAME, EVENT_BUS_NAME, KMS_KEY_ARN, SECRET_ARN, type ValueRule } from './rules';
+import {
+  AWS_REGION,
+  BUCKET_NAME,
+  EVENT_BUS_NAME,
+  EXTERNAL_ID,
+  IAM_ROLE_ARN,
+  KMS_KEY_ARN,
+  SECRET_ARN,
+  SECURITY_LAKE_ACCOUNT,
+  SECURITY_LAKE_SOURCE,
+  type ValueRule,
+} from './rules';
+import { OCSF_OUTPUTS } from './schemas';
 
 /**
  * What infra/derived.cjs checks the deployment parameters with, as plain JSON.
@@ -19,11 +31,17 @@ export function deploymentVocabulary() {
   return {
     $comment: 'Written by scripts/vocabulary.mjs from lib/config; do not edit.',
     datasets: [...DATASETS],
+    ocsfOutputs: [...OCSF_OUTPUTS],
     rules: {
       secretArn: rule(SECRET_ARN),
       kmsKeyArn: rule(KMS_KEY_ARN),
       dataBucketName: rule(BUCKET_NAME),
       eventBusName: rule(EVENT_BUS_NAME),
+      awsRegion: rule(AWS_REGION),
+      iamRoleArn: rule(IAM_ROLE_ARN),
+      securityLakeSource: rule(SECURITY_LAKE_SOURCE),
+      securityLakeAccount: rule(SECURITY_LAKE_ACCOUNT),
+      externalId: rule(EXTERNAL_ID),
     },
   };
 }

@@ -10,12 +10,14 @@
  * ```
  */
 
+export { ocsfAthenaDdl, PLACEHOLDER_OCSF_LOCATION } from './athena';
 export {
   athenaTypeOf,
   DEVICE_INVENTORY_INFO_COLUMNS,
   type OcsfColumn,
   VULNERABILITY_FINDING_COLUMNS,
 } from './columns';
+export { commitOcsfRun, type OcsfCommit, type OcsfRun, type OcsfTarget } from './commit';
 export {
   NO_WEAKNESS_CWE,
   OCSF_CLASSES,
@@ -27,6 +29,7 @@ export {
 } from './constants';
 export { deviceInventoryInfoOf } from './device-inventory-info';
 export { OcsfInputCorruptError, SecurityLakeWriteError } from './errors';
+export { type OcsfRunManifest, ocsfRunManifestSchema } from './manifest';
 export { type OcsfCodec, PAGE_SIZE_BYTES, runtimeCodec } from './parquet';
 export {
   type OcsfPartContext,
@@ -38,5 +41,12 @@ export {
   ROW_GROUP_MAX_ROWS,
   storeOcsfFile,
 } from './part-file';
+export {
+  type AssumedCredentials,
+  createSecurityLakeWriter,
+  type SecurityLakeOptions,
+  type SecurityLakeSource,
+  type SecurityLakeWriter,
+} from './security-lake';
 export type * from './types';
 export { vulnerabilityFindingOf } from './vulnerability-finding';

@@ -26,6 +26,8 @@ export interface Setup {
   prefix: string;
   kmsKeyArn?: string;
   vpc: boolean;
+  /** OCSF_OUTPUT when not `off`; with `security-lake`, the two provider roles it may assume. */
+  ocsf?: { output: 'bucket' } | { output: 'security-lake'; providerRoles: string[] };
 }
 
 /**
@@ -177,6 +179,28 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
       },
       publish,
       dlq('ForwardResults'),
+      ...(setup.ocsf === undefined
+        ? []
+        : [
+            {
+              Sid: 'ReadWriteOwnOcsf',
+              Effect: 'Allow',
+              Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+              Resource: [objects(setup.bucket, `/${p}/ocsf/*`)],
+            } satisfies Statement,
+          ]),
+      ...(setup.ocsf?.output === 'security-lake'
+        ? [
+            {
+              // Only the provider roles Security Lake created for the two sources: nothing of the
+              // lake itself (those roles hold the write access, with Security Lake's boundary).
+              Sid: 'AssumeSecurityLakeProviderRoles',
+              Effect: 'Allow',
+              Action: ['sts:AssumeRole'],
+              Resource: setup.ocsf.providerRoles,
+            } satisfies Statement,
+          ]
+        : []),
       ...kms('UseKmsKeyForBucket', 's3'),
       ...vpc,
     ],

@@ -24,6 +24,19 @@ const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/prod
 const OPERATOR = 'arn:aws:iam::123456789012:role/secops-operator';
 const SSO_ADMINS =
   'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_*';
+const FINDINGS_PROVIDER = 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsVulns-eu-west-1';
+const ASSETS_PROVIDER = 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsHosts-eu-west-1';
+const SECURITY_LAKE_ARGS = [
+  '--param=ocsfOutput=security-lake',
+  '--param=securityLakeBucket=aws-security-data-lake-eu-west-1-abc123',
+  '--param=securityLakeRegion=eu-west-1',
+  '--param=securityLakeAccountId=123456789012',
+  '--param=securityLakeExternalId=sc2aws-7f3a9c',
+  '--param=securityLakeFindingsSource=sc2awsVulns',
+  `--param=securityLakeFindingsRoleArn=${FINDINGS_PROVIDER}`,
+  '--param=securityLakeAssetsSource=sc2awsHosts',
+  `--param=securityLakeAssetsRoleArn=${ASSETS_PROVIDER}`,
+];
 const OPTIONAL_ARGS = [
   '--stage=prod',
   '--region=eu-west-1',
@@ -42,6 +55,7 @@ const OPTIONAL_ARGS = [
   '--param=sourceMaps=true',
   '--param=alarmEmail=secops@example.com',
   '--param=dataLagThresholdHours=3',
+  ...SECURITY_LAKE_ARGS,
 ];
 
 const DEFAULT_SETUP: Setup = {
@@ -60,7 +74,10 @@ const OPTIONAL_SETUP: Setup = {
   prefix: 'tenable/sc',
   kmsKeyArn: KMS_KEY,
   vpc: true,
+  ocsf: { output: 'security-lake', providerRoles: [FINDINGS_PROVIDER, ASSETS_PROVIDER] },
 };
+/** kmsScheduleOff: the stack's own secret, bucket and bus, a KMS key, OCSF into the bucket only. */
+const BUCKET_OCSF_SETUP: Setup = { ...DEFAULT_SETUP, kmsKeyArn: KMS_KEY, ocsf: { output: 'bucket' } };
 
 const FUNCTIONS = {
   ValidateKeys: { dir: 'validate-keys', zip: 'validateKeys.zip', timeout: 60, memory: 256 },
@@ -100,6 +117,8 @@ let work: string;
 let defaults: PackageRun;
 let optional: PackageRun;
 let badParameter: PackageRun;
+/** ocsfOutput=security-lake without the Security Lake parameters. */
+let lakeWithoutRole: PackageRun;
 /** kmsKeyArn with the stack's own bucket and secret, operators who may read it, and the schedule switched off. */
 let kmsScheduleOff: PackageRun;
 let base: CfTemplate;
@@ -114,12 +133,16 @@ beforeAll(async () => {
     packageService(join(work, 'defaults'), home, []),
     packageService(join(work, 'bad'), home, ['--param=datasets=vulns,bogus']),
   ]);
+  lakeWithoutRole = await packageService(join(work, 'lake-without-role'), home, [
+    ...SECURITY_LAKE_ARGS.filter((arg) => !arg.includes('securityLakeAssetsRoleArn')),
+  ]);
   [optional, kmsScheduleOff] = await Promise.all([
     packageService(join(work, 'optional'), home, OPTIONAL_ARGS),
     packageService(join(work, 'kms-schedule-off'), home, [
       `--param=kmsKeyArn=${KMS_KEY}`,
       `--param=secretReaderArns=${OPERATOR},${SSO_ADMINS}`,
       '--param=scheduleEnabled=false',
+      '--param=ocsfOutput=bucket',
     ]),
   ]);
   for (const run of [defaults, optional, kmsScheduleOff]) {
@@ -143,6 +166,13 @@ describe('serverless package (offline, osls)', () => {
   it('stops on a bad parameter with one line naming it', () => {
     expect(badParameter.code).not.toBe(0);
     expect(badParameter.output).toContain('Parameter datasets names an unknown dataset "bogus"');
+  });
+
+  it('stops when ocsfOutput is security-lake and a Security Lake parameter is missing, naming it', () => {
+    expect(lakeWithoutRole.code).not.toBe(0);
+    expect(lakeWithoutRole.output).toContain(
+      'Parameter securityLakeAssetsRoleArn is required when ocsfOutput is security-lake',
+    );
   });
 
   it('ships each function as its own zip holding only its dist/functions/<name> bundle', () => {
@@ -248,6 +278,15 @@ describe('functions', () => {
       MAX_INVOCATIONS_PER_RUN: '24',
       DELIVERY_THREADS: '0',
       KMS_KEY_ARN: '',
+      OCSF_OUTPUT: 'off',
+      SECURITY_LAKE_BUCKET: '',
+      SECURITY_LAKE_REGION: '',
+      SECURITY_LAKE_ACCOUNT_ID: '',
+      SECURITY_LAKE_EXTERNAL_ID: '',
+      SECURITY_LAKE_FINDINGS_SOURCE: '',
+      SECURITY_LAKE_FINDINGS_ROLE_ARN: '',
+      SECURITY_LAKE_ASSETS_SOURCE: '',
+      SECURITY_LAKE_ASSETS_ROLE_ARN: '',
     });
   });
 
@@ -266,7 +305,17 @@ describe('functions', () => {
     expect(env(full, 'ForwardResults')).toMatchObject({
       DATA_BUCKET: 'acme-sc2aws-data',
       KMS_KEY_ARN: KMS_KEY,
+      OCSF_OUTPUT: 'security-lake',
+      SECURITY_LAKE_BUCKET: 'aws-security-data-lake-eu-west-1-abc123',
+      SECURITY_LAKE_REGION: 'eu-west-1',
+      SECURITY_LAKE_ACCOUNT_ID: '123456789012',
+      SECURITY_LAKE_EXTERNAL_ID: 'sc2aws-7f3a9c',
+      SECURITY_LAKE_FINDINGS_SOURCE: 'sc2awsVulns',
+      SECURITY_LAKE_FINDINGS_ROLE_ARN: FINDINGS_PROVIDER,
+      SECURITY_LAKE_ASSETS_SOURCE: 'sc2awsHosts',
+      SECURITY_LAKE_ASSETS_ROLE_ARN: ASSETS_PROVIDER,
     });
+    expect(env(kmsScheduleOff.effective as CfTemplate, 'ForwardResults').OCSF_OUTPUT).toBe('bucket');
   });
 
   it('bounds the young generation, and adds source-mapped stack traces only when sourceMaps is true', () => {
@@ -357,6 +406,22 @@ describe('IAM: one least-privilege role per function', () => {
         }
       }
     }
+  });
+
+  it('ForwardResultsRole may write its own ocsf/ objects with ocsfOutput=bucket, and assume no role', () => {
+    expect(statementsOf(kmsScheduleOff.effective as CfTemplate, 'ForwardResultsRole')).toEqual(
+      expectedFor(BUCKET_OCSF_SETUP, 'ForwardResultsRole'),
+    );
+  });
+
+  it('grants sts:AssumeRole only with ocsfOutput=security-lake, and only on the two provider roles', () => {
+    const assumed = (t: CfTemplate) =>
+      ROLES.flatMap((r) => statementsOf(t, r)).filter((s) =>
+        (s.Action as string[]).includes('sts:AssumeRole'),
+      );
+    expect(assumed(base)).toEqual([]);
+    expect(assumed(kmsScheduleOff.effective as CfTemplate)).toEqual([]);
+    expect(assumed(full).map((s) => s.Resource)).toEqual([[ASSETS_PROVIDER, FINDINGS_PROVIDER]]);
   });
 
   it('grants KMS only when kmsKeyArn is set', () => {

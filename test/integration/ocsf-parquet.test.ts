@@ -7,6 +7,7 @@ import { ErrorCode } from '#lib/errors';
 import type { DeliveredFinding } from '#lib/findings';
 import {
   deviceInventoryInfoOf,
+  ocsfAthenaDdl,
   ocsfFileForPart,
   ROW_GROUP_MAX_ROWS,
   runtimeCodec,
@@ -43,6 +44,38 @@ function manyFindings(count: number): DeliveredFinding[] {
       last_mitigated: base.last_mitigated && lastSeen,
     };
   });
+}
+
+const HIVE: Record<string, string> = {
+  VARCHAR: 'string',
+  INTEGER: 'int',
+  BIGINT: 'bigint',
+  DOUBLE: 'double',
+  BOOLEAN: 'boolean',
+};
+
+/** A DuckDB type (`STRUCT(a VARCHAR, "desc" VARCHAR)[]`) in Hive DDL spelling (`array<struct<a:string,desc:string>>`). */
+function hiveType(duck: string): string {
+  if (duck.endsWith('[]')) return `array<${hiveType(duck.slice(0, -2))}>`;
+  if (!duck.startsWith('STRUCT(')) return HIVE[duck] ?? `unknown ${duck}`;
+  const fields: string[] = [];
+  let depth = 0;
+  let start = 7;
+  for (let i = 7; i < duck.length - 1; i++) {
+    const c = duck[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      fields.push(duck.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  fields.push(duck.slice(start, duck.length - 1).trim());
+  const members = fields.map((field) => {
+    const space = field.indexOf(' ');
+    return `${field.slice(0, space).replaceAll('"', '')}:${hiveType(field.slice(space + 1))}`;
+  });
+  return `struct<${members.join(',')}>`;
 }
 
 describe('OCSF Parquet files, read back by DuckDB', () => {
@@ -134,6 +167,26 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     expect(pages.length).toBeGreaterThan(3 * 100);
     expect(Math.max(...pages.map((p) => p.uncompressed))).toBeLessThanOrEqual(MiB);
   });
+
+  it.each([
+    ['vulns', 'vulnerabilityFinding', findingCases],
+    ['assets', 'deviceInventoryInfo', assetCases],
+  ] as const)(
+    'ships Athena DDL for %s whose column types are the types DuckDB reads from the file',
+    async (dataset, classKey, cases) => {
+      const part = await deliveredPart(store, dataset, Object.values(cases));
+
+      const file = await ocsfFileForPart(store, dataset, part, RUN);
+
+      const declared = [
+        ...(ocsfAthenaDdl(classKey).split('PARTITIONED BY')[0] ?? '').matchAll(/^ {2}`(\w+)` (.+?),?$/gm),
+      ].map((m) => [m[1], m[2]]);
+      await withDuckDb(file.bytes, async (query) => {
+        const described = await query('DESCRIBE SELECT * FROM read_parquet($file)');
+        expect(declared).toEqual(described.map((c) => [c.column_name, hiveType(String(c.column_type))]));
+      });
+    },
+  );
 
   it('writes snappy when asked, whatever the runtime has', async () => {
     const part = await deliveredPart(store, 'vulns', Object.values(findingCases));

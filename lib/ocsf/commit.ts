@@ -1,0 +1,120 @@
+import { ErrorCode } from '#lib/errors';
+import type { Dataset } from '#lib/findings';
+import {
+  commitRun,
+  describeCause,
+  manifestKey,
+  type ObjectStore,
+  ocsfCommittedKey,
+  ocsfRunPrefix,
+  type PartInfo,
+  SinkError,
+} from '#lib/sink';
+import { OCSF_VERSION } from './constants';
+import type { OcsfRunManifest } from './manifest';
+import { type OcsfCodec, runtimeCodec } from './parquet';
+import { ocsfClassOf } from './part-file';
+import type { SecurityLakeWriter } from './security-lake';
+
+/** Where committed OCSF runs become visible. */
+export type OcsfTarget =
+  /** The data bucket only: `<prefix>/ocsf/…`, read by the shipped Athena tables. */
+  | { kind: 'bucket' }
+  /** Also the Security Lake custom source of each class (copied at commit). */
+  | { kind: 'security-lake'; lake: SecurityLakeWriter };
+
+/** The run whose OCSF files are committed. */
+export interface OcsfRun {
+  dataset: Dataset;
+  runId: string;
+  /** The run's day, `YYYY-MM-DD` (UTC): its findings `dt=`; Security Lake's eventDay. */
+  dt: string;
+  /** The findings manifest the files were made from (its key). */
+  source: string;
+  /** The findings manifest's createdAt, so a recommit writes the same manifest. */
+  createdAt: string;
+  codec?: OcsfCodec;
+}
+
+export interface OcsfCommit {
+  manifestKey: string;
+  committedKey: string;
+  rows: number;
+  /** Security Lake keys written, in part order (security-lake target only). */
+  securityLakeKeys: string[];
+}
+
+/**
+ * Commits a run's OCSF files, all already stored (by {@link storeOcsfFile}) in the data store, in
+ * part order. `bucket`: the `_manifest.json`, then the committed list the OCSF Athena tables read —
+ * the same two steps, with the same guarantees, as findings runs (lib/sink commitRun).
+ * `security-lake`: the manifest, then each file copied to its Security Lake key, then the committed
+ * list. Security Lake reads everything under a source's location, so files reach it only here, once
+ * the whole run is stored; keys and bytes are fixed per run and part, so a retried commit rewrites
+ * the same objects, and a run whose copy failed has no committed list until the retry succeeds.
+ *
+ * @example
+ * ```ts
+ * await commitOcsfRun(store, { kind: 'bucket' }, { dataset, runId, dt, source, createdAt }, parts);
+ * ```
+ */
+export async function commitOcsfRun(
+  store: ObjectStore,
+  target: OcsfTarget,
+  run: OcsfRun,
+  parts: readonly PartInfo[],
+): Promise<OcsfCommit> {
+  const ocsfClass = ocsfClassOf(run.dataset);
+  const prefix = ocsfRunPrefix(ocsfClass.name, run.dataset, run.dt, run.runId);
+  const keys = {
+    manifestKey: manifestKey(prefix),
+    committedKey: ocsfCommittedKey(ocsfClass.name, run.dataset, run.dt, run.runId),
+  };
+  const lakeKeys =
+    target.kind === 'security-lake' ? parts.map((part) => target.lake.keyFor(ocsfClass, run, part.key)) : [];
+  const manifest: OcsfRunManifest = {
+    manifestVersion: 1,
+    kind: 'ocsf',
+    ocsfVersion: OCSF_VERSION,
+    classUid: ocsfClass.classUid,
+    className: ocsfClass.name,
+    dataset: run.dataset,
+    runId: run.runId,
+    dt: run.dt,
+    source: run.source,
+    codec: run.codec ?? runtimeCodec(),
+    parts: [...parts],
+    totals: {
+      parts: parts.length,
+      rows: parts.reduce((n, p) => n + p.rows, 0),
+      bytes: parts.reduce((n, p) => n + p.bytes, 0),
+    },
+    createdAt: run.createdAt,
+    ...(target.kind === 'security-lake'
+      ? { securityLake: { bucket: target.lake.bucket, keys: lakeKeys } }
+      : {}),
+  };
+  if (target.kind === 'security-lake') {
+    await store.putText(keys.manifestKey, `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const [i, part] of parts.entries()) {
+      await target.lake.put(ocsfClass, lakeKeys[i] as string, await readBytes(store, part.key));
+    }
+  }
+  await commitRun(store, keys, manifest);
+  return { ...keys, rows: manifest.totals.rows, securityLakeKeys: lakeKeys };
+}
+
+async function readBytes(store: ObjectStore, key: string): Promise<Uint8Array> {
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await store.getStream(key)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } catch (err) {
+    if (err instanceof SinkError) throw err;
+    throw new SinkError(
+      ErrorCode.SinkReadFailed,
+      `Reading ${store.uri(key)} to copy it into Security Lake failed (${describeCause(err)}); the run is not committed. Fix: check that forward-results may s3:GetObject on the prefix's ocsf/ folder, then retry the commit.`,
+      { cause: err },
+    );
+  }
+}

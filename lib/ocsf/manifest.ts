@@ -1,0 +1,31 @@
+import * as z from 'zod/mini';
+import { partInfoSchema } from '#lib/sink';
+
+const count = z.int().check(z.nonnegative());
+
+/**
+ * An OCSF run's `_manifest.json` (`ocsf/class=…/dataset=…/dt=…/run=…/_manifest.json`), written at
+ * commit, before the committed list. Field names are part of the consumer contract: add, never rename.
+ */
+export const ocsfRunManifestSchema = z.object({
+  manifestVersion: z.literal(1),
+  kind: z.literal('ocsf'),
+  ocsfVersion: z.string(),
+  classUid: z.int(),
+  /** The class folder name: `vulnerability_finding` or `device_inventory_info`. */
+  className: z.string(),
+  dataset: z.string(),
+  runId: z.string(),
+  dt: z.string(),
+  /** The findings manifest the files were made from. */
+  source: z.string(),
+  codec: z.string(),
+  /** Part i is the OCSF file of findings part i. */
+  parts: z.array(partInfoSchema),
+  totals: z.object({ parts: count, rows: count, bytes: count }),
+  /** The findings run's createdAt: a recommit writes the same manifest. */
+  createdAt: z.string(),
+  /** Where the files were copied in Security Lake, when that is the target. */
+  securityLake: z.optional(z.object({ bucket: z.string(), keys: z.array(z.string()) })),
+});
+export type OcsfRunManifest = z.infer<typeof ocsfRunManifestSchema>;

@@ -1,0 +1,191 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '#lib/errors';
+import {
+  commitOcsfRun,
+  createSecurityLakeWriter,
+  type OcsfRun,
+  ocsfFileForPart,
+  ocsfRunManifestSchema,
+  type SecurityLakeWriter,
+  storeOcsfFile,
+} from '#lib/ocsf';
+import { createS3Store, type ObjectStore, type PartInfo } from '#lib/sink';
+import { listKeys } from '#support/athena-table';
+import { deliveredPart } from '#support/ocsf-files';
+import { type LocalS3, startS3 } from '#support/s3';
+import { localS3ClientConfig } from '../../demo/s3';
+import { assetCases, findingCases } from '../unit/ocsf/rows';
+
+const RUN: OcsfRun = {
+  dataset: 'vulns',
+  runId: '20240404T060000Z-0a1b2c3d',
+  dt: '2024-04-04',
+  source: 'findings/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/_manifest.json',
+  createdAt: '2024-04-04T06:00:00.000Z',
+};
+const FINDINGS_ROLE = 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsVulns-eu-west-1';
+const ASSETS_ROLE = 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsHosts-eu-west-1';
+const EXTERNAL_ID = 'sc2aws-7f3a9c';
+const sts = mockClient(STSClient);
+
+/** Two delivered findings parts of a run, made into OCSF files and stored: what commit expects. */
+async function storedRun(store: ObjectStore, dataset: 'vulns' | 'assets' = 'vulns'): Promise<PartInfo[]> {
+  const rows = Object.values(dataset === 'vulns' ? findingCases : assetCases);
+  const parts: PartInfo[] = [];
+  for (const index of [0, 1]) {
+    const part = await deliveredPart(store, dataset, rows.slice(index * 2), RUN.runId, index);
+    parts.push(await storeOcsfFile(store, await ocsfFileForPart(store, dataset, part, { ...RUN, index })));
+  }
+  return parts;
+}
+
+async function body(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await (got.Body?.transformToByteArray() ?? new Uint8Array()));
+}
+
+describe('committing OCSF runs', () => {
+  let data: LocalS3;
+  let lakeS3: LocalS3;
+  let store: ObjectStore;
+  beforeEach(async () => {
+    data = await startS3('sc2aws-data');
+    lakeS3 = await startS3('aws-security-data-lake-eu-west-1-abc123');
+    store = createS3Store({ client: data.client(), bucket: data.bucket, prefix: 'sc2aws' });
+    sts.reset();
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'S3RVER',
+        SecretAccessKey: 'S3RVER',
+        SessionToken: 'session',
+        Expiration: new Date(Date.now() + 3600_000),
+      },
+    });
+  });
+  afterEach(async () => {
+    await data.close();
+    await lakeS3.close();
+  });
+
+  function lake(): SecurityLakeWriter {
+    return createSecurityLakeWriter({
+      bucket: lakeS3.bucket,
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      externalId: EXTERNAL_ID,
+      sources: {
+        vulnerability_finding: { sourceName: 'sc2awsVulns', roleArn: FINDINGS_ROLE },
+        device_inventory_info: { sourceName: 'sc2awsHosts/1.0', roleArn: ASSETS_ROLE },
+      },
+      sts: new STSClient({ region: 'eu-west-1' }),
+      s3For: (credentials) => new S3Client({ ...localS3ClientConfig(lakeS3.endpoint), credentials }),
+    });
+  }
+
+  it('makes a bucket run visible only by its manifest and committed list, naming its Parquet files in order', async () => {
+    // Prepare
+    const parts = await storedRun(store);
+    const listPath =
+      'sc2aws/ocsf/committed/class=vulnerability_finding/dataset=vulns/dt=2024-04-04/20240404T060000Z-0a1b2c3d.txt';
+    expect(await listKeys({ client: data.client(), bucket: data.bucket })).not.toContain(listPath);
+
+    // Act
+    const commit = await commitOcsfRun(store, { kind: 'bucket' }, RUN, parts);
+
+    // Assert
+    const list = (await body(data.client(), data.bucket, listPath)).toString();
+    expect(list).toBe(
+      [0, 1]
+        .map(
+          (i) =>
+            `s3://sc2aws-data/sc2aws/ocsf/class=vulnerability_finding/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/part-0000${i}.parquet\n`,
+        )
+        .join(''),
+    );
+    const manifest = ocsfRunManifestSchema.parse(
+      JSON.parse((await store.getText(commit.manifestKey))?.body ?? ''),
+    );
+    expect(manifest).toMatchObject({
+      kind: 'ocsf',
+      classUid: 2002,
+      ocsfVersion: '1.3.0',
+      parts,
+      source: RUN.source,
+    });
+    expect(manifest.totals.rows).toBe(commit.rows);
+    expect(sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+  });
+
+  it('copies a run into Security Lake only at commit, through the provider role with its external id, under eventDay keys', async () => {
+    // Prepare
+    const parts = await storedRun(store);
+    expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual([]);
+
+    // Act
+    const commit = await commitOcsfRun(store, { kind: 'security-lake', lake: lake() }, RUN, parts);
+
+    // Assert
+    const keys = [0, 1].map(
+      (i) =>
+        `ext/sc2awsVulns/region=eu-west-1/accountId=123456789012/eventDay=20240404/vulns-20240404T060000Z-0a1b2c3d-part-0000${i}.parquet`,
+    );
+    expect(commit.securityLakeKeys).toEqual(keys);
+    expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual(keys);
+    for (const [i, key] of keys.entries()) {
+      const copied = await body(lakeS3.client(), lakeS3.bucket, key);
+      expect(copied.equals(await body(data.client(), data.bucket, `sc2aws/${parts[i]?.key}`))).toBe(true);
+    }
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: FINDINGS_ROLE,
+      ExternalId: EXTERNAL_ID,
+    });
+    const manifest = JSON.parse((await store.getText(commit.manifestKey))?.body ?? '');
+    expect(manifest.securityLake).toEqual({ bucket: lakeS3.bucket, keys });
+    expect((await store.getText(commit.committedKey))?.body).toContain('part-00001.parquet');
+  });
+
+  it('sends hosts to their own source and role, and rewrites the same objects when a commit is retried', async () => {
+    const run = { ...RUN, dataset: 'assets' as const };
+    const parts = await storedRun(store, 'assets');
+    const target = { kind: 'security-lake' as const, lake: lake() };
+
+    const first = await commitOcsfRun(store, target, run, parts);
+    const second = await commitOcsfRun(store, target, run, parts);
+
+    expect(second).toEqual(first);
+    expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual(
+      first.securityLakeKeys,
+    );
+    expect(first.securityLakeKeys[0]).toMatch(
+      /^ext\/sc2awsHosts\/1\.0\/region=eu-west-1\/accountId=123456789012\/eventDay=20240404\/assets-/,
+    );
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: ASSETS_ROLE,
+      ExternalId: EXTERNAL_ID,
+    });
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+  });
+
+  it('commits nothing when the provider role cannot be assumed, and says which role and what to check', async () => {
+    // Prepare
+    const parts = await storedRun(store);
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+
+    // Act
+    const result = commitOcsfRun(store, { kind: 'security-lake', lake: lake() }, RUN, parts);
+
+    // Assert
+    await expect(result).rejects.toMatchObject({ code: ErrorCode.SecurityLakeWriteFailed });
+    await expect(result).rejects.toThrow(
+      /provider role arn:aws:iam::123456789012:role\/AmazonSecurityLake-Provider-sc2awsVulns.*AccessDenied.*SECURITY_LAKE_EXTERNAL_ID/,
+    );
+    const keys = await listKeys({ client: data.client(), bucket: data.bucket });
+    expect(keys.some((key) => key.includes('ocsf/committed/'))).toBe(false);
+    expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual([]);
+  });
+});

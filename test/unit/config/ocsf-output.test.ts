@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadForwardResultsConfig } from '#lib/config';
+
+const BASE = { DATA_BUCKET: 'my-sc2aws-data', EVENT_BUS_NAME: 'sc2aws-prod' };
+const LAKE = {
+  OCSF_OUTPUT: 'security-lake',
+  SECURITY_LAKE_BUCKET: 'aws-security-data-lake-eu-west-1-abc123',
+  SECURITY_LAKE_REGION: 'eu-west-1',
+  SECURITY_LAKE_ACCOUNT_ID: '123456789012',
+  SECURITY_LAKE_EXTERNAL_ID: 'sc2aws-7f3a9c',
+  SECURITY_LAKE_FINDINGS_SOURCE: 'sc2awsVulns',
+  SECURITY_LAKE_FINDINGS_ROLE_ARN:
+    'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsVulns-eu-west-1',
+  SECURITY_LAKE_ASSETS_SOURCE: 'sc2awsHosts/1.0',
+  SECURITY_LAKE_ASSETS_ROLE_ARN:
+    'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsHosts-eu-west-1',
+};
+
+describe('forward-results OCSF settings', () => {
+  it('writes no OCSF unless asked, and writes to the bucket with bucket', () => {
+    expect(loadForwardResultsConfig(BASE).ocsf).toEqual({ output: 'off' });
+    expect(loadForwardResultsConfig({ ...BASE, OCSF_OUTPUT: 'bucket' }).ocsf).toEqual({ output: 'bucket' });
+  });
+
+  it('reads every Security Lake setting in security-lake mode', () => {
+    expect(loadForwardResultsConfig({ ...BASE, ...LAKE }).ocsf).toEqual({
+      output: 'security-lake',
+      securityLake: {
+        bucket: LAKE.SECURITY_LAKE_BUCKET,
+        region: 'eu-west-1',
+        accountId: '123456789012',
+        externalId: 'sc2aws-7f3a9c',
+        findings: { sourceName: 'sc2awsVulns', roleArn: LAKE.SECURITY_LAKE_FINDINGS_ROLE_ARN },
+        assets: { sourceName: 'sc2awsHosts/1.0', roleArn: LAKE.SECURITY_LAKE_ASSETS_ROLE_ARN },
+      },
+    });
+  });
+
+  it('names the missing Security Lake setting in security-lake mode', () => {
+    const env = { ...BASE, ...LAKE, SECURITY_LAKE_ASSETS_ROLE_ARN: '' };
+    expect(() => loadForwardResultsConfig(env)).toThrow(ConfigError);
+    expect(() => loadForwardResultsConfig(env)).toThrow(
+      /SECURITY_LAKE_ASSETS_ROLE_ARN is required when OCSF_OUTPUT is security-lake\. Example: SECURITY_LAKE_ASSETS_ROLE_ARN=arn:aws:iam::/,
+    );
+  });
+
+  it.each([
+    ['OCSF_OUTPUT', 'parquet', /must be one of off, bucket, security-lake/],
+    ['SECURITY_LAKE_FINDINGS_ROLE_ARN', 'AmazonSecurityLake-Provider-x', /must be an IAM role ARN/],
+    ['SECURITY_LAKE_ACCOUNT_ID', '1234', /12-digit AWS account id, external/],
+    ['SECURITY_LAKE_FINDINGS_SOURCE', 'ext/sc2aws vulns', /custom source name/],
+  ])('refuses %s=%s with one line naming the problem', (name, value, problem) => {
+    expect(() => loadForwardResultsConfig({ ...BASE, ...LAKE, [name]: value })).toThrow(problem);
+  });
+});

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ocsfAthenaDdl } from '#lib/ocsf';
+
+const read = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+describe('the OCSF Athena DDL', () => {
+  it('is shipped exactly as rendered', () => {
+    expect(read('infra/athena/ocsf_vulnerability_finding.sql')).toBe(ocsfAthenaDdl('vulnerabilityFinding'));
+    expect(read('infra/athena/ocsf_device_inventory_info.sql')).toBe(ocsfAthenaDdl('deviceInventoryInfo'));
+  });
+
+  it('reads the committed lists of its class through SymlinkTextInputFormat with the Parquet SerDe', () => {
+    const ddl = ocsfAthenaDdl('vulnerabilityFinding', 's3://acme-sc2aws/prod/ocsf', 'security.sc_ocsf');
+    expect(ddl).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS security.sc_ocsf (');
+    expect(ddl).toContain("LOCATION 's3://acme-sc2aws/prod/ocsf/committed/class=vulnerability_finding/'");
+    expect(ddl).toContain(
+      `'storage.location.template' = 's3://acme-sc2aws/prod/ocsf/committed/class=vulnerability_finding/dataset=\${dataset}/dt=\${dt}/'`,
+    );
+    expect(ddl).toContain("'projection.dataset.values' = 'vulns,fixed'");
+    expect(ddl).toContain("ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'");
+    expect(ddl).toContain("STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'");
+    expect(ocsfAthenaDdl('deviceInventoryInfo')).toContain("'projection.dataset.values' = 'assets'");
+  });
+
+  it.each([
+    ['a location that is not s3', () => ocsfAthenaDdl('vulnerabilityFinding', 'https://bucket/ocsf/')],
+    ['a location with a quote', () => ocsfAthenaDdl('vulnerabilityFinding', "s3://bucket/x'y/")],
+    ['a table name with a quote', () => ocsfAthenaDdl('deviceInventoryInfo', 's3://bucket/ocsf/', "x'y")],
+  ])('refuses %s', (_label, render) => {
+    expect(render).toThrow(/must be/);
+  });
+});
