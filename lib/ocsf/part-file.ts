@@ -10,8 +10,11 @@ import { vulnerabilityFindingOf, vulnerabilityFindingTime } from './vulnerabilit
 
 /** Row groups hold at most this many rows … */
 export const ROW_GROUP_MAX_ROWS = 5000;
-/** … and at most about this much delivered NDJSON, which keeps them far below 256 MB compressed. */
-export const ROW_GROUP_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/**
+ * … and at most about this much delivered NDJSON: far below 256 MB compressed, and it bounds the
+ * records held at once when rows are large (long plugin outputs).
+ */
+export const ROW_GROUP_MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
 /** How a delivered dataset becomes OCSF: its class, its columns, its mapper and the time it sorts on. */
 interface ClassPlan {
@@ -108,6 +111,8 @@ export async function ocsfFileForPart(
   let groupBytes = 0;
   for (const i of order) {
     const line = lines[i] as string;
+    // Released as it is mapped: the part's text shrinks while the file grows.
+    lines[i] = '';
     group.push(plan.map(JSON.parse(line)));
     groupBytes += line.length;
     if (group.length >= ROW_GROUP_MAX_ROWS || groupBytes >= ROW_GROUP_MAX_INPUT_BYTES) {

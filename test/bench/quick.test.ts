@@ -46,6 +46,7 @@ describe('npm run bench -- --quick', () => {
       }
       expect(report.bundles.initMs.node).toBeGreaterThan(0);
       expect(report.memory.ratio.value).toBeGreaterThan(0);
+      expect(report.ocsf.rowsPerSecond).toBeGreaterThan(0);
       expect(report.machine).toMatchObject({
         cores: expect.any(Number),
         node: expect.stringMatching(/^v\d+/),

@@ -136,10 +136,10 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
   });
 
   it('writes the runtime codec (zstd where node:zlib has it, else snappy), row groups of at most 5 000 rows and pages of at most 1 MB', async () => {
-    // Prepare: enough rows for three row groups, with 8 KiB plugin outputs to fill many pages.
+    // Prepare: enough rows for three row groups, with 3 kB plugin outputs to fill many pages.
     const rows = manyFindings(2 * ROW_GROUP_MAX_ROWS + 10).map((row, i) => ({
       ...row,
-      plugin_output: `${i} ${'output '.repeat(1170)}`,
+      plugin_output: `${i} ${'output '.repeat(430)}`,
     }));
     const part = await deliveredPart(store, 'vulns', rows);
 
