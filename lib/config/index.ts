@@ -171,12 +171,24 @@ type SecurityLakeVariable =
   | 'SECURITY_LAKE_ASSETS_SOURCE'
   | 'SECURITY_LAKE_ASSETS_ROLE_ARN';
 
-/** The OCSF settings; in security-lake mode every SECURITY_LAKE_* setting is required. */
+/**
+ * The OCSF settings. A SECURITY_LAKE_* value that is set is checked whatever the mode (a bad value
+ * fails the start, not the first commit); in security-lake mode every one is required.
+ */
 function ocsfOutputConfig(env: Env): OcsfOutputConfig {
   const output = configValue(env, 'OCSF_OUTPUT');
+  const lake = {
+    bucket: configValue(env, 'SECURITY_LAKE_BUCKET'),
+    region: configValue(env, 'SECURITY_LAKE_REGION'),
+    accountId: configValue(env, 'SECURITY_LAKE_ACCOUNT_ID'),
+    externalId: configValue(env, 'SECURITY_LAKE_EXTERNAL_ID'),
+    findingsSource: configValue(env, 'SECURITY_LAKE_FINDINGS_SOURCE'),
+    findingsRole: configValue(env, 'SECURITY_LAKE_FINDINGS_ROLE_ARN'),
+    assetsSource: configValue(env, 'SECURITY_LAKE_ASSETS_SOURCE'),
+    assetsRole: configValue(env, 'SECURITY_LAKE_ASSETS_ROLE_ARN'),
+  };
   if (output !== 'security-lake') return { output };
-  const required = (name: SecurityLakeVariable): string => {
-    const value = configValue(env, name);
+  const required = (name: SecurityLakeVariable, value: string | undefined): string => {
     if (value === undefined)
       throw new ConfigError(
         name,
@@ -188,17 +200,17 @@ function ocsfOutputConfig(env: Env): OcsfOutputConfig {
   return {
     output,
     securityLake: {
-      bucket: required('SECURITY_LAKE_BUCKET'),
-      region: required('SECURITY_LAKE_REGION'),
-      accountId: required('SECURITY_LAKE_ACCOUNT_ID'),
-      externalId: required('SECURITY_LAKE_EXTERNAL_ID'),
+      bucket: required('SECURITY_LAKE_BUCKET', lake.bucket),
+      region: required('SECURITY_LAKE_REGION', lake.region),
+      accountId: required('SECURITY_LAKE_ACCOUNT_ID', lake.accountId),
+      externalId: required('SECURITY_LAKE_EXTERNAL_ID', lake.externalId),
       findings: {
-        sourceName: required('SECURITY_LAKE_FINDINGS_SOURCE'),
-        roleArn: required('SECURITY_LAKE_FINDINGS_ROLE_ARN'),
+        sourceName: required('SECURITY_LAKE_FINDINGS_SOURCE', lake.findingsSource),
+        roleArn: required('SECURITY_LAKE_FINDINGS_ROLE_ARN', lake.findingsRole),
       },
       assets: {
-        sourceName: required('SECURITY_LAKE_ASSETS_SOURCE'),
-        roleArn: required('SECURITY_LAKE_ASSETS_ROLE_ARN'),
+        sourceName: required('SECURITY_LAKE_ASSETS_SOURCE', lake.assetsSource),
+        roleArn: required('SECURITY_LAKE_ASSETS_ROLE_ARN', lake.assetsRole),
       },
     },
   };

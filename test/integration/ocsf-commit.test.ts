@@ -171,6 +171,45 @@ describe('committing OCSF runs', () => {
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
   });
 
+  it('assumes the provider role again only when its credentials are 5 minutes from expiring', async () => {
+    // Prepare
+    let now = Date.parse('2026-11-23T10:00:00Z');
+    sts.on(AssumeRoleCommand).callsFake(async () => ({
+      Credentials: {
+        AccessKeyId: 'S3RVER',
+        SecretAccessKey: 'S3RVER',
+        SessionToken: 'session',
+        Expiration: new Date(now + 15 * 60_000),
+      },
+    }));
+    const writer = createSecurityLakeWriter({
+      bucket: lakeS3.bucket,
+      region: 'eu-west-1',
+      accountId: 'external',
+      externalId: EXTERNAL_ID,
+      sources: { vulnerability_finding: { sourceName: 'sc2awsVulns', roleArn: FINDINGS_ROLE } },
+      sts: new STSClient({ region: 'eu-west-1' }),
+      s3For: (credentials) => new S3Client({ ...localS3ClientConfig(lakeS3.endpoint), credentials }),
+      now: () => now,
+    });
+    const ocsfClass = { classUid: 2002, name: 'vulnerability_finding' } as never;
+
+    // Act
+    await writer.put(ocsfClass, 'ext/a.parquet', new Uint8Array([1]));
+    now += 9 * 60_000;
+    await writer.put(ocsfClass, 'ext/b.parquet', new Uint8Array([2]));
+    now += 2 * 60_000;
+    await writer.put(ocsfClass, 'ext/c.parquet', new Uint8Array([3]));
+
+    // Assert: 9 minutes in, 6 were left (kept); 11 minutes in, 4 were left (renewed).
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+    expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual([
+      'ext/a.parquet',
+      'ext/b.parquet',
+      'ext/c.parquet',
+    ]);
+  });
+
   it('commits nothing when the provider role cannot be assumed, and says which role and what to check', async () => {
     // Prepare
     const parts = await storedRun(store);

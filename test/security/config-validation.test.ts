@@ -75,6 +75,31 @@ const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
   { variable: 'MAX_INVOCATIONS_PER_RUN', functions: OUTPUT, values: ['0', '1001', 'many'] },
   { variable: 'DELIVERY_THREADS', functions: ['forward-results'], values: ['-1', '17', 'auto', '2.5'] },
   { variable: 'PLUGIN_OUTPUT_MAX_BYTES', functions: ['forward-results'], values: ['-1', '1048577', '8k'] },
+  { variable: 'OCSF_OUTPUT', functions: ['forward-results'], values: ['on', 'Bucket', 'securitylake'] },
+  { variable: 'SECURITY_LAKE_BUCKET', functions: ['forward-results'], values: ['s3://lake', 'Lake_Bucket'] },
+  { variable: 'SECURITY_LAKE_REGION', functions: ['forward-results'], values: ['Ireland', 'eu-west'] },
+  { variable: 'SECURITY_LAKE_ACCOUNT_ID', functions: ['forward-results'], values: ['1234', 'extern'] },
+  { variable: 'SECURITY_LAKE_EXTERNAL_ID', functions: ['forward-results'], values: ['x', 'id with spaces'] },
+  {
+    variable: 'SECURITY_LAKE_FINDINGS_SOURCE',
+    functions: ['forward-results'],
+    values: ['ext/sc2aws/1.0', 'a b', 'x'.repeat(65)],
+  },
+  {
+    variable: 'SECURITY_LAKE_FINDINGS_ROLE_ARN',
+    functions: ['forward-results'],
+    values: ['AmazonSecurityLake-Provider-x', 'arn:aws:iam::123:role/x'],
+  },
+  {
+    variable: 'SECURITY_LAKE_ASSETS_SOURCE',
+    functions: ['forward-results'],
+    values: ['ext/hosts/1.0', 'a;b'],
+  },
+  {
+    variable: 'SECURITY_LAKE_ASSETS_ROLE_ARN',
+    functions: ['forward-results'],
+    values: ['arn:aws:iam::123456789012:user/x', 'role/x'],
+  },
 ];
 /** Free text: any value works (a user name, a key prefix). */
 const FREE_TEXT = ['SC_EXPECTED_USERNAME', 'DATA_PREFIX'];
