@@ -175,7 +175,10 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         Sid: 'ReadWriteFindingsAndDeliveryState',
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
-        Resource: [objects(setup.bucket, `/${p}/findings/*`), objects(setup.bucket, `/${p}/state/delivery/*`)],
+        Resource: [
+          objects(setup.bucket, `/${p}/findings/*`),
+          objects(setup.bucket, `/${p}/state/delivery/*`),
+        ],
       },
       publish,
       dlq('ForwardResults'),

@@ -100,7 +100,10 @@ async function filesOf(dir: string): Promise<Map<string, Buffer>> {
     const path = join(entry.parentPath, entry.name);
     const bytes = await readFile(path);
     const name = relative(dir, path);
-    files.set(name, name.includes('/committed/') ? Buffer.from(bytes.toString().replaceAll(dir, '<out>')) : bytes);
+    files.set(
+      name,
+      name.includes('/committed/') ? Buffer.from(bytes.toString().replaceAll(dir, '<out>')) : bytes,
+    );
   }
   return files;
 }
