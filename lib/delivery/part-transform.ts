@@ -40,8 +40,10 @@ export interface PartOutput {
   times: Float64Array;
 }
 
-/** Text gathered before one write into gzip: few, large writes, each compressed off this thread. */
-const BATCH_CHARS = 1 << 20;
+/** Bytes gathered before one write into gzip: few, large writes, each compressed off this thread. */
+const BATCH_BYTES = 1 << 20;
+/** Lines longer than this (in UTF-8, at worst) are written on their own. */
+const MAX_LINE_IN_BATCH = 256 * 1024;
 /** Same settings as the export's parts (lib/sink/part-writer.ts): level 1, 64 KiB chunks. */
 const GZIP_OPTIONS = { level: 1, chunkSize: 64 * 1024 } as const;
 const ID_BYTES = 16;
@@ -72,9 +74,6 @@ export async function transformPart(task: PartTask): Promise<PartOutput> {
   const times: Array<string | null | undefined> = [];
   let seq = task.firstSeq;
   let rows = 0;
-  let batch = '';
-  let batchRows = 0;
-  let rejectedBatch = '';
 
   const onLine = (line: string) => {
     rows += 1;
@@ -83,20 +82,15 @@ export async function transformPart(task: PartTask): Promise<PartOutput> {
       const row = result.row as unknown as Record<string, string>;
       ids.push(row[idField] as string);
       times.push(row.last_seen);
-      batch += `${JSON.stringify(row)}\n`;
-      batchRows += 1;
+      findings.line(JSON.stringify(row));
     } else {
-      rejectedBatch += `${JSON.stringify({ reason: result.reason, part: part.key, line: seq, raw: line })}\n`;
-      rejected.rows += 1;
+      rejected.line(JSON.stringify({ reason: result.reason, part: part.key, line: seq, raw: line }));
     }
     seq += 1;
   };
   const flush = async () => {
-    if (batch !== '') await findings.write(batch, batchRows);
-    if (rejectedBatch !== '') await rejected.write(rejectedBatch, 0);
-    batch = '';
-    batchRows = 0;
-    rejectedBatch = '';
+    await findings.flush();
+    await rejected.flush();
   };
 
   const lineOf = (bytes: Buffer, from: number, to: number) => {
@@ -133,7 +127,7 @@ export async function transformPart(task: PartTask): Promise<PartOutput> {
       // A copy: the chunk itself can go.
       if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
       // Big writes: gzip runs on the thread pool while the next rows are parsed.
-      if (batch.length >= BATCH_CHARS) await flush();
+      if (findings.full || rejected.full) await flush();
     }
     if (carry !== undefined) lineOf(carry, 0, carry.length);
   } catch (err) {
@@ -168,7 +162,11 @@ function parseLine(line: string): unknown {
   }
 }
 
-/** Gzip into memory, hashing the compressed bytes as they come; lazily opened. */
+/**
+ * Lines into gzip in memory, hashing the compressed bytes as they come. Lines are encoded straight
+ * into a batch buffer (no joined string, no second copy: a fifth of a row's time on Node 24) that
+ * goes to gzip whole, where it is compressed on the thread pool while the next rows are parsed.
+ */
 class GzipCollector {
   rows = 0;
   private gzip: Gzip | undefined;
@@ -176,8 +174,42 @@ class GzipCollector {
   private readonly hash = createHash('sha256');
   private uncompressed = 0;
   private stored = 0;
+  private batch: Buffer | undefined;
+  private used = 0;
 
-  async write(text: string, rows: number): Promise<void> {
+  /** Time to {@link GzipCollector.flush}: the batch buffer is nearly full. */
+  get full(): boolean {
+    return this.batch !== undefined && this.used >= BATCH_BYTES - MAX_LINE_IN_BATCH;
+  }
+
+  line(text: string): void {
+    this.rows += 1;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; a longer line than a batch takes goes alone.
+    if (text.length * 3 + 1 > MAX_LINE_IN_BATCH) {
+      this.closeBatch();
+      this.pending.push(Buffer.from(`${text}\n`));
+      return;
+    }
+    if (this.batch === undefined || this.used + text.length * 3 + 1 > BATCH_BYTES) {
+      this.closeBatch();
+      this.batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    }
+    this.used += this.batch.write(text, this.used);
+    this.batch[this.used++] = NEWLINE;
+  }
+
+  /** Buffers written and not yet handed to gzip, in line order. */
+  private readonly pending: Buffer[] = [];
+
+  private closeBatch(): void {
+    if (this.batch !== undefined && this.used > 0) this.pending.push(this.batch.subarray(0, this.used));
+    this.batch = undefined;
+    this.used = 0;
+  }
+
+  async flush(): Promise<void> {
+    this.closeBatch();
+    if (this.pending.length === 0) return;
     if (this.gzip === undefined) {
       const gzip = createGzip(GZIP_OPTIONS);
       gzip.on('data', (chunk: Buffer) => {
@@ -187,13 +219,15 @@ class GzipCollector {
       });
       this.gzip = gzip;
     }
-    const bytes = Buffer.from(text);
-    this.uncompressed += bytes.length;
-    this.rows += rows;
-    if (!this.gzip.write(bytes)) await once(this.gzip, 'drain');
+    // Each buffer is gzip's from here on: a new batch buffer is taken for the next lines.
+    for (const bytes of this.pending.splice(0)) {
+      this.uncompressed += bytes.length;
+      if (!this.gzip.write(bytes)) await once(this.gzip, 'drain');
+    }
   }
 
   async finish(): Promise<PartObject | null> {
+    await this.flush();
     const gzip = this.gzip;
     if (gzip === undefined) return null;
     const ended = once(gzip, 'end');
