@@ -69,4 +69,25 @@ describe('functions/forward-results handler', () => {
     const result = await handler({ manifest: detail.manifest }, context);
     expect(result.runId).toBe(detail.runId);
   });
+
+  it('continues a delivery that ran out of time through its own event, and commits it in the next invocation', async () => {
+    const completed = h.events.find((e) => e.detailType === 'Export Completed');
+    const detail = completed?.detail as { manifest: string; runId: string };
+    const { handler } = await import('../../functions/forward-results/handler');
+    eb.resetHistory();
+    // Less than TIME_GUARD_SECONDS (60) left from the start: it stops before its first part.
+    const late = { ...context, getRemainingTimeInMillis: () => 30_000 } as Context;
+    const first = await handler({ manifest: detail.manifest }, late);
+    expect(first).toMatchObject({ status: 'continued', phase: 'transform', next: 0, invocations: 1 });
+    const entry = eb.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry).toMatchObject({ Source: 'sc2aws', DetailType: 'Delivery Continuation Requested' });
+    const continuation = {
+      source: 'sc2aws',
+      'detail-type': entry?.DetailType,
+      detail: JSON.parse(entry?.Detail ?? '{}') as unknown,
+    };
+    expect(continuation.detail).toMatchObject({ manifest: detail.manifest, runId: detail.runId });
+    const second = await handler(continuation, context);
+    expect(second).toMatchObject({ status: 'delivered', runId: detail.runId });
+  });
 });
