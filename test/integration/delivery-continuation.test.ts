@@ -271,4 +271,16 @@ describe('a delivery that runs out of time', () => {
     }
     expectSameFiles(await filesOf(inline.dir), await filesOf(threaded.dir));
   });
+
+  it('refuses a delivery state that does not parse (STATE_CORRUPT, naming it), rather than guess', async () => {
+    const out = await output();
+    const stopped = await deliverRun(depsFor(out, { remainingMs: budget(2) }), DELIVERY_SETTINGS, rawKey);
+    expect(stopped.status).toBe('continued');
+    const key = `state/delivery/dataset=vulns/run=${RUN_ID}/state.json`;
+    await out.store.putText(key, '{"stateVersion":1,"phase":"sideways"}');
+    await expect(deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey)).rejects.toMatchObject({
+      code: ErrorCode.StateCorrupt,
+      message: expect.stringMatching(/state\.json.*Fix: delete it and redeliver/s),
+    });
+  });
 });
