@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { AWS_REGION } from '#lib/config';
+import { AWS_REGION, ConfigError, configValue } from '#lib/config';
+import { DATASETS, type Dataset } from '#lib/product';
 import { parseBaseUrl } from '#lib/tenable';
 import { CliUsageError } from './exit-codes';
 
@@ -115,4 +116,15 @@ export async function scConnectionFlags(flags: {
     insecureSkipTlsVerify: flags.insecure ?? false,
     allowInsecureHttp,
   };
+}
+
+/** `--dataset`: the DATASETS variable's values, `all` by default. */
+export function datasetsFlag(value: string | undefined): Dataset[] {
+  try {
+    return configValue({ DATASETS: value }, 'DATASETS');
+  } catch (err) {
+    throw err instanceof ConfigError
+      ? new CliUsageError(`--dataset must be ${DATASETS.join(', ')} or all (got "${value}").`)
+      : err;
+  }
 }

@@ -11,7 +11,7 @@ export const ExitCode = {
   BadInput: 3,
   /** SC unreachable, TLS failure, or transient errors after the retries. */
   Unreachable: 4,
-  /** An export failed after partial writes; the checkpoint did not move. */
+  /** An export or a delivery failed after partial writes; rerunning the same command resumes. */
   ExportInterrupted: 5,
   /** Stopped by Ctrl-C (SIGINT) at a safe point: what was stored is kept, the same command resumes. */
   Interrupted: 130,
@@ -38,6 +38,17 @@ export class ExportInterruptedError extends Sc2awsError {
   }
 }
 
+/** A delivery failed after writing some parts: nothing of it is committed, so no table reads them. */
+export class DeliveryInterruptedError extends Sc2awsError {
+  constructor(cause: unknown) {
+    super(
+      ErrorCode.DeliveryInterrupted,
+      `${(cause as Error).message} Nothing of this run is committed yet (no table reads the parts written so far): rerun the same command to deliver it; it continues from the last saved state and writes the same objects.`,
+      { cause },
+    );
+  }
+}
+
 /**
  * The exit code of every error code. A `Record` over the whole set, so a code added to
  * `ErrorCode` without a row here fails the typecheck.
@@ -45,6 +56,12 @@ export class ExportInterruptedError extends Sc2awsError {
 export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.CliUsage]: ExitCode.BadInput,
   [ErrorCode.ExportInterrupted]: ExitCode.ExportInterrupted,
+  [ErrorCode.DeliveryInterrupted]: ExitCode.ExportInterrupted,
+  // `sc2aws deliver` was given a run it cannot deliver: a missing or untrusted manifest, or a raw
+  // part whose bytes are not those its manifest recorded. Input, not a transient failure: the same
+  // command fails the same way until the run is exported again (or the right manifest named).
+  [ErrorCode.RawManifestInvalid]: ExitCode.BadInput,
+  [ErrorCode.RawPartCorrupt]: ExitCode.BadInput,
   [ErrorCode.ConfigInvalid]: ExitCode.BadInput,
   [ErrorCode.StateCorrupt]: ExitCode.BadInput,
   [ErrorCode.ScConfig]: ExitCode.BadInput,
@@ -88,8 +105,6 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.RotationNothingStaged]: ExitCode.Internal,
   [ErrorCode.RotationKeysAlreadyRejected]: ExitCode.Internal,
   [ErrorCode.RotationUntested]: ExitCode.Internal,
-  [ErrorCode.RawPartCorrupt]: ExitCode.Internal,
-  [ErrorCode.RawManifestInvalid]: ExitCode.Internal,
   [ErrorCode.ManifestOutsideDeployment]: ExitCode.Internal,
   [ErrorCode.FindingsRowRejected]: ExitCode.Internal,
   [ErrorCode.FindingsOptionInvalid]: ExitCode.Internal,

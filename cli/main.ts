@@ -1,6 +1,7 @@
 import { codeOf, Sc2awsError } from '#lib/errors';
 import { redactText } from '#lib/logging';
 import { PRODUCT_VERSION } from '#lib/product';
+import { deliverCommand } from './commands/deliver';
 import { exportCommand } from './commands/export';
 import { KEYS_STAGE_HELP, keysStageCommand } from './commands/keys-stage';
 import { simulatorCommand } from './commands/simulator';
@@ -16,11 +17,13 @@ Commands:
   validate    prove SC API keys against GET /rest/currentUser
   keys stage  prove newly generated SC keys, stage them in Secrets Manager, optionally rotate them in
   export      run the pull-analysis job outside Lambda (to a directory or S3)
+  deliver     run the forward-results job outside Lambda: deliver or redeliver raw runs as findings
   simulator   run the bundled SC simulator on 127.0.0.1 (HTTPS, generated CA)
 
 Run "sc2aws <command> --help" for a command's flags.
 Exit codes: 0 ok · 1 internal error · 2 keys rejected · 3 bad input · 4 SC unreachable/TLS/transient
-            5 export failed after partial writes (rerun to resume)
+            5 export or delivery failed after partial writes (rerun to resume)
+            130 / 143 export or delivery stopped by Ctrl-C / SIGTERM (rerun to resume)
 `;
 
 /**
@@ -38,6 +41,8 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return await simulatorCommand(rest, io, stop);
       case 'export':
         return await exportCommand(rest, io, stop);
+      case 'deliver':
+        return await deliverCommand(rest, io, stop);
       case 'keys':
         if (rest[0] === 'stage') return await keysStageCommand(rest.slice(1), io);
         if (rest[0] === '--help' || rest[0] === '-h') {
@@ -58,7 +63,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return ExitCode.Ok;
       default:
         io.stderr.write(
-          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, simulator. See "sc2aws --help".\n`,
+          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, deliver, simulator. See "sc2aws --help".\n`,
         );
         return ExitCode.BadInput;
     }

@@ -1,17 +1,16 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { BUCKET_NAME, CONFIG_VARIABLES, ConfigError, configValue } from '#lib/config';
+import { CONFIG_VARIABLES, ConfigError, configValue } from '#lib/config';
 import { codeOf, ErrorCode } from '#lib/errors';
 import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { type ExportSettings, type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
 import { noMetrics } from '#lib/metrics';
-import { DATASETS, type Dataset, WAS_FINDINGS, type WasFindings } from '#lib/product';
-import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
+import { WAS_FINDINGS, type WasFindings } from '#lib/product';
 import { createScClient } from '#lib/tenable';
-import { intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
+import { datasetsFlag, intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
+import { storeFor } from '../stores';
 
 /** Failures that keep their own exit code even after pages arrived: rerunning as is would not help. */
 const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
@@ -62,23 +61,6 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function storeFor(out: string, env: NodeJS.ProcessEnv): { store: ObjectStore; bucket?: string } {
-  if (out === 'discard:') return { store: createDiscardStore() };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(out) && !out.startsWith('s3://')) {
-    throw new CliUsageError(`--out "${out.slice(0, 80)}" is neither a directory nor s3://bucket/prefix.`);
-  }
-  const s3 = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(out);
-  if (out.startsWith('s3://') && !BUCKET_NAME.pattern.test(s3?.[1] ?? '')) {
-    throw new CliUsageError(
-      `--out "${out.slice(0, 80)}" has no valid bucket name. Example: s3://my-bucket/sc2aws`,
-    );
-  }
-  if (s3 === null) return { store: createLocalStore(out) };
-  const [, bucket = '', prefix = ''] = s3;
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  return { store: createS3Store({ client: new S3Client({ region }), bucket, prefix }), bucket };
-}
-
 /**
  * A flag that sets what a Lambda variable sets (`--page-size` and PAGE_SIZE): its bounds and its
  * default are the variable's.
@@ -89,17 +71,6 @@ function sharedIntFlag(
 ): number {
   const { flag, range } = CONFIG_VARIABLES[name];
   return intFlag(flag.replace(/^--/, ''), value, range.min, range.max) ?? configValue({}, name);
-}
-
-/** `--dataset`: the DATASETS variable's values, `all` by default. */
-function datasetsFlag(value: string | undefined): Dataset[] {
-  try {
-    return configValue({ DATASETS: value }, 'DATASETS');
-  } catch (err) {
-    throw err instanceof ConfigError
-      ? new CliUsageError(`--dataset must be ${DATASETS.join(', ')} or all (got "${value}").`)
-      : err;
-  }
 }
 
 /** `--was-findings`: the WAS_FINDINGS variable's values, `exclude` by default. */

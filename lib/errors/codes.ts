@@ -125,6 +125,8 @@ export const ErrorCode = {
   ManifestOutsideDeployment: 'MANIFEST_OUTSIDE_DEPLOYMENT',
   /** A delivery was continued more times than allowed (MAX_INVOCATIONS_PER_RUN): it stops. */
   DeliveryInvocationLimit: 'DELIVERY_INVOCATION_LIMIT',
+  /** The CLI's delivery failed after writing parts: nothing is committed, the rerun writes the same objects. */
+  DeliveryInterrupted: 'DELIVERY_INTERRUPTED',
   /** One SC row cannot be delivered: an identity field is missing or a value cannot be read. */
   FindingsRowRejected: 'FINDINGS_ROW_REJECTED',
   /** A findings option (run id, time, cap, DDL location…) is unusable: a wiring mistake. */

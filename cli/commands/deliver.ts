@@ -1,0 +1,261 @@
+import { existsSync } from 'node:fs';
+import { CONFIG_VARIABLES, configValue } from '#lib/config';
+import {
+  createPartRunner,
+  type DeliveryOutcome,
+  type DeliveryProgress,
+  deliverRun,
+  deliveryThreads,
+} from '#lib/delivery';
+import { codeOf, ErrorCode, parseDocument } from '#lib/errors';
+import type { EventPublisher, Sc2awsEvent } from '#lib/events';
+import { createConsoleLogger } from '#lib/logging';
+import { type ObjectStore, rawRunManifestSchema } from '#lib/sink';
+import { datasetsFlag, intFlag, parseFlags } from '../args';
+import {
+  committedRawRuns,
+  type DeliveryFrom,
+  type DeliveryTarget,
+  needsDelivery,
+  resolveFrom,
+} from '../delivery-targets';
+import { CliUsageError, DeliveryInterruptedError, ExitCode } from '../exit-codes';
+import type { CliIo, StopSignal } from '../io';
+import { type CliStore, storeFor } from '../stores';
+
+/** Failures that keep their own exit code after parts were written: rerunning as is would not help. */
+const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.CliUsage,
+  ErrorCode.RawManifestInvalid,
+  ErrorCode.RawPartCorrupt,
+  ErrorCode.StateCorrupt,
+]);
+
+export const DELIVER_HELP = `Usage: sc2aws deliver --from DIR|s3://bucket/prefix/raw/…/_manifest.json|PATH/raw/…/_manifest.json
+                      [--out DIR|s3://bucket/prefix] [--dataset vulns|fixed|assets|all] [--redeliver]
+                      [--threads N] [--plugin-output-max-bytes N]
+
+Runs the forward-results job outside Lambda: raw runs become delivered findings, with the same keys,
+bytes, committed lists and dedupe. A stopped delivery continues where it stopped.
+Progress goes to stderr; a JSON summary to stdout.
+
+  --from DIR            an export directory ("sc2aws export --out DIR"): delivers every committed raw
+                        run in it that has no committed findings yet (or whose delivery stopped midway)
+  --from MANIFEST       one raw run's _manifest.json, local or s3://: delivered even if it was before
+  --out DIR|s3://b/p    where findings go (default: the root --from lies in, beside raw, as the Lambda)
+  --dataset D           with a directory: vulns, fixed, assets or all (default all); comma lists work too
+  --redeliver           with a directory: deliver runs that were delivered already, too
+  --threads N           threads delivering parts side by side, 0–16; 0 = one per core (default 0),
+                        1 = this thread only
+  --plugin-output-max-bytes N   cap on plugin_output in UTF-8 bytes, 0–65536 (default 8192)
+  -h, --help            this help
+
+AWS credentials, region and endpoint for s3:// come from the environment, as for "sc2aws export".
+
+Exit codes: 0 done · 3 bad input (missing or invalid manifest, corrupt raw part, bad flags)
+            4 S3 unreachable or refusing · 5 failed after writing parts (nothing committed; rerun to resume)
+            130 / 143 stopped by Ctrl-C / SIGTERM between parts (the state is saved; rerun to continue)
+`;
+
+const FLAGS = {
+  from: { type: 'string' },
+  out: { type: 'string' },
+  dataset: { type: 'string' },
+  redeliver: { type: 'boolean' },
+  threads: { type: 'string' },
+  'plugin-output-max-bytes': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The bundle ships part-worker.mjs beside cli.mjs; from source (tests) parts run inline. */
+const WORKER_URL = new URL('./part-worker.mjs', import.meta.url);
+
+/** A flag that sets what a forward-results variable sets: its bounds and default are the variable's. */
+function deliveryIntFlag(name: 'DELIVERY_THREADS' | 'PLUGIN_OUTPUT_MAX_BYTES', flag: string, value?: string) {
+  const { range } = CONFIG_VARIABLES[name];
+  return intFlag(flag, value, range.min, range.max) ?? configValue({}, name);
+}
+
+type RunSummary =
+  | ({ status: 'delivered'; rawRows: number; durationMs: number; rowsPerSecond: number } & Omit<
+      Extract<DeliveryOutcome, { status: 'delivered' }>,
+      'status'
+    >)
+  | { status: 'interrupted'; dataset: string; runId: string; phase: string; next: number }
+  | { status: 'skipped'; dataset: string; runId: string; reason: string };
+
+/** The rows of each raw part, for progress lines; empty when unreadable (the delivery says why). */
+async function partRows(source: ObjectStore, key: string): Promise<number[]> {
+  const stored = await source.getText(key);
+  const parsed = stored === undefined ? undefined : parseDocument(rawRunManifestSchema, stored.body);
+  return parsed?.ok ? parsed.value.parts.map((p) => p.rows) : [];
+}
+
+/** `sc2aws deliver`: returns the exit code. */
+export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSignal): Promise<ExitCode> {
+  const flags = parseFlags(argv, FLAGS, 'deliver');
+  if (flags.help) {
+    io.stdout.write(DELIVER_HELP);
+    return ExitCode.Ok;
+  }
+  if (flags.from === undefined)
+    throw new CliUsageError(
+      "Missing --from (an export directory, or a raw run's _manifest.json, local or s3://).",
+    );
+  if (flags.out === 'discard:')
+    throw new CliUsageError(
+      '--out discard: cannot take a delivery: it reads its findings back to remove duplicates.',
+    );
+  const threads = deliveryThreads(deliveryIntFlag('DELIVERY_THREADS', 'threads', flags.threads), io.env);
+  const settings = {
+    pluginOutputMaxBytes: deliveryIntFlag(
+      'PLUGIN_OUTPUT_MAX_BYTES',
+      'plugin-output-max-bytes',
+      flags['plugin-output-max-bytes'],
+    ),
+    // One process, no deadline and no continuation chain: it runs until done or stopped.
+    timeGuardMs: 0,
+    maxInvocations: Number.POSITIVE_INFINITY,
+  };
+  const datasets = datasetsFlag(flags.dataset);
+  const from = await resolveFrom(flags.from, io.env);
+  if (from.kind === 'manifest' && (flags.dataset !== undefined || flags.redeliver))
+    throw new CliUsageError(
+      `--${flags.dataset === undefined ? 'redeliver' : 'dataset'} applies to an export directory; a manifest names one run, which is always delivered.`,
+    );
+  const out: CliStore = flags.out === undefined ? from.source : storeFor(flags.out, io.env);
+  const targets = await chooseRuns(from, out.store, datasets, flags.redeliver ?? false);
+
+  const logger = createConsoleLogger(io.stderr);
+  const published: Sc2awsEvent[] = [];
+  const events: EventPublisher = { publish: async (event) => void published.push(event) };
+  const cancel = new AbortController();
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  void stop?.then((received) => {
+    signal = received;
+    io.stderr.write(
+      `${received}: stopping after the parts in flight (the state is saved first; a second ${received === 'SIGINT' ? 'Ctrl-C' : 'signal'} quits at once)...\n`,
+    );
+    cancel.abort();
+  });
+  const started = Date.now();
+  const runs: RunSummary[] = targets.skipped.map((t) => ({
+    status: 'skipped',
+    dataset: t.dataset,
+    runId: t.runId,
+    reason: 'already delivered (--redeliver delivers it again)',
+  }));
+  const runner = createPartRunner(threads, existsSync(WORKER_URL) ? WORKER_URL : undefined);
+  let wroteParts = false;
+  try {
+    for (const target of targets.pending) {
+      if (cancel.signal.aborted) break;
+      const rows = await partRows(from.source.store, target.manifestKey);
+      const progress = progressLine(io, rows);
+      const runStarted = Date.now();
+      let outcome: DeliveryOutcome;
+      try {
+        outcome = await deliverRun(
+          {
+            store: out.store,
+            source: from.source.store,
+            events,
+            logger,
+            runner,
+            cancel: cancel.signal,
+            ...(out.bucket === undefined ? {} : { bucket: out.bucket }),
+            onProgress: (p) => {
+              wroteParts = true;
+              progress(p);
+            },
+          },
+          settings,
+          target.manifestKey,
+        );
+      } catch (err) {
+        if (wroteParts && !NOT_AN_INTERRUPTION.has(codeOf(err))) throw new DeliveryInterruptedError(err);
+        throw err;
+      }
+      runs.push(summaryOf(outcome, rows, Date.now() - runStarted));
+    }
+  } finally {
+    await runner.close();
+  }
+  io.stdout.write(
+    `${JSON.stringify({
+      from: from.kind === 'manifest' ? from.source.store.uri(from.manifestKey) : from.source.store.location,
+      out: out.store.location,
+      threads,
+      durationMs: Date.now() - started,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      runs,
+      events: published.map((e) => e.detailType),
+      ...(cancel.signal.aborted ? { interrupted: signal ?? 'SIGINT' } : {}),
+    })}\n`,
+  );
+  if (!cancel.signal.aborted) return ExitCode.Ok;
+  io.stderr.write('Stopped. The delivery state is saved: run the same command again to continue.\n');
+  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+}
+
+/** The runs to deliver and the ones left alone (already delivered, from a directory without --redeliver). */
+async function chooseRuns(
+  from: DeliveryFrom,
+  out: ObjectStore,
+  datasets: Parameters<typeof committedRawRuns>[1],
+  redeliver: boolean,
+): Promise<{ pending: DeliveryTarget[]; skipped: DeliveryTarget[] }> {
+  if (from.kind === 'manifest') {
+    const [, dataset = '', dt = '', runId = ''] =
+      /^raw\/dataset=([^/]+)\/dt=([^/]+)\/run=([^/]+)\//.exec(from.manifestKey) ?? [];
+    return {
+      pending: [{ dataset, dt, runId, manifestKey: from.manifestKey } as DeliveryTarget],
+      skipped: [],
+    };
+  }
+  const pending: DeliveryTarget[] = [];
+  const skipped: DeliveryTarget[] = [];
+  for (const target of await committedRawRuns(from.directory, datasets)) {
+    (redeliver || (await needsDelivery(out, target)) ? pending : skipped).push(target);
+  }
+  return { pending, skipped };
+}
+
+/** One stderr line per part of each phase; in the transform, rows so far and the rate. */
+function progressLine(io: CliIo, rows: number[]): (p: DeliveryProgress) => void {
+  let phaseStarted = Date.now();
+  let phase = '';
+  let firstPart = 0;
+  return (p) => {
+    if (p.phase !== phase) {
+      // The transform is timed from the run's start; a resumed one counts only this call's parts.
+      if (phase !== '') phaseStarted = Date.now();
+      phase = p.phase;
+      firstPart = p.done - 1;
+    }
+    const head = `${p.dataset} ${p.runId}: ${p.phase} part ${p.done}/${p.of}`;
+    if (p.phase !== 'transform' || rows.length === 0) {
+      io.stderr.write(`${head}\n`);
+      return;
+    }
+    const done = rows.slice(0, p.done).reduce((a, b) => a + b, 0);
+    const now = rows.slice(firstPart, p.done).reduce((a, b) => a + b, 0);
+    const rate = now / Math.max(0.001, (Date.now() - phaseStarted) / 1000);
+    io.stderr.write(`${head}, ${done} rows, ${Math.round(rate)} rows/s\n`);
+  };
+}
+
+function summaryOf(outcome: DeliveryOutcome, rows: number[], durationMs: number): RunSummary {
+  if (outcome.status !== 'delivered') {
+    const { dataset, runId, phase, next } = outcome;
+    return { status: 'interrupted', dataset, runId, phase, next };
+  }
+  const rawRows = rows.reduce((a, b) => a + b, 0);
+  return {
+    ...outcome,
+    status: 'delivered',
+    rawRows,
+    durationMs,
+    rowsPerSecond: Math.round(rawRows / Math.max(0.001, durationMs / 1000)),
+  };
+}

@@ -1,0 +1,303 @@
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimulatorHandle, startSimulator } from '#sim';
+import { type CliRun, runCliInProcess, runSc2aws } from '#support/cli';
+import { expectNoKeyMaterial } from '#support/keys';
+import { type LocalS3, startS3 } from '#support/s3';
+
+interface RunSummary {
+  dataset: string;
+  runId: string;
+  status: string;
+  rows: number;
+  rawRows: number;
+  duplicates: number;
+  rejected: number;
+  manifest: string;
+}
+interface Summary {
+  from: string;
+  out: string;
+  threads: number;
+  durationMs: number;
+  peakRssBytes: number;
+  runs: RunSummary[];
+  events: string[];
+}
+
+/** Every file under `root`, path relative to it, in sorted order. */
+async function filesUnder(root: string, dir = root): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await filesUnder(root, path)));
+    else found.push(relative(root, path));
+  }
+  return found.sort();
+}
+
+/**
+ * What a delivery wrote under `root` (findings, rejected, and any leftover delivery state), as
+ * bytes; committed lists name parts by full address, so the root is replaced by `<root>`.
+ */
+async function delivered(root: string, addressRoot = root): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const file of await filesUnder(root)) {
+    if (!/^(findings|rejected)\/|^state\/delivery\//.test(file)) continue;
+    const bytes = await readFile(join(root, file));
+    out.set(
+      file,
+      file.includes('/committed/')
+        ? bytes.toString('utf8').replaceAll(addressRoot, '<root>')
+        : bytes.toString('base64'),
+    );
+  }
+  return out;
+}
+
+/** `sc2aws deliver` as users run it: the built binary and in-process, from an export directory and S3. */
+describe('sc2aws deliver', () => {
+  let sim: SimulatorHandle;
+  let dir: string;
+  let exported: string;
+  const runs: CliRun[] = [];
+  const copyOfExport = async (name: string) => {
+    const to = join(dir, name);
+    await cp(exported, to, { recursive: true });
+    return to;
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 7, vulnCount: 4000, fixedCount: 500, hostCount: 60 });
+    dir = await mkdtemp(join(tmpdir(), 'sc2aws-cli-deliver-'));
+    await writeFile(join(dir, 'ca.pem'), sim.caPem);
+    await writeFile(join(dir, 'keys'), `accesskey=${sim.keys.accessKey}; secretkey=${sim.keys.secretKey};`);
+    exported = join(dir, 'export');
+    // Small parts: several per run, so two threads deliver side by side.
+    const r = await runSc2aws([
+      'export',
+      ...['--url', sim.url, '--keys-file', join(dir, 'keys'), '--ca-file', join(dir, 'ca.pem')],
+      ...[
+        '--out',
+        exported,
+        '--part-size-mb',
+        '1',
+        '--severity-floor',
+        '0',
+        '--since',
+        '2000-01-01T00:00:00Z',
+      ],
+    ]);
+    runs.push(r);
+    expect(r.code, r.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    expectNoKeyMaterial(
+      runs.map((r) => r.stdout + r.stderr).join('\n'),
+      sim.keys.accessKey,
+      sim.keys.secretKey,
+    );
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('delivers every committed run of an export directory on 2 threads, byte for byte as inline in-process', async () => {
+    // Prepare
+    const threaded = await copyOfExport('threaded');
+    const inline = await copyOfExport('inline');
+
+    // Act
+    const binary = await runSc2aws(['deliver', '--from', threaded, '--threads', '2']);
+    const inProcess = await runCliInProcess(['deliver', '--from', inline, '--threads', '1']);
+    runs.push(binary, inProcess);
+
+    // Assert
+    expect(binary.code, binary.stderr).toBe(0);
+    expect(inProcess.code, inProcess.stderr).toBe(0);
+    const summary = JSON.parse(binary.stdout) as Summary;
+    expect(summary.threads).toBe(2);
+    expect(summary.out).toBe(threaded);
+    expect(summary.runs.map((r) => [r.dataset, r.status])).toEqual([
+      ['vulns', 'delivered'],
+      ['fixed', 'delivered'],
+      ['assets', 'delivered'],
+    ]);
+    expect(summary.runs[0]?.rawRows).toBe(4000);
+    expect(summary.runs[0]?.rows).toBe(4000 - (summary.runs[0]?.duplicates ?? 0));
+    expect(summary.events).toEqual(['Findings Delivered', 'Findings Delivered', 'Findings Delivered']);
+    expect(summary.peakRssBytes).toBeGreaterThan(0);
+    expect(binary.stderr).toMatch(/^vulns \S+: transform part 1\/\d+, \d+ rows, \d+ rows\/s$/m);
+    const findingsParts = (await filesUnder(threaded)).filter((f) =>
+      /^findings\/dataset=vulns\/.*part-/.test(f),
+    );
+    expect(findingsParts.length).toBeGreaterThan(1);
+    const threadedBytes = await delivered(threaded);
+    expect([...threadedBytes.keys()].some((k) => k.startsWith('state/'))).toBe(false);
+    expect(threadedBytes).toEqual(await delivered(inline));
+  });
+
+  it('skips runs already delivered, and --redeliver writes the same objects again', async () => {
+    // Prepare
+    const out = await copyOfExport('redeliver');
+    expect((await runCliInProcess(['deliver', '--from', out])).code).toBe(0);
+    const first = await delivered(out);
+
+    // Act
+    const again = await runCliInProcess(['deliver', '--from', out, '--dataset', 'vulns']);
+    const redelivered = await runCliInProcess(['deliver', '--from', out, '--redeliver', '--threads', '1']);
+
+    // Assert
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      runs: [{ dataset: 'vulns', status: 'skipped' }],
+      events: [],
+    });
+    expect(redelivered.code).toBe(0);
+    expect((JSON.parse(redelivered.stdout) as Summary).runs.map((r) => r.status)).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+    ]);
+    expect(await delivered(out)).toEqual(first);
+  });
+
+  it('delivers one named local manifest to another --out directory', async () => {
+    // Prepare
+    const source = await copyOfExport('named-source');
+    const target = join(dir, 'named-target');
+    const [list] = (await filesUnder(source)).filter((f) => f.startsWith('raw/committed/dataset=fixed/'));
+    const [, dt, runId] = /dt=([^/]+)\/(.+)\.txt$/.exec(list ?? '') ?? [];
+    const manifest = join(source, `raw/dataset=fixed/dt=${dt}/run=${runId}/_manifest.json`);
+
+    // Act
+    const r = await runCliInProcess(['deliver', '--from', manifest, '--out', target]);
+
+    // Assert
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as Summary;
+    expect(summary.runs).toEqual([expect.objectContaining({ dataset: 'fixed', runId, status: 'delivered' })]);
+    expect(summary.runs[0]?.manifest).toBe(
+      join(target, `findings/dataset=fixed/dt=${dt}/run=${runId}/_manifest.json`),
+    );
+    expect((await filesUnder(source)).some((f) => f.startsWith('findings/'))).toBe(false);
+    expect(await stat(summary.runs[0]?.manifest ?? '')).toBeTruthy();
+  });
+
+  it('exits 3 with one line naming a missing manifest and the fix', async () => {
+    const missing = join(
+      exported,
+      'raw/dataset=vulns/dt=2026-01-01/run=20260101T000000Z-nope/_manifest.json',
+    );
+
+    const r = await runCliInProcess(['deliver', '--from', missing]);
+
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: Cannot deliver .*_manifest\.json: it does not exist .*Fix: /);
+  });
+
+  it('exits 3 on a corrupt raw part, naming it, with nothing committed', async () => {
+    // Prepare: flip the bytes of the first raw part of vulns.
+    const out = await copyOfExport('corrupt');
+    const [part] = (await filesUnder(out)).filter((f) => /^raw\/dataset=vulns\/.*part-00000/.test(f));
+    const bytes = await readFile(join(out, part ?? ''));
+    bytes.writeUInt8((bytes.at(-1) ?? 0) ^ 0xff, bytes.length - 1);
+    await writeFile(join(out, part ?? ''), bytes);
+
+    // Act
+    const r = await runCliInProcess(['deliver', '--from', out, '--dataset', 'vulns']);
+
+    // Assert
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/RAW|does not match its manifest/);
+    expect((await filesUnder(out)).some((f) => f.startsWith('findings/committed/'))).toBe(false);
+  });
+
+  describe('with S3', () => {
+    let s3: LocalS3;
+    let env: NodeJS.ProcessEnv;
+    beforeAll(async () => {
+      s3 = await startS3('deliver-bucket');
+      env = {
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      };
+      const client = s3.client();
+      for (const file of (await filesUnder(exported)).filter((f) => f.startsWith('raw/'))) {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: s3.bucket,
+            Key: `sc2aws/${file}`,
+            Body: await readFile(join(exported, file)),
+          }),
+        );
+      }
+    });
+    afterAll(async () => {
+      await s3.close();
+    });
+
+    it('delivers an s3:// raw manifest beside its raw run, with the bytes of a local delivery', async () => {
+      // Prepare
+      const local = await copyOfExport('s3-reference');
+      expect((await runCliInProcess(['deliver', '--from', local, '--dataset', 'vulns'])).code).toBe(0);
+      const [list] = (await filesUnder(exported)).filter((f) => f.startsWith('raw/committed/dataset=vulns/'));
+      const [, dt, runId] = /dt=([^/]+)\/(.+)\.txt$/.exec(list ?? '') ?? [];
+      const key = `raw/dataset=vulns/dt=${dt}/run=${runId}/_manifest.json`;
+
+      // Act
+      const r = await runSc2aws(
+        ['deliver', '--from', `s3://${s3.bucket}/sc2aws/${key}`, '--threads', '2'],
+        env,
+      );
+      runs.push(r);
+
+      // Assert
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout) as Summary;
+      expect(summary.out).toBe(`s3://${s3.bucket}/sc2aws`);
+      expect(summary.runs[0]?.manifest).toBe(
+        `s3://${s3.bucket}/sc2aws/findings/dataset=vulns/dt=${dt}/run=${runId}/_manifest.json`,
+      );
+      const client = s3.client();
+      const reference = await delivered(local);
+      expect(reference.size).toBeGreaterThan(2);
+      for (const [file, expected] of reference) {
+        const got = await client.send(
+          new GetObjectCommand({
+            Bucket: s3.bucket,
+            Key: `sc2aws/${file}`,
+          }),
+        );
+        const body = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+        const actual = file.includes('/committed/')
+          ? body.toString('utf8').replaceAll(`s3://${s3.bucket}/sc2aws`, '<root>')
+          : body.toString('base64');
+        expect(actual, file).toBe(expected);
+      }
+    });
+
+    it('exits 3 on a missing s3:// manifest and 4 when S3 cannot be reached', async () => {
+      const key = 'raw/dataset=vulns/dt=2026-01-01/run=20260101T000000Z-nope/_manifest.json';
+
+      const missing = await runSc2aws(['deliver', '--from', `s3://${s3.bucket}/sc2aws/${key}`], env);
+      const unreachable = await runSc2aws(['deliver', '--from', `s3://${s3.bucket}/sc2aws/${key}`], {
+        ...env,
+        AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+      });
+
+      expect(missing.code).toBe(3);
+      expect(missing.stderr).toMatch(/it does not exist/);
+      expect(unreachable.code).toBe(4);
+      expect(unreachable.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+  });
+});
