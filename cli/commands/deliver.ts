@@ -4,6 +4,7 @@ import {
   createPartRunner,
   type DeliveryOutcome,
   type DeliveryProgress,
+  type DeliverySettings,
   deliverRun,
   deliveryThreads,
 } from '#lib/delivery';
@@ -47,7 +48,7 @@ Progress goes to stderr; a JSON summary to stdout.
   --redeliver           with a directory: deliver runs that were delivered already, too
   --threads N           threads delivering parts side by side, 0–16; 0 = one per core (default 0),
                         1 = this thread only
-  --plugin-output-max-bytes N   cap on plugin_output in UTF-8 bytes, 0–65536 (default 8192)
+  --plugin-output-max-bytes N   cap on plugin_output in bytes, 0–1048576 (default 8192)
   -h, --help            this help
 
 AWS credentials, region and endpoint for s3:// come from the environment, as for "sc2aws export".
@@ -71,9 +72,29 @@ const FLAGS = {
 const WORKER_URL = new URL('./part-worker.mjs', import.meta.url);
 
 /** A flag that sets what a forward-results variable sets: its bounds and default are the variable's. */
-function deliveryIntFlag(name: 'DELIVERY_THREADS' | 'PLUGIN_OUTPUT_MAX_BYTES', flag: string, value?: string) {
-  const { range } = CONFIG_VARIABLES[name];
-  return intFlag(flag, value, range.min, range.max) ?? configValue({}, name);
+function deliveryIntFlag(name: 'DELIVERY_THREADS' | 'PLUGIN_OUTPUT_MAX_BYTES', value?: string) {
+  const { range, deliverFlag } = CONFIG_VARIABLES[name];
+  return intFlag(deliverFlag.replace(/^--/, ''), value, range.min, range.max) ?? configValue({}, name);
+}
+
+/**
+ * The delivery settings the flags give: what forward-results' variables would give, except that
+ * the CLI has no deadline to guard and no continuation chain to bound. `threads` is the setting
+ * (0: one per core).
+ */
+export function deliverySettingsFor(flags: { threads?: string; 'plugin-output-max-bytes'?: string }): {
+  delivery: DeliverySettings;
+  threads: number;
+} {
+  return {
+    delivery: {
+      pluginOutputMaxBytes: deliveryIntFlag('PLUGIN_OUTPUT_MAX_BYTES', flags['plugin-output-max-bytes']),
+      timeGuardMs: 0,
+      // A user resuming by hand is not bounded.
+      maxInvocations: Number.POSITIVE_INFINITY,
+    },
+    threads: deliveryIntFlag('DELIVERY_THREADS', flags.threads),
+  };
 }
 
 type RunSummary =
@@ -106,17 +127,8 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
     throw new CliUsageError(
       '--out discard: cannot take a delivery: it reads its findings back to remove duplicates.',
     );
-  const threads = deliveryThreads(deliveryIntFlag('DELIVERY_THREADS', 'threads', flags.threads), io.env);
-  const settings = {
-    pluginOutputMaxBytes: deliveryIntFlag(
-      'PLUGIN_OUTPUT_MAX_BYTES',
-      'plugin-output-max-bytes',
-      flags['plugin-output-max-bytes'],
-    ),
-    // One process, no deadline and no continuation chain: it runs until done or stopped.
-    timeGuardMs: 0,
-    maxInvocations: Number.POSITIVE_INFINITY,
-  };
+  const { delivery: settings, threads: threadsSetting } = deliverySettingsFor(flags);
+  const threads = deliveryThreads(threadsSetting, io.env);
   const datasets = datasetsFlag(flags.dataset);
   const from = await resolveFrom(flags.from, io.env);
   if (from.kind === 'manifest' && (flags.dataset !== undefined || flags.redeliver))

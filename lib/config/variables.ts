@@ -47,6 +47,8 @@ export interface ConfigVariable<T = unknown> {
   param: string;
   /** The `sc2aws export` flag that sets the same thing; its default and help text follow this entry. */
   flag?: string;
+  /** The `sc2aws deliver` flag that sets the same thing, held to this entry as `flag` is. */
+  deliverFlag?: string;
   /** Whole numbers: the bounds, which the CLI flag shares. */
   range?: { min: number; max: number };
   description: string;
@@ -244,6 +246,7 @@ export const CONFIG_VARIABLES = {
     example: '0',
     readBy: ['forward-results'],
     param: 'deliveryThreads',
+    deliverFlag: '--threads',
     description:
       'threads that deliver parts side by side: 0 = one per vCPU of the memory setting (1 vCPU per 1769 MB), 1 = the calling thread only',
   },
@@ -253,6 +256,7 @@ export const CONFIG_VARIABLES = {
     example: String(DEFAULT_PLUGIN_OUTPUT_MAX_BYTES),
     readBy: ['forward-results'],
     param: 'pluginOutputMaxBytes',
+    deliverFlag: '--plugin-output-max-bytes',
     description: 'cap on `plugin_output` (UTF-8 bytes)',
   },
   // OCSF output (lib/ocsf, README "OCSF output"). The SECURITY_LAKE_* settings are required when

@@ -46,7 +46,7 @@ function badLines(
 const INSECURE_URL = 'http://sc.example.com';
 
 /**
- * Every flag of `validate`, `keys stage`, `export` and `simulator` with a bad value: the CLI exits 3
+ * Every flag of `validate`, `keys stage`, `export`, `deliver` and `simulator` with a bad value: the CLI exits 3
  * with one line on stderr, before anything reaches SC or AWS. `{…}` placeholders are filled in
  * with the fixture files of this suite.
  */
@@ -133,6 +133,30 @@ const CASES: BadLine[] = [
     { set: { '--ca-file': '{dir}/none' }, says: /CA file/ },
     { set: { '--ca-file': '{keys}' }, says: /not PEM/ },
     { set: { '--ca-file': '{ca}' }, append: ['--insecure'], says: /contradict/ },
+    { append: ['--bogus'], says: /bogus/ },
+  ]),
+  ...badLines('deliver', ['deliver'], { '--from': '{dir}' }, [
+    { says: /holds no completed raw run/ },
+    { set: { '--from': null }, says: /Missing --from/ },
+    { set: { '--from': '{dir}/none' }, says: /does not exist/ },
+    { set: { '--from': '{keys}' }, says: /not a _manifest\.json/ },
+    { set: { '--from': 'ftp://host/x' }, says: /neither a local path nor s3/ },
+    { set: { '--from': 's3://' }, says: /--from .*bucket name/ },
+    { set: { '--from': 's3://my-bucket/sc2aws' }, says: /not a raw run's manifest/ },
+    {
+      set: { '--from': '{dir}/findings/dataset=vulns/dt=2026-01-01/run=r/_manifest.json' },
+      says: /does not lie where/,
+    },
+    {
+      set: { '--from': '{dir}/raw/dataset=vulns/dt=2026-01-01/run=r/_manifest.json', '--dataset': 'vulns' },
+      says: /--dataset applies to an export directory/,
+    },
+    { set: { '--out': 'discard:' }, says: /discard/ },
+    { set: { '--out': 'ftp://host/x' }, says: /--out/ },
+    { set: { '--dataset': 'everything' }, says: /--dataset/ },
+    { set: { '--threads': '17' }, says: /--threads/ },
+    { set: { '--plugin-output-max-bytes': 'lots' }, says: /--plugin-output-max-bytes/ },
+    { append: ['--redeliver=yes'], says: /does not take an argument/ },
     { append: ['--bogus'], says: /bogus/ },
   ]),
   ...badLines('simulator', ['simulator'], {}, [
@@ -254,6 +278,7 @@ describe('CLI flags with bad values', () => {
         '--ca-file',
         '--insecure',
       ],
+      deliver: ['--from', '--out', '--dataset', '--redeliver', '--threads', '--plugin-output-max-bytes'],
       simulator: ['--port', '--seed', '--vulns', '--fixed', '--hosts', '--dir', '--json'],
     };
     for (const [command, flags] of Object.entries(documented)) {

@@ -6,11 +6,13 @@ import {
   configValue,
   deploymentVocabulary,
   LAMBDAS,
+  loadForwardResultsConfig,
   loadPullAnalysisConfig,
   type VariableName,
 } from '#lib/config';
 import { DEFAULT_VERSION_STAGE } from '#lib/secrets';
 import { REPO_ROOT, readServerlessYml } from '#support/serverless-yml';
+import { DELIVER_HELP, deliverySettingsFor } from '../../../cli/commands/deliver';
 import { EXPORT_HELP, exportSettingsFor } from '../../../cli/commands/export';
 import { VALIDATE_HELP } from '../../../cli/commands/validate';
 
@@ -119,6 +121,41 @@ describe('sc2aws export', () => {
 
   it('reads the version stage validate states as its default', () => {
     expect(VALIDATE_HELP).toContain(`${DEFAULT_VERSION_STAGE} (default)`);
+  });
+});
+
+describe('sc2aws deliver', () => {
+  it.each(VARIABLES.filter(([, v]) => v.deliverFlag !== undefined))(
+    'states the default and bounds of %s in its help',
+    (_name, variable) => {
+      const line = DELIVER_HELP.split('\n').find((l) => l.trimStart().startsWith(`${variable.deliverFlag} `));
+      expect(line, variable.deliverFlag).toBeDefined();
+      const stated = /\(default ([^)]+)\)/.exec(line ?? '')?.[1] ?? '';
+      expect(variable.schema.safeParse(stated).data).toEqual(
+        variable.schema.safeParse(variable.default).data,
+      );
+      const allowed = [variable.range?.min, variable.range?.max, Number(variable.default)];
+      const numbers = [...(line ?? '').matchAll(/\d+/g)].map((m) => Number(m[0]));
+      expect(numbers.filter((n) => !allowed.includes(n))).toEqual([]);
+    },
+  );
+
+  it('defaults to the settings forward-results delivers with, without the deadline guard', () => {
+    // Prepare
+    const lambda = loadForwardResultsConfig(MINIMAL_ENV);
+
+    // Act
+    const cli = deliverySettingsFor({});
+
+    // Assert
+    expect(cli).toEqual({
+      delivery: {
+        pluginOutputMaxBytes: lambda.pluginOutputMaxBytes,
+        timeGuardMs: 0,
+        maxInvocations: Infinity,
+      },
+      threads: lambda.deliveryThreads,
+    });
   });
 });
 
