@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
-import { loadForwardResultsConfig } from '#lib/config';
+import { loadForwardResultsConfig, type OcsfOutputConfig } from '#lib/config';
 import {
   createPartRunner,
   type DeliveryOutcome,
@@ -13,6 +14,7 @@ import {
 } from '#lib/delivery';
 import { createEventPublisher } from '#lib/events';
 import { createLambdaLogger } from '#lib/logging';
+import { createSecurityLakeWriter, OCSF_CLASSES, type OcsfTarget } from '#lib/ocsf';
 import { createS3Store } from '#lib/sink';
 
 // Cold start: configuration is parsed once; a bad value fails the init with one readable line.
@@ -20,6 +22,7 @@ const logger = createLambdaLogger('forward-results');
 const config = loadForwardResultsConfig(process.env);
 const store = createS3Store({ client: new S3Client({}), ...config.output });
 const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
+const ocsf = ocsfTargetOf(config.ocsf);
 // The bundle ships part-worker.mjs beside this file; from source (tests) parts run inline.
 const workerUrl = new URL('./part-worker.mjs', import.meta.url);
 // Threads start on the first delivery, not at init, and stay for the warm invocations after it.
@@ -43,6 +46,7 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
       logger,
       bucket: config.output.bucket,
       runner,
+      ...(ocsf === undefined ? {} : { ocsf }),
       remainingMs: () => context.getRemainingTimeInMillis(),
     },
     {
@@ -52,4 +56,21 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
     },
     key,
   );
+}
+
+/** OCSF_OUTPUT: off, the data bucket only, or the Security Lake sources as well (through their provider roles). */
+function ocsfTargetOf(ocsf: OcsfOutputConfig): OcsfTarget | undefined {
+  if (ocsf.output !== 'security-lake') return ocsf.output === 'bucket' ? { kind: 'bucket' } : undefined;
+  const { findings, assets, ...lake } = ocsf.securityLake;
+  return {
+    kind: 'security-lake',
+    lake: createSecurityLakeWriter({
+      ...lake,
+      sources: {
+        [OCSF_CLASSES.vulnerabilityFinding.name]: findings,
+        [OCSF_CLASSES.deviceInventoryInfo.name]: assets,
+      },
+      sts: new STSClient({}),
+    }),
+  };
 }

@@ -3,6 +3,7 @@ import { buffer } from 'node:stream/consumers';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
 import type { LogSink } from '#lib/logging';
+import { commitOcsfRun, type OcsfTarget, ocsfFileForPart, storeOcsfFile } from '#lib/ocsf';
 import {
   commitRun,
   committedKey,
@@ -35,6 +36,8 @@ export interface DeliveryDeps {
   remainingMs?: () => number;
   /** Stop at the next part boundary, as when time runs out (the CLI's Ctrl-C). */
   cancel?: AbortSignal;
+  /** Also write each delivered run as OCSF 1.3 Parquet (lib/ocsf), after its findings; absent: off. */
+  ocsf?: OcsfTarget;
   /** Called after each part of each phase, for progress reports. */
   onProgress?: (progress: DeliveryProgress) => void;
 }
@@ -62,6 +65,8 @@ export interface DeliveryResult {
   rows: number;
   rejected: number;
   duplicates: number;
+  /** With OCSF output on: the committed OCSF run (its manifest's address, rows, files). */
+  ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number };
 }
 
 /** `delivered`: committed. `continued`: out of time, state saved, continuation published. `interrupted`: cancelled, state saved. */
@@ -209,8 +214,12 @@ class RunDelivery {
       this.state.phase = 'prune';
       this.state.next = 0;
     }
-    if (!(await this.prune())) return this.stop();
-    return this.commit();
+    if (this.state.phase === 'prune') {
+      if (!(await this.prune())) return this.stop();
+      await this.commit();
+    }
+    if (!(await this.ocsf())) return this.stop();
+    return this.finish();
   }
 
   private shouldStop(): boolean {
@@ -399,10 +408,14 @@ class RunDelivery {
     };
   }
 
-  private async commit(): Promise<DeliveryOutcome> {
+  /** Commits the findings (manifest, then committed list) and announces them. */
+  private async commit(): Promise<void> {
     const { dataset, runId } = this.raw;
     // A part every row of which lost to a newer duplicate was removed by the prune.
-    const parts = this.state.findings.filter((p) => p.rows > 0);
+    const kept = this.state.findings.flatMap((p, i) =>
+      p.rows > 0 ? [[p, this.state.indexes[i] as number] as const] : [],
+    );
+    const parts = kept.map(([p]) => p);
     const duplicates = this.duplicates;
     const outPrefix = runPrefix('findings', dataset, this.dt, runId);
     const manifest: FindingsRunManifest = {
@@ -428,7 +441,6 @@ class RunDelivery {
       { manifestKey: key, committedKey: committedKey('findings', dataset, this.dt, runId) },
       manifest,
     );
-    await this.objects.remove(this.state.indexes);
     await this.deps.events.publish({
       detailType: DetailType.FindingsDelivered,
       detail: {
@@ -450,14 +462,88 @@ class RunDelivery {
       duplicates,
       invocations: this.state.invocations,
     });
+    // From here on the state describes the committed parts only: OCSF file i comes from findings part i.
+    const next: DeliveryState = {
+      ...this.state,
+      phase: 'ocsf',
+      next: 0,
+      findings: parts,
+      indexes: kept.map(([, index]) => index),
+      candidates: [],
+      best: {},
+      delivered: {
+        manifest: this.deps.store.uri(key),
+        manifestKey: key,
+        rows: manifest.totals.rows,
+        rejected: this.state.rejectedRows,
+        duplicates,
+      },
+      ocsf: [],
+    };
+    // The saved state moves on (or goes) before the ids it points at are removed: a retry after a
+    // crash here never looks for ids that are gone.
+    if (this.deps.ocsf !== undefined) await this.objects.save(next, undefined);
+    else await this.objects.removeState();
+    await this.objects.removeDedupe(this.state.indexes);
+    this.state = next;
+  }
+
+  /** Phase `ocsf`: one Parquet file per committed findings part, stored; false when it stopped early. */
+  private async ocsf(): Promise<boolean> {
+    if (this.deps.ocsf === undefined) return true;
+    const parts = this.state.findings;
+    const files = this.state.ocsf ?? [];
+    this.state.ocsf = files;
+    for (; this.state.next < parts.length; this.state.next++) {
+      if (this.shouldStop()) return false;
+      const file = await ocsfFileForPart(
+        this.deps.store,
+        this.raw.dataset,
+        parts[this.state.next] as PartInfo,
+        {
+          runId: this.raw.runId,
+          dt: this.dt,
+          index: this.state.indexes[this.state.next] as number,
+        },
+      );
+      files[this.state.next] = await storeOcsfFile(this.deps.store, file);
+      this.progress(parts.length);
+    }
+    return true;
+  }
+
+  /** Commits the OCSF run (when on), removes the state, and reports what was delivered. */
+  private async finish(): Promise<DeliveryOutcome> {
+    const { dataset, runId } = this.raw;
+    const delivered = this.state.delivered;
+    if (delivered === undefined) throw new Error('finish() before the findings were committed');
+    let ocsf: DeliveryResult['ocsf'];
+    if (this.deps.ocsf !== undefined) {
+      const files = this.state.ocsf ?? [];
+      const committed = await commitOcsfRun(
+        this.deps.store,
+        this.deps.ocsf,
+        { dataset, runId, dt: this.dt, source: delivered.manifestKey, createdAt: this.raw.createdAt },
+        files,
+      );
+      ocsf = {
+        manifest: this.deps.store.uri(committed.manifestKey),
+        rows: committed.rows,
+        files: files.length,
+        securityLakeKeys: committed.securityLakeKeys.length,
+      };
+      this.deps.logger.info('OCSF delivered.', { dataset, runId, ...ocsf });
+    }
+    await this.objects.removeState();
     return {
       status: 'delivered',
       dataset,
       runId,
-      manifest: this.deps.store.uri(key),
-      rows: manifest.totals.rows,
-      rejected: this.state.rejectedRows,
-      duplicates,
+      manifest: delivered.manifest,
+      rows: delivered.rows,
+      rejected: delivered.rejected,
+      duplicates: delivered.duplicates,
+      ...(ocsf === undefined ? {} : { ocsf }),
     };
   }
 }

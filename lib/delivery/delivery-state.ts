@@ -22,14 +22,15 @@ export type Occurrence = z.infer<typeof occurrenceSchema>;
  * `<prefix>/state/delivery/dataset=<d>/run=<runId>/state.json`: where a delivery that ran out of time
  * continues. Written only when an invocation stops early, deleted once the run is committed.
  * Phases: `transform` (raw part `next` onwards), `scan` (findings part `next` onwards, for the ids
- * the filter flagged), `prune` (rewrite the parts holding a losing duplicate).
+ * the filter flagged), `prune` (rewrite the parts holding a losing duplicate), `ocsf` (the findings
+ * are committed; OCSF file `next` onwards).
  */
 export const deliveryStateSchema = z.object({
   stateVersion: z.literal(1),
   /** The raw manifest being delivered: a state for another manifest is not resumed. */
   source: z.string(),
   rawSha256: z.string(),
-  phase: z.enum(['transform', 'scan', 'prune']),
+  phase: z.enum(['transform', 'scan', 'prune', 'ocsf']),
   next: count,
   invocations: count,
   findings: z.array(partInfoSchema),
@@ -40,6 +41,17 @@ export const deliveryStateSchema = z.object({
   /** Ids the filter flagged (transform), or their best occurrence (scan and prune). */
   candidates: z.array(z.string()),
   best: z.record(z.string(), occurrenceSchema),
+  /** Phase `ocsf` (the findings are committed and announced): what was delivered, and the OCSF files stored so far. */
+  delivered: z.optional(
+    z.object({
+      manifest: z.string(),
+      manifestKey: z.string(),
+      rows: count,
+      rejected: count,
+      duplicates: count,
+    }),
+  ),
+  ocsf: z.optional(z.array(partInfoSchema)),
 });
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 
@@ -112,10 +124,14 @@ export class DeliveryStateObjects {
     });
   }
 
-  /** After the commit: the state first, so a state never outlives what it points at. */
-  async remove(indexes: readonly number[]): Promise<void> {
-    await this.store.delete(this.stateKey);
+  /** The filter and the ids: once the findings are committed, nothing reads them again. */
+  async removeDedupe(indexes: readonly number[]): Promise<void> {
     await this.store.delete(this.filterKey);
     for (const index of indexes) await this.store.delete(this.idsKey(index));
+  }
+
+  /** Once everything is committed. */
+  async removeState(): Promise<void> {
+    await this.store.delete(this.stateKey);
   }
 }

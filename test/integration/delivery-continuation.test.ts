@@ -283,4 +283,26 @@ describe('a delivery that runs out of time', () => {
       message: expect.stringMatching(/state\.json.*Fix: delete it and redeliver/s),
     });
   });
+
+  it('with OCSF output on, writes the same findings and OCSF files when forced to continue, OCSF phase included', async () => {
+    const ocsf = { kind: 'bucket' } as const;
+    const whole = await output();
+    const once = await deliverRun(depsFor(whole, { ocsf }), DELIVERY_SETTINGS, rawKey);
+    expect(once).toMatchObject({ status: 'delivered', ocsf: { rows: PARTS * ROWS_PER_PART, files: PARTS } });
+
+    const stepped = await output();
+    const outcomes: DeliveryOutcome[] = [];
+    for (let i = 0; i < 50 && outcomes.at(-1)?.status !== 'delivered'; i++) {
+      outcomes.push(
+        await deliverRun(depsFor(stepped, { ocsf, remainingMs: budget(3) }), DELIVERY_SETTINGS, rawKey),
+      );
+    }
+    expect(outcomes.some((o) => o.status === 'continued' && o.phase === 'ocsf')).toBe(true);
+    // Findings Delivered once, when the findings were committed, however many invocations followed.
+    expect(stepped.events.filter((e) => e.detailType === 'Findings Delivered')).toHaveLength(1);
+    const a = await filesOf(whole.dir);
+    expect([...a.keys()].filter((p) => p.startsWith('ocsf/') && p.endsWith('.parquet'))).toHaveLength(PARTS);
+    expect([...a.keys()].some((p) => p.startsWith('ocsf/committed/'))).toBe(true);
+    expectSameFiles(a, await filesOf(stepped.dir));
+  });
 });
