@@ -68,6 +68,8 @@ export class LocalLambdas {
       this.enqueue('validate-keys', event, 'Secret Label Updated');
     } else if (event.source === EVENT_SOURCE && type === DetailType.ExportContinuationRequested) {
       this.enqueue('pull-analysis', event, DetailType.ExportContinuationRequested);
+    } else if (event.source === EVENT_SOURCE && type === DetailType.DeliveryContinuationRequested) {
+      this.enqueue('forward-results', event, DetailType.DeliveryContinuationRequested);
     } else if (event.source === EVENT_SOURCE && type === DetailType.ExportCompleted) {
       this.enqueue(
         'forward-results',

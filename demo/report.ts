@@ -4,6 +4,8 @@ import { gunzipSync } from 'node:zlib';
 import { type DocumentSchema, parseDocument } from '#lib/errors';
 import { DetailType } from '#lib/events';
 import { exportStateSchema } from '#lib/export';
+import type { DeliveredFinding } from '#lib/findings';
+import { ocsfRunManifestSchema, vulnerabilityFindingOf } from '#lib/ocsf';
 import {
   COMMITTED_FOLDER,
   committedKey,
@@ -30,6 +32,8 @@ export interface DatasetReport {
   duplicates: number;
   rawManifest: string;
   findingsManifest: string | null;
+  /** The run as OCSF 1.3 (`ocsf/class=…/…/_manifest.json`): its class, files and rows; null if none. */
+  ocsf: { className: string; classUid: number; files: number; rows: number; codec: string } | null;
 }
 
 export interface DemoReport {
@@ -41,6 +45,8 @@ export interface DemoReport {
   continuations: number;
   outputDir: string;
   sampleFindings: Record<string, unknown>[];
+  /** The first sample finding as the OCSF Vulnerability Finding record its Parquet file holds. */
+  sampleOcsf: Record<string, unknown> | null;
   keyMaterialFound: boolean;
 }
 
@@ -71,8 +77,11 @@ export async function buildReport(input: {
     return parsed.value;
   };
   const manifests = objects
-    .filter((o) => o.key.endsWith('_manifest.json'))
+    .filter((o) => o.key.endsWith('_manifest.json') && !o.key.startsWith('sc2aws/ocsf/'))
     .map((o) => parse(runManifestSchema, o.key, o.body));
+  const ocsfManifests = objects
+    .filter((o) => o.key.endsWith('_manifest.json') && o.key.startsWith('sc2aws/ocsf/'))
+    .map((o) => parse(ocsfRunManifestSchema, o.key, o.body));
 
   const datasets: DatasetReport[] = manifests
     .filter((m): m is RawRunManifest => m.kind === 'raw')
@@ -96,6 +105,7 @@ export async function buildReport(input: {
             })
           : null;
       const details = delivered?.details;
+      const ocsf = ocsfManifests.find((m) => m.runId === raw.runId && m.dataset === raw.dataset);
       return {
         dataset: raw.dataset,
         runId: raw.runId,
@@ -111,6 +121,16 @@ export async function buildReport(input: {
         findingsManifest: delivered
           ? `findings/dataset=${delivered.dataset}/…/run=${delivered.runId}/_manifest.json`
           : null,
+        ocsf:
+          ocsf === undefined
+            ? null
+            : {
+                className: ocsf.className,
+                classUid: ocsf.classUid,
+                files: ocsf.totals.parts,
+                rows: ocsf.totals.rows,
+                codec: ocsf.codec,
+              },
       };
     });
 
@@ -144,6 +164,15 @@ export async function buildReport(input: {
           };
         })
     : [];
+  const firstFinding = firstFindings
+    ? (JSON.parse(
+        gunzipSync(firstFindings.body).toString('utf8').split('\n')[0] as string,
+      ) as DeliveredFinding)
+    : undefined;
+  const sampleOcsf =
+    firstFinding === undefined
+      ? null
+      : (vulnerabilityFindingOf(firstFinding) as unknown as Record<string, unknown>);
   const haystack =
     `${texts.join('\n')}\n${JSON.stringify(events)}\n${JSON.stringify(input.aws.events)}`.toLowerCase();
   const keyMaterialFound = input.keys.some(
@@ -202,6 +231,10 @@ export async function buildReport(input: {
       }),
     },
     {
+      name: 'every delivered run is also committed as OCSF 1.3 Parquet, one row per delivered row',
+      ok: datasets.every((d) => d.ocsf !== null && d.ocsf.rows === d.deliveredRows),
+    },
+    {
       name: 'checkpoints point at the delivered runs',
       ok: datasets.every((d) => state(d.dataset)?.checkpoint?.runId === d.runId),
     },
@@ -217,6 +250,7 @@ export async function buildReport(input: {
     continuations: types.filter((t) => t === DetailType.ExportContinuationRequested).length,
     outputDir: bucketDir,
     sampleFindings,
+    sampleOcsf,
     keyMaterialFound,
   };
 }
@@ -236,6 +270,29 @@ export function printReport(report: DemoReport, line: (text: string) => void): v
   line('');
   line('  a few delivered findings:');
   for (const f of report.sampleFindings) line(`    ${JSON.stringify(f)}`);
+  line('');
+  line('  OCSF 1.3 output (<prefix>/ocsf/class=…/dataset=…/dt=…/run=…/part-NNNNN.parquet):');
+  for (const d of report.datasets) {
+    const o = d.ocsf;
+    line(
+      `    ${d.dataset.padEnd(7)} ${o === null ? 'none' : `${o.className} (${o.classUid}): ${o.rows} rows in ${o.files} file(s), ${o.codec}`}`,
+    );
+  }
+  if (report.sampleOcsf !== null) {
+    const r = report.sampleOcsf as {
+      class_uid: number;
+      type_uid: number;
+      severity_id: number;
+      status: string;
+      time: number;
+      finding_info: { uid: string; title: string };
+      vulnerabilities: { cve?: { uid: string } }[];
+      device?: { ip?: string };
+    };
+    line(
+      `    the first finding above, as OCSF: ${JSON.stringify({ class_uid: r.class_uid, type_uid: r.type_uid, severity_id: r.severity_id, status: r.status, time: r.time, finding_info: { uid: r.finding_info.uid, title: r.finding_info.title }, cve: r.vulnerabilities[0]?.cve?.uid ?? null, device_ip: r.device?.ip ?? null })}`,
+    );
+  }
   line('');
   for (const c of report.checks) line(`  ${c.ok ? '✓' : '✗'} ${c.name}`);
   line('');

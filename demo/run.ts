@@ -78,6 +78,8 @@ async function main(): Promise<number> {
       // Small pages and a short deadline, so a continuation happens and is visible.
       PAGE_SIZE: '100',
       TIME_GUARD_SECONDS: '5',
+      // Every delivered run is also written as OCSF 1.3 Parquet under <prefix>/ocsf/.
+      OCSF_OUTPUT: 'bucket',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
