@@ -129,7 +129,8 @@ class RunDelivery {
   private readonly firstSeq: number[];
   private readonly objects: DeliveryStateObjects;
   private state!: DeliveryState;
-  private filter!: IdFilter;
+  /** Only while raw parts are read (the transform phase); 2 MB per million rows. */
+  private filter: IdFilter | undefined;
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -177,7 +178,8 @@ class RunDelivery {
           candidates: [],
           best: {},
         };
-    this.filter = new IdFilter(this.raw.totals.rows, resumable ? saved.filterBits : undefined);
+    if (this.state.phase === 'transform')
+      this.filter = new IdFilter(this.raw.totals.rows, resumable ? saved.filterBits : undefined);
     this.state.invocations += 1;
     if (this.state.invocations > this.settings.maxInvocations)
       throw new DeliveryInvocationLimitError(
@@ -305,7 +307,7 @@ class RunDelivery {
     }
     const flagged = new Set(this.state.candidates);
     for (let offset = 0; offset < output.ids.length; offset += 16) {
-      if (this.filter.add(output.ids, offset))
+      if (this.filter?.add(output.ids, offset))
         flagged.add(Buffer.from(output.ids.subarray(offset, offset + 16)).toString('hex'));
     }
     this.state.candidates = [...flagged];
@@ -376,7 +378,7 @@ class RunDelivery {
 
   private async stop(): Promise<DeliveryOutcome> {
     const { dataset, runId } = this.raw;
-    await this.objects.save(this.state, this.state.phase === 'transform' ? this.filter.bits : undefined);
+    await this.objects.save(this.state, this.state.phase === 'transform' ? this.filter?.bits : undefined);
     const cancelled = this.deps.cancel?.aborted === true;
     if (!cancelled) {
       await this.deps.events.publish({
