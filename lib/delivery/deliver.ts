@@ -305,9 +305,11 @@ class RunDelivery {
       this.state.rejected.push(await this.put(partKey(prefix, i), output.rejected));
       this.state.rejectedRows += output.rejected.rows;
     }
+    const filter = this.filter;
+    if (filter === undefined) throw new Error('the id filter exists while raw parts are read');
     const flagged = new Set(this.state.candidates);
     for (let offset = 0; offset < output.ids.length; offset += 16) {
-      if (this.filter?.add(output.ids, offset))
+      if (filter.add(output.ids, offset))
         flagged.add(Buffer.from(output.ids.subarray(offset, offset + 16)).toString('hex'));
     }
     this.state.candidates = [...flagged];
