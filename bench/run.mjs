@@ -1,5 +1,5 @@
-// `npm run bench`: the transfer limit, export throughput, peak RSS, bundle sizes and module init,
-// side by side in one run (issue 9). Every measurement runs in fresh child processes; see
+// `npm run bench`: the transfer limit, export throughput, peak RSS, bundle sizes, module init, OCSF
+// and delivery, side by side in one run (issues 9 and 15). Every measurement runs in fresh child processes; see
 // bench/README.md for what each figure means. Exits 1 if a section failed to produce its figures
 // (a slow machine is not a failure: goals are reported, never asserted).
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deployedNodeOptions, measureBundles } from './bundles.mjs';
 import { benchContext, ROOT } from './children.mjs';
+import { measureDelivery } from './delivery.mjs';
 import { measureMemory } from './memory.mjs';
 import { measureOcsf } from './ocsf.mjs';
 import { benchOptions, HELP } from './options.mjs';
@@ -47,9 +48,10 @@ try {
     throughput: () => measureThroughput(ctx, options, log),
     memory: () => measureMemory(ctx, options, log),
     ocsf: () => measureOcsf(ctx, options, log),
+    delivery: () => measureDelivery(ctx, options, log),
   };
   // Bundles first: the shortest section, and the one least disturbed by what the others leave behind.
-  for (const name of ['bundles', 'throughput', 'memory', 'ocsf']) {
+  for (const name of ['bundles', 'throughput', 'memory', 'ocsf', 'delivery']) {
     if (!options.sections.includes(name)) continue;
     log(`${name} …`);
     try {

@@ -1,0 +1,91 @@
+// Section 6: delivery (forward-results' code, run by `sc2aws deliver`) beside the export on the same
+// data: rows/s on one thread and on one per core, peak RSS at a small and a large run, and the end
+// to end figure from SC rows to delivered findings.
+
+import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { runDeliver, runExport, startSimulator } from './children.mjs';
+import { median } from './stats.mjs';
+
+/**
+ * Thread counts to deliver with: one (a Lambda of up to 1 769 MB has one vCPU) and one per core
+ * here. Lambda gives a vCPU per 1 769 MB, so on Lambda threads stand for the memory setting.
+ */
+export const deliveryThreadCounts = () => [...new Set([1, availableParallelism()])];
+
+/**
+ * For `reps` repetitions against one simulator of `rows` rows: an export to a fresh directory,
+ * then deliveries of it on each thread count (the first delivers it, the others redeliver: the
+ * same work, the same objects), the deliveries' order rotated per repetition so that a change in
+ * background load hits each alike. Then, per size of `deliveryMemSizes`, one export and one
+ * delivery on one thread per core for its peak RSS.
+ */
+export async function measureDelivery(ctx, { rows, reps, pageSize, deliveryMemSizes }, log) {
+  const threadCounts = deliveryThreadCounts();
+  const runs = { export: [], endToEnd: [], ...Object.fromEntries(threadCounts.map((t) => [t, []])) };
+  const sim = await startSimulator(ctx, rows, join(ctx.scratch, 'sim-delivery'));
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      const dir = join(ctx.scratch, `out-delivery-${rep}`);
+      try {
+        const exported = await runExport(ctx, sim, dir, { pageSize });
+        runs.export.push(exported);
+        log(`  export  rep ${rep + 1}/${reps}: ${Math.round(exported.rowsPerSecond)} rows/s`);
+        const order = threadCounts.map((_, i) => threadCounts[(i + rep) % threadCounts.length]);
+        for (const [i, threads] of order.entries()) {
+          const delivered = await runDeliver(ctx, dir, { rows, threads, redeliver: i > 0 });
+          runs[threads].push(delivered);
+          log(
+            `  deliver --threads ${threads} rep ${rep + 1}/${reps}: ${Math.round(delivered.rowsPerSecond)} rows/s`,
+          );
+          if (threads === threadCounts.at(-1)) {
+            const wallMs = exported.wallMs + delivered.wallMs;
+            runs.endToEnd.push({ wallMs, rowsPerSecond: rows / (wallMs / 1000) });
+          }
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await sim.stop();
+  }
+  const memory = [];
+  for (const size of deliveryMemSizes) memory.push(await deliveryMemory(ctx, size, pageSize, log));
+  const rate = (list) => median(list.map((r) => r.rowsPerSecond));
+  return {
+    rows,
+    reps,
+    threadCounts,
+    exportRowsPerSecond: rate(runs.export),
+    deliveryRowsPerSecond: Object.fromEntries(threadCounts.map((t) => [t, rate(runs[t])])),
+    endToEnd: {
+      rowsPerSecond: rate(runs.endToEnd),
+      wallMs: median(runs.endToEnd.map((r) => r.wallMs)),
+      exportWallMs: median(runs.export.map((r) => r.wallMs)),
+      deliverWallMs: median(runs[threadCounts.at(-1)].map((r) => r.wallMs)),
+    },
+    memory,
+    runs,
+  };
+}
+
+/** One export of `rows` rows, then its delivery on one thread per core: the delivery's peak RSS. */
+async function deliveryMemory(ctx, rows, pageSize, log) {
+  const sim = await startSimulator(ctx, rows, join(ctx.scratch, `sim-delivery-memory-${rows}`));
+  const dir = join(ctx.scratch, `out-delivery-memory-${rows}`);
+  try {
+    await runExport(ctx, sim, dir, { pageSize });
+    await sim.stop();
+    const threads = deliveryThreadCounts().at(-1);
+    const run = await runDeliver(ctx, dir, { rows, threads });
+    log(
+      `  deliver ${rows} rows --threads ${threads}: peak RSS ${(run.peakRssBytes / 1e6).toFixed(0)} MB, ${Math.round(run.rowsPerSecond)} rows/s`,
+    );
+    return { rows, threads, ...run };
+  } finally {
+    await sim.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
