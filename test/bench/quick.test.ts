@@ -24,6 +24,8 @@ describe('npm run bench -- --quick', () => {
         '1',
         '--mem-sizes',
         '3000,6000',
+        '--delivery-mem-sizes',
+        '3000,6000',
         '--init-reps',
         '2',
       ];
@@ -47,12 +49,20 @@ describe('npm run bench -- --quick', () => {
       expect(report.bundles.initMs.node).toBeGreaterThan(0);
       expect(report.memory.ratio.value).toBeGreaterThan(0);
       expect(report.ocsf.rowsPerSecond).toBeGreaterThan(0);
+      expect(report.delivery.exportRowsPerSecond).toBeGreaterThan(0);
+      for (const threads of report.delivery.threadCounts)
+        expect(report.delivery.deliveryRowsPerSecond[threads]).toBeGreaterThan(0);
+      expect(report.delivery.endToEnd.rowsPerSecond).toBeGreaterThan(0);
+      expect(report.delivery.memory.map((m: { rows: number }) => m.rows)).toEqual([3000, 6000]);
+      expect(report.delivery.memory[1].peakRssBytes).toBeGreaterThan(0);
       expect(report.machine).toMatchObject({
         cores: expect.any(Number),
         node: expect.stringMatching(/^v\d+/),
       });
       expect(markdown).toMatch(/Transfer limit/);
       expect(markdown).toMatch(/validate-keys/);
+      expect(markdown).toMatch(/Delivery \(`sc2aws deliver --threads 1`/);
+      expect(markdown).toMatch(/End to end: SC rows → delivered findings/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
