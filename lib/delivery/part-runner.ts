@@ -96,7 +96,9 @@ const MB_PER_VCPU = 1769;
 export function deliveryThreads(setting: number, env: NodeJS.ProcessEnv = process.env): number {
   if (setting >= 1) return setting;
   const memory = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-  if (Number.isFinite(memory) && memory > 0) return Math.min(6, Math.ceil(memory / MB_PER_VCPU));
+  // The CPU a function gets is its memory's share (1 769 MB = one vCPU's worth), whatever number of
+  // vCPUs it sees: at 1 770 MB it sees two but has one's worth, and a second thread would only wait.
+  if (Number.isFinite(memory) && memory > 0) return Math.min(6, Math.max(1, Math.round(memory / MB_PER_VCPU)));
   return availableParallelism();
 }
 
