@@ -266,12 +266,14 @@ class RunDelivery {
     const dispatch = () => {
       const index = dispatched++;
       const part = parts[index] as PartInfo;
-      inFlight.push(
-        this.source
-          .getStream(part.key)
-          .then((stream) => buffer(stream))
-          .then((stored) => this.runner.run(this.task(index, stored))),
-      );
+      const output = this.source
+        .getStream(part.key)
+        .then((stream) => buffer(stream))
+        .then((stored) => this.runner.run(this.task(index, stored)));
+      // Awaited in part order: a later part may fail while an earlier one is awaited, and that
+      // failure must wait its turn instead of surfacing as an unhandled rejection.
+      output.catch(() => {});
+      inFlight.push(output);
     };
     try {
       // One more than the threads: the next part is read while every thread works.

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -304,5 +305,28 @@ describe('a delivery that runs out of time', () => {
     expect([...a.keys()].filter((p) => p.startsWith('ocsf/') && p.endsWith('.parquet'))).toHaveLength(PARTS);
     expect([...a.keys()].some((p) => p.startsWith('ocsf/committed/'))).toBe(true);
     expectSameFiles(a, await filesOf(stepped.dir));
+  });
+
+  it('reports a corrupt raw part found on a worker thread with its own code and message', async () => {
+    const out = await output();
+    const tampered: ObjectStore = {
+      ...source,
+      async getStream(key) {
+        if (!key.endsWith('part-00002.ndjson.gz')) return source.getStream(key);
+        return Readable.from([Buffer.from('not the bytes the manifest names')]);
+      },
+    };
+    const runner = createPartRunner(2, new URL('../../dist/part-worker.mjs', import.meta.url));
+    try {
+      await expect(
+        deliverRun({ ...depsFor(out, { runner }), source: tampered }, DELIVERY_SETTINGS, rawKey),
+      ).rejects.toMatchObject({
+        code: ErrorCode.RawPartCorrupt,
+        message: expect.stringContaining('part-00002.ndjson.gz does not match its manifest'),
+      });
+    } finally {
+      await runner.close();
+    }
+    expect(out.events.filter((e) => e.detailType === 'Findings Delivered')).toEqual([]);
   });
 });
