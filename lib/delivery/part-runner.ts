@@ -54,23 +54,44 @@ export function workerPartRunner(workerUrl: URL, threads: number): PartRunner {
       // A pooled Buffer shares its memory with others: only memory of its own may be transferred.
       const own = task.stored.byteOffset === 0 && task.stored.byteLength === task.stored.buffer.byteLength;
       const stored = own ? task.stored : new Uint8Array(task.stored);
+      let dead = false;
       try {
         return await new Promise<PartOutput>((resolve, reject) => {
-          const onError = (err: Error) => {
+          const settle = () => {
             worker.off('message', onMessage);
+            worker.off('error', onError);
+            worker.off('exit', onExit);
+          };
+          const onError = (err: Error) => {
+            settle();
+            dead = true;
             reject(err);
           };
+          // Out of memory, for one, ends a thread without an error event.
+          const onExit = (code: number) => {
+            settle();
+            dead = true;
+            reject(
+              new Error(`a delivery thread stopped (exit code ${code}) while delivering ${task.part.key}`),
+            );
+          };
           const onMessage = (reply: WorkerReply) => {
-            worker.off('error', onError);
+            settle();
             if (reply.ok) resolve(reply.output);
             else reject(rebuildError(reply));
           };
-          worker.once('message', onMessage);
-          worker.once('error', onError);
+          worker.on('message', onMessage);
+          worker.on('error', onError);
+          worker.on('exit', onExit);
           worker.postMessage({ ...task, stored }, [stored.buffer as ArrayBuffer]);
         });
       } finally {
-        release(worker);
+        // A thread that died is replaced, so the pool keeps its size and no task waits on it.
+        if (dead) {
+          const fresh = new Worker(workerUrl);
+          all[all.indexOf(worker)] = fresh;
+          release(fresh);
+        } else release(worker);
       }
     },
     async close() {
@@ -98,7 +119,8 @@ export function deliveryThreads(setting: number, env: NodeJS.ProcessEnv = proces
   const memory = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
   // The CPU a function gets is its memory's share (1 769 MB = one vCPU's worth), whatever number of
   // vCPUs it sees: at 1 770 MB it sees two but has one's worth, and a second thread would only wait.
-  if (Number.isFinite(memory) && memory > 0) return Math.min(6, Math.max(1, Math.round(memory / MB_PER_VCPU)));
+  if (Number.isFinite(memory) && memory > 0)
+    return Math.min(6, Math.max(1, Math.round(memory / MB_PER_VCPU)));
   return availableParallelism();
 }
 
