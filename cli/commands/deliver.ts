@@ -34,7 +34,7 @@ const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
 
 export const DELIVER_HELP = `Usage: sc2aws deliver --from DIR|s3://bucket/prefix/raw/…/_manifest.json|PATH/raw/…/_manifest.json
                       [--out DIR|s3://bucket/prefix] [--dataset vulns|fixed|assets|all] [--redeliver]
-                      [--threads N] [--plugin-output-max-bytes N]
+                      [--threads N] [--plugin-output-max-bytes N] [--ocsf]
 
 Runs the forward-results job outside Lambda: raw runs become delivered findings, with the same keys,
 bytes, committed lists and dedupe. A stopped delivery continues where it stopped.
@@ -49,6 +49,8 @@ Progress goes to stderr; a JSON summary to stdout.
   --threads N           threads delivering parts side by side, 0–16; 0 = one per core (default 0),
                         1 = this thread only
   --plugin-output-max-bytes N   cap on plugin_output in bytes, 0–1048576 (default 8192)
+  --ocsf                also write each delivered run as OCSF 1.3 Parquet under <out>/ocsf/, committed
+                        like findings (what OCSF_OUTPUT=bucket does in the Lambda)
   -h, --help            this help
 
 AWS credentials, region and endpoint for s3:// come from the environment, as for "sc2aws export".
@@ -65,6 +67,7 @@ const FLAGS = {
   redeliver: { type: 'boolean' },
   threads: { type: 'string' },
   'plugin-output-max-bytes': { type: 'string' },
+  ocsf: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -175,6 +178,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
             logger,
             runner,
             cancel: cancel.signal,
+            ...(flags.ocsf ? { ocsf: { kind: 'bucket' } as const } : {}),
             ...(out.bucket === undefined ? {} : { bucket: out.bucket }),
             onProgress: (p) => {
               wroteParts = true;

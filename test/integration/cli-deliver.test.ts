@@ -186,6 +186,32 @@ describe('sc2aws deliver', () => {
     expect(await stat(summary.runs[0]?.manifest ?? '')).toBeTruthy();
   });
 
+  it('--ocsf also writes every delivered run as committed OCSF Parquet, row for row', async () => {
+    const out = await copyOfExport('ocsf');
+    const r = await runCliInProcess(['deliver', '--from', out, '--ocsf', '--threads', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as Summary;
+    const delivered = summary.runs as Array<{
+      dataset: string;
+      rows: number;
+      ocsf?: { manifest: string; rows: number };
+    }>;
+    expect(delivered.map((run) => run.dataset).sort()).toEqual(['assets', 'fixed', 'vulns']);
+    for (const run of delivered) {
+      expect(run.ocsf?.rows, run.dataset).toBe(run.rows);
+      const manifest = JSON.parse(await readFile(run.ocsf?.manifest ?? '', 'utf8')) as {
+        className: string;
+        totals: { rows: number };
+      };
+      expect(manifest.className).toBe(
+        run.dataset === 'assets' ? 'device_inventory_info' : 'vulnerability_finding',
+      );
+      expect(manifest.totals.rows).toBe(run.rows);
+    }
+    const files = await filesUnder(out);
+    expect(files.filter((f) => f.startsWith('ocsf/committed/'))).toHaveLength(3);
+  });
+
   it('exits 3 with one line naming a missing manifest and the fix', async () => {
     const missing = join(
       exported,
