@@ -210,6 +210,26 @@ describe('committing OCSF runs', () => {
     ]);
   });
 
+  it('commits nothing when the Security Lake bucket refuses a file, naming the object', async () => {
+    const parts = await storedRun(store);
+    const writer = createSecurityLakeWriter({
+      bucket: 'no-such-lake-bucket',
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      externalId: EXTERNAL_ID,
+      sources: { vulnerability_finding: { sourceName: 'sc2awsVulns', roleArn: FINDINGS_ROLE } },
+      sts: new STSClient({ region: 'eu-west-1' }),
+      s3For: (credentials) => new S3Client({ ...localS3ClientConfig(lakeS3.endpoint), credentials }),
+    });
+
+    const result = commitOcsfRun(store, { kind: 'security-lake', lake: writer }, RUN, parts);
+
+    await expect(result).rejects.toMatchObject({ code: ErrorCode.SecurityLakeWriteFailed });
+    await expect(result).rejects.toThrow(/s3:\/\/no-such-lake-bucket\/ext\/sc2awsVulns\/.*NoSuchBucket/);
+    const keys = await listKeys({ client: data.client(), bucket: data.bucket });
+    expect(keys.some((key) => key.includes('ocsf/committed/'))).toBe(false);
+  });
+
   it('commits nothing when the provider role cannot be assumed, and says which role and what to check', async () => {
     // Prepare
     const parts = await storedRun(store);

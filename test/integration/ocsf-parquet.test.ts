@@ -209,6 +209,18 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     expect(second.sha256).toBe(first.sha256);
   });
 
+  it('refuses a part that is not gzip NDJSON, naming it', async () => {
+    const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
+    const upload = store.openUpload(part.key, 'application/gzip');
+    upload.stream.end(Buffer.from('{"not":"gzip"}\n'));
+    await upload.done();
+
+    const result = ocsfFileForPart(store, 'vulns', part, RUN);
+
+    await expect(result).rejects.toMatchObject({ code: ErrorCode.OcsfInputCorrupt });
+    await expect(result).rejects.toThrow(/not readable gzip NDJSON/);
+  });
+
   it('refuses a part that does not match its manifest, naming it', async () => {
     const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
 
