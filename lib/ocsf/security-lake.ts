@@ -60,7 +60,12 @@ const RENEW_BEFORE_MS = 5 * 60 * 1000;
  *
  * @example
  * ```ts
- * const lake = createSecurityLakeWriter({ bucket, region, accountId, externalId, sources, sts: new STSClient({}) });
+ * const { findings, assets, ...lake } = config.ocsf.securityLake; // loadForwardResultsConfig
+ * const writer = createSecurityLakeWriter({
+ *   ...lake,
+ *   sources: { [OCSF_CLASSES.vulnerabilityFinding.name]: findings, [OCSF_CLASSES.deviceInventoryInfo.name]: assets },
+ *   sts: new STSClient({}),
+ * });
  * ```
  */
 export function createSecurityLakeWriter(options: SecurityLakeOptions): SecurityLakeWriter {

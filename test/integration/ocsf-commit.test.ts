@@ -3,10 +3,12 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadForwardResultsConfig } from '#lib/config';
 import { ErrorCode } from '#lib/errors';
 import {
   commitOcsfRun,
   createSecurityLakeWriter,
+  OCSF_CLASSES,
   type OcsfRun,
   ocsfFileForPart,
   ocsfRunManifestSchema,
@@ -71,15 +73,28 @@ describe('committing OCSF runs', () => {
     await lakeS3.close();
   });
 
+  /** A writer made as forward-results makes it: from its loaded settings. */
   function lake(): SecurityLakeWriter {
+    const config = loadForwardResultsConfig({
+      DATA_BUCKET: data.bucket,
+      EVENT_BUS_NAME: 'sc2aws-test',
+      OCSF_OUTPUT: 'security-lake',
+      SECURITY_LAKE_BUCKET: lakeS3.bucket,
+      SECURITY_LAKE_REGION: 'eu-west-1',
+      SECURITY_LAKE_ACCOUNT_ID: '123456789012',
+      SECURITY_LAKE_EXTERNAL_ID: EXTERNAL_ID,
+      SECURITY_LAKE_FINDINGS_SOURCE: 'sc2awsVulns',
+      SECURITY_LAKE_FINDINGS_ROLE_ARN: FINDINGS_ROLE,
+      SECURITY_LAKE_ASSETS_SOURCE: 'sc2awsHosts/1.0',
+      SECURITY_LAKE_ASSETS_ROLE_ARN: ASSETS_ROLE,
+    }).ocsf;
+    if (config.output !== 'security-lake') throw new Error('not in security-lake mode');
+    const { findings, assets, ...settings } = config.securityLake;
     return createSecurityLakeWriter({
-      bucket: lakeS3.bucket,
-      region: 'eu-west-1',
-      accountId: '123456789012',
-      externalId: EXTERNAL_ID,
+      ...settings,
       sources: {
-        vulnerability_finding: { sourceName: 'sc2awsVulns', roleArn: FINDINGS_ROLE },
-        device_inventory_info: { sourceName: 'sc2awsHosts/1.0', roleArn: ASSETS_ROLE },
+        [OCSF_CLASSES.vulnerabilityFinding.name]: findings,
+        [OCSF_CLASSES.deviceInventoryInfo.name]: assets,
       },
       sts: new STSClient({ region: 'eu-west-1' }),
       s3For: (credentials) => new S3Client({ ...localS3ClientConfig(lakeS3.endpoint), credentials }),
@@ -192,7 +207,7 @@ describe('committing OCSF runs', () => {
       s3For: (credentials) => new S3Client({ ...localS3ClientConfig(lakeS3.endpoint), credentials }),
       now: () => now,
     });
-    const ocsfClass = { classUid: 2002, name: 'vulnerability_finding' } as never;
+    const ocsfClass = OCSF_CLASSES.vulnerabilityFinding;
 
     // Act
     await writer.put(ocsfClass, 'ext/a.parquet', new Uint8Array([1]));
