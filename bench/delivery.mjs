@@ -9,8 +9,8 @@ import { runDeliver, runExport, startSimulator } from './children.mjs';
 import { median } from './stats.mjs';
 
 /**
- * Thread counts to deliver with: one (a Lambda of up to 1 769 MB has one vCPU) and one per core
- * here. Lambda gives a vCPU per 1 769 MB, so on Lambda threads stand for the memory setting.
+ * Thread counts to deliver with: one, and one per core here. Lambda gives a vCPU's worth of CPU per
+ * 1 769 MB and forward-results runs that many threads, so threads stand for the memory setting.
  */
 export const deliveryThreadCounts = () => [...new Set([1, availableParallelism()])];
 

@@ -113,7 +113,7 @@ function deliveryRows(d) {
     const rate = d.deliveryRowsPerSecond[threads];
     out.push(
       row([
-        `Delivery (\`sc2aws deliver --threads ${threads}\`${threads === 1 ? ': one vCPU, Lambda ≤ 1 769 MB' : `: one per core, Lambda ≥ ${threads * 1769 - 1768} MB`}) of that run`,
+        `Delivery (\`sc2aws deliver --threads ${threads}\`: as forward-results at ~${grouped(threads * 1769)} MB${threads > 1 ? ', one thread per core here' : ''}) of that run`,
         `${grouped(rate)} rows/s · ${fixed(rate / exportRate, 2)}× export`,
         `≥ ${GOALS.deliveryRatio}× export`,
         verdict(rate / exportRate >= GOALS.deliveryRatio),
