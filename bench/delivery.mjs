@@ -18,8 +18,8 @@ export const deliveryThreadCounts = () => [...new Set([1, availableParallelism()
  * For `reps` repetitions against one simulator of `rows` rows: an export to a fresh directory,
  * then deliveries of it on each thread count (the first delivers it, the others redeliver: the
  * same work, the same objects), the deliveries' order rotated per repetition so that a change in
- * background load hits each alike. Then, per size of `deliveryMemSizes`, one export and one
- * delivery on one thread per core for its peak RSS.
+ * background load hits each alike. Then, per size of `deliveryMemSizes`, one export and its
+ * delivery on each thread count, for their peak RSS.
  */
 export async function measureDelivery(ctx, { rows, reps, pageSize, deliveryMemSizes }, log) {
   const threadCounts = deliveryThreadCounts();
@@ -71,19 +71,25 @@ export async function measureDelivery(ctx, { rows, reps, pageSize, deliveryMemSi
   };
 }
 
-/** One export of `rows` rows, then its delivery on one thread per core: the delivery's peak RSS. */
+/**
+ * One export of `rows` rows, then its delivery on each thread count (the later ones redeliver):
+ * each delivery's peak RSS. Memory follows the parts in flight, one per thread plus one being read.
+ */
 async function deliveryMemory(ctx, rows, pageSize, log) {
   const sim = await startSimulator(ctx, rows, join(ctx.scratch, `sim-delivery-memory-${rows}`));
   const dir = join(ctx.scratch, `out-delivery-memory-${rows}`);
   try {
     await runExport(ctx, sim, dir, { pageSize });
     await sim.stop();
-    const threads = deliveryThreadCounts().at(-1);
-    const run = await runDeliver(ctx, dir, { rows, threads });
-    log(
-      `  deliver ${rows} rows --threads ${threads}: peak RSS ${(run.peakRssBytes / 1e6).toFixed(0)} MB, ${Math.round(run.rowsPerSecond)} rows/s`,
-    );
-    return { rows, threads, ...run };
+    const byThreads = [];
+    for (const [i, threads] of deliveryThreadCounts().entries()) {
+      const run = await runDeliver(ctx, dir, { rows, threads, redeliver: i > 0 });
+      log(
+        `  deliver ${rows} rows --threads ${threads}: peak RSS ${(run.peakRssBytes / 1e6).toFixed(0)} MB, ${Math.round(run.rowsPerSecond)} rows/s`,
+      );
+      byThreads.push(run);
+    }
+    return { rows, byThreads };
   } finally {
     await sim.stop();
     await rm(dir, { recursive: true, force: true });

@@ -129,23 +129,31 @@ function deliveryRows(d) {
       '—',
     ]),
   );
-  for (const m of d.memory) {
-    const gnu = Number.isFinite(m.timeRssBytes) ? ` (GNU time ${fixed(mb(m.timeRssBytes), 0)} MB)` : '';
-    out.push(
-      row([
-        `Peak RSS, delivery of ${grouped(m.rows)} rows (--threads ${m.threads})`,
-        `${fixed(mb(m.peakRssBytes), 0)} MB${gnu} · ${grouped(m.rowsPerSecond)} rows/s`,
-        '—',
-        '—',
-      ]),
-    );
+  for (const threads of d.threadCounts) {
+    for (const m of d.memory) {
+      const run = m.byThreads.find((r) => r.threads === threads);
+      if (run === undefined) continue;
+      const gnu = Number.isFinite(run.timeRssBytes) ? ` (GNU time ${fixed(mb(run.timeRssBytes), 0)} MB)` : '';
+      out.push(
+        row([
+          `Peak RSS, delivery of ${grouped(m.rows)} rows (--threads ${threads})`,
+          `${fixed(mb(run.peakRssBytes), 0)} MB${gnu} · ${grouped(run.rowsPerSecond)} rows/s`,
+          '—',
+          '—',
+        ]),
+      );
+    }
   }
   const [small, large] = [d.memory[0], d.memory.at(-1)];
-  if (small && large && small !== large) {
+  if (small !== undefined && large !== undefined && small !== large) {
+    const ratios = d.threadCounts.map((threads) => {
+      const rss = (m) => m.byThreads.find((r) => r.threads === threads)?.peakRssBytes;
+      return `${fixed(rss(large) / rss(small), 2)}× (--threads ${threads})`;
+    });
     out.push(
       row([
         `Delivery peak RSS ratio ${grouped(large.rows)} / ${grouped(small.rows)} rows`,
-        `${fixed(large.peakRssBytes / small.peakRssBytes, 2)}×`,
+        ratios.join(' · '),
         '—',
         '—',
       ]),

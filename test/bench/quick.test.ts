@@ -54,7 +54,9 @@ describe('npm run bench -- --quick', () => {
         expect(report.delivery.deliveryRowsPerSecond[threads]).toBeGreaterThan(0);
       expect(report.delivery.endToEnd.rowsPerSecond).toBeGreaterThan(0);
       expect(report.delivery.memory.map((m: { rows: number }) => m.rows)).toEqual([3000, 6000]);
-      expect(report.delivery.memory[1].peakRssBytes).toBeGreaterThan(0);
+      for (const m of report.delivery.memory)
+        expect(m.byThreads.map((r: { threads: number }) => r.threads)).toEqual(report.delivery.threadCounts);
+      expect(report.delivery.memory[1].byThreads[0].peakRssBytes).toBeGreaterThan(0);
       expect(report.machine).toMatchObject({
         cores: expect.any(Number),
         node: expect.stringMatching(/^v\d+/),
