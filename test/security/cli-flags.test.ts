@@ -157,6 +157,7 @@ const CASES: BadLine[] = [
     { set: { '--threads': '17' }, says: /--threads/ },
     { set: { '--plugin-output-max-bytes': 'lots' }, says: /--plugin-output-max-bytes/ },
     { append: ['--redeliver=yes'], says: /does not take an argument/ },
+    { append: ['--ocsf=bucket'], says: /does not take an argument/ },
     { append: ['--bogus'], says: /bogus/ },
   ]),
   ...badLines('simulator', ['simulator'], {}, [
@@ -278,7 +279,15 @@ describe('CLI flags with bad values', () => {
         '--ca-file',
         '--insecure',
       ],
-      deliver: ['--from', '--out', '--dataset', '--redeliver', '--threads', '--plugin-output-max-bytes'],
+      deliver: [
+        '--from',
+        '--out',
+        '--dataset',
+        '--redeliver',
+        '--threads',
+        '--plugin-output-max-bytes',
+        '--ocsf',
+      ],
       simulator: ['--port', '--seed', '--vulns', '--fixed', '--hosts', '--dir', '--json'],
     };
     for (const [command, flags] of Object.entries(documented)) {
