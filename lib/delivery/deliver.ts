@@ -3,7 +3,7 @@ import { buffer } from 'node:stream/consumers';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
 import type { LogSink } from '#lib/logging';
-import { commitOcsfRun, type OcsfTarget, ocsfFileForPart, storeOcsfFile } from '#lib/ocsf';
+import { commitOcsfRun, type OcsfPartFile, type OcsfTarget, storeOcsfFile } from '#lib/ocsf';
 import {
   commitRun,
   committedKey,
@@ -494,28 +494,49 @@ class RunDelivery {
     this.state = next;
   }
 
-  /** Phase `ocsf`: one Parquet file per committed findings part, stored; false when it stopped early. */
+  /**
+   * Phase `ocsf`: one Parquet file per committed findings part, made on the delivery's threads
+   * (mapping and encoding are the costly part), stored in part order; false when it stopped early.
+   */
   private async ocsf(): Promise<boolean> {
     if (this.deps.ocsf === undefined) return true;
     const parts = this.state.findings;
     const files = this.state.ocsf ?? [];
     this.state.ocsf = files;
-    for (; this.state.next < parts.length; this.state.next++) {
-      if (this.shouldStop()) return false;
-      const file = await ocsfFileForPart(
-        this.deps.store,
-        this.raw.dataset,
-        parts[this.state.next] as PartInfo,
-        {
-          runId: this.raw.runId,
-          dt: this.dt,
-          index: this.state.indexes[this.state.next] as number,
-        },
-      );
-      files[this.state.next] = await storeOcsfFile(this.deps.store, file);
-      this.progress(parts.length);
+    const inFlight: Promise<OcsfPartFile>[] = [];
+    let dispatched = this.state.next;
+    const dispatch = () => {
+      const position = dispatched++;
+      const part = parts[position] as PartInfo;
+      const file = this.deps.store
+        .getStream(part.key)
+        .then((stream) => buffer(stream))
+        .then((stored) =>
+          this.runner.ocsf({
+            stored,
+            dataset: this.raw.dataset,
+            part,
+            ctx: { runId: this.raw.runId, dt: this.dt, index: this.state.indexes[position] as number },
+          }),
+        );
+      file.catch(() => {}); // awaited in order, as in the transform
+      inFlight.push(file);
+    };
+    try {
+      while (dispatched < parts.length && inFlight.length <= this.runner.concurrency && !this.shouldStop())
+        dispatch();
+      while (inFlight.length > 0) {
+        const file = await (inFlight.shift() as Promise<OcsfPartFile>);
+        files[this.state.next] = await storeOcsfFile(this.deps.store, file);
+        this.state.next += 1;
+        this.progress(parts.length);
+        if (dispatched < parts.length && !this.shouldStop()) dispatch();
+      }
+    } catch (err) {
+      await Promise.allSettled(inFlight);
+      throw err;
     }
-    return true;
+    return this.state.next >= parts.length;
   }
 
   /** Commits the OCSF run (when on), removes the state, and reports what was delivered. */

@@ -1,22 +1,49 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
+import type { Dataset } from '#lib/findings';
+import { type OcsfPartFile, ocsfFileOfStored } from '#lib/ocsf';
+import type { PartInfo } from '#lib/sink';
 import { type PartOutput, type PartTask, transformPart } from './part-transform';
+
+/** One committed findings part to write as OCSF Parquet (lib/ocsf), as stored. */
+export interface OcsfTask {
+  stored: Uint8Array;
+  dataset: Dataset;
+  part: PartInfo;
+  ctx: { runId: string; dt: string; index: number };
+}
+
+/** What a thread is asked to do. */
+export type WorkerRequest = { kind: 'transform'; task: PartTask } | { kind: 'ocsf'; task: OcsfTask };
+
+/** The OCSF file of an {@link OcsfTask}: the same on every thread. */
+export function ocsfOfTask(task: OcsfTask): OcsfPartFile {
+  return ocsfFileOfStored(task.stored, task.dataset, task.part, task.ctx);
+}
 
 /** Runs part tasks: inline, or on worker threads so parts are delivered side by side. */
 export interface PartRunner {
   /** How many parts may be in flight at once: keep this many started to keep every thread busy. */
   readonly concurrency: number;
   run(task: PartTask): Promise<PartOutput>;
+  ocsf(task: OcsfTask): Promise<OcsfPartFile>;
   close(): Promise<void>;
 }
 
 /** What crosses back from a worker: the output, or an error as its code and message. */
-export type WorkerReply = { ok: true; output: PartOutput } | { ok: false; code: string; message: string };
+export type WorkerReply =
+  | { ok: true; output: PartOutput | OcsfPartFile }
+  | { ok: false; code: string; message: string };
 
 /** On the calling thread: the default where there is one vCPU, and in tests of the library. */
 export function inlinePartRunner(): PartRunner {
-  return { concurrency: 1, run: transformPart, close: async () => {} };
+  return {
+    concurrency: 1,
+    run: transformPart,
+    ocsf: async (task) => ocsfOfTask(task),
+    close: async () => {},
+  };
 }
 
 /**
@@ -47,53 +74,56 @@ export function workerPartRunner(workerUrl: URL, threads: number): PartRunner {
         resolve(worker);
       } else waiting.push(resolve);
     });
+  /** Posts one request to a free thread; the task's bytes move to it (no copy). */
+  async function call(request: WorkerRequest, label: string): Promise<unknown> {
+    const worker = await acquire();
+    // A pooled Buffer shares its memory with others: only memory of its own may be transferred.
+    const input = request.task.stored;
+    const own = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
+    const stored = own ? input : new Uint8Array(input);
+    let dead = false;
+    try {
+      return await new Promise<unknown>((resolve, reject) => {
+        const settle = () => {
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
+        };
+        const onError = (err: Error) => {
+          settle();
+          dead = true;
+          reject(err);
+        };
+        // Out of memory, for one, ends a thread without an error event.
+        const onExit = (code: number) => {
+          settle();
+          dead = true;
+          reject(new Error(`a delivery thread stopped (exit code ${code}) while delivering ${label}`));
+        };
+        const onMessage = (reply: WorkerReply) => {
+          settle();
+          if (reply.ok) resolve(reply.output);
+          else reject(rebuildError(reply));
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        worker.postMessage({ ...request, task: { ...request.task, stored } }, [stored.buffer as ArrayBuffer]);
+      });
+    } finally {
+      // A thread that died is replaced, so the pool keeps its size and no task waits on it.
+      if (dead) {
+        const fresh = new Worker(workerUrl);
+        all[all.indexOf(worker)] = fresh;
+        release(fresh);
+      } else release(worker);
+    }
+  }
   return {
     concurrency: threads,
-    async run(task) {
-      const worker = await acquire();
-      // A pooled Buffer shares its memory with others: only memory of its own may be transferred.
-      const own = task.stored.byteOffset === 0 && task.stored.byteLength === task.stored.buffer.byteLength;
-      const stored = own ? task.stored : new Uint8Array(task.stored);
-      let dead = false;
-      try {
-        return await new Promise<PartOutput>((resolve, reject) => {
-          const settle = () => {
-            worker.off('message', onMessage);
-            worker.off('error', onError);
-            worker.off('exit', onExit);
-          };
-          const onError = (err: Error) => {
-            settle();
-            dead = true;
-            reject(err);
-          };
-          // Out of memory, for one, ends a thread without an error event.
-          const onExit = (code: number) => {
-            settle();
-            dead = true;
-            reject(
-              new Error(`a delivery thread stopped (exit code ${code}) while delivering ${task.part.key}`),
-            );
-          };
-          const onMessage = (reply: WorkerReply) => {
-            settle();
-            if (reply.ok) resolve(reply.output);
-            else reject(rebuildError(reply));
-          };
-          worker.on('message', onMessage);
-          worker.on('error', onError);
-          worker.on('exit', onExit);
-          worker.postMessage({ ...task, stored }, [stored.buffer as ArrayBuffer]);
-        });
-      } finally {
-        // A thread that died is replaced, so the pool keeps its size and no task waits on it.
-        if (dead) {
-          const fresh = new Worker(workerUrl);
-          all[all.indexOf(worker)] = fresh;
-          release(fresh);
-        } else release(worker);
-      }
-    },
+    run: (task) => call({ kind: 'transform', task }, task.part.key) as Promise<PartOutput>,
+    ocsf: (task) =>
+      call({ kind: 'ocsf', task }, `the OCSF file of ${task.part.key}`) as Promise<OcsfPartFile>,
     async close() {
       await Promise.all(all.map((worker) => worker.terminate()));
     },

@@ -4,15 +4,34 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { codeOf } from '#lib/errors';
-import type { WorkerReply } from './part-runner';
-import { type PartTask, transformPart } from './part-transform';
+import { ocsfOfTask, type WorkerReply, type WorkerRequest } from './part-runner';
+import { transformPart } from './part-transform';
 
 const port = parentPort;
 if (port === null) throw new Error('part-worker.mjs runs as a worker thread of a delivery');
-port.on('message', (task: PartTask) => {
-  transformPart(task).then(
-    (output) => {
-      const transfer = [output.ids.buffer, output.findings?.bytes.buffer, output.rejected?.bytes.buffer];
+port.on('message', (request: WorkerRequest) => {
+  const work =
+    request.kind === 'transform'
+      ? transformPart(request.task).then((output) => ({
+          output,
+          transfer: [
+            output.ids.buffer,
+            output.times.buffer,
+            output.findings?.bytes.buffer,
+            output.rejected?.bytes.buffer,
+          ],
+        }))
+      : Promise.resolve().then(() => {
+          const output = ocsfOfTask(request.task);
+          // Memory of its own, so it can move to the calling thread.
+          const bytes =
+            output.bytes.byteOffset === 0 && output.bytes.byteLength === output.bytes.buffer.byteLength
+              ? output.bytes
+              : output.bytes.slice();
+          return { output: { ...output, bytes }, transfer: [bytes.buffer] };
+        });
+  work.then(
+    ({ output, transfer }) => {
       port.postMessage(
         { ok: true, output } satisfies WorkerReply,
         transfer.filter((b) => b !== undefined) as ArrayBuffer[],

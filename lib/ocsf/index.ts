@@ -36,6 +36,7 @@ export {
   type OcsfPartFile,
   ocsfClassOf,
   ocsfFileForPart,
+  ocsfFileOfStored,
   PARQUET_CONTENT_TYPE,
   ROW_GROUP_MAX_INPUT_BYTES,
   ROW_GROUP_MAX_ROWS,

@@ -5,7 +5,7 @@ import { DEVICE_INVENTORY_INFO_COLUMNS, type OcsfColumn, VULNERABILITY_FINDING_C
 import { OCSF_CLASSES, OCSF_VERSION, type OcsfClass } from './constants';
 import { deviceInventoryInfoOf, deviceInventoryInfoTime } from './device-inventory-info';
 import { type OcsfCodec, OcsfParquetWriter, runtimeCodec } from './parquet';
-import { readPartLines } from './part-lines';
+import { partLinesOf, readPartLines } from './part-lines';
 import { vulnerabilityFindingOf, vulnerabilityFindingTime } from './vulnerability-finding';
 
 /** Row groups hold at most this many rows … */
@@ -87,8 +87,29 @@ export async function ocsfFileForPart(
   part: PartInfo,
   ctx: OcsfPartContext,
 ): Promise<OcsfPartFile> {
+  return ocsfFileOfLines(await readPartLines(source, part), dataset, part, ctx);
+}
+
+/**
+ * {@link ocsfFileForPart} for a part already read, as stored (gzip NDJSON, checked against `part`):
+ * what a delivery thread runs, since threads get bytes, not stores.
+ */
+export function ocsfFileOfStored(
+  stored: Uint8Array,
+  dataset: Dataset,
+  part: PartInfo,
+  ctx: OcsfPartContext,
+): OcsfPartFile {
+  return ocsfFileOfLines(partLinesOf(stored, part), dataset, part, ctx);
+}
+
+function ocsfFileOfLines(
+  lines: string[],
+  dataset: Dataset,
+  part: PartInfo,
+  ctx: OcsfPartContext,
+): OcsfPartFile {
   const plan = planOf(dataset);
-  const lines = await readPartLines(source, part);
   const times = new Float64Array(lines.length);
   for (let i = 0; i < lines.length; i++) times[i] = plan.time(JSON.parse(lines[i] as string));
   const order = Uint32Array.from(lines.keys()).sort(

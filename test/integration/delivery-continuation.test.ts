@@ -258,15 +258,15 @@ describe('a delivery that runs out of time', () => {
     );
   });
 
-  it('writes the same objects on worker threads (the bundled part-worker.mjs) as on the calling thread', async () => {
+  it('writes the same objects, OCSF files included, on worker threads (the bundled part-worker.mjs) as on the calling thread', async () => {
     const worker = new URL('../../dist/part-worker.mjs', import.meta.url);
     expect(fileURLToPath(worker)).toMatch(/dist[/\\]part-worker\.mjs$/);
     const inline = await output();
-    await deliverRun(depsFor(inline), DELIVERY_SETTINGS, rawKey);
+    await deliverRun(depsFor(inline, { ocsf: { kind: 'bucket' } }), DELIVERY_SETTINGS, rawKey);
     const threaded = await output();
     const runner = createPartRunner(3, worker);
     try {
-      await deliverRun(depsFor(threaded, { runner }), DELIVERY_SETTINGS, rawKey);
+      await deliverRun(depsFor(threaded, { runner, ocsf: { kind: 'bucket' } }), DELIVERY_SETTINGS, rawKey);
     } finally {
       await runner.close();
     }

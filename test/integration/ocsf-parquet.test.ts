@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,11 +212,14 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
 
   it('refuses a part that is not gzip NDJSON, naming it', async () => {
     const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
+    const body = Buffer.from('{"not":"gzip"}\n');
     const upload = store.openUpload(part.key, 'application/gzip');
-    upload.stream.end(Buffer.from('{"not":"gzip"}\n'));
+    upload.stream.end(body);
     await upload.done();
+    // Its manifest entry matches the bytes (sha256 and size are checked first): only gzip fails.
+    const sha256 = createHash('sha256').update(body).digest('hex');
 
-    const result = ocsfFileForPart(store, 'vulns', part, RUN);
+    const result = ocsfFileForPart(store, 'vulns', { ...part, sha256, bytes: body.length }, RUN);
 
     await expect(result).rejects.toMatchObject({ code: ErrorCode.OcsfInputCorrupt });
     await expect(result).rejects.toThrow(/not readable gzip NDJSON/);
