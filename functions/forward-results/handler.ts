@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { loadForwardResultsConfig, type OcsfOutputConfig } from '#lib/config';
 import {
@@ -14,7 +13,7 @@ import {
 } from '#lib/delivery';
 import { createEventPublisher } from '#lib/events';
 import { createLambdaLogger } from '#lib/logging';
-import { createSecurityLakeWriter, OCSF_CLASSES, type OcsfTarget } from '#lib/ocsf';
+import type { OcsfTarget } from '#lib/ocsf';
 import { createS3Store } from '#lib/sink';
 
 // Cold start: configuration is parsed once; a bad value fails the init with one readable line.
@@ -22,7 +21,8 @@ const logger = createLambdaLogger('forward-results');
 const config = loadForwardResultsConfig(process.env);
 const store = createS3Store({ client: new S3Client({}), ...config.output });
 const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
-const ocsf = ocsfTargetOf(config.ocsf);
+// OCSF (the Parquet writer, STS) is loaded only when it is on: with it off, a cold start never pays for it.
+const ocsf = await ocsfTargetOf(config.ocsf);
 // The bundle ships part-worker.mjs beside this file; from source (tests) parts run inline.
 const workerUrl = new URL('./part-worker.mjs', import.meta.url);
 // Threads start on the first delivery, not at init, and stay for the warm invocations after it.
@@ -59,9 +59,13 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
 }
 
 /** OCSF_OUTPUT: off, the data bucket only, or the Security Lake sources as well (through their provider roles). */
-function ocsfTargetOf(ocsf: OcsfOutputConfig): OcsfTarget | undefined {
+async function ocsfTargetOf(ocsf: OcsfOutputConfig): Promise<OcsfTarget | undefined> {
   if (ocsf.output !== 'security-lake') return ocsf.output === 'bucket' ? { kind: 'bucket' } : undefined;
   const { findings, assets, ...lake } = ocsf.securityLake;
+  const [{ createSecurityLakeWriter, OCSF_CLASSES }, { STSClient }] = await Promise.all([
+    import('#lib/ocsf'),
+    import('@aws-sdk/client-sts'),
+  ]);
   return {
     kind: 'security-lake',
     lake: createSecurityLakeWriter({

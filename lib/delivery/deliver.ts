@@ -3,7 +3,7 @@ import { buffer } from 'node:stream/consumers';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 import { DetailType, type EventPublisher } from '#lib/events';
 import type { LogSink } from '#lib/logging';
-import { commitOcsfRun, type OcsfPartFile, type OcsfTarget, storeOcsfFile } from '#lib/ocsf';
+import type { OcsfPartFile, OcsfTarget } from '#lib/ocsf';
 import {
   commitRun,
   committedKey,
@@ -500,6 +500,8 @@ class RunDelivery {
    */
   private async ocsf(): Promise<boolean> {
     if (this.deps.ocsf === undefined) return true;
+    // Loaded here, not at start: with OCSF output off a cold start never pays for the Parquet writer.
+    const { storeOcsfFile } = await import('#lib/ocsf');
     const parts = this.state.findings;
     const files = this.state.ocsf ?? [];
     this.state.ocsf = files;
@@ -546,6 +548,7 @@ class RunDelivery {
     if (delivered === undefined) throw new Error('finish() before the findings were committed');
     let ocsf: DeliveryResult['ocsf'];
     if (this.deps.ocsf !== undefined) {
+      const { commitOcsfRun } = await import('#lib/ocsf');
       const files = this.state.ocsf ?? [];
       const committed = await commitOcsfRun(
         this.deps.store,

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 import type { Dataset } from '#lib/findings';
-import { type OcsfPartFile, ocsfFileOfStored } from '#lib/ocsf';
+import type { OcsfPartFile } from '#lib/ocsf';
 import type { PartInfo } from '#lib/sink';
 import { type PartOutput, type PartTask, transformPart } from './part-transform';
 
@@ -17,8 +17,13 @@ export interface OcsfTask {
 /** What a thread is asked to do. */
 export type WorkerRequest = { kind: 'transform'; task: PartTask } | { kind: 'ocsf'; task: OcsfTask };
 
-/** The OCSF file of an {@link OcsfTask}: the same on every thread. */
-export function ocsfOfTask(task: OcsfTask): OcsfPartFile {
+/**
+ * The OCSF file of an {@link OcsfTask}: the same on every thread. lib/ocsf (the Parquet writer
+ * among it) is loaded on the first OCSF task, not at start: a function with OCSF output off never
+ * pays for it at a cold start.
+ */
+export async function ocsfOfTask(task: OcsfTask): Promise<OcsfPartFile> {
+  const { ocsfFileOfStored } = await import('#lib/ocsf');
   return ocsfFileOfStored(task.stored, task.dataset, task.part, task.ctx);
 }
 
@@ -41,7 +46,7 @@ export function inlinePartRunner(): PartRunner {
   return {
     concurrency: 1,
     run: transformPart,
-    ocsf: async (task) => ocsfOfTask(task),
+    ocsf: ocsfOfTask,
     close: async () => {},
   };
 }

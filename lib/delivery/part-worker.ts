@@ -21,8 +21,7 @@ port.on('message', (request: WorkerRequest) => {
             output.rejected?.bytes.buffer,
           ],
         }))
-      : Promise.resolve().then(() => {
-          const output = ocsfOfTask(request.task);
+      : ocsfOfTask(request.task).then((output) => {
           // Memory of its own, so it can move to the calling thread.
           const bytes =
             output.bytes.byteOffset === 0 && output.bytes.byteLength === output.bytes.buffer.byteLength
