@@ -15,7 +15,7 @@ export class SecurityLakeWriteError extends Sc2awsError {
   constructor(what: string, cause: string, options?: { cause?: unknown }) {
     super(
       ErrorCode.SecurityLakeWriteFailed,
-      `Security Lake refused ${what} (${cause}). The run's OCSF files stay in the data bucket and the run is not committed; a retried commit copies them again under the same keys. Fix: check that SECURITY_LAKE_ROLE_ARN is the provider role Security Lake created for the source, that SECURITY_LAKE_EXTERNAL_ID is the external id given when registering it, and that the role trusts this deployment's forward-results role.`,
+      `Security Lake refused ${what} (${cause}). The run's OCSF files stay in the data bucket and the run is not committed; a retried commit copies them again under the same keys. Fix: check that SECURITY_LAKE_FINDINGS_ROLE_ARN (or SECURITY_LAKE_ASSETS_ROLE_ARN, for hosts) is the provider role Security Lake created for the source, that SECURITY_LAKE_EXTERNAL_ID is the external id given when registering it, and that the role trusts this deployment's forward-results role.`,
       options,
     );
   }

@@ -13,6 +13,7 @@ import {
 } from '#lib/delivery';
 import { ErrorCode } from '#lib/errors';
 import type { Sc2awsEvent } from '#lib/events';
+import { SecurityLakeWriteError, type SecurityLakeWriter } from '#lib/ocsf';
 import {
   createLocalStore,
   manifestKey,
@@ -328,5 +329,35 @@ describe('a delivery that runs out of time', () => {
       await runner.close();
     }
     expect(out.events.filter((e) => e.detailType === 'Findings Delivered')).toEqual([]);
+  });
+
+  it('announces the findings once when Security Lake refuses the OCSF copy, and a redelivery finishes only the OCSF run', async () => {
+    const out = await output();
+    const copied: string[] = [];
+    let refuse = true;
+    // The Security Lake writer is a port: this one refuses the first copy, as a bucket policy would.
+    const lake: SecurityLakeWriter = {
+      bucket: 'aws-security-data-lake-eu-west-1-abc123',
+      keyFor: (_class, run, partKey) => `ext/sc2awsVulns/${run.runId}/${partKey.slice(-21)}`,
+      async put(_class, key) {
+        if (refuse) throw new SecurityLakeWriteError(key, 'AccessDenied');
+        copied.push(key);
+      },
+    };
+    const ocsf = { kind: 'security-lake', lake } as const;
+    await expect(deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey)).rejects.toMatchObject({
+      code: ErrorCode.SecurityLakeWriteFailed,
+    });
+    const files = async () => [...(await filesOf(out.dir)).keys()];
+    expect((await files()).some((p) => p.startsWith('findings/committed/'))).toBe(true);
+    expect((await files()).some((p) => p.startsWith('ocsf/committed/'))).toBe(false);
+
+    refuse = false;
+    const retried = await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey);
+    expect(retried).toMatchObject({ status: 'delivered', ocsf: { files: PARTS, securityLakeKeys: PARTS } });
+    expect(copied).toHaveLength(PARTS);
+    expect((await files()).some((p) => p.startsWith('ocsf/committed/'))).toBe(true);
+    expect((await files()).filter((p) => p.startsWith('state/'))).toEqual([]);
+    expect(out.events.filter((e) => e.detailType === 'Findings Delivered')).toHaveLength(1);
   });
 });
