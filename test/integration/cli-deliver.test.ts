@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -224,6 +224,31 @@ describe('sc2aws deliver', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^error: Cannot deliver .*_manifest\.json: it does not exist .*Fix: /);
+  });
+
+  it('exits 5 when a write fails after parts were written, and the same command then delivers the run', async () => {
+    // Prepare: a directory where the second findings part of vulns must go, so storing it fails.
+    const out = await copyOfExport('partial');
+    const [list] = (await filesUnder(out)).filter((f) => f.startsWith('raw/committed/dataset=vulns/'));
+    const [, dt, runId] = /dt=([^/]+)\/(.+)\.txt$/.exec(list ?? '') ?? [];
+    const blocked = join(out, `findings/dataset=vulns/dt=${dt}/run=${runId}/part-00001.ndjson.gz`);
+    await mkdir(join(blocked, 'in-the-way'), { recursive: true });
+
+    // Act
+    const failed = await runCliInProcess(['deliver', '--from', out, '--dataset', 'vulns', '--threads', '1']);
+    await rm(blocked, { recursive: true });
+    const again = await runCliInProcess(['deliver', '--from', out, '--dataset', 'vulns', '--threads', '1']);
+
+    // Assert
+    expect(failed.code, failed.stderr).toBe(5);
+    expect(failed.stderr).toMatch(
+      /part-00001\.ndjson\.gz.*Nothing of this run is committed.*rerun the same command/,
+    );
+    expect(failed.stdout).toBe('');
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).runs).toEqual([
+      expect.objectContaining({ dataset: 'vulns', runId, status: 'delivered', rawRows: 4000 }),
+    ]);
   });
 
   it('exits 3 on a corrupt raw part, naming it, with nothing committed', async () => {
