@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
-import { ErrorCode, Sc2awsError } from '#lib/errors';
-import { DetailType, type EventPublisher } from '#lib/events';
-import type { LogSink } from '#lib/logging';
-import type { OcsfPartFile, OcsfTarget } from '#lib/ocsf';
+import { DetailType } from '#lib/events';
 import {
   commitRun,
   committedKey,
@@ -18,78 +15,17 @@ import {
 import { type DeliveryState, DeliveryStateObjects, type Occurrence } from './delivery-state';
 import { encodeIds, lookupOf, losingLines, prunePart, scanIds } from './duplicates';
 import { IdFilter } from './id-filter';
+import { runInOrder } from './in-order';
 import { inlinePartRunner, type PartRunner } from './part-runner';
 import type { PartObject, PartOutput, PartTask } from './part-transform';
 import { type DeliverableManifest, readRawManifest } from './raw-manifest';
-
-export interface DeliveryDeps {
-  /** Where findings, rejected rows, the committed list and the delivery state go. */
-  store: ObjectStore;
-  /** Where the raw run is read from; default `store` (the Lambda reads and writes one bucket). */
-  source?: ObjectStore;
-  events: EventPublisher;
-  logger: LogSink;
-  bucket?: string;
-  /** Runs the part tasks; default inline on this thread. */
-  runner?: PartRunner;
-  /** Milliseconds left in this invocation (Lambda's `getRemainingTimeInMillis`); absent: no limit. */
-  remainingMs?: () => number;
-  /** Stop at the next part boundary, as when time runs out (the CLI's Ctrl-C). */
-  cancel?: AbortSignal;
-  /** Also write each delivered run as OCSF 1.3 Parquet (lib/ocsf), after its findings; absent: off. */
-  ocsf?: OcsfTarget;
-  /** Called after each part of each phase, for progress reports. */
-  onProgress?: (progress: DeliveryProgress) => void;
-}
-
-export interface DeliverySettings {
-  pluginOutputMaxBytes: number;
-  /** Stop when fewer than this many milliseconds are left, and continue in a new invocation. */
-  timeGuardMs: number;
-  /** A delivery that takes more invocations than this fails (DELIVERY_INVOCATION_LIMIT). */
-  maxInvocations: number;
-}
-
-export interface DeliveryProgress {
-  dataset: string;
-  runId: string;
-  phase: DeliveryState['phase'];
-  done: number;
-  of: number;
-}
-
-export interface DeliveryResult {
-  dataset: string;
-  runId: string;
-  manifest: string;
-  rows: number;
-  rejected: number;
-  duplicates: number;
-  /** With OCSF output on: the committed OCSF run (its manifest's address, rows, files). */
-  ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number };
-}
-
-/** `delivered`: committed. `continued`: out of time, state saved, continuation published. `interrupted`: cancelled, state saved. */
-export type DeliveryOutcome =
-  | ({ status: 'delivered' } & DeliveryResult)
-  | {
-      status: 'continued' | 'interrupted';
-      dataset: string;
-      runId: string;
-      phase: DeliveryState['phase'];
-      next: number;
-      invocations: number;
-    };
-
-/** A delivery took more invocations than allowed: it fails instead of continuing forever. */
-export class DeliveryInvocationLimitError extends Sc2awsError {
-  constructor(uri: string, invocations: number, limit: number) {
-    super(
-      ErrorCode.DeliveryInvocationLimit,
-      `Delivering ${uri} has taken ${invocations} invocations, more than MAX_INVOCATIONS_PER_RUN (${limit}); it was stopped instead of continued again. What was delivered so far stays invisible (nothing is committed). Fix: raise maxInvocationsPerRun or the function's memory (more vCPUs deliver faster), or deliver the run with \`sc2aws deliver\`.`,
-    );
-  }
-}
+import {
+  type DeliveryDeps,
+  DeliveryInvocationLimitError,
+  type DeliveryOutcome,
+  type DeliveryResult,
+  type DeliverySettings,
+} from './types';
 
 /**
  * Turns one completed raw run into delivered findings, reading each raw part once. Findings part
@@ -261,37 +197,25 @@ class RunDelivery {
   /** Raw parts into findings and rejected parts, several in flight; false when it stopped early. */
   private async transform(): Promise<boolean> {
     const parts = this.raw.parts;
-    const inFlight: Promise<PartOutput>[] = [];
-    let dispatched = this.state.next;
-    const dispatch = () => {
-      const index = dispatched++;
-      const part = parts[index] as PartInfo;
-      const output = this.source
-        .getStream(part.key)
-        .then((stream) => buffer(stream))
-        .then((stored) => this.runner.run(this.task(index, stored)));
-      // Awaited in part order: a later part may fail while an earlier one is awaited, and that
-      // failure must wait its turn instead of surfacing as an unhandled rejection.
-      output.catch(() => {});
-      inFlight.push(output);
-    };
-    try {
+    await runInOrder({
+      from: this.state.next,
+      to: parts.length,
       // One more than the threads: the next part is read while every thread works.
-      while (dispatched < parts.length && inFlight.length <= this.runner.concurrency && !this.shouldStop())
-        dispatch();
-      while (inFlight.length > 0) {
-        const output = await (inFlight.shift() as Promise<PartOutput>);
+      window: this.runner.concurrency + 1,
+      shouldStop: () => this.shouldStop(),
+      start: async (index) =>
+        this.runner.run(this.task(index, await this.read(this.source, (parts[index] as PartInfo).key))),
+      finish: async (index, output) => {
         await this.storePart(output);
-        this.state.next = output.index + 1;
+        this.state.next = index + 1;
         this.progress(parts.length);
-        if (dispatched < parts.length && !this.shouldStop()) dispatch();
-      }
-    } catch (err) {
-      // Let the parts still in flight settle: nothing is left running when the error surfaces.
-      await Promise.allSettled(inFlight);
-      throw err;
-    }
+      },
+    });
     return this.state.next >= parts.length;
+  }
+
+  private async read(store: ObjectStore, key: string): Promise<Uint8Array> {
+    return buffer(await store.getStream(key));
   }
 
   private async storePart(output: PartOutput): Promise<void> {
@@ -371,8 +295,7 @@ class RunDelivery {
   /** Raw part `index` delivered again: its findings bytes, as the transform first wrote them. */
   private async transformAgain(index: number): Promise<Uint8Array> {
     const part = this.raw.parts[index] as PartInfo;
-    const stored = await buffer(await this.source.getStream(part.key));
-    const output = await this.runner.run(this.task(index, stored));
+    const output = await this.runner.run(this.task(index, await this.read(this.source, part.key)));
     return output.findings?.bytes ?? new Uint8Array(0);
   }
 
@@ -505,39 +428,28 @@ class RunDelivery {
     const parts = this.state.findings;
     const files = this.state.ocsf ?? [];
     this.state.ocsf = files;
-    const inFlight: Promise<OcsfPartFile>[] = [];
-    let dispatched = this.state.next;
-    const dispatch = () => {
-      const position = dispatched++;
-      const part = parts[position] as PartInfo;
-      const file = this.deps.store
-        .getStream(part.key)
-        .then((stream) => buffer(stream))
-        .then((stored) =>
-          this.runner.ocsf({
-            stored,
-            dataset: this.raw.dataset,
-            part,
-            ctx: { runId: this.raw.runId, dt: this.dt, index: this.state.indexes[position] as number },
-          }),
-        );
-      file.catch(() => {}); // awaited in order, as in the transform
-      inFlight.push(file);
-    };
-    try {
-      while (dispatched < parts.length && inFlight.length <= this.runner.concurrency && !this.shouldStop())
-        dispatch();
-      while (inFlight.length > 0) {
-        const file = await (inFlight.shift() as Promise<OcsfPartFile>);
-        files[this.state.next] = await storeOcsfFile(this.deps.store, file);
-        this.state.next += 1;
+    await runInOrder({
+      from: this.state.next,
+      to: parts.length,
+      window: this.runner.concurrency + 1,
+      shouldStop: () => this.shouldStop(),
+      start: async (position) => {
+        const part = parts[position] as PartInfo;
+        const stored = await this.read(this.deps.store, part.key);
+        const index = this.state.indexes[position] as number;
+        return this.runner.ocsf({
+          stored,
+          dataset: this.raw.dataset,
+          part,
+          ctx: { runId: this.raw.runId, dt: this.dt, index },
+        });
+      },
+      finish: async (position, file) => {
+        files[position] = await storeOcsfFile(this.deps.store, file);
+        this.state.next = position + 1;
         this.progress(parts.length);
-        if (dispatched < parts.length && !this.shouldStop()) dispatch();
-      }
-    } catch (err) {
-      await Promise.allSettled(inFlight);
-      throw err;
-    }
+      },
+    });
     return this.state.next >= parts.length;
   }
 

@@ -3,8 +3,8 @@ import { buffer } from 'node:stream/consumers';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ObjectStore, PartInfo } from '#lib/sink';
 import type { Occurrence } from './delivery-state';
+import { PartIntegrityError } from './errors';
 import type { PartOutput } from './part-transform';
-import { PartIntegrityError } from './raw-reader';
 
 /** Same settings as every part (lib/delivery/part-transform.ts). */
 const GZIP_OPTIONS = { level: 1, chunkSize: 64 * 1024 } as const;

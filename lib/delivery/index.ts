@@ -1,4 +1,10 @@
 /** forward-results: completed raw runs → delivered findings. */
+export { deliverRun } from './deliver';
+export { DeliveryStateCorruptError } from './delivery-state';
+export { PartIntegrityError } from './errors';
+export { createPartRunner, deliveryThreads, type PartRunner } from './part-runner';
+export { RawManifestError } from './raw-manifest';
+export { manifestKeyForEvent } from './trigger';
 export {
   type DeliveryDeps,
   DeliveryInvocationLimitError,
@@ -6,10 +12,4 @@ export {
   type DeliveryProgress,
   type DeliveryResult,
   type DeliverySettings,
-  deliverRun,
-} from './deliver';
-export { DeliveryStateCorruptError } from './delivery-state';
-export { createPartRunner, deliveryThreads, type PartRunner } from './part-runner';
-export { RawManifestError } from './raw-manifest';
-export { PartIntegrityError, type RawLine, rawLines } from './raw-reader';
-export { manifestKeyForEvent } from './trigger';
+} from './types';

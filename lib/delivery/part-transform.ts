@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { createNormalizeContext, type NormalizeContextOptions, normalizeRow } from '#lib/findings';
 import type { PartInfo } from '#lib/sink';
-import { PartIntegrityError } from './raw-reader';
+import { PartIntegrityError } from './errors';
 
 /**
  * One raw part to deliver. Everything in it can cross a worker boundary (structured clone), so the

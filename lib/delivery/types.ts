@@ -1,0 +1,76 @@
+import { ErrorCode, Sc2awsError } from '#lib/errors';
+import type { EventPublisher } from '#lib/events';
+import type { LogSink } from '#lib/logging';
+import type { OcsfTarget } from '#lib/ocsf';
+import type { ObjectStore } from '#lib/sink';
+import type { DeliveryState } from './delivery-state';
+import type { PartRunner } from './part-runner';
+
+export interface DeliveryDeps {
+  /** Where findings, rejected rows, the committed list and the delivery state go. */
+  store: ObjectStore;
+  /** Where the raw run is read from; default `store` (the Lambda reads and writes one bucket). */
+  source?: ObjectStore;
+  events: EventPublisher;
+  logger: LogSink;
+  bucket?: string;
+  /** Runs the part tasks; default inline on this thread. */
+  runner?: PartRunner;
+  /** Milliseconds left in this invocation (Lambda's `getRemainingTimeInMillis`); absent: no limit. */
+  remainingMs?: () => number;
+  /** Stop at the next part boundary, as when time runs out (the CLI's Ctrl-C). */
+  cancel?: AbortSignal;
+  /** Also write each delivered run as OCSF 1.3 Parquet (lib/ocsf), after its findings; absent: off. */
+  ocsf?: OcsfTarget;
+  /** Called after each part of each phase, for progress reports. */
+  onProgress?: (progress: DeliveryProgress) => void;
+}
+
+export interface DeliverySettings {
+  pluginOutputMaxBytes: number;
+  /** Stop when fewer than this many milliseconds are left, and continue in a new invocation. */
+  timeGuardMs: number;
+  /** A delivery that takes more invocations than this fails (DELIVERY_INVOCATION_LIMIT). */
+  maxInvocations: number;
+}
+
+export interface DeliveryProgress {
+  dataset: string;
+  runId: string;
+  phase: DeliveryState['phase'];
+  done: number;
+  of: number;
+}
+
+export interface DeliveryResult {
+  dataset: string;
+  runId: string;
+  manifest: string;
+  rows: number;
+  rejected: number;
+  duplicates: number;
+  /** With OCSF output on: the committed OCSF run (its manifest's address, rows, files). */
+  ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number };
+}
+
+/** `delivered`: committed. `continued`: out of time, state saved, continuation published. `interrupted`: cancelled, state saved. */
+export type DeliveryOutcome =
+  | ({ status: 'delivered' } & DeliveryResult)
+  | {
+      status: 'continued' | 'interrupted';
+      dataset: string;
+      runId: string;
+      phase: DeliveryState['phase'];
+      next: number;
+      invocations: number;
+    };
+
+/** A delivery took more invocations than allowed: it fails instead of continuing forever. */
+export class DeliveryInvocationLimitError extends Sc2awsError {
+  constructor(uri: string, invocations: number, limit: number) {
+    super(
+      ErrorCode.DeliveryInvocationLimit,
+      `Delivering ${uri} has taken ${invocations} invocations, more than MAX_INVOCATIONS_PER_RUN (${limit}); it was stopped instead of continued again. What was delivered so far stays invisible (nothing is committed). Fix: raise maxInvocationsPerRun or the function's memory (more vCPUs deliver faster), or deliver the run with \`sc2aws deliver\`.`,
+    );
+  }
+}
