@@ -22,11 +22,12 @@ port.on('message', (request: WorkerRequest) => {
           ],
         }))
       : ocsfOfTask(request.task).then((output) => {
-          // Memory of its own, so it can move to the calling thread.
-          const bytes =
-            output.bytes.byteOffset === 0 && output.bytes.byteLength === output.bytes.buffer.byteLength
-              ? output.bytes
-              : output.bytes.slice();
+          // Memory of its own, so it can move to the calling thread: a small file may sit in
+          // Buffer's shared pool, which Node 22+ refuses to transfer (and older Node would
+          // detach). Buffer's slice() is a view, not a copy: the copy is a plain Uint8Array.
+          const own =
+            output.bytes.byteOffset === 0 && output.bytes.byteLength === output.bytes.buffer.byteLength;
+          const bytes = own ? output.bytes : new Uint8Array(output.bytes);
           return { output: { ...output, bytes }, transfer: [bytes.buffer] };
         });
   work.then(

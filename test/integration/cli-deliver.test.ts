@@ -46,7 +46,7 @@ async function filesUnder(root: string, dir = root): Promise<string[]> {
 async function delivered(root: string, addressRoot = root): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const file of await filesUnder(root)) {
-    if (!/^(findings|rejected)\/|^state\/delivery\//.test(file)) continue;
+    if (!/^(findings|rejected|ocsf)\/|^state\/delivery\//.test(file)) continue;
     const bytes = await readFile(join(root, file));
     out.set(
       file,
@@ -104,14 +104,15 @@ describe('sc2aws deliver', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('delivers every committed run of an export directory on 2 threads, byte for byte as inline in-process', async () => {
+  // With --ocsf, so the OCSF files made on threads are held to the inline ones too.
+  it('delivers every committed run of an export directory on 2 threads, OCSF included, byte for byte as inline in-process', async () => {
     // Prepare
     const threaded = await copyOfExport('threaded');
     const inline = await copyOfExport('inline');
 
     // Act
-    const binary = await runSc2aws(['deliver', '--from', threaded, '--threads', '2']);
-    const inProcess = await runCliInProcess(['deliver', '--from', inline, '--threads', '1']);
+    const binary = await runSc2aws(['deliver', '--from', threaded, '--threads', '2', '--ocsf']);
+    const inProcess = await runCliInProcess(['deliver', '--from', inline, '--threads', '1', '--ocsf']);
     runs.push(binary, inProcess);
 
     // Assert
@@ -136,6 +137,7 @@ describe('sc2aws deliver', () => {
     expect(findingsParts.length).toBeGreaterThan(1);
     const threadedBytes = await delivered(threaded);
     expect([...threadedBytes.keys()].some((k) => k.startsWith('state/'))).toBe(false);
+    expect([...threadedBytes.keys()].filter((k) => k.endsWith('.parquet')).length).toBeGreaterThan(2);
     expect(threadedBytes).toEqual(await delivered(inline));
   });
 
