@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ErrorCode } from '#lib/errors';
+import { runWindowSchema } from '#lib/product';
 
 /**
  * The events sc2aws publishes on EventBridge (source `sc2aws`). Detail shapes are part of the
@@ -66,13 +67,7 @@ export const exportCompletedDetailSchema = z.object({
   dataset: z.string(),
   runId: z.string(),
   /** The raw manifest's window. */
-  window: z.object({
-    field: z.string(),
-    start: z.number(),
-    end: z.number(),
-    startIso: z.string(),
-    endIso: z.string(),
-  }),
+  window: runWindowSchema,
   /** `s3://bucket/prefix/raw/…/_manifest.json` (or a path for a local store). */
   manifest: z.string(),
   bucket: z.optional(z.string()),

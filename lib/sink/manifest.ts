@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { runWindowSchema } from '#lib/product';
 
 /*
  * `_manifest.json`, written last: consumers treat a run as complete only when it exists.
@@ -46,13 +47,7 @@ function runManifestOf<K extends 'raw' | 'findings', D extends z.ZodMiniType>(ki
     dataset: z.string(),
     runId: z.string(),
     /** The run's time window on `field` (epoch seconds, both ends inclusive) and as ISO-8601. */
-    window: z.object({
-      field: z.string(),
-      start: z.number(),
-      end: z.number(),
-      startIso: z.string(),
-      endIso: z.string(),
-    }),
+    window: runWindowSchema,
     sc: z.object({ host: z.string(), version: z.nullable(z.string()) }),
     parts: z.array(partInfoSchema),
     totals: totalsSchema,
