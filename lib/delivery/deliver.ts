@@ -97,13 +97,19 @@ class RunDelivery {
       .digest('hex');
     const saved = await this.objects.load();
     const resumable =
-      saved !== undefined && saved.state.source === this.rawKey && saved.state.rawSha256 === rawSha256;
+      saved !== undefined &&
+      saved.state.source === this.rawKey &&
+      saved.state.rawSha256 === rawSha256 &&
+      // A state from before the cap was recorded is taken as made with today's.
+      (saved.state.pluginOutputMaxBytes ?? this.settings.pluginOutputMaxBytes) ===
+        this.settings.pluginOutputMaxBytes;
     this.state = resumable
       ? saved.state
       : {
           stateVersion: 1,
           source: this.rawKey,
           rawSha256,
+          pluginOutputMaxBytes: this.settings.pluginOutputMaxBytes,
           phase: 'transform',
           next: 0,
           invocations: 0,

@@ -30,6 +30,8 @@ export const deliveryStateSchema = z.object({
   /** The raw manifest being delivered: a state for another manifest is not resumed. */
   source: z.string(),
   rawSha256: z.string(),
+  /** The plugin output cap the parts so far were made with: another cap makes other bytes. */
+  pluginOutputMaxBytes: z.optional(count),
   phase: z.enum(['transform', 'scan', 'prune', 'ocsf']),
   next: count,
   invocations: count,
@@ -60,7 +62,7 @@ export class DeliveryStateCorruptError extends Sc2awsError {
   constructor(uri: string, problem: string) {
     super(
       ErrorCode.StateCorrupt,
-      `The delivery state ${uri} is not a valid state object (${problem}), so the delivery stopped rather than guess where to continue. Fix: delete it and redeliver the run (delivery starts over and writes the same objects).`,
+      `The delivery state ${uri} is not a valid state object (${problem}), so the delivery stopped rather than guess where to continue. Fix: delete it and redeliver the run, with the rest of its folder under state/delivery/ (delivery starts over and writes the same objects).`,
     );
   }
 }

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ObjectStore, PartInfo } from '#lib/sink';
-import type { Occurrence } from './delivery-state';
-import { PartIntegrityError } from './errors';
+import { DeliveryStateCorruptError, type Occurrence } from './delivery-state';
 import type { PartOutput } from './part-transform';
 
 /** Same settings as every part (lib/delivery/part-transform.ts). */
@@ -75,9 +74,9 @@ export async function prunePart(
   let stored: Uint8Array = await buffer(await store.getStream(part.key)).catch(() => Buffer.alloc(0));
   if (sha256(stored) !== part.sha256) stored = await original();
   if (sha256(stored) !== part.sha256) {
-    throw new PartIntegrityError(
-      part.key,
-      'delivering its raw part again gives other bytes than the first time',
+    throw new DeliveryStateCorruptError(
+      store.uri(part.key),
+      'it is not the part this delivery wrote, and delivering its raw part again does not give that part either',
     );
   }
   const lines = gunzipSync(stored).toString('utf8').split('\n').slice(0, -1);
@@ -120,8 +119,8 @@ export async function losingLines(
 async function readIds(store: ObjectStore, idsKey: string, rows: number): Promise<Buffer> {
   const bytes = await buffer(await store.getStream(idsKey));
   if (bytes.length !== rows * (ID_BYTES + TIME_BYTES)) {
-    throw new PartIntegrityError(
-      idsKey,
+    throw new DeliveryStateCorruptError(
+      store.uri(idsKey),
       `${bytes.length} bytes, expected ${rows * (ID_BYTES + TIME_BYTES)} for ${rows} rows`,
     );
   }

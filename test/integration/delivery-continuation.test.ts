@@ -360,4 +360,18 @@ describe('a delivery that runs out of time', () => {
     expect((await files()).filter((p) => p.startsWith('state/'))).toEqual([]);
     expect(out.events.filter((e) => e.detailType === 'Findings Delivered')).toHaveLength(1);
   });
+
+  it('starts over instead of continuing a delivery saved under another plugin output cap', async () => {
+    const capped = { ...DELIVERY_SETTINGS, pluginOutputMaxBytes: 16 };
+    const fresh = await output();
+    await deliverRun(depsFor(fresh), capped, rawKey);
+
+    const out = await output();
+    const stopped = await deliverRun(depsFor(out, { remainingMs: budget(4) }), DELIVERY_SETTINGS, rawKey);
+    expect(stopped.status).toBe('continued');
+    // PLUGIN_OUTPUT_MAX_BYTES changed between invocations: the parts so far were made with 8192.
+    const outcome = await deliverRun(depsFor(out), capped, rawKey);
+    expect(outcome).toMatchObject({ status: 'delivered' });
+    expectSameFiles(await filesOf(fresh.dir), await filesOf(out.dir));
+  });
 });
