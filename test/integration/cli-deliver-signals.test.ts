@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '#sim';
-import { CLI, runSc2aws } from '#support/cli';
+import { runSc2aws } from '#support/cli';
 
 async function filesUnder(root: string, dir = root): Promise<string[]> {
   const found: string[] = [];
@@ -78,28 +77,10 @@ describe('sc2aws deliver interrupted by a signal', () => {
 
   /** Starts the delivery and sends `signal` once its first part is delivered. */
   function interrupted(from: string, signal: 'SIGINT' | 'SIGTERM') {
-    return new Promise<{ code: number | null; stdout: string; stderr: string; afterSignalMs: number }>(
-      (resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, 'deliver', '--from', from, '--threads', '2'], {
-          env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        let sentAt = 0;
-        child.stdout.on('data', (d) => {
-          stdout += d;
-        });
-        child.stderr.on('data', (d) => {
-          stderr += d;
-          if (sentAt === 0 && /transform part \d+\//.test(stderr)) {
-            sentAt = Date.now();
-            child.kill(signal);
-          }
-        });
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr, afterSignalMs: Date.now() - sentAt }));
-      },
+    return runSc2aws(
+      ['deliver', '--from', from, '--threads', '2'],
+      {},
+      { signal, when: /transform part \d+\// },
     );
   }
 

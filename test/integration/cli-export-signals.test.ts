@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '#sim';
-import { CLI, runSc2aws } from '#support/cli';
+import { runSc2aws } from '#support/cli';
 
 /**
  * Ctrl-C and SIGTERM reach `sc2aws export` as users send them: to the built binary, mid-export.
@@ -43,29 +42,7 @@ describe('sc2aws export interrupted by a signal', () => {
 
   /** Starts the export and sends `signal` once its first progress line shows rows flowing. */
   function interrupted(out: string, signal: 'SIGINT' | 'SIGTERM') {
-    return new Promise<{ code: number | null; stdout: string; stderr: string; afterSignalMs: number }>(
-      (resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, ...args(out)], {
-          env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        let sentAt = 0;
-        child.stdout.on('data', (d) => {
-          stdout += d;
-        });
-        child.stderr.on('data', (d) => {
-          stderr += d;
-          if (sentAt === 0 && /vulns: \d+ rows/.test(stderr)) {
-            sentAt = Date.now();
-            child.kill(signal);
-          }
-        });
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr, afterSignalMs: Date.now() - sentAt }));
-      },
-    );
+    return runSc2aws(args(out), {}, { signal, when: /vulns: \d+ rows/ });
   }
 
   it.each([

@@ -10,11 +10,23 @@ export interface CliRun {
   stderr: string;
 }
 
+/** Sends `signal` to the command once its stderr matches `when` (e.g. its first progress line). */
+export interface Interrupt {
+  signal: 'SIGINT' | 'SIGTERM';
+  when: RegExp;
+}
+
 /**
  * Runs the built `sc2aws` binary in a child process and captures everything it prints. Leading
- * arguments that start with `--` before the command are Node options (e.g. a heap cap).
+ * arguments that start with `--` before the command are Node options (e.g. a heap cap). With
+ * `interrupt`, the signal is sent once stderr shows the awaited line; `afterSignalMs` is how long
+ * the command took to exit after it.
  */
-export function runSc2aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export function runSc2aws(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  interrupt?: Interrupt,
+): Promise<CliRun & { afterSignalMs: number }> {
   const nodeOptions = args.filter(
     (a, i) => a.startsWith('--') && args.slice(0, i).every((b) => b.startsWith('--')),
   );
@@ -26,14 +38,21 @@ export function runSc2aws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
     });
     let stdout = '';
     let stderr = '';
+    let sentAt = 0;
     child.stdout.on('data', (d) => {
       stdout += d;
     });
     child.stderr.on('data', (d) => {
       stderr += d;
+      if (interrupt !== undefined && sentAt === 0 && interrupt.when.test(stderr)) {
+        sentAt = Date.now();
+        child.kill(interrupt.signal);
+      }
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) =>
+      resolve({ code, stdout, stderr, afterSignalMs: sentAt === 0 ? 0 : Date.now() - sentAt }),
+    );
   });
 }
 
