@@ -374,4 +374,30 @@ describe('a delivery that runs out of time', () => {
     expect(outcome).toMatchObject({ status: 'delivered' });
     expectSameFiles(await filesOf(fresh.dir), await filesOf(out.dir));
   });
+
+  it('stops at Ctrl-C during the OCSF phase without publishing a continuation, and the rerun ends as one go', async () => {
+    const ocsf = { kind: 'bucket' } as const;
+    const whole = await output();
+    await deliverRun(depsFor(whole, { ocsf }), DELIVERY_SETTINGS, rawKey);
+
+    const out = await output();
+    const cancel = new AbortController();
+    const stopped = await deliverRun(
+      depsFor(out, {
+        ocsf,
+        cancel: cancel.signal,
+        onProgress: (p) => {
+          if (p.phase === 'ocsf') cancel.abort();
+        },
+      }),
+      DELIVERY_SETTINGS,
+      rawKey,
+    );
+    expect(stopped).toMatchObject({ status: 'interrupted', phase: 'ocsf' });
+    expect(out.events.map((e) => e.detailType)).toEqual(['Findings Delivered']);
+    const resumed = await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey);
+    expect(resumed.status).toBe('delivered');
+    expect(out.events.map((e) => e.detailType)).toEqual(['Findings Delivered']);
+    expectSameFiles(await filesOf(whole.dir), await filesOf(out.dir));
+  });
 });
