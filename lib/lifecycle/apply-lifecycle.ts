@@ -1,0 +1,93 @@
+import type { ObjectStore } from '#lib/sink';
+import { commitWork, listChanges, publishCurrent, readChangesManifest, removeLeftovers } from './commit';
+import { applyRun, type LifecycleRunInfo, startWork } from './lifecycle-run';
+import { readRoot } from './root';
+import type { ChangeCounts, ChangesManifest } from './schema';
+import type { LifecycleWork } from './work';
+
+export interface LifecycleDeps {
+  store: ObjectStore;
+  /** True when the invocation must stop at the next boundary (time, or cancelled). */
+  shouldStop: () => boolean;
+  /** Rows per group in memory (uncompressed bytes); default GROUP_TARGET_BYTES. */
+  groupTargetBytes?: number;
+}
+
+/** A committed change run. */
+export interface LifecycleResult {
+  /** The change run's manifest key (relative to the store) and full address. */
+  manifestKey: string;
+  manifest: string;
+  rows: number;
+  counts: ChangeCounts;
+  unchanged: number;
+  baseline: boolean;
+  generation: number;
+  partitionsTouched: number;
+  /** Groups applied again because another delivery committed their partitions first. */
+  redone: number;
+  /** Objects read and written by this run's lifecycle (this invocation's share when it continued). */
+  io: { reads: number; writes: number };
+}
+
+export type LifecycleOutcome =
+  | { status: 'stopped'; work: LifecycleWork }
+  | { status: 'committed'; result: LifecycleResult };
+
+function resultOf(
+  store: ObjectStore,
+  key: string,
+  manifest: ChangesManifest,
+  work: LifecycleWork | undefined,
+): LifecycleResult {
+  const { details } = manifest;
+  return {
+    manifestKey: key,
+    manifest: store.uri(key),
+    rows: manifest.totals.rows,
+    counts: details.counts,
+    unchanged: details.unchanged,
+    baseline: details.baseline,
+    generation: details.generation,
+    partitionsTouched: details.partitionsTouched,
+    redone: work?.redone ?? 0,
+    io: work?.io ?? { reads: 0, writes: 0 },
+  };
+}
+
+/**
+ * Applies a delivered run (`vulns` or `fixed`) to the finding lifecycle, resuming `saved` work.
+ * A run the state already holds is not applied again: its committed change run is listed and
+ * returned as it was, so a redelivery, or a rerun after a crash, makes no second change.
+ *
+ * @example
+ * ```ts
+ * const outcome = await applyLifecycle({ store, shouldStop }, run, saved);
+ * if (outcome.status === 'stopped') saveForLater(outcome.work);
+ * ```
+ */
+export async function applyLifecycle(
+  deps: LifecycleDeps,
+  run: LifecycleRunInfo,
+  saved?: LifecycleWork,
+): Promise<LifecycleOutcome> {
+  const { store } = deps;
+  const before = await readRoot(store);
+  const applied = before?.root.applied.find((a) => a.dataset === run.dataset && a.runId === run.runId);
+  if (before !== undefined && applied !== undefined) {
+    const manifest = await readChangesManifest(store, applied.changes);
+    await publishCurrent(store, before.root);
+    await listChanges(store, run, manifest);
+    return { status: 'committed', result: resultOf(store, applied.changes, manifest, saved) };
+  }
+  const work = saved ?? startWork(run, deps.groupTargetBytes);
+  if (saved === undefined) work.baseline = !before?.root.applied.some((a) => a.dataset === run.dataset);
+  if (work.step !== 'commit' && !(await applyRun(deps, run, work, before?.root)))
+    return { status: 'stopped', work };
+  const committed = await commitWork(deps, run, work);
+  if (committed === undefined) return { status: 'stopped', work };
+  await publishCurrent(store, committed.root);
+  await listChanges(store, run, committed.manifest);
+  await removeLeftovers(store, committed.base, committed.root, run, work);
+  return { status: 'committed', result: resultOf(store, committed.manifestKey, committed.manifest, work) };
+}

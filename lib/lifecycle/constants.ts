@@ -1,0 +1,42 @@
+/**
+ * The lifecycle state is split into this many partitions by host: a finding's partition is the
+ * first three hex digits of its `asset_id` (a sha256, so hosts spread evenly), and every finding of
+ * one host lives in one partition. SC scans host by host, so a run touches the partitions of the
+ * hosts it scanned and no others. Fixed for the life of a state: another count needs a rebuild.
+ */
+export const PARTITIONS = 4096;
+export const PARTITION_HEX_DIGITS = 3;
+
+/** The version of the root and partition objects; another version is not read as this one. */
+export const LIFECYCLE_VERSION = 1;
+
+/**
+ * A run's rows are applied in groups of neighbouring partitions, one group in memory at a time.
+ * Rows of a run larger than this (uncompressed) are first routed into per-group work objects.
+ */
+export const GROUP_TARGET_BYTES = 32 * 1024 * 1024;
+
+/** How many times one invocation redoes the partitions another delivery changed meanwhile. */
+export const MAX_COMMIT_ATTEMPTS = 5;
+
+/**
+ * The delivered fields whose change a consumer cares about: a new value of any of them is a
+ * `changed` (or `risk_accepted` / `risk_recast`) change. Times (last_seen…) are not among them: a
+ * finding seen again as it was is no change.
+ */
+export const TRACKED_FIELDS = [
+  'severity',
+  'vpr_score',
+  'cvss_v2_base_score',
+  'cvss_v3_base_score',
+  'cvss_v4_base_score',
+  'exploit_available',
+  'accept_risk',
+  'recast_risk',
+  'plugin_output',
+] as const;
+export type TrackedField = (typeof TRACKED_FIELDS)[number];
+
+/** The change types of the feed. */
+export const CHANGE_TYPES = ['new', 'fixed', 'reopened', 'changed', 'risk_accepted', 'risk_recast'] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];

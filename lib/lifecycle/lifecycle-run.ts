@@ -1,0 +1,244 @@
+/**
+ * One delivered run applied to the finding lifecycle: its rows, partition by partition, into the
+ * state, the current rows and a change run; then one conditional PUT of the root commits all of it.
+ *
+ * Work is proportional to the run: only the partitions of the hosts in the run are read and
+ * written, one at a time (memory: one group of the run's rows and one partition). Objects are
+ * copy-on-write under keys named by the run, so until the root moves nothing a reader or another
+ * delivery sees has changed; a crash anywhere before it leaves the old state whole, and the rerun
+ * computes the same objects again. Another delivery that commits first (a `fixed` run beside a
+ * `vulns` run) makes this one apply again only the groups whose partitions it changed.
+ */
+import { createHash } from 'node:crypto';
+import type { DeliveredFinding } from '#lib/findings';
+import type { RunWindow } from '#lib/product';
+import { type ObjectStore, type PartInfo, partKey } from '#lib/sink';
+import { GROUP_TARGET_BYTES, PARTITION_HEX_DIGITS, PARTITIONS } from './constants';
+import { changesRunPrefix, currentPartKey, partitionStateKey, routedKey } from './layout';
+import { applyToPartition, type DeliveredLine } from './partition-apply';
+import {
+  readCurrentRows,
+  readLines,
+  readPartitionStates,
+  writeCurrentRows,
+  writeGzip,
+  writePartitionStates,
+} from './partition-objects';
+import { type ChangeCounts, type LifecycleRoot, zeroCounts } from './schema';
+import type { LifecycleWork } from './work';
+
+/** The delivered run, as the lifecycle needs it. */
+export interface LifecycleRunInfo {
+  dataset: 'vulns' | 'fixed';
+  runId: string;
+  dt: string;
+  window: RunWindow;
+  createdAt: string;
+  /** The findings run's manifest key. */
+  source: string;
+  /** Its committed findings parts. */
+  parts: readonly PartInfo[];
+}
+
+const ASSET_ID_AT = '{"finding_id":"'.length + 32 + '","asset_id":"'.length;
+
+/** The partition of a delivered line: the first hex digits of its asset_id. */
+export function partitionOfLine(line: string): number {
+  const partition = Number.parseInt(line.slice(ASSET_ID_AT, ASSET_ID_AT + PARTITION_HEX_DIGITS), 16);
+  if (Number.isNaN(partition))
+    throw new Error('a delivered line does not start with finding_id and asset_id');
+  return partition;
+}
+
+/** The group of a partition: groups are runs of neighbouring partitions. */
+function groupOf(partition: number, groups: number): number {
+  return Math.floor((partition * groups) / PARTITIONS);
+}
+
+/** A new run's work: one group when its rows fit in memory, else as many as it needs. */
+export function startWork(run: LifecycleRunInfo, groupTargetBytes = GROUP_TARGET_BYTES): LifecycleWork {
+  const bytes = run.parts.reduce((sum, p) => sum + p.uncompressedBytes, 0);
+  const groups = Math.min(PARTITIONS, Math.max(1, Math.ceil(bytes / groupTargetBytes)));
+  return {
+    step: groups > 1 ? 'route' : 'apply',
+    next: 0,
+    groups,
+    routed: groups > 1 ? Array.from({ length: groups }, () => []) : [],
+    baseline: false,
+    written: {},
+    applied: {},
+    redone: 0,
+    io: { reads: 0, writes: 0 },
+  };
+}
+
+export interface ApplyContext {
+  store: ObjectStore;
+  shouldStop: () => boolean;
+}
+
+/** Sum of the applied groups' counts. */
+export function totalsOfWork(work: LifecycleWork): {
+  counts: ChangeCounts;
+  unchanged: number;
+  parts: PartInfo[];
+} {
+  const counts = zeroCounts();
+  let unchanged = 0;
+  const parts: PartInfo[] = [];
+  const groups = Object.keys(work.applied)
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const g of groups) {
+    const applied = work.applied[g];
+    if (applied === undefined) continue;
+    for (const [type, n] of Object.entries(applied.counts)) counts[type as keyof ChangeCounts] += n;
+    unchanged += applied.unchanged;
+    if (applied.part !== null) parts.push(applied.part);
+  }
+  return { counts, unchanged, parts };
+}
+
+/**
+ * Routes and applies the run's rows (the `route` and `apply` steps); true once every group is
+ * applied against `root`, false when it stopped early (`work` says where to continue).
+ */
+export async function applyRun(
+  ctx: ApplyContext,
+  run: LifecycleRunInfo,
+  work: LifecycleWork,
+  root: LifecycleRoot | undefined,
+  groups?: readonly number[],
+): Promise<boolean> {
+  if (work.step === 'route') {
+    for (; work.next < run.parts.length; work.next++) {
+      if (ctx.shouldStop()) return false;
+      await routePart(ctx.store, run, work, work.next);
+    }
+    work.step = 'apply';
+    work.next = 0;
+  }
+  const todo = groups ?? Array.from({ length: work.groups }, (_, g) => g).slice(work.next);
+  for (const g of todo) {
+    if (ctx.shouldStop()) return false;
+    await applyGroup(ctx.store, run, work, root, g);
+    if (groups === undefined) work.next = g + 1;
+  }
+  if (groups === undefined) work.step = 'commit';
+  return true;
+}
+
+/** Sorts one findings part's lines into its groups' work objects. */
+async function routePart(store: ObjectStore, run: LifecycleRunInfo, work: LifecycleWork, index: number) {
+  const lines = await readLines(store, (run.parts[index] as PartInfo).key, work.io);
+  const byGroup = new Map<number, string[]>();
+  for (const line of lines) {
+    const g = groupOf(partitionOfLine(line), work.groups);
+    const list = byGroup.get(g);
+    if (list === undefined) byGroup.set(g, [line]);
+    else list.push(line);
+  }
+  for (const [g, list] of byGroup) {
+    await writeGzip(store, routedKey(run.runId, g, index), list.map((l) => `${l}\n`).join(''), work.io);
+    const routed = work.routed[g] as number[];
+    if (!routed.includes(index)) routed.push(index);
+  }
+}
+
+/** The run's lines of one group. */
+async function groupLines(store: ObjectStore, run: LifecycleRunInfo, work: LifecycleWork, g: number) {
+  if (work.groups === 1) {
+    const all: string[] = [];
+    for (const part of run.parts)
+      for (const line of await readLines(store, part.key, work.io)) all.push(line);
+    return all;
+  }
+  const lines: string[] = [];
+  for (const index of work.routed[g] ?? [])
+    for (const line of await readLines(store, routedKey(run.runId, g, index), work.io)) lines.push(line);
+  return lines;
+}
+
+/** Applies one group: each of its partitions with rows in the run, then the group's change part. */
+async function applyGroup(
+  store: ObjectStore,
+  run: LifecycleRunInfo,
+  work: LifecycleWork,
+  root: LifecycleRoot | undefined,
+  g: number,
+): Promise<void> {
+  const byPartition = new Map<number, DeliveredLine[]>();
+  for (const line of await groupLines(store, run, work, g)) {
+    const partition = partitionOfLine(line);
+    const delivered = { row: JSON.parse(line) as DeliveredFinding, line };
+    const list = byPartition.get(partition);
+    if (list === undefined) byPartition.set(partition, [delivered]);
+    else list.push(delivered);
+  }
+  const counts = zeroCounts();
+  let unchanged = 0;
+  const changes: string[] = [];
+  for (const partition of [...byPartition.keys()].sort((a, b) => a - b)) {
+    const base = root?.objects[partition];
+    const states = base === undefined ? [] : await readPartitionStates(store, base.state, partition, work.io);
+    const current =
+      base?.current == null ? new Map<string, string>() : await readCurrentRows(store, base.current, work.io);
+    const out = applyToPartition({
+      states,
+      current,
+      rows: byPartition.get(partition) as DeliveredLine[],
+      baseline: work.baseline,
+    });
+    for (const [type, n] of Object.entries(out.counts)) counts[type as keyof ChangeCounts] += n;
+    unchanged += out.unchanged;
+    changes.push(...out.changes);
+    if (!out.touched) {
+      // Kept with its base: should another delivery change this partition first, it is applied again.
+      work.written[partition] = {
+        base: base?.state ?? null,
+        state: null,
+        current: null,
+        findings: 0,
+        open: 0,
+      };
+      continue;
+    }
+    const stateKey = partitionStateKey(partition, run.dataset, run.runId);
+    await writePartitionStates(store, stateKey, partition, out.states, work.io);
+    let currentKey: string | null = null;
+    if (out.current.length > 0) {
+      currentKey = currentPartKey(partition, run.dataset, run.runId);
+      await writeCurrentRows(store, currentKey, out.current, work.io);
+    }
+    work.written[partition] = {
+      base: base?.state ?? null,
+      state: stateKey,
+      current: currentKey,
+      findings: out.states.length,
+      open: out.current.length,
+    };
+  }
+  let part: PartInfo | null = null;
+  if (changes.length > 0) {
+    const key = partKey(changesRunPrefix(run.dt, run.runId), g);
+    const text = changes.map((l) => `${l}\n`).join('');
+    const bytes = await writeGzip(store, key, text, work.io);
+    part = {
+      key,
+      rows: changes.length,
+      bytes: bytes.byteLength,
+      uncompressedBytes: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
+  }
+  work.applied[g] = { part, counts, unchanged };
+}
+
+/** Groups whose partitions another commit changed since this run applied them. */
+export function staleGroups(work: LifecycleWork, root: LifecycleRoot | undefined): number[] {
+  const stale = new Set<number>();
+  for (const [p, written] of Object.entries(work.written)) {
+    if ((root?.objects[p]?.state ?? null) !== written.base) stale.add(groupOf(Number(p), work.groups));
+  }
+  return [...stale].sort((a, b) => a - b);
+}

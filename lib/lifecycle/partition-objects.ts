@@ -1,0 +1,102 @@
+/** Reading and writing the lifecycle's partition objects: gzip JSON states, gzip NDJSON current rows. */
+import { buffer } from 'node:stream/consumers';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseDocument } from '#lib/errors';
+import type { ObjectStore } from '#lib/sink';
+import { LIFECYCLE_VERSION } from './constants';
+import { LifecycleStateCorruptError } from './errors';
+import { findingIdOfLine } from './partition-apply';
+import { type FindingState, partitionDocumentSchema } from './schema';
+
+/** Counts object reads and writes, for the run's manifest and the bench. */
+export interface IoCounts {
+  reads: number;
+  writes: number;
+}
+
+async function readGzip(store: ObjectStore, key: string, io: IoCounts): Promise<string> {
+  io.reads += 1;
+  const stored = await buffer(await store.getStream(key));
+  try {
+    return gunzipSync(stored).toString('utf8');
+  } catch {
+    throw new LifecycleStateCorruptError(store.uri(key), 'it is not gzip');
+  }
+}
+
+async function writeGzip(store: ObjectStore, key: string, text: string, io: IoCounts): Promise<Uint8Array> {
+  io.writes += 1;
+  const bytes = gzipSync(text);
+  const upload = store.openUpload(key, 'application/gzip');
+  upload.stream.end(bytes);
+  await upload.done();
+  return bytes;
+}
+
+export async function readPartitionStates(
+  store: ObjectStore,
+  key: string,
+  partition: number,
+  io: IoCounts,
+): Promise<FindingState[]> {
+  const parsed = parseDocument(partitionDocumentSchema, await readGzip(store, key, io));
+  if (!parsed.ok) throw new LifecycleStateCorruptError(store.uri(key), parsed.problem);
+  if (parsed.value.partition !== partition)
+    throw new LifecycleStateCorruptError(
+      store.uri(key),
+      `it holds partition ${parsed.value.partition}, not ${partition}`,
+    );
+  return parsed.value.findings;
+}
+
+export async function writePartitionStates(
+  store: ObjectStore,
+  key: string,
+  partition: number,
+  findings: readonly FindingState[],
+  io: IoCounts,
+): Promise<void> {
+  await writeGzip(
+    store,
+    key,
+    JSON.stringify({ lifecycleVersion: LIFECYCLE_VERSION, partition, findings }),
+    io,
+  );
+}
+
+/** A partition's current rows by finding_id. */
+export async function readCurrentRows(
+  store: ObjectStore,
+  key: string,
+  io: IoCounts,
+): Promise<Map<string, string>> {
+  const text = await readGzip(store, key, io);
+  const rows = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    if (!line.startsWith('{"finding_id":"'))
+      throw new LifecycleStateCorruptError(store.uri(key), 'a line is not a current finding row');
+    rows.set(findingIdOfLine(line), line);
+  }
+  return rows;
+}
+
+export async function writeCurrentRows(
+  store: ObjectStore,
+  key: string,
+  lines: readonly string[],
+  io: IoCounts,
+): Promise<void> {
+  await writeGzip(store, key, lines.map((l) => `${l}\n`).join(''), io);
+}
+
+/** A run's delivered (or routed) part as lines. */
+export async function readLines(store: ObjectStore, key: string, io: IoCounts): Promise<string[]> {
+  io.reads += 1;
+  const text = gunzipSync(await buffer(await store.getStream(key))).toString('utf8');
+  const lines = text.split('\n');
+  lines.pop();
+  return lines;
+}
+
+export { writeGzip };

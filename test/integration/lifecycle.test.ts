@@ -1,0 +1,219 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  applyLifecycle,
+  CURRENT_LIST_KEY,
+  type FindingState,
+  LIFECYCLE_ROOT_KEY,
+  type LifecycleResult,
+  type LifecycleRunInfo,
+  readRoot,
+} from '#lib/lifecycle';
+import { createLocalStore, type ObjectStore } from '#lib/sink';
+import {
+  type RowSpec,
+  readAllStates,
+  readCurrentTable,
+  readObjectLines,
+  storeDeliveredRun,
+} from '#support/lifecycle';
+
+const DAY = 86_400;
+const T0 = 1_767_225_600; // 2026-01-01
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function newStore(): Promise<ObjectStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'sc2aws-lifecycle-'));
+  dirs.push(dir);
+  return createLocalStore(dir);
+}
+
+async function apply(store: ObjectStore, run: LifecycleRunInfo): Promise<LifecycleResult> {
+  const outcome = await applyLifecycle({ store, shouldStop: () => false }, run);
+  if (outcome.status !== 'committed') throw new Error('expected the run to be committed in one go');
+  return outcome.result;
+}
+
+async function changesOf(store: ObjectStore, result: LifecycleResult) {
+  const manifest = JSON.parse((await store.getText(result.manifestKey))?.body ?? '{}') as {
+    parts: { key: string }[];
+  };
+  const rows = [];
+  for (const part of manifest.parts) rows.push(...(await readObjectLines(store, part.key)));
+  return rows;
+}
+
+/** Four runs of a small estate: a first import, a day of changes, a fixed run, and a reopening. */
+function estate() {
+  const day1: RowSpec[] = [
+    { host: 1, plugin: 100, lastSeen: T0 + DAY },
+    { host: 1, plugin: 101, lastSeen: T0 + DAY },
+    { host: 2, plugin: 100, lastSeen: T0 + DAY, vpr: '5.0' },
+    { host: 3, plugin: 102, lastSeen: T0 + DAY },
+    { host: 4, plugin: 103, lastSeen: T0 + DAY },
+  ];
+  const day2: RowSpec[] = [
+    { host: 1, plugin: 100, lastSeen: T0 + 2 * DAY }, // seen again, as it was
+    { host: 2, plugin: 100, lastSeen: T0 + 2 * DAY, vpr: '9.1' }, // VPR moved
+    { host: 3, plugin: 102, lastSeen: T0 + 2 * DAY, acceptRisk: true }, // risk accepted
+    { host: 4, plugin: 103, lastSeen: T0 + 2 * DAY, recastRisk: true, severity: 1 }, // recast to Low
+    { host: 5, plugin: 104, lastSeen: T0 + 2 * DAY }, // new host
+  ];
+  const fixed: RowSpec[] = [{ host: 1, plugin: 101, lastSeen: T0 + DAY, lastMitigated: T0 + 2 * DAY + 3600 }];
+  const day4: RowSpec[] = [{ host: 1, plugin: 101, lastSeen: T0 + 4 * DAY, hasBeenMitigated: true }];
+  return { day1, day2, fixed, day4 };
+}
+
+function orderFree(states: Map<string, FindingState>) {
+  return [...states.values()]
+    .map(({ changed_run_id: _, ...rest }) => rest)
+    .sort((a, b) => (a.finding_id < b.finding_id ? -1 : 1));
+}
+
+function currentOrderFree(rows: Record<string, unknown>[]) {
+  return rows
+    .map(({ changed_run_id: _, ...rest }) => rest)
+    .sort((a, b) => ((a.finding_id as string) < (b.finding_id as string) ? -1 : 1));
+}
+
+describe('the finding lifecycle', () => {
+  it('marks a first import baseline, then names each change of the next runs once, with its previous values', async () => {
+    const store = await newStore();
+    const e = estate();
+    const first = await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY, e.day1));
+    expect(first).toMatchObject({ baseline: true, rows: 5, counts: { new: 5, fixed: 0 }, generation: 1 });
+    expect((await changesOf(store, first)).every((c) => c.baseline === true && c.change === 'new')).toBe(
+      true,
+    );
+
+    const second = await apply(store, await storeDeliveredRun(store, 'vulns', T0 + 2 * DAY, e.day2));
+    expect(second).toMatchObject({
+      baseline: false,
+      counts: { new: 1, changed: 1, risk_accepted: 1, risk_recast: 1, fixed: 0, reopened: 0 },
+      unchanged: 1,
+    });
+    const changes = await changesOf(store, second);
+    const changed = changes.find((c) => c.change === 'changed');
+    expect(changed).toMatchObject({
+      changed_fields: ['vpr_score'],
+      previous: { vpr_score: '5' },
+      vpr_score: 9.1,
+      previous_state: 'open',
+      lifecycle_state: 'open',
+      detected_at: new Date((T0 + 2 * DAY) * 1000).toISOString(),
+    });
+    expect(changes.find((c) => c.change === 'risk_recast')).toMatchObject({
+      changed_fields: ['severity', 'recast_risk'],
+      previous: { severity: 'High', recast_risk: 'false' },
+    });
+    expect(changes.find((c) => c.change === 'risk_accepted')?.changed_fields).toEqual(['accept_risk']);
+
+    const fixed = await apply(store, await storeDeliveredRun(store, 'fixed', T0 + 3 * DAY, e.fixed));
+    // The first fixed run is its dataset's first import, and says so.
+    expect(fixed).toMatchObject({ baseline: true, counts: { fixed: 1 } });
+    const reopened = await apply(store, await storeDeliveredRun(store, 'vulns', T0 + 4 * DAY, e.day4));
+    expect(reopened.counts.reopened).toBe(1);
+
+    const current = await readCurrentTable(store);
+    // Six findings, one fixed then reopened: all six open now; the accepted one is still there, flagged.
+    expect(current).toHaveLength(6);
+    expect(current.find((r) => r.accept_risk === true)).toMatchObject({ lifecycle_state: 'open' });
+    expect(current.filter((r) => r.lifecycle_state === 'reopened')).toHaveLength(1);
+  });
+
+  it('a run delivered twice makes no second change and no new generation', async () => {
+    const store = await newStore();
+    const run = await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1);
+    const first = await apply(store, run);
+    const again = await apply(store, run);
+    expect(again).toMatchObject({ manifestKey: first.manifestKey, counts: first.counts, generation: 1 });
+    expect((await readRoot(store))?.root.generation).toBe(1);
+  });
+
+  it('ends in the same state and current table whatever order the runs arrive in', async () => {
+    const e = estate();
+    const specs: ['vulns' | 'fixed', number, RowSpec[]][] = [
+      ['vulns', T0 + DAY, e.day1],
+      ['vulns', T0 + 2 * DAY, e.day2],
+      ['fixed', T0 + 3 * DAY, e.fixed],
+      ['vulns', T0 + 4 * DAY, e.day4],
+    ];
+    const permutations = (xs: number[]): number[][] =>
+      xs.length <= 1
+        ? [xs]
+        : xs.flatMap((x, i) => permutations(xs.filter((_, j) => j !== i)).map((p) => [x, ...p]));
+    let reference: { states: unknown; current: unknown } | undefined;
+    for (const order of permutations([0, 1, 2, 3])) {
+      const store = await newStore();
+      for (const i of order) {
+        const [dataset, end, rows] = specs[i] as (typeof specs)[number];
+        await apply(store, await storeDeliveredRun(store, dataset, end, rows));
+      }
+      const got = {
+        states: orderFree(await readAllStates(store)),
+        current: currentOrderFree(await readCurrentTable(store)),
+      };
+      reference ??= got;
+      expect(got, `order ${order.join(',')}`).toEqual(reference);
+      await rm(store.location, { recursive: true, force: true });
+    }
+    expect((reference?.states as unknown[]).length).toBe(6);
+  });
+
+  it('applies a run larger than one group by routing its rows, and stops and continues between groups', async () => {
+    const store = await newStore();
+    const rows: RowSpec[] = Array.from({ length: 600 }, (_, i) => ({
+      host: i % 150,
+      plugin: 200 + Math.floor(i / 150),
+      lastSeen: T0 + DAY,
+    }));
+    const run = await storeDeliveredRun(store, 'vulns', T0 + DAY, rows, { partRows: 200 });
+    let calls = 0;
+    let outcome = await applyLifecycle(
+      { store, shouldStop: () => ++calls % 3 === 0, groupTargetBytes: 64 * 1024 },
+      run,
+    );
+    let invocations = 1;
+    while (outcome.status === 'stopped') {
+      const saved = JSON.parse(JSON.stringify(outcome.work));
+      outcome = await applyLifecycle(
+        { store, shouldStop: () => ++calls % 3 === 0, groupTargetBytes: 64 * 1024 },
+        run,
+        saved,
+      );
+      invocations += 1;
+    }
+    expect(invocations).toBeGreaterThan(2);
+    expect(outcome.result).toMatchObject({ rows: 600, counts: { new: 600 } });
+    expect(await readCurrentTable(store)).toHaveLength(600);
+    const states = await readAllStates(store);
+    expect(states.size).toBe(600);
+  });
+
+  it('says STATE_CORRUPT, naming the object and the rebuild, when the root does not parse', async () => {
+    const store = await newStore();
+    await store.putText(LIFECYCLE_ROOT_KEY, '{"lifecycleVersion":1}');
+    const run = await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1);
+    await expect(applyLifecycle({ store, shouldStop: () => false }, run)).rejects.toMatchObject({
+      code: 'STATE_CORRUPT',
+      message: expect.stringMatching(
+        new RegExp(`${store.uri(LIFECYCLE_ROOT_KEY)}.*sc2aws lifecycle rebuild`),
+      ),
+    });
+  });
+
+  it('keeps the current list whole: it names only committed files, one per partition with open findings', async () => {
+    const store = await newStore();
+    await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1));
+    const list = (await store.getText(CURRENT_LIST_KEY))?.body.trim().split('\n') ?? [];
+    const root = (await readRoot(store))?.root;
+    expect(list).toHaveLength(Object.values(root?.objects ?? {}).filter((o) => o.current !== null).length);
+    for (const uri of list) expect(uri.startsWith(store.location)).toBe(true);
+  });
+});
