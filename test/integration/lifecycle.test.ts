@@ -70,6 +70,46 @@ function estate() {
   return { day1, day2, fixed, day4 };
 }
 
+/** The store, failing every write from the `n`th on (a crash: nothing after it happens). */
+function crashAfter(store: ObjectStore, n: number): { store: ObjectStore } {
+  let writes = 0;
+  const write = () => {
+    writes += 1;
+    if (writes >= n) throw new Error(`crash at write ${writes}`);
+  };
+  return {
+    store: {
+      ...store,
+      uri: (key) => store.uri(key),
+      getText: (key) => store.getText(key),
+      getStream: (key) => store.getStream(key),
+      putText: async (key, body, options) => {
+        write();
+        return store.putText(key, body, options);
+      },
+      openUpload: (key, contentType) => {
+        const upload = store.openUpload(key, contentType);
+        return {
+          ...upload,
+          done: async () => {
+            try {
+              write();
+            } catch (err) {
+              await upload.abort();
+              throw err;
+            }
+            return upload.done();
+          },
+        };
+      },
+      delete: async (key) => {
+        write();
+        return store.delete(key);
+      },
+    },
+  };
+}
+
 function orderFree(states: Map<string, FindingState>) {
   return [...states.values()]
     .map(({ changed_run_id: _, ...rest }) => rest)
@@ -163,7 +203,7 @@ describe('the finding lifecycle', () => {
       expect(got, `order ${order.join(',')}`).toEqual(reference);
       await rm(store.location, { recursive: true, force: true });
     }
-    expect((reference?.states as unknown[]).length).toBe(6);
+    expect(reference?.states).toHaveLength(6);
   });
 
   it('applies a run larger than one group by routing its rows, and stops and continues between groups', async () => {
@@ -194,6 +234,58 @@ describe('the finding lifecycle', () => {
     expect(await readCurrentTable(store)).toHaveLength(600);
     const states = await readAllStates(store);
     expect(states.size).toBe(600);
+  });
+
+  it('after a crash at any write, a rerun commits exactly the changes and state of one uninterrupted go', async () => {
+    const e = estate();
+    const prepare = async (store: ObjectStore) => {
+      await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY, e.day1));
+      return storeDeliveredRun(store, 'vulns', T0 + 2 * DAY, [...e.day2, ...e.day4]);
+    };
+    const clean = await newStore();
+    const cleanResult = await apply(clean, await prepare(clean));
+    const expected = {
+      changes: await changesOf(clean, cleanResult),
+      states: orderFree(await readAllStates(clean)),
+    };
+    let crashAt = 1;
+    for (; ; crashAt++) {
+      const store = await newStore();
+      const run = await prepare(store);
+      const crashing = crashAfter(store, crashAt);
+      const first = await applyLifecycle({ store: crashing.store, shouldStop: () => false }, run).catch(
+        () => 'crashed',
+      );
+      if (first !== 'crashed') break; // no write left to crash at
+      const result = await apply(store, run);
+      expect(await changesOf(store, result), `crash at write ${crashAt}`).toEqual(expected.changes);
+      expect(orderFree(await readAllStates(store)), `crash at write ${crashAt}`).toEqual(expected.states);
+      await rm(store.location, { recursive: true, force: true });
+    }
+    expect(crashAt).toBeGreaterThan(8);
+  });
+
+  it('two deliveries applied at once (a vulns and a fixed run on the same host) lose no update', async () => {
+    const e = estate();
+    const sequential = await newStore();
+    await apply(sequential, await storeDeliveredRun(sequential, 'vulns', T0 + DAY, e.day1));
+    await apply(sequential, await storeDeliveredRun(sequential, 'vulns', T0 + 2 * DAY, e.day2));
+    await apply(sequential, await storeDeliveredRun(sequential, 'fixed', T0 + 3 * DAY, e.fixed));
+
+    const store = await newStore();
+    await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY, e.day1));
+    const runs = [
+      await storeDeliveredRun(store, 'vulns', T0 + 2 * DAY, e.day2),
+      await storeDeliveredRun(store, 'fixed', T0 + 3 * DAY, e.fixed),
+    ];
+    const results = await Promise.all(runs.map((run) => apply(store, run)));
+    expect(results.map((r) => r.generation).sort()).toEqual([2, 3]);
+    expect(results[1]?.counts.fixed).toBe(1);
+    expect(results.some((r) => r.redone > 0)).toBe(true);
+    expect(orderFree(await readAllStates(store))).toEqual(orderFree(await readAllStates(sequential)));
+    expect(currentOrderFree(await readCurrentTable(store))).toEqual(
+      currentOrderFree(await readCurrentTable(sequential)),
+    );
   });
 
   it('says STATE_CORRUPT, naming the object and the rebuild, when the root does not parse', async () => {
