@@ -77,7 +77,12 @@ export async function buildReport(input: {
     return parsed.value;
   };
   const manifests = objects
-    .filter((o) => o.key.endsWith('_manifest.json') && !o.key.startsWith('sc2aws/ocsf/'))
+    .filter(
+      (o) =>
+        o.key.endsWith('_manifest.json') &&
+        !o.key.startsWith('sc2aws/ocsf/') &&
+        !o.key.startsWith('sc2aws/changes/'),
+    )
     .map((o) => parse(runManifestSchema, o.key, o.body));
   const ocsfManifests = objects
     .filter((o) => o.key.endsWith('_manifest.json') && o.key.startsWith('sc2aws/ocsf/'))

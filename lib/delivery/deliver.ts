@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { DetailType } from '#lib/events';
+import { applyLifecycle, type LifecycleResult } from '#lib/lifecycle';
 import {
   commitRun,
   committedKey,
@@ -161,6 +162,13 @@ class RunDelivery {
     if (this.state.phase === 'prune') {
       if (!(await this.prune())) return this.stop();
       await this.commit();
+    }
+    if (this.state.phase === 'lifecycle') {
+      if (!(await this.lifecycle())) return this.stop();
+      this.state.phase = 'ocsf';
+      this.state.next = 0;
+      // A failure in the OCSF phase then retries OCSF only: the changes are committed and announced.
+      if (this.deps.ocsf !== undefined) await this.objects.save(this.state, undefined);
     }
     if (!(await this.ocsf())) return this.stop();
     return this.finish();
@@ -400,7 +408,7 @@ class RunDelivery {
     // From here on the state describes the committed parts only: OCSF file i comes from findings part i.
     const next: DeliveryState = {
       ...this.state,
-      phase: 'ocsf',
+      phase: this.tracksLifecycle ? 'lifecycle' : 'ocsf',
       next: 0,
       findings: parts,
       indexes: kept.map(([, index]) => index),
@@ -417,10 +425,72 @@ class RunDelivery {
     };
     // The saved state moves on (or goes) before the ids it points at are removed: a retry after a
     // crash here never looks for ids that are gone.
-    if (this.deps.ocsf !== undefined) await this.objects.save(next, undefined);
+    if (this.deps.ocsf !== undefined || this.tracksLifecycle) await this.objects.save(next, undefined);
     else await this.objects.removeState();
     await this.objects.removeDedupe(this.state.indexes);
     this.state = next;
+  }
+
+  /** `vulns` and `fixed` move the finding lifecycle; `assets` do not. */
+  private get tracksLifecycle(): boolean {
+    return this.raw.dataset === 'vulns' || this.raw.dataset === 'fixed';
+  }
+
+  /**
+   * Phase `lifecycle`: the committed findings applied to the finding lifecycle (lib/lifecycle),
+   * then `Findings Changed` announced; false when it stopped early.
+   */
+  private async lifecycle(): Promise<boolean> {
+    const { dataset, runId } = this.raw;
+    const delivered = this.state.delivered;
+    if (delivered === undefined || (dataset !== 'vulns' && dataset !== 'fixed'))
+      throw new Error('the lifecycle phase runs on committed vulns or fixed findings');
+    const outcome = await applyLifecycle(
+      { store: this.deps.store, shouldStop: () => this.shouldStop() },
+      {
+        dataset,
+        runId,
+        dt: this.dt,
+        window: this.raw.window,
+        createdAt: this.raw.createdAt,
+        source: delivered.manifestKey,
+        parts: this.state.findings,
+      },
+      this.state.lifecycle,
+    );
+    if (outcome.status === 'stopped') {
+      this.state.lifecycle = outcome.work;
+      return false;
+    }
+    const changes = outcome.result;
+    this.state.lifecycle = undefined;
+    this.state.changes = changes;
+    await this.deps.events.publish({
+      detailType: DetailType.FindingsChanged,
+      detail: {
+        dataset,
+        runId,
+        manifest: changes.manifest,
+        ...(this.deps.bucket === undefined ? {} : { bucket: this.deps.bucket }),
+        manifestKey: bucketKeyOf(changes.manifest, this.deps.bucket) ?? changes.manifestKey,
+        rowCount: changes.rows,
+        baseline: changes.baseline,
+        counts: changes.counts,
+        generation: changes.generation,
+      },
+    });
+    this.deps.logger.info('Finding changes committed.', {
+      dataset,
+      runId,
+      rows: changes.rows,
+      ...changes.counts,
+      unchanged: changes.unchanged,
+      baseline: changes.baseline,
+      partitions: changes.partitionsTouched,
+      objectsRead: changes.io.reads,
+      objectsWritten: changes.io.writes,
+    });
+    return true;
   }
 
   /**
@@ -491,7 +561,20 @@ class RunDelivery {
       rows: delivered.rows,
       rejected: delivered.rejected,
       duplicates: delivered.duplicates,
+      ...(this.state.changes === undefined ? {} : { changes: reportedChanges(this.state.changes) }),
       ...(ocsf === undefined ? {} : { ocsf }),
     };
   }
+}
+
+/** A change run as the outcome reports it: without this invocation's own figures. */
+function reportedChanges(changes: LifecycleResult): NonNullable<DeliveryResult['changes']> {
+  const { io: _io, redone: _redone, ...reported } = changes;
+  return reported;
+}
+
+/** The key inside `bucket` of an `s3://bucket/key` address; undefined for a local path. */
+function bucketKeyOf(uri: string, bucket: string | undefined): string | undefined {
+  const head = `s3://${bucket}/`;
+  return bucket !== undefined && uri.startsWith(head) ? uri.slice(head.length) : undefined;
 }

@@ -1,6 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import * as z from 'zod/mini';
 import { ErrorCode, parseDocument, Sc2awsError } from '#lib/errors';
+import { lifecycleResultSchema, lifecycleWorkSchema } from '#lib/lifecycle';
 import { deliveryStatePrefix, type ObjectStore, partInfoSchema } from '#lib/sink';
 
 const count = z.int().check(z.nonnegative());
@@ -22,8 +23,9 @@ export type Occurrence = z.infer<typeof occurrenceSchema>;
  * `<prefix>/state/delivery/dataset=<d>/run=<runId>/state.json`: where a delivery that ran out of time
  * continues. Written only when an invocation stops early, deleted once the run is committed.
  * Phases: `transform` (raw part `next` onwards), `scan` (findings part `next` onwards, for the ids
- * the filter flagged), `prune` (rewrite the parts holding a losing duplicate), `ocsf` (the findings
- * are committed; OCSF file `next` onwards).
+ * the filter flagged), `prune` (rewrite the parts holding a losing duplicate), `lifecycle` (the
+ * findings are committed; their changes to the finding lifecycle, see lib/lifecycle), `ocsf` (OCSF
+ * file `next` onwards).
  */
 export const deliveryStateSchema = z.object({
   stateVersion: z.literal(1),
@@ -32,7 +34,7 @@ export const deliveryStateSchema = z.object({
   rawSha256: z.string(),
   /** The plugin output cap the parts so far were made with: another cap makes other bytes. */
   pluginOutputMaxBytes: z.optional(count),
-  phase: z.enum(['transform', 'scan', 'prune', 'ocsf']),
+  phase: z.enum(['transform', 'scan', 'prune', 'lifecycle', 'ocsf']),
   next: count,
   invocations: count,
   findings: z.array(partInfoSchema),
@@ -54,6 +56,10 @@ export const deliveryStateSchema = z.object({
     }),
   ),
   ocsf: z.optional(z.array(partInfoSchema)),
+  /** Phase `lifecycle`: where applying the run to the finding lifecycle stands. */
+  lifecycle: z.optional(lifecycleWorkSchema),
+  /** After phase `lifecycle`: the committed change run. */
+  changes: z.optional(lifecycleResultSchema),
 });
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 

@@ -1,5 +1,6 @@
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 import type { EventPublisher } from '#lib/events';
+import type { LifecycleResult } from '#lib/lifecycle';
 import type { LogSink } from '#lib/logging';
 import type { OcsfTarget } from '#lib/ocsf';
 import type { ObjectStore } from '#lib/sink';
@@ -49,6 +50,11 @@ export interface DeliveryResult {
   rows: number;
   rejected: number;
   duplicates: number;
+  /**
+   * `vulns` and `fixed`: the run's committed changes to the finding lifecycle (what a redelivery
+   * reports the same; the objects one invocation read and wrote are in the log).
+   */
+  changes?: Omit<LifecycleResult, 'io' | 'redone'>;
   /** With OCSF output on: the committed OCSF run (its manifest's address, rows, files). */
   ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number };
 }

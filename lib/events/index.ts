@@ -13,6 +13,7 @@ export {
   type EventDetail,
   type ExportCompletedDetail,
   type ExportContinuationDetail,
+  type FindingsChangedDetail,
   type FindingsDeliveredDetail,
   type KeyRotationCompletedDetail,
   type KeyValidationDetail,

@@ -18,6 +18,7 @@ export const DetailType = {
   ExportContinuationRequested: 'Export Continuation Requested',
   FindingsDelivered: 'Findings Delivered',
   DeliveryContinuationRequested: 'Delivery Continuation Requested',
+  FindingsChanged: 'Findings Changed',
   ExportFailed: 'Export Failed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
@@ -99,6 +100,32 @@ export const findingsDeliveredDetailSchema = z.object({
 });
 export type FindingsDeliveredDetail = z.infer<typeof findingsDeliveredDetailSchema>;
 
+/** A delivered run's changes to the finding lifecycle are committed: one event per change run. */
+export const findingsChangedDetailSchema = z.object({
+  dataset: z.string(),
+  runId: z.string(),
+  /** `s3://bucket/prefix/changes/dt=…/run=…/_manifest.json` (or a path for a local store). */
+  manifest: z.string(),
+  bucket: z.optional(z.string()),
+  /** The change manifest's key in `bucket` (prefix included). */
+  manifestKey: z.string(),
+  /** Change rows written (one per transition). */
+  rowCount: count,
+  /** The run was the first of its dataset for this state: its changes are an initial import. */
+  baseline: z.boolean(),
+  counts: z.object({
+    new: count,
+    fixed: count,
+    reopened: count,
+    changed: count,
+    risk_accepted: count,
+    risk_recast: count,
+  }),
+  /** The state's generation this run's commit made. */
+  generation: count,
+});
+export type FindingsChangedDetail = z.infer<typeof findingsChangedDetailSchema>;
+
 /** forward-results ran out of time delivering a run: the rule routes this back to it to continue. */
 export const deliveryContinuationDetailSchema = z.object({
   /** The raw manifest being delivered, as in `Export Completed`. */
@@ -139,6 +166,7 @@ export const EVENT_DETAIL_SCHEMAS = {
   [DetailType.ExportContinuationRequested]: exportContinuationDetailSchema,
   [DetailType.FindingsDelivered]: findingsDeliveredDetailSchema,
   [DetailType.DeliveryContinuationRequested]: deliveryContinuationDetailSchema,
+  [DetailType.FindingsChanged]: findingsChangedDetailSchema,
   [DetailType.ExportFailed]: exportFailedDetailSchema,
 } as const;
 

@@ -2,7 +2,7 @@ import type { ObjectStore } from '#lib/sink';
 import { commitWork, listChanges, publishCurrent, readChangesManifest, removeLeftovers } from './commit';
 import { applyRun, type LifecycleRunInfo, startWork } from './lifecycle-run';
 import { readRoot } from './root';
-import type { ChangeCounts, ChangesManifest } from './schema';
+import type { ChangesManifest, LifecycleResult } from './schema';
 import type { LifecycleWork } from './work';
 
 export interface LifecycleDeps {
@@ -11,23 +11,6 @@ export interface LifecycleDeps {
   shouldStop: () => boolean;
   /** Rows per group in memory (uncompressed bytes); default GROUP_TARGET_BYTES. */
   groupTargetBytes?: number;
-}
-
-/** A committed change run. */
-export interface LifecycleResult {
-  /** The change run's manifest key (relative to the store) and full address. */
-  manifestKey: string;
-  manifest: string;
-  rows: number;
-  counts: ChangeCounts;
-  unchanged: number;
-  baseline: boolean;
-  generation: number;
-  partitionsTouched: number;
-  /** Groups applied again because another delivery committed their partitions first. */
-  redone: number;
-  /** Objects read and written by this run's lifecycle (this invocation's share when it continued). */
-  io: { reads: number; writes: number };
 }
 
 export type LifecycleOutcome =

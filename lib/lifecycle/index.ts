@@ -15,7 +15,6 @@ export {
   applyLifecycle,
   type LifecycleDeps,
   type LifecycleOutcome,
-  type LifecycleResult,
 } from './apply-lifecycle';
 export { CHANGE_TYPES, type ChangeType, PARTITIONS, TRACKED_FIELDS } from './constants';
 export { LifecycleContendedError, LifecycleStateCorruptError } from './errors';
@@ -35,6 +34,8 @@ export {
   type ChangesManifest,
   changesManifestSchema,
   type FindingState,
+  type LifecycleResult,
   type LifecycleRoot,
+  lifecycleResultSchema,
 } from './schema';
 export { type LifecycleWork, lifecycleWorkSchema } from './work';

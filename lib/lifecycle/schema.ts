@@ -127,3 +127,21 @@ export const changesManifestSchema = z.object({
   }),
 });
 export type ChangesManifest = z.infer<typeof changesManifestSchema>;
+
+/** A committed change run, as a delivery reports it (and keeps it while its OCSF phase runs). */
+export const lifecycleResultSchema = z.object({
+  /** The change run's manifest key (relative to the store) and full address. */
+  manifestKey: z.string(),
+  manifest: z.string(),
+  rows: count,
+  counts: changeCountsSchema,
+  unchanged: count,
+  baseline: z.boolean(),
+  generation: count,
+  partitionsTouched: count,
+  /** Groups applied again because another delivery committed their partitions first. */
+  redone: count,
+  /** Objects read and written by this run's lifecycle (this invocation's share when it continued). */
+  io: z.object({ reads: count, writes: count }),
+});
+export type LifecycleResult = z.infer<typeof lifecycleResultSchema>;

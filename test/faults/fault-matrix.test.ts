@@ -239,7 +239,7 @@ const CASES: FaultCase[] = [
     },
     ending: { ends: 'completed' },
     check: (w) => {
-      expect(w.eventBridge.calls).toBe(4); // Export Completed: 2 refused + 1 accepted; Findings Delivered: 1
+      expect(w.eventBridge.calls).toBe(5); // Export Completed: 2 refused + 1 accepted; Findings Delivered and Changed: 1 each
       expect(w.completedEvents().map((e) => e.runId)).toEqual([w.run.runId]);
     },
   },

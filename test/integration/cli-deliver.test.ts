@@ -128,7 +128,13 @@ describe('sc2aws deliver', () => {
     ]);
     expect(summary.runs[0]?.rawRows).toBe(4000);
     expect(summary.runs[0]?.rows).toBe(4000 - (summary.runs[0]?.duplicates ?? 0));
-    expect(summary.events).toEqual(['Findings Delivered', 'Findings Delivered', 'Findings Delivered']);
+    expect(summary.events).toEqual([
+      'Findings Delivered',
+      'Findings Changed',
+      'Findings Delivered',
+      'Findings Changed',
+      'Findings Delivered',
+    ]);
     expect(summary.peakRssBytes).toBeGreaterThan(0);
     expect(binary.stderr).toMatch(/^vulns \S+: transform part 1\/\d+, \d+ rows, \d+ rows\/s$/m);
     const findingsParts = (await filesUnder(threaded)).filter((f) =>

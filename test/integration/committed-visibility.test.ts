@@ -79,7 +79,7 @@ describe('the shipped tables show committed runs only', () => {
     // Assert: the run shows whole, once.
     expect(result.rows).toBeGreaterThan(1000);
     expect(await tables()).toEqual({ raw: [exported.runId], findings: [exported.runId], assets: [] });
-    expect(published).toEqual(['Findings Delivered']);
+    expect(published).toEqual(['Findings Delivered', 'Findings Changed']);
   });
 
   it('keeps the raw parts of a run in flight out of the raw table until the run commits', async () => {

@@ -179,9 +179,9 @@ describe('a delivery that runs out of time', () => {
     const outcomes = await deliverInSteps(stepped, 3);
     const continued = outcomes.filter((o) => o.status === 'continued');
     expect(continued.length).toBeGreaterThanOrEqual(3);
-    // It stopped in every phase: reading raw parts, settling flagged ids, and pruning.
+    // It stopped in every phase: reading raw parts, settling flagged ids, pruning, and the lifecycle.
     expect(new Set(continued.map((o) => (o.status === 'delivered' ? '' : o.phase)))).toEqual(
-      new Set(['transform', 'scan', 'prune']),
+      new Set(['transform', 'scan', 'prune', 'lifecycle']),
     );
     const continuations = stepped.events.filter((e) => e.detailType === 'Delivery Continuation Requested');
     expect(continuations).toHaveLength(continued.length);
@@ -193,9 +193,12 @@ describe('a delivery that runs out of time', () => {
 
     const a = await filesOf(whole.dir);
     expectSameFiles(a, await filesOf(stepped.dir));
-    // Nothing of the delivery's working state is left once the run is committed.
-    expect([...a.keys()].filter((p) => p.startsWith('state/'))).toEqual([]);
-    expect(stepped.events.at(-1)).toMatchObject({
+    // Nothing of the delivery's working state is left once the run is committed (the lifecycle's stays).
+    expect([...a.keys()].filter((p) => p.startsWith('state/') && !p.startsWith('state/lifecycle/'))).toEqual(
+      [],
+    );
+    expect([...a.keys()].filter((p) => p.startsWith('state/lifecycle/work/'))).toEqual([]);
+    expect(stepped.events.findLast((e) => e.detailType === 'Findings Delivered')).toMatchObject({
       detailType: 'Findings Delivered',
       detail: { rowCount: PARTS * ROWS_PER_PART, duplicateCount: 32, rejectedCount: 2 },
     });
@@ -357,8 +360,9 @@ describe('a delivery that runs out of time', () => {
     expect(retried).toMatchObject({ status: 'delivered', ocsf: { files: PARTS, securityLakeKeys: PARTS } });
     expect(copied).toHaveLength(PARTS);
     expect((await files()).some((p) => p.startsWith('ocsf/committed/'))).toBe(true);
-    expect((await files()).filter((p) => p.startsWith('state/'))).toEqual([]);
+    expect((await files()).filter((p) => p.startsWith('state/delivery/'))).toEqual([]);
     expect(out.events.filter((e) => e.detailType === 'Findings Delivered')).toHaveLength(1);
+    expect(out.events.filter((e) => e.detailType === 'Findings Changed')).toHaveLength(1);
   });
 
   it('starts over instead of continuing a delivery saved under another plugin output cap', async () => {
@@ -394,10 +398,10 @@ describe('a delivery that runs out of time', () => {
       rawKey,
     );
     expect(stopped).toMatchObject({ status: 'interrupted', phase: 'ocsf' });
-    expect(out.events.map((e) => e.detailType)).toEqual(['Findings Delivered']);
+    expect(out.events.map((e) => e.detailType)).toEqual(['Findings Delivered', 'Findings Changed']);
     const resumed = await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey);
     expect(resumed.status).toBe('delivered');
-    expect(out.events.map((e) => e.detailType)).toEqual(['Findings Delivered']);
+    expect(out.events.map((e) => e.detailType)).toEqual(['Findings Delivered', 'Findings Changed']);
     expectSameFiles(await filesOf(whole.dir), await filesOf(out.dir));
   });
 });

@@ -88,7 +88,7 @@ describe('forward-results delivery', () => {
       runId: raw.manifest.runId,
       details: { source: rawKey },
     });
-    expect(h.events.at(-1)).toMatchObject({
+    expect(h.events.find((e) => e.detailType === 'Findings Delivered')).toMatchObject({
       detailType: 'Findings Delivered',
       detail: {
         dataset: 'vulns',
