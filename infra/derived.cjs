@@ -1,8 +1,8 @@
 // Checks the deployment parameters and works out what CloudFormation cannot: numbers from the
 // string parameters (`--param` values are strings; the config schema wants integers), the stack's
-// own secret, bucket and event bus or the given ones, who may read the secret, the VPC setting,
-// which KMS file to include, one switch per dataset for the data-lag alarms, the alarm period from
-// the schedule, and NODE_OPTIONS from the sourceMaps switch.
+// own secret, bucket, event bus and alarm topic or the given ones, who may read the secret, the VPC
+// setting, which KMS file to include, one switch per dataset for the data-lag alarms, the alarm
+// period from the schedule, and NODE_OPTIONS from the sourceMaps switch.
 // serverless.yml reads it as `${file(infra/derived.cjs):<key>}`; osls calls the exported function
 // with a resolver for `param:` variables. A bad value stops `serverless package/deploy` with one
 // line naming the parameter.
@@ -15,6 +15,7 @@
 
 const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('./vocabulary.json');
 const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
+const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
 const { secretReaderArns } = require('./derived/secret-readers.cjs');
 const { ocsfStatements } = require('./derived/statements.cjs');
 // CloudWatch Logs accepts only these retention periods.
@@ -99,13 +100,6 @@ module.exports = async ({ resolveVariable }) => {
     'must be security group ids separated by commas',
     'sg-0a1b2c3d',
   );
-  matches(
-    'alarmEmail',
-    await p('alarmEmail'),
-    /^[^@\s]+@[^@\s]+$/,
-    'must be an email address',
-    'secops@example.com',
-  );
 
   const transition = integer('rawTransitionDays', await p('rawTransitionDays'), 0, 36500, '30');
   const expiration = integer('rawExpirationDays', await p('rawExpirationDays'), 0, 36500, '365');
@@ -168,6 +162,13 @@ module.exports = async ({ resolveVariable }) => {
     follows(name, lakeValues[name], rule);
   }
 
+  // Last, so a bad value of another parameter is named before a missing destination.
+  const alarmTopic = alarmTopicArn({
+    alarmEmail: await p('alarmEmail'),
+    alarmTopicArn: await p('alarmTopicArn'),
+    alarmsWithoutDestination: await p('alarmsWithoutDestination'),
+  });
+
   // The stack's own bus is named like its functions: <service>-<stage>.
   const ownBusName = `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`;
 
@@ -188,6 +189,7 @@ module.exports = async ({ resolveVariable }) => {
     // Fn::GetAtt: the bus policy names the roles, so a GetAtt back to the bus would be a cycle.
     eventBusName: busName === '' ? { Ref: 'EventBus' } : busName,
     eventBusArn: busArn(busName === '' ? ownBusName : busName),
+    alarmTopicArn: alarmTopic,
     // Who may call GetSecretValue on the stack's own secret (infra/secret.yml): the two functions
     // that read the keys (validate-keys is also the rotation function) and the given operators.
     secretReaders: [

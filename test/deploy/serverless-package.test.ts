@@ -37,6 +37,8 @@ const SECURITY_LAKE_ARGS = [
   '--param=securityLakeAssetsSource=sc2awsHosts',
   `--param=securityLakeAssetsRoleArn=${ASSETS_PROVIDER}`,
 ];
+/** Packaging needs a destination for the alarms; these runs take the explicit opt-out (stack-settings.test.ts covers the others). */
+const NO_ALARM_DESTINATION = '--param=alarmsWithoutDestination=true';
 const OPTIONAL_ARGS = [
   '--stage=prod',
   '--region=eu-west-1',
@@ -130,15 +132,17 @@ beforeAll(async () => {
   await mkdir(home);
   // The first run fills osls's validator cache in `home`; the others reuse it (about 1 s each).
   [defaults, badParameter] = await Promise.all([
-    packageService(join(work, 'defaults'), home, []),
-    packageService(join(work, 'bad'), home, ['--param=datasets=vulns,bogus']),
+    packageService(join(work, 'defaults'), home, [NO_ALARM_DESTINATION]),
+    packageService(join(work, 'bad'), home, [NO_ALARM_DESTINATION, '--param=datasets=vulns,bogus']),
   ]);
   lakeWithoutRole = await packageService(join(work, 'lake-without-role'), home, [
+    NO_ALARM_DESTINATION,
     ...SECURITY_LAKE_ARGS.filter((arg) => !arg.includes('securityLakeAssetsRoleArn')),
   ]);
   [optional, kmsScheduleOff] = await Promise.all([
     packageService(join(work, 'optional'), home, OPTIONAL_ARGS),
     packageService(join(work, 'kms-schedule-off'), home, [
+      NO_ALARM_DESTINATION,
       `--param=kmsKeyArn=${KMS_KEY}`,
       `--param=secretReaderArns=${OPERATOR},${SSO_ADMINS}`,
       '--param=scheduleEnabled=false',
@@ -157,7 +161,7 @@ afterAll(async () => {
 });
 
 describe('serverless package (offline, osls)', () => {
-  it('packages with the default parameters and with every optional parameter, without network', () => {
+  it('packages with the default parameters (and the alarms opted out) and with every optional parameter, without network', () => {
     expect(defaults.code, defaults.output).toBe(0);
     expect(optional.code, optional.output).toBe(0);
     expect(kmsScheduleOff.code, kmsScheduleOff.output).toBe(0);

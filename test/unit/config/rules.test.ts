@@ -12,8 +12,18 @@ type Derive = (options: { resolveVariable(name: string): Promise<unknown> }) => 
 const derive = createRequire(import.meta.url)('../../../infra/derived.cjs') as Derive;
 const { params } = readServerlessYml();
 
-async function deployRefuses(param: string, value: string): Promise<string | undefined> {
-  const resolved: Record<string, string> = { ...params, [param]: value };
+async function deployRefuses(
+  param: string,
+  value: string,
+  others: Record<string, string> = {},
+): Promise<string | undefined> {
+  // The alarms need a destination (or the explicit opt-out) before anything packages.
+  const resolved: Record<string, string> = {
+    ...params,
+    alarmsWithoutDestination: 'true',
+    ...others,
+    [param]: value,
+  };
   try {
     await derive({ resolveVariable: async (name) => resolved[name.replace(/^param:/, '')] });
     return undefined;
@@ -119,6 +129,50 @@ describe('parameters only the deployment reads', () => {
   ])('refuses secretReaderArns = %s, naming it', async (value) => {
     expect(await deployRefuses('secretReaderArns', value)).toMatch(
       /^Parameter secretReaderArns must be IAM role/,
+    );
+  });
+});
+
+describe('alarm destination', () => {
+  const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:secops-alarms';
+  const none = { alarmsWithoutDestination: 'false' };
+
+  it.each([
+    ['alarmEmail', 'secops@example.com'],
+    ['alarmTopicArn', TOPIC],
+    ['alarmTopicArn', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:alarms_1'],
+    ['alarmsWithoutDestination', 'true'],
+  ])('accepts alarms with %s = %s', async (param, value) => {
+    expect(await deployRefuses(param, value, none)).toBeUndefined();
+  });
+
+  it('refuses alarms with no destination in one line naming the three ways out', async () => {
+    const message = await deployRefuses('alarmEmail', '', none);
+    expect(message).toMatch(/^The alarms have no destination, so nobody would hear them\. Fix: /);
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses alarmEmail together with alarmTopicArn: the address is subscribed to the topic the stack no longer creates', async () => {
+    expect(
+      await deployRefuses('alarmEmail', 'secops@example.com', { ...none, alarmTopicArn: TOPIC }),
+    ).toMatch(
+      /^Parameter alarmEmail is subscribed to the topic this stack creates, and alarmTopicArn replaces that topic/,
+    );
+  });
+
+  it('refuses the opt-out together with a destination', async () => {
+    expect(
+      await deployRefuses('alarmsWithoutDestination', 'true', { alarmEmail: 'secops@example.com' }),
+    ).toMatch(/^Parameter alarmsWithoutDestination is true while alarmEmail gives the alarms a destination/);
+  });
+
+  it.each([
+    'secops-alarms',
+    'arn:aws:sns:eu-west-1:123456789012:secops-alarms.fifo',
+    'arn:aws:sqs:eu-west-1:123456789012:secops-alarms',
+  ])('refuses alarmTopicArn = %s, naming it', async (value) => {
+    expect(await deployRefuses('alarmTopicArn', value, none)).toMatch(
+      /^Parameter alarmTopicArn must be the ARN of a standard SNS topic/,
     );
   });
 });

@@ -1,0 +1,94 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CfTemplate, type CfValue, idsOfType, type PackageRun, packageService } from './package-service';
+
+/**
+ * The settings that decide who hears the alarms and how the stack's own resources are kept, as
+ * `serverless package` (osls, offline) writes them. serverless-package.test.ts covers the rest of
+ * the template.
+ */
+
+const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:secops-alarms';
+const OPT_OUT = '--param=alarmsWithoutDestination=true';
+
+let work: string;
+/** No alarm destination at all: refused. */
+let noDestination: PackageRun;
+/** alarmsWithoutDestination=true: the stack's own topic, nobody subscribed. */
+let optOut: PackageRun;
+/** alarmEmail: the stack's own topic and the address subscribed to it. */
+let email: PackageRun;
+/** alarmTopicArn: an existing topic instead of the stack's own. */
+let topic: PackageRun;
+
+const effective = (run: PackageRun): CfTemplate => {
+  if (run.effective === undefined) throw new Error(`serverless package failed:\n${run.output}`);
+  return run.effective;
+};
+const props = (t: CfTemplate, id: string): Record<string, CfValue> => {
+  const resource = t.Resources[id];
+  if (resource === undefined) throw new Error(`resource ${id} is missing`);
+  return resource.Properties;
+};
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'sc2aws-settings-'));
+  const home = join(work, 'home');
+  await mkdir(home);
+  // The first run fills osls's validator cache in `home`; the others reuse it.
+  noDestination = await packageService(join(work, 'no-destination'), home, []);
+  [optOut, email] = await Promise.all([
+    packageService(join(work, 'opt-out'), home, [OPT_OUT]),
+    packageService(join(work, 'email'), home, ['--param=alarmEmail=secops@example.com']),
+  ]);
+  topic = await packageService(join(work, 'topic'), home, [`--param=alarmTopicArn=${ALARM_TOPIC}`]);
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('alarm destination', () => {
+  const alarmActions = (t: CfTemplate) =>
+    idsOfType(t, 'AWS::CloudWatch::Alarm').map((id) => [id, props(t, id).AlarmActions]);
+
+  it('refuses to package alarms that notify nobody, naming the three ways out in one line', () => {
+    expect(noDestination.code).not.toBe(0);
+    const line = noDestination.output.split('\n').find((l) => l.includes('alarmEmail'));
+    expect(line).toMatch(/no destination/);
+    expect(line).toContain('--param="alarmEmail=');
+    expect(line).toContain('--param="alarmTopicArn=');
+    expect(line).toContain('--param="alarmsWithoutDestination=true"');
+  });
+
+  it('with alarmEmail, subscribes the address to the stack’s own topic, which every alarm notifies', () => {
+    const t = effective(email);
+    expect(idsOfType(t, 'AWS::SNS::Topic')).toEqual(['AlarmTopic']);
+    expect(props(t, 'AlarmEmailSubscription')).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: 'secops@example.com',
+    });
+    for (const [id, actions] of alarmActions(t)) expect(actions, String(id)).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('with alarmTopicArn, creates no topic and no subscription, and every alarm notifies the given topic', () => {
+    const t = effective(topic);
+    expect(idsOfType(t, 'AWS::SNS::Topic')).toEqual([]);
+    expect(idsOfType(t, 'AWS::SNS::Subscription')).toEqual([]);
+    const actions = alarmActions(t);
+    expect(actions.length).toBeGreaterThan(10);
+    for (const [id, a] of actions) expect(a, String(id)).toEqual([ALARM_TOPIC]);
+    expect(t.Outputs?.AlarmTopicArn).toMatchObject({ Value: ALARM_TOPIC });
+  });
+
+  it('with alarmsWithoutDestination=true, keeps the stack’s own topic for a later subscriber and subscribes nobody', () => {
+    const t = effective(optOut);
+    expect(idsOfType(t, 'AWS::SNS::Topic')).toEqual(['AlarmTopic']);
+    expect(idsOfType(t, 'AWS::SNS::Subscription')).toEqual([]);
+    for (const [id, actions] of alarmActions(t)) expect(actions, String(id)).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(t.Outputs?.AlarmTopicArn).toMatchObject({ Value: { Ref: 'AlarmTopic' } });
+  });
+});
