@@ -12,12 +12,17 @@ import { type CfTemplate, type CfValue, idsOfType, type PackageRun, packageServi
 
 const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:secops-alarms';
 const OPT_OUT = '--param=alarmsWithoutDestination=true';
+/** The documented SSO pattern: one permission set's role-name prefix followed by `*`. */
+const SSO_AUDITORS =
+  'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SecurityAudit_*';
 
 let work: string;
 /** No alarm destination at all: refused. */
 let noDestination: PackageRun;
-/** alarmsWithoutDestination=true: the stack's own topic, nobody subscribed. */
+/** alarmsWithoutDestination=true: the stack's own topic, nobody subscribed; SSO auditors read the keys. */
 let optOut: PackageRun;
+/** secretReaderArns naming every role of the account: refused. */
+let everyRole: PackageRun;
 /** alarmEmail: the stack's own topic and the address subscribed to it. */
 let email: PackageRun;
 /** alarmTopicArn: an existing topic instead of the stack's own. */
@@ -40,10 +45,16 @@ beforeAll(async () => {
   // The first run fills osls's validator cache in `home`; the others reuse it.
   noDestination = await packageService(join(work, 'no-destination'), home, []);
   [optOut, email] = await Promise.all([
-    packageService(join(work, 'opt-out'), home, [OPT_OUT]),
+    packageService(join(work, 'opt-out'), home, [OPT_OUT, `--param=secretReaderArns=${SSO_AUDITORS}`]),
     packageService(join(work, 'email'), home, ['--param=alarmEmail=secops@example.com']),
   ]);
-  topic = await packageService(join(work, 'topic'), home, [`--param=alarmTopicArn=${ALARM_TOPIC}`]);
+  [topic, everyRole] = await Promise.all([
+    packageService(join(work, 'topic'), home, [`--param=alarmTopicArn=${ALARM_TOPIC}`]),
+    packageService(join(work, 'every-role'), home, [
+      OPT_OUT,
+      '--param=secretReaderArns=arn:aws:iam::123456789012:role/*',
+    ]),
+  ]);
 });
 
 afterAll(async () => {
@@ -90,5 +101,29 @@ describe('alarm destination', () => {
     expect(idsOfType(t, 'AWS::SNS::Subscription')).toEqual([]);
     for (const [id, actions] of alarmActions(t)) expect(actions, String(id)).toEqual([{ Ref: 'AlarmTopic' }]);
     expect(t.Outputs?.AlarmTopicArn).toMatchObject({ Value: { Ref: 'AlarmTopic' } });
+  });
+});
+
+describe('who may read the keys (secretReaderArns)', () => {
+  it('refuses a pattern that matches every role of the account, naming it and the pattern to use', () => {
+    expect(everyRole.code).not.toBe(0);
+    expect(everyRole.output).toContain(
+      'Parameter secretReaderArns has "arn:aws:iam::123456789012:role/*", which matches every role or user',
+    );
+  });
+
+  it('adds the documented SSO pattern (a permission set’s role-name prefix and *) to the readers', () => {
+    const policy = props(effective(optOut), 'ScKeysSecretPolicy').ResourcePolicy as {
+      Statement: { Condition: CfValue }[];
+    };
+    expect(policy.Statement[0]?.Condition).toEqual({
+      ArnNotLike: {
+        'aws:PrincipalArn': [
+          { 'Fn::GetAtt': ['ValidateKeysRole', 'Arn'] },
+          { 'Fn::GetAtt': ['PullAnalysisRole', 'Arn'] },
+          SSO_AUDITORS,
+        ],
+      },
+    });
   });
 });

@@ -117,6 +117,10 @@ describe('parameters only the deployment reads', () => {
     'arn:aws:iam::123456789012:role/secops-operator',
     'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_*',
     'arn:aws:iam::123456789012:user/alice,arn:aws-us-gov:iam::123456789012:root',
+    // The documented SSO pattern: a permission set's role-name prefix, with or without the region.
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SecurityAudit_*',
+    'arn:aws:iam::123456789012:role/secops-*',
+    'arn:aws:iam::123456789012:user/ops/alice-*',
   ])('accepts secretReaderArns = %s', async (value) => {
     expect(await deployRefuses('secretReaderArns', value)).toBeUndefined();
   });
@@ -131,6 +135,32 @@ describe('parameters only the deployment reads', () => {
       /^Parameter secretReaderArns must be IAM role/,
     );
   });
+  // Each would switch the secret policy's Deny off for a whole class of principals.
+  it.each([
+    '*',
+    'arn:aws:iam::123456789012:*',
+    'arn:aws:iam::*:role/secops',
+    'arn:aws:iam::123456789012:role/*',
+    'arn:aws:iam::123456789012:user/*',
+    'arn:aws:iam::123456789012:role/aws-reserved/*',
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*',
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/*',
+    // every permission set: the name prefix every SSO role shares
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_*',
+    // a * in the path spans every path below it
+    'arn:aws:iam::123456789012:role/aws-reserved/*/AWSReservedSSO_Admin_*',
+    // * matches "/" too: a root-path prefix of "aws-reserved/" covers every SSO role
+    'arn:aws:iam::123456789012:role/a*',
+    'arn:aws:iam::123456789012:role/aws-reserved*',
+    'arn:aws:iam::123456789012:role/secops-operator,arn:aws:iam::123456789012:role/*',
+  ])(
+    'refuses secretReaderArns = %s, which matches every role or user or a whole path of them',
+    async (value) => {
+      const message = await deployRefuses('secretReaderArns', value);
+      expect(message).toMatch(/^Parameter secretReaderArns has "[^"]+", which matches every role or user/);
+      expect(message).toContain('AWSReservedSSO_SecurityAudit_*');
+    },
+  );
 });
 
 describe('alarm destination', () => {
