@@ -17,7 +17,7 @@ const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('
 const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
 const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
 const { secretReaderArns } = require('./derived/secret-readers.cjs');
-const { ocsfStatements } = require('./derived/statements.cjs');
+const { ocsfStatements, pullAnalysisObjects, vpcStatements } = require('./derived/statements.cjs');
 // CloudWatch Logs accepts only these retention periods.
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -169,6 +169,7 @@ module.exports = async ({ resolveVariable }) => {
     alarmsWithoutDestination: await p('alarmsWithoutDestination'),
   });
 
+  const ownOrGivenBucket = bucket === '' ? { Ref: 'DataBucket' } : bucket;
   // The stack's own bus is named like its functions: <service>-<stage>.
   const ownBusName = `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`;
 
@@ -176,10 +177,16 @@ module.exports = async ({ resolveVariable }) => {
   // empty ARN (template linters such as cfn-lint reject those even where a condition is false).
   return {
     secretArn: secretArn === '' ? { Ref: 'ScKeysSecret' } : secretArn,
-    dataBucketName: bucket === '' ? { Ref: 'DataBucket' } : bucket,
+    dataBucketName: ownOrGivenBucket,
+    // IAM statements and resources built from the parameters (infra/roles.yml).
+    pullAnalysisObjects: pullAnalysisObjects({ bucket: ownOrGivenBucket, prefix, datasets }),
+    vpcStatements: vpcStatements({
+      subnets: subnets === '' ? [] : subnets.split(','),
+      securityGroups: groups === '' ? [] : groups.split(','),
+    }),
     // forward-results' OCSF statements (infra/roles.yml, under the WritesOcsf condition).
     ocsfStatements: ocsfStatements({
-      bucket: bucket === '' ? { Ref: 'DataBucket' } : bucket,
+      bucket: ownOrGivenBucket,
       prefix,
       providerRoles: lake
         ? [lakeValues.securityLakeFindingsRoleArn, lakeValues.securityLakeAssetsRoleArn]

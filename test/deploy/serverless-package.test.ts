@@ -66,7 +66,7 @@ const DEFAULT_SETUP: Setup = {
   bus: 'sc2aws-dev',
   ownBus: true,
   prefix: 'sc2aws',
-  vpc: false,
+  datasets: ['vulns', 'fixed', 'assets'],
 };
 const OPTIONAL_SETUP: Setup = {
   secret: SECRET,
@@ -74,8 +74,9 @@ const OPTIONAL_SETUP: Setup = {
   bus: 'sc2aws-bus',
   ownBus: false,
   prefix: 'tenable/sc',
+  datasets: ['vulns', 'fixed'],
   kmsKeyArn: KMS_KEY,
-  vpc: true,
+  vpc: { subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'], securityGroups: ['sg-0a1b2c3d'] },
   ocsf: { output: 'security-lake', providerRoles: [FINDINGS_PROVIDER, ASSETS_PROVIDER] },
 };
 /** kmsScheduleOff: the stack's own secret, bucket and bus, a KMS key, OCSF into the bucket only. */
@@ -350,7 +351,7 @@ describe('functions', () => {
 });
 
 describe('IAM: one least-privilege role per function', () => {
-  it('has one role per function, no managed policies, and only Lambda may assume them', () => {
+  it('has one role per function, no managed policies, and only Lambda may assume them, for this account', () => {
     expect(idsOfType(base, 'AWS::IAM::Role')).toEqual([FORWARDING_ROLE, ...ROLES]);
     expect(idsOfType(full, 'AWS::IAM::Role')).toEqual(ROLES);
     for (const t of [base, full]) {
@@ -367,7 +368,12 @@ describe('IAM: one least-privilege role per function', () => {
         expect(props(t, role).AssumeRolePolicyDocument).toEqual({
           Version: '2012-10-17',
           Statement: [
-            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'lambda.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
           ],
         });
       }
@@ -385,12 +391,24 @@ describe('IAM: one least-privilege role per function', () => {
     expect(statementsOf(full, role)).toEqual(expectedFor(OPTIONAL_SETUP, role));
   });
 
-  it('lets only EventBridge assume the role that copies announcements, which may put on the default bus only', () => {
+  it('lets only EventBridge, for the copying rule of this account, assume the role that copies announcements, which may put on the default bus only', () => {
     expect(props(base, FORWARDING_ROLE).ManagedPolicyArns).toBeUndefined();
     expect(props(base, FORWARDING_ROLE).AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnEquals: {
+              'aws:SourceArn': {
+                'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/sc2aws-dev/sc2aws-dev-announcements-to-default-bus`,
+              },
+            },
+          },
+        },
       ],
     });
     expect(statementsOf(base, FORWARDING_ROLE)).toEqual(expectedFor(DEFAULT_SETUP, FORWARDING_ROLE));
