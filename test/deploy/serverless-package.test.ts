@@ -655,6 +655,8 @@ describe('event bus', () => {
             'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
           },
           RoleArn: getAtt(FORWARDING_ROLE),
+          // A copy EventBridge gave up on waits in a queue of its own, with an alarm, not dropped.
+          DeadLetterConfig: { Arn: getAtt('AnnouncementsDlq') },
         },
       ],
     });
@@ -806,19 +808,26 @@ describe('data bucket', () => {
 });
 
 describe('dead-letter queues', () => {
-  it('has one encrypted queue per function, keeping messages 14 days', () => {
+  it('has one encrypted queue per function and one for the announcement copy, keeping messages 14 days', () => {
     expect(idsOfType(base, 'AWS::SQS::Queue')).toEqual([
+      'AnnouncementsDlq',
       'ForwardResultsDlq',
       'PullAnalysisDlq',
       'ValidateKeysDlq',
     ]);
-    for (const fn of FUNCTION_NAMES) {
-      expect(props(base, `${fn}Dlq`)).toEqual({
-        QueueName: `sc2aws-dev-${FUNCTIONS[fn].dir}-dlq`,
+    const names: Record<string, string> = {
+      ...Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, FUNCTIONS[fn].dir])),
+      Announcements: 'announcements',
+    };
+    for (const [queue, name] of Object.entries(names)) {
+      expect(props(base, `${queue}Dlq`)).toEqual({
+        QueueName: `sc2aws-dev-${name}-dlq`,
         MessageRetentionPeriod: 1209600,
         SqsManagedSseEnabled: true,
       });
     }
+    // With an existing bus nothing is copied, so there is no copy to fail.
+    expect(idsOfType(full, 'AWS::SQS::Queue')).not.toContain('AnnouncementsDlq');
   });
 
   it('sends failed asynchronous invocations to the function queue after two retries', () => {
@@ -833,13 +842,14 @@ describe('dead-letter queues', () => {
     }
   });
 
-  it('accepts dead letters only from the rules of its function, and only over TLS', () => {
-    const rules: Record<FunctionName, string[]> = {
+  it('accepts dead letters only from the rules of its function (or the announcement copy), and only over TLS', () => {
+    const rules: Record<string, string[]> = {
       ValidateKeys: ['ValidateKeysSecretLabelUpdatedRule'],
       PullAnalysis: ['PullAnalysisScheduleRule', 'PullAnalysisContinuationRule'],
       ForwardResults: ['ForwardResultsExportCompletedRule'],
+      Announcements: ['AnnouncementsToDefaultBusRule'],
     };
-    for (const fn of FUNCTION_NAMES) {
+    for (const fn of Object.keys(rules)) {
       expect(props(base, `${fn}DlqPolicy`)).toEqual({
         Queues: [{ Ref: `${fn}Dlq` }],
         PolicyDocument: {
@@ -851,7 +861,7 @@ describe('dead-letter queues', () => {
               Principal: { Service: 'events.amazonaws.com' },
               Action: 'sqs:SendMessage',
               Resource: getAtt(`${fn}Dlq`),
-              Condition: { ArnEquals: { 'aws:SourceArn': rules[fn].map((r) => getAtt(r)) } },
+              Condition: { ArnEquals: { 'aws:SourceArn': (rules[fn] ?? []).map((r) => getAtt(r)) } },
             },
             {
               Sid: 'DenyRequestsWithoutTls',
@@ -979,8 +989,22 @@ describe('alarms', () => {
     expect(alarm(full, 'DataLagVulnsAlarm').Threshold).toBe(3 * 3600);
   });
 
+  it('alarms on any announcement copy left in its dead-letter queue', () => {
+    expect(metric(alarm(base, 'AnnouncementsDlqAlarm'))).toEqual({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt('AnnouncementsDlq', 'QueueName') }],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(full.Resources.AnnouncementsDlqAlarm).toBeUndefined();
+  });
+
   it('has exactly these alarms', () => {
     expect(idsOfType(base, 'AWS::CloudWatch::Alarm')).toEqual([
+      'AnnouncementsDlqAlarm',
       'DataLagAssetsAlarm',
       'DataLagFixedAlarm',
       'DataLagVulnsAlarm',
