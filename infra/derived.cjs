@@ -15,6 +15,7 @@
 
 const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('./vocabulary.json');
 const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
+const { dataBucketLogging } = require('./derived/access-logs.cjs');
 const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
 const { secretReaderArns } = require('./derived/secret-readers.cjs');
 const { ocsfStatements, pullAnalysisObjects, vpcStatements } = require('./derived/statements.cjs');
@@ -66,6 +67,7 @@ module.exports = async ({ resolveVariable }) => {
   flag('rotationLambdaAttached', await p('rotationLambdaAttached'));
   const scheduleEnabled = flag('scheduleEnabled', await p('scheduleEnabled'));
   const sourceMaps = flag('sourceMaps', await p('sourceMaps'));
+  const tracing = flag('tracing', await p('tracing'));
 
   follows('secretArn', await p('secretArn'), rules.secretArn);
   follows('kmsKeyArn', await p('kmsKeyArn'), rules.kmsKeyArn);
@@ -162,6 +164,8 @@ module.exports = async ({ resolveVariable }) => {
     follows(name, lakeValues[name], rule);
   }
 
+  const logging = dataBucketLogging(await p('dataBucketAccessLogs'), { dataBucketName: bucket });
+
   // Last, so a bad value of another parameter is named before a missing destination.
   const alarmTopic = alarmTopicArn({
     alarmEmail: await p('alarmEmail'),
@@ -204,6 +208,7 @@ module.exports = async ({ resolveVariable }) => {
       { 'Fn::GetAtt': ['PullAnalysisRole', 'Arn'] },
       ...readers,
     ],
+    dataBucketLogging: logging,
     dataBucketEncryption:
       kmsKeyArn === ''
         ? { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }
@@ -221,6 +226,7 @@ module.exports = async ({ resolveVariable }) => {
     pullAnalysisMemorySize,
     forwardResultsMemorySize,
     logRetentionDays: retention,
+    tracing,
     // V8 sizes its young generation to the machine: on Node 24 it grows to 64 MiB semi-spaces and
     // a 1M-row export peaked at 320 MB. 8 MiB bounds it (1M rows at ~125 MB, no slower; issue 9).
     // Source-mapped stack traces cost every cold start the parse of the .map files.

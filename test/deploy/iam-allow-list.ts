@@ -27,6 +27,8 @@ export interface Setup {
   /** The datasets pull-analysis exports: it may touch only their checkpoints in state/. */
   datasets: string[];
   kmsKeyArn?: string;
+  /** Whether X-Ray tracing is on (`tracing=true`): each function may then send its traces. */
+  tracing?: boolean;
   /** Subnet and security group ids when the functions run in a VPC. */
   vpc?: { subnets: string[]; securityGroups: string[] };
   /** OCSF_OUTPUT when not `off`; with `security-lake`, the two provider roles it may assume. */
@@ -38,6 +40,7 @@ export interface Setup {
  */
 export const WILDCARD_RESOURCE_EXCEPTIONS: Record<string, string> = {
   DescribeVpcNetworkInterfaces: 'EC2 Describe* actions accept only "*"',
+  WriteXrayTraces: 'X-Ray PutTraceSegments and PutTelemetryRecords accept only "*"',
 };
 
 const getAtt = (id: string, attribute = 'Arn'): CfValue => ({ 'Fn::GetAtt': [id, attribute] });
@@ -116,6 +119,16 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         },
       ]
     : [];
+  const xray: Statement[] = setup.tracing
+    ? [
+        {
+          Sid: 'WriteXrayTraces',
+          Effect: 'Allow',
+          Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+          Resource: ['*'],
+        },
+      ]
+    : [];
   const p = setup.prefix;
 
   return {
@@ -136,6 +149,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
       dlq('ValidateKeys'),
       ...kms('UseKmsKeyForTheSecret', 'secretsmanager'),
       ...vpc,
+      ...xray,
     ],
     PullAnalysisRole: [
       logs('PullAnalysis'),
@@ -170,6 +184,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
       dlq('PullAnalysis'),
       ...kms('UseKmsKeyForSecretAndBucket', 'secretsmanager', 's3'),
       ...vpc,
+      ...xray,
     ],
     ForwardResultsRole: [
       logs('ForwardResults'),
@@ -229,6 +244,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         : []),
       ...kms('UseKmsKeyForBucket', 's3'),
       ...vpc,
+      ...xray,
     ],
     // Assumed by EventBridge for the rule that copies announcements from the stack's own bus.
     ...(setup.ownBus

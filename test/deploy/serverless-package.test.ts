@@ -55,6 +55,7 @@ const OPTIONAL_ARGS = [
   '--param=scheduleExpression=rate(30 minutes)',
   '--param=rotationLambdaAttached=true',
   '--param=sourceMaps=true',
+  '--param=tracing=true',
   '--param=alarmEmail=secops@example.com',
   '--param=dataLagThresholdHours=3',
   ...SECURITY_LAKE_ARGS,
@@ -77,6 +78,7 @@ const OPTIONAL_SETUP: Setup = {
   datasets: ['vulns', 'fixed'],
   kmsKeyArn: KMS_KEY,
   vpc: { subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'], securityGroups: ['sg-0a1b2c3d'] },
+  tracing: true,
   ocsf: { output: 'security-lake', providerRoles: [FINDINGS_PROVIDER, ASSETS_PROVIDER] },
 };
 /** kmsScheduleOff: the stack's own secret, bucket and bus, a KMS key, OCSF into the bucket only. */

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statementsOf } from './iam-allow-list';
 import { type CfTemplate, type CfValue, idsOfType, type PackageRun, packageService } from './package-service';
 
 /**
@@ -11,6 +12,8 @@ import { type CfTemplate, type CfValue, idsOfType, type PackageRun, packageServi
  */
 
 const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:secops-alarms';
+const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const FUNCTIONS = ['ValidateKeys', 'PullAnalysis', 'ForwardResults'];
 const OPT_OUT = '--param=alarmsWithoutDestination=true';
 /** The documented SSO pattern: one permission set's role-name prefix followed by `*`. */
 const SSO_AUDITORS =
@@ -25,7 +28,7 @@ let optOut: PackageRun;
 let everyRole: PackageRun;
 /** alarmEmail: the stack's own topic and the address subscribed to it. */
 let email: PackageRun;
-/** alarmTopicArn: an existing topic instead of the stack's own. */
+/** alarmTopicArn: an existing topic instead of the stack's own; also tracing, access logs and a KMS key. */
 let topic: PackageRun;
 
 const effective = (run: PackageRun): CfTemplate => {
@@ -49,7 +52,12 @@ beforeAll(async () => {
     packageService(join(work, 'email'), home, ['--param=alarmEmail=secops@example.com']),
   ]);
   [topic, everyRole] = await Promise.all([
-    packageService(join(work, 'topic'), home, [`--param=alarmTopicArn=${ALARM_TOPIC}`]),
+    packageService(join(work, 'topic'), home, [
+      `--param=alarmTopicArn=${ALARM_TOPIC}`,
+      '--param=tracing=true',
+      '--param=dataBucketAccessLogs=acme-access-logs/s3/sc2aws',
+      `--param=kmsKeyArn=${KMS_KEY}`,
+    ]),
     packageService(join(work, 'every-role'), home, [
       OPT_OUT,
       '--param=secretReaderArns=arn:aws:iam::123456789012:role/*',
@@ -125,5 +133,66 @@ describe('who may read the keys (secretReaderArns)', () => {
         ],
       },
     });
+  });
+});
+
+describe('settings of the stack’s own resources', () => {
+  it('versions the deployment bucket, and expires the versions its cleanups leave behind', () => {
+    for (const run of [optOut, topic]) {
+      // The deployment bucket is osls's own resource: it is in the template as written.
+      const bucket = run.template?.Resources.ServerlessDeploymentBucket;
+      expect(bucket?.Properties).toMatchObject({
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              Id: 'noncurrent-versions-and-incomplete-uploads',
+              Status: 'Enabled',
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            },
+          ],
+        },
+      });
+    }
+  });
+
+  it('logs access to the data bucket into the bucket and prefix dataBucketAccessLogs names, and not by default', () => {
+    expect(props(effective(topic), 'DataBucket').LoggingConfiguration).toEqual({
+      DestinationBucketName: 'acme-access-logs',
+      LogFilePrefix: 's3/sc2aws/',
+    });
+    expect(props(effective(optOut), 'DataBucket').LoggingConfiguration).toBeUndefined();
+  });
+
+  it('encrypts the three log groups with the KMS key when kmsKeyArn is set, and not otherwise', () => {
+    for (const fn of FUNCTIONS) {
+      expect(props(effective(topic), `${fn}LogGroup`).KmsKeyId, fn).toBe(KMS_KEY);
+      expect(props(effective(optOut), `${fn}LogGroup`).KmsKeyId, fn).toBeUndefined();
+    }
+  });
+
+  it('turns X-Ray tracing on with tracing=true, with the statements that let each function send traces', () => {
+    for (const fn of FUNCTIONS) {
+      expect(props(effective(topic), `${fn}LambdaFunction`).TracingConfig, fn).toEqual({ Mode: 'Active' });
+      expect(props(effective(optOut), `${fn}LambdaFunction`).TracingConfig, fn).toBeUndefined();
+      const xray = (t: CfTemplate) =>
+        statementsOf(t, `${fn}Role`).filter((s) => (s.Action as string[]).some((a) => a.startsWith('xray:')));
+      expect(xray(effective(topic)), fn).toEqual([
+        {
+          Sid: 'WriteXrayTraces',
+          Effect: 'Allow',
+          Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+          Resource: ['*'],
+        },
+      ]);
+      expect(xray(effective(optOut)), fn).toEqual([]);
+    }
   });
 });

@@ -206,3 +206,33 @@ describe('alarm destination', () => {
     );
   });
 });
+
+describe('dataBucketAccessLogs', () => {
+  it.each(['acme-access-logs', 'acme-access-logs/s3/sc2aws', 'acme-access-logs/s3/'])(
+    'accepts %s',
+    async (value) => {
+      expect(await deployRefuses('dataBucketAccessLogs', value)).toBeUndefined();
+    },
+  );
+
+  it.each(['Acme_Logs', 's3://acme-access-logs/sc2aws', 'acme-access-logs//sc2aws'])(
+    'refuses %s, naming it',
+    async (value) => {
+      expect(await deployRefuses('dataBucketAccessLogs', value)).toMatch(
+        /^Parameter dataBucketAccessLogs must be a bucket name, optionally followed by \/ and a key prefix/,
+      );
+    },
+  );
+
+  it('refuses it with an existing data bucket, which the stack does not change', async () => {
+    expect(
+      await deployRefuses('dataBucketAccessLogs', 'acme-access-logs', { dataBucketName: 'acme-sc2aws-data' }),
+    ).toMatch(/^Parameter dataBucketAccessLogs applies only to the data bucket this stack creates/);
+  });
+});
+
+describe('tracing', () => {
+  it('refuses a value other than true or false', async () => {
+    expect(await deployRefuses('tracing', 'on')).toMatch(/^Parameter tracing must be true or false/);
+  });
+});
