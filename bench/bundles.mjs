@@ -25,23 +25,27 @@ const INIT_ENV = {
 const OSLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
 
 /**
- * The NODE_OPTIONS a default deployment (no `--param`) gives the functions, so the probes start
- * Node as Lambda does. serverless.yml works it out from the `sourceMaps` parameter
- * (infra/derived.cjs), so the pinned osls resolves the configuration (`serverless print`: no AWS
- * access, its HOME in `scratch`) rather than this file reading the YAML. Throws when the
- * configuration does not resolve, a function is missing, or the functions differ: a figure
- * measured with flags no deployment has would be worse than none.
+ * The NODE_OPTIONS a default deployment (no `--param` but the alarm opt-out that packaging needs)
+ * gives the functions, so the probes start Node as Lambda does. serverless.yml works it out from
+ * the `sourceMaps` parameter (infra/derived.cjs), so the pinned osls resolves the configuration
+ * (`serverless print`: no AWS access, its HOME in `scratch`) rather than this file reading the
+ * YAML. Throws when the configuration does not resolve, a function is missing, or the functions
+ * differ: a figure measured with flags no deployment has would be worse than none.
  */
 export async function deployedNodeOptions(scratch) {
   const home = join(scratch, 'osls-home');
   await mkdir(home, { recursive: true });
   let config;
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [OSLS, 'print', '--format', 'json'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: home, SLS_TELEMETRY_DISABLED: '1' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [OSLS, 'print', '--format', 'json', '--param=alarmsWithoutDestination=true'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: home, SLS_TELEMETRY_DISABLED: '1' },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     config = JSON.parse(stdout);
   } catch (err) {
     const said = `${err.stderr ?? ''}${err.stdout ?? ''}`.trim().split('\n').slice(0, 5).join(' | ');

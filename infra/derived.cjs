@@ -1,74 +1,34 @@
 // Checks the deployment parameters and works out what CloudFormation cannot: numbers from the
 // string parameters (`--param` values are strings; the config schema wants integers), the stack's
-// own secret, bucket and event bus or the given ones, who may read the secret, the VPC setting,
-// which KMS file to include, one switch per dataset for the data-lag alarms, the alarm period from
-// the schedule, and NODE_OPTIONS from the sourceMaps switch.
+// own secret, bucket, event bus and alarm topic or the given ones, who may read the secret, the VPC
+// setting, which KMS file to include, one switch per dataset for the data-lag alarms, the alarm
+// period from the schedule, and NODE_OPTIONS from the sourceMaps switch.
 // serverless.yml reads it as `${file(infra/derived.cjs):<key>}`; osls calls the exported function
 // with a resolver for `param:` variables. A bad value stops `serverless package/deploy` with one
 // line naming the parameter.
 // The dataset list and the rules the Lambdas share (secret and KMS key ARNs, bucket and bus names)
 // come from lib/config through vocabulary.json (written by scripts/vocabulary.mjs; a test keeps it
 // current), so a parameter the deployment accepts is one the Lambdas accept.
+// The checks themselves, the secret readers and the IAM statements built from parameters live in
+// infra/derived/.
 'use strict';
 
 const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('./vocabulary.json');
+const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
+const { dataBucketLogging } = require('./derived/access-logs.cjs');
+const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
+const { secretReaderArns } = require('./derived/secret-readers.cjs');
+const { ocsfStatements, pullAnalysisObjects, vpcStatements } = require('./derived/statements.cjs');
 // CloudWatch Logs accepts only these retention periods.
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
-const HOUR = 3600;
 // Alarms evaluate 2 periods; CloudWatch caps periods × evaluation periods at one day.
 const MAX_ALARM_PERIOD = 12 * HOUR;
-// What aws:PrincipalArn holds for a caller: the role's ARN (with its path) for an assumed role or an
-// SSO permission set, the user's ARN, or the account root. `*` is allowed because the secret policy
-// compares with ArnNotLike (SSO role names end in a random suffix). IAM allows a comma in names;
-// here it separates ARNs.
-const PRINCIPAL_ARN = 'arn:aws(?:-[a-z]+)*:iam::\\d{12}:(?:root|(?:role|user)/[A-Za-z0-9+=.@_/*-]+)';
-const PRINCIPAL_ARNS = new RegExp(`^${PRINCIPAL_ARN}(?:,${PRINCIPAL_ARN})*$`);
 /** The ARN of the bus named `name` in the stack's account and region. */
 const busArn = (name) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${name}`,
 });
-
-function fail(name, problem, example) {
-  const message = `Parameter ${name} ${problem}. Example: --param="${name}=${example}"`;
-  const error = new Error(message);
-  error.stack = message; // osls prints the stack; keep it to the one line
-  throw error;
-}
-
-function integer(name, value, min, max, example) {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    fail(name, `must be a whole number from ${min} to ${max} (got "${value}")`, example);
-  }
-  return Number(value);
-}
-
-function flag(name, value) {
-  if (value !== 'true' && value !== 'false') fail(name, `must be true or false (got "${value}")`, 'false');
-  return value === 'true';
-}
-
-function matches(name, value, pattern, problem, example) {
-  if (value !== '' && !pattern.test(value)) fail(name, `${problem} (got "${value}")`, example);
-}
-
-/** A parameter checked with one of the shared rules of vocabulary.json; empty is "not set" unless required. */
-function follows(name, value, rule, required = false) {
-  if (value === '' && !required) return;
-  if (!new RegExp(rule.pattern).test(value)) fail(name, `${rule.problem} (got "${value}")`, rule.example);
-}
-
-/** Seconds between runs for `rate(...)`; undefined for `cron(...)`. */
-function scheduleInterval(name, expression) {
-  const rate = /^rate\((\d+) (minutes?|hours?|days?)\)$/.exec(expression);
-  if (rate) {
-    const unit = { minute: 60, hour: HOUR, day: 24 * HOUR }[rate[2].replace(/s$/, '')];
-    return Number(rate[1]) * unit;
-  }
-  if (/^cron\(.+\)$/.test(expression)) return undefined;
-  fail(name, `must be rate(<n> minutes|hours|days) or cron(...) (got "${expression}")`, 'rate(1 hour)');
-}
 
 module.exports = async ({ resolveVariable }) => {
   const p = async (name) => String((await resolveVariable(`param:${name}`)) ?? '').trim();
@@ -107,6 +67,7 @@ module.exports = async ({ resolveVariable }) => {
   flag('rotationLambdaAttached', await p('rotationLambdaAttached'));
   const scheduleEnabled = flag('scheduleEnabled', await p('scheduleEnabled'));
   const sourceMaps = flag('sourceMaps', await p('sourceMaps'));
+  const tracing = flag('tracing', await p('tracing'));
 
   follows('secretArn', await p('secretArn'), rules.secretArn);
   follows('kmsKeyArn', await p('kmsKeyArn'), rules.kmsKeyArn);
@@ -117,14 +78,7 @@ module.exports = async ({ resolveVariable }) => {
   }
   const busName = await p('eventBusName');
   follows('eventBusName', busName, rules.eventBusName);
-  const readers = await p('secretReaderArns');
-  matches(
-    'secretReaderArns',
-    readers,
-    PRINCIPAL_ARNS,
-    'must be IAM role or user ARNs separated by commas (* matches any characters)',
-    'arn:aws:iam::123456789012:role/secops-operator',
-  );
+  const readers = secretReaderArns(await p('secretReaderArns'));
   const subnets = await p('subnetIds');
   const groups = await p('securityGroupIds');
   if ((subnets === '') !== (groups === '')) {
@@ -147,13 +101,6 @@ module.exports = async ({ resolveVariable }) => {
     /^sg-[0-9a-f]+(,sg-[0-9a-f]+)*$/,
     'must be security group ids separated by commas',
     'sg-0a1b2c3d',
-  );
-  matches(
-    'alarmEmail',
-    await p('alarmEmail'),
-    /^[^@\s]+@[^@\s]+$/,
-    'must be an email address',
-    'secops@example.com',
   );
 
   const transition = integer('rawTransitionDays', await p('rawTransitionDays'), 0, 36500, '30');
@@ -217,6 +164,16 @@ module.exports = async ({ resolveVariable }) => {
     follows(name, lakeValues[name], rule);
   }
 
+  const logging = dataBucketLogging(await p('dataBucketAccessLogs'), { dataBucketName: bucket });
+
+  // Last, so a bad value of another parameter is named before a missing destination.
+  const alarmTopic = alarmTopicArn({
+    alarmEmail: await p('alarmEmail'),
+    alarmTopicArn: await p('alarmTopicArn'),
+    alarmsWithoutDestination: await p('alarmsWithoutDestination'),
+  });
+
+  const ownOrGivenBucket = bucket === '' ? { Ref: 'DataBucket' } : bucket;
   // The stack's own bus is named like its functions: <service>-<stage>.
   const ownBusName = `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`;
 
@@ -224,43 +181,34 @@ module.exports = async ({ resolveVariable }) => {
   // empty ARN (template linters such as cfn-lint reject those even where a condition is false).
   return {
     secretArn: secretArn === '' ? { Ref: 'ScKeysSecret' } : secretArn,
-    dataBucketName: bucket === '' ? { Ref: 'DataBucket' } : bucket,
-    // forward-results' OCSF statements (infra/roles.yml, under the WritesOcsf condition): its own
-    // <prefix>/ocsf/ objects, and with security-lake the two provider roles, nothing else of it.
-    ocsfStatements: [
-      {
-        Sid: 'ReadWriteOwnOcsf',
-        Effect: 'Allow',
-        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-        Resource: {
-          'Fn::Sub': [
-            `arn:\${AWS::Partition}:s3:::\${Bucket}/${prefix}/ocsf/*`,
-            { Bucket: bucket === '' ? { Ref: 'DataBucket' } : bucket },
-          ],
-        },
-      },
-      ...(lake
-        ? [
-            {
-              Sid: 'AssumeSecurityLakeProviderRoles',
-              Effect: 'Allow',
-              Action: 'sts:AssumeRole',
-              Resource: [lakeValues.securityLakeFindingsRoleArn, lakeValues.securityLakeAssetsRoleArn],
-            },
-          ]
-        : []),
-    ],
+    dataBucketName: ownOrGivenBucket,
+    // IAM statements and resources built from the parameters (infra/roles.yml).
+    pullAnalysisObjects: pullAnalysisObjects({ bucket: ownOrGivenBucket, prefix, datasets }),
+    vpcStatements: vpcStatements({
+      subnets: subnets === '' ? [] : subnets.split(','),
+      securityGroups: groups === '' ? [] : groups.split(','),
+    }),
+    // forward-results' OCSF statements (infra/roles.yml, under the WritesOcsf condition).
+    ocsfStatements: ocsfStatements({
+      bucket: ownOrGivenBucket,
+      prefix,
+      providerRoles: lake
+        ? [lakeValues.securityLakeFindingsRoleArn, lakeValues.securityLakeAssetsRoleArn]
+        : undefined,
+    }),
     // The roles' PutEvents statements and the bus policy name the bus ARN spelled out, not with
     // Fn::GetAtt: the bus policy names the roles, so a GetAtt back to the bus would be a cycle.
     eventBusName: busName === '' ? { Ref: 'EventBus' } : busName,
     eventBusArn: busArn(busName === '' ? ownBusName : busName),
+    alarmTopicArn: alarmTopic,
     // Who may call GetSecretValue on the stack's own secret (infra/secret.yml): the two functions
     // that read the keys (validate-keys is also the rotation function) and the given operators.
     secretReaders: [
       { 'Fn::GetAtt': ['ValidateKeysRole', 'Arn'] },
       { 'Fn::GetAtt': ['PullAnalysisRole', 'Arn'] },
-      ...(readers === '' ? [] : readers.split(',')),
+      ...readers,
     ],
+    dataBucketLogging: logging,
     dataBucketEncryption:
       kmsKeyArn === ''
         ? { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }
@@ -278,6 +226,7 @@ module.exports = async ({ resolveVariable }) => {
     pullAnalysisMemorySize,
     forwardResultsMemorySize,
     logRetentionDays: retention,
+    tracing,
     // V8 sizes its young generation to the machine: on Node 24 it grows to 64 MiB semi-spaces and
     // a 1M-row export peaked at 320 MB. 8 MiB bounds it (1M rows at ~125 MB, no slower; issue 9).
     // Source-mapped stack traces cost every cold start the parse of the .map files.

@@ -24,8 +24,13 @@ export interface Setup {
   /** Whether the stack created that bus (and with it the role that copies announcements). */
   ownBus: boolean;
   prefix: string;
+  /** The datasets pull-analysis exports: it may touch only their checkpoints in state/. */
+  datasets: string[];
   kmsKeyArn?: string;
-  vpc: boolean;
+  /** Whether X-Ray tracing is on (`tracing=true`): each function may then send its traces. */
+  tracing?: boolean;
+  /** Subnet and security group ids when the functions run in a VPC. */
+  vpc?: { subnets: string[]; securityGroups: string[] };
   /** OCSF_OUTPUT when not `off`; with `security-lake`, the two provider roles it may assume. */
   ocsf?: { output: 'bucket' } | { output: 'security-lake'; providerRoles: string[] };
 }
@@ -34,8 +39,8 @@ export interface Setup {
  * Statements allowed a `*` resource, and why. Nothing else may have one.
  */
 export const WILDCARD_RESOURCE_EXCEPTIONS: Record<string, string> = {
-  ManageVpcNetworkInterfaces:
-    'EC2 Describe* accepts only "*", and Lambda creates the network interfaces in whatever subnets and security groups are given (shared-VPC subnets belong to another account)',
+  DescribeVpcNetworkInterfaces: 'EC2 Describe* actions accept only "*"',
+  WriteXrayTraces: 'X-Ray PutTraceSegments and PutTelemetryRecords accept only "*"',
 };
 
 const getAtt = (id: string, attribute = 'Arn'): CfValue => ({ 'Fn::GetAtt': [id, attribute] });
@@ -82,8 +87,19 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
             Condition: viaService(...services),
           },
         ];
+  // The mutations name the interfaces and the given subnets and security groups; those ids are
+  // unique, and a shared-VPC subnet belongs to another account, hence "*" for its account.
+  const ec2 = (type: string, id: string): CfValue => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:*:${type}/${id}`,
+  });
   const vpc: Statement[] = setup.vpc
     ? [
+        {
+          Sid: 'DescribeVpcNetworkInterfaces',
+          Effect: 'Allow',
+          Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
+          Resource: ['*'],
+        },
         {
           Sid: 'ManageVpcNetworkInterfaces',
           Effect: 'Allow',
@@ -91,10 +107,24 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
             'ec2:AssignPrivateIpAddresses',
             'ec2:CreateNetworkInterface',
             'ec2:DeleteNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
             'ec2:UnassignPrivateIpAddresses',
           ],
+          Resource: [
+            {
+              'Fn::Sub': `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:network-interface/*`,
+            },
+            ...setup.vpc.subnets.map((id) => ec2('subnet', id)),
+            ...setup.vpc.securityGroups.map((id) => ec2('security-group', id)),
+          ],
+        },
+      ]
+    : [];
+  const xray: Statement[] = setup.tracing
+    ? [
+        {
+          Sid: 'WriteXrayTraces',
+          Effect: 'Allow',
+          Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
           Resource: ['*'],
         },
       ]
@@ -119,6 +149,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
       dlq('ValidateKeys'),
       ...kms('UseKmsKeyForTheSecret', 'secretsmanager'),
       ...vpc,
+      ...xray,
     ],
     PullAnalysisRole: [
       logs('PullAnalysis'),
@@ -139,15 +170,21 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         ],
       },
       {
-        Sid: 'ReadWriteRawAndState',
+        // Only the checkpoints of its datasets: state/delivery/ and state/lifecycle/ are
+        // forward-results'.
+        Sid: 'ReadWriteRawAndCheckpoints',
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-        Resource: [objects(setup.bucket, `/${p}/raw/*`), objects(setup.bucket, `/${p}/state/*`)],
+        Resource: [
+          objects(setup.bucket, `/${p}/raw/*`),
+          ...setup.datasets.map((d) => objects(setup.bucket, `/${p}/state/${d}.json`)),
+        ],
       },
       publish,
       dlq('PullAnalysis'),
       ...kms('UseKmsKeyForSecretAndBucket', 'secretsmanager', 's3'),
       ...vpc,
+      ...xray,
     ],
     ForwardResultsRole: [
       logs('ForwardResults'),
@@ -172,12 +209,13 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         Resource: [objects(setup.bucket, `/${p}/rejected/*`)],
       },
       {
-        Sid: 'ReadWriteFindingsAndDeliveryState',
+        Sid: 'ReadWriteFindingsAndOwnState',
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
         Resource: [
           objects(setup.bucket, `/${p}/findings/*`),
           objects(setup.bucket, `/${p}/state/delivery/*`),
+          objects(setup.bucket, `/${p}/state/lifecycle/*`),
         ],
       },
       publish,
@@ -206,6 +244,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         : []),
       ...kms('UseKmsKeyForBucket', 's3'),
       ...vpc,
+      ...xray,
     ],
     // Assumed by EventBridge for the rule that copies announcements from the stack's own bus.
     ...(setup.ownBus

@@ -37,6 +37,8 @@ const SECURITY_LAKE_ARGS = [
   '--param=securityLakeAssetsSource=sc2awsHosts',
   `--param=securityLakeAssetsRoleArn=${ASSETS_PROVIDER}`,
 ];
+/** Packaging needs a destination for the alarms; these runs take the explicit opt-out (stack-settings.test.ts covers the others). */
+const NO_ALARM_DESTINATION = '--param=alarmsWithoutDestination=true';
 const OPTIONAL_ARGS = [
   '--stage=prod',
   '--region=eu-west-1',
@@ -53,6 +55,7 @@ const OPTIONAL_ARGS = [
   '--param=scheduleExpression=rate(30 minutes)',
   '--param=rotationLambdaAttached=true',
   '--param=sourceMaps=true',
+  '--param=tracing=true',
   '--param=alarmEmail=secops@example.com',
   '--param=dataLagThresholdHours=3',
   ...SECURITY_LAKE_ARGS,
@@ -64,7 +67,7 @@ const DEFAULT_SETUP: Setup = {
   bus: 'sc2aws-dev',
   ownBus: true,
   prefix: 'sc2aws',
-  vpc: false,
+  datasets: ['vulns', 'fixed', 'assets'],
 };
 const OPTIONAL_SETUP: Setup = {
   secret: SECRET,
@@ -72,8 +75,10 @@ const OPTIONAL_SETUP: Setup = {
   bus: 'sc2aws-bus',
   ownBus: false,
   prefix: 'tenable/sc',
+  datasets: ['vulns', 'fixed'],
   kmsKeyArn: KMS_KEY,
-  vpc: true,
+  vpc: { subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'], securityGroups: ['sg-0a1b2c3d'] },
+  tracing: true,
   ocsf: { output: 'security-lake', providerRoles: [FINDINGS_PROVIDER, ASSETS_PROVIDER] },
 };
 /** kmsScheduleOff: the stack's own secret, bucket and bus, a KMS key, OCSF into the bucket only. */
@@ -130,15 +135,17 @@ beforeAll(async () => {
   await mkdir(home);
   // The first run fills osls's validator cache in `home`; the others reuse it (about 1 s each).
   [defaults, badParameter] = await Promise.all([
-    packageService(join(work, 'defaults'), home, []),
-    packageService(join(work, 'bad'), home, ['--param=datasets=vulns,bogus']),
+    packageService(join(work, 'defaults'), home, [NO_ALARM_DESTINATION]),
+    packageService(join(work, 'bad'), home, [NO_ALARM_DESTINATION, '--param=datasets=vulns,bogus']),
   ]);
   lakeWithoutRole = await packageService(join(work, 'lake-without-role'), home, [
+    NO_ALARM_DESTINATION,
     ...SECURITY_LAKE_ARGS.filter((arg) => !arg.includes('securityLakeAssetsRoleArn')),
   ]);
   [optional, kmsScheduleOff] = await Promise.all([
     packageService(join(work, 'optional'), home, OPTIONAL_ARGS),
     packageService(join(work, 'kms-schedule-off'), home, [
+      NO_ALARM_DESTINATION,
       `--param=kmsKeyArn=${KMS_KEY}`,
       `--param=secretReaderArns=${OPERATOR},${SSO_ADMINS}`,
       '--param=scheduleEnabled=false',
@@ -157,7 +164,7 @@ afterAll(async () => {
 });
 
 describe('serverless package (offline, osls)', () => {
-  it('packages with the default parameters and with every optional parameter, without network', () => {
+  it('packages with the default parameters (and the alarms opted out) and with every optional parameter, without network', () => {
     expect(defaults.code, defaults.output).toBe(0);
     expect(optional.code, optional.output).toBe(0);
     expect(kmsScheduleOff.code, kmsScheduleOff.output).toBe(0);
@@ -346,7 +353,7 @@ describe('functions', () => {
 });
 
 describe('IAM: one least-privilege role per function', () => {
-  it('has one role per function, no managed policies, and only Lambda may assume them', () => {
+  it('has one role per function, no managed policies, and only Lambda may assume them, for this account', () => {
     expect(idsOfType(base, 'AWS::IAM::Role')).toEqual([FORWARDING_ROLE, ...ROLES]);
     expect(idsOfType(full, 'AWS::IAM::Role')).toEqual(ROLES);
     for (const t of [base, full]) {
@@ -363,7 +370,12 @@ describe('IAM: one least-privilege role per function', () => {
         expect(props(t, role).AssumeRolePolicyDocument).toEqual({
           Version: '2012-10-17',
           Statement: [
-            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'lambda.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
           ],
         });
       }
@@ -381,12 +393,24 @@ describe('IAM: one least-privilege role per function', () => {
     expect(statementsOf(full, role)).toEqual(expectedFor(OPTIONAL_SETUP, role));
   });
 
-  it('lets only EventBridge assume the role that copies announcements, which may put on the default bus only', () => {
+  it('lets only EventBridge, for the copying rule of this account, assume the role that copies announcements, which may put on the default bus only', () => {
     expect(props(base, FORWARDING_ROLE).ManagedPolicyArns).toBeUndefined();
     expect(props(base, FORWARDING_ROLE).AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnEquals: {
+              'aws:SourceArn': {
+                'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/sc2aws-dev/sc2aws-dev-announcements-to-default-bus`,
+              },
+            },
+          },
+        },
       ],
     });
     expect(statementsOf(base, FORWARDING_ROLE)).toEqual(expectedFor(DEFAULT_SETUP, FORWARDING_ROLE));
@@ -633,6 +657,8 @@ describe('event bus', () => {
             'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`,
           },
           RoleArn: getAtt(FORWARDING_ROLE),
+          // A copy EventBridge gave up on waits in a queue of its own, with an alarm, not dropped.
+          DeadLetterConfig: { Arn: getAtt('AnnouncementsDlq') },
         },
       ],
     });
@@ -784,19 +810,26 @@ describe('data bucket', () => {
 });
 
 describe('dead-letter queues', () => {
-  it('has one encrypted queue per function, keeping messages 14 days', () => {
+  it('has one encrypted queue per function and one for the announcement copy, keeping messages 14 days', () => {
     expect(idsOfType(base, 'AWS::SQS::Queue')).toEqual([
+      'AnnouncementsDlq',
       'ForwardResultsDlq',
       'PullAnalysisDlq',
       'ValidateKeysDlq',
     ]);
-    for (const fn of FUNCTION_NAMES) {
-      expect(props(base, `${fn}Dlq`)).toEqual({
-        QueueName: `sc2aws-dev-${FUNCTIONS[fn].dir}-dlq`,
+    const names: Record<string, string> = {
+      ...Object.fromEntries(FUNCTION_NAMES.map((fn) => [fn, FUNCTIONS[fn].dir])),
+      Announcements: 'announcements',
+    };
+    for (const [queue, name] of Object.entries(names)) {
+      expect(props(base, `${queue}Dlq`)).toEqual({
+        QueueName: `sc2aws-dev-${name}-dlq`,
         MessageRetentionPeriod: 1209600,
         SqsManagedSseEnabled: true,
       });
     }
+    // With an existing bus nothing is copied, so there is no copy to fail.
+    expect(idsOfType(full, 'AWS::SQS::Queue')).not.toContain('AnnouncementsDlq');
   });
 
   it('sends failed asynchronous invocations to the function queue after two retries', () => {
@@ -811,13 +844,14 @@ describe('dead-letter queues', () => {
     }
   });
 
-  it('accepts dead letters only from the rules of its function, and only over TLS', () => {
-    const rules: Record<FunctionName, string[]> = {
+  it('accepts dead letters only from the rules of its function (or the announcement copy), and only over TLS', () => {
+    const rules: Record<string, string[]> = {
       ValidateKeys: ['ValidateKeysSecretLabelUpdatedRule'],
       PullAnalysis: ['PullAnalysisScheduleRule', 'PullAnalysisContinuationRule'],
       ForwardResults: ['ForwardResultsExportCompletedRule'],
+      Announcements: ['AnnouncementsToDefaultBusRule'],
     };
-    for (const fn of FUNCTION_NAMES) {
+    for (const fn of Object.keys(rules)) {
       expect(props(base, `${fn}DlqPolicy`)).toEqual({
         Queues: [{ Ref: `${fn}Dlq` }],
         PolicyDocument: {
@@ -829,7 +863,7 @@ describe('dead-letter queues', () => {
               Principal: { Service: 'events.amazonaws.com' },
               Action: 'sqs:SendMessage',
               Resource: getAtt(`${fn}Dlq`),
-              Condition: { ArnEquals: { 'aws:SourceArn': rules[fn].map((r) => getAtt(r)) } },
+              Condition: { ArnEquals: { 'aws:SourceArn': (rules[fn] ?? []).map((r) => getAtt(r)) } },
             },
             {
               Sid: 'DenyRequestsWithoutTls',
@@ -957,8 +991,22 @@ describe('alarms', () => {
     expect(alarm(full, 'DataLagVulnsAlarm').Threshold).toBe(3 * 3600);
   });
 
+  it('alarms on any announcement copy left in its dead-letter queue', () => {
+    expect(metric(alarm(base, 'AnnouncementsDlqAlarm'))).toEqual({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt('AnnouncementsDlq', 'QueueName') }],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(full.Resources.AnnouncementsDlqAlarm).toBeUndefined();
+  });
+
   it('has exactly these alarms', () => {
     expect(idsOfType(base, 'AWS::CloudWatch::Alarm')).toEqual([
+      'AnnouncementsDlqAlarm',
       'DataLagAssetsAlarm',
       'DataLagFixedAlarm',
       'DataLagVulnsAlarm',

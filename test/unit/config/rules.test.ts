@@ -12,8 +12,18 @@ type Derive = (options: { resolveVariable(name: string): Promise<unknown> }) => 
 const derive = createRequire(import.meta.url)('../../../infra/derived.cjs') as Derive;
 const { params } = readServerlessYml();
 
-async function deployRefuses(param: string, value: string): Promise<string | undefined> {
-  const resolved: Record<string, string> = { ...params, [param]: value };
+async function deployRefuses(
+  param: string,
+  value: string,
+  others: Record<string, string> = {},
+): Promise<string | undefined> {
+  // The alarms need a destination (or the explicit opt-out) before anything packages.
+  const resolved: Record<string, string> = {
+    ...params,
+    alarmsWithoutDestination: 'true',
+    ...others,
+    [param]: value,
+  };
   try {
     await derive({ resolveVariable: async (name) => resolved[name.replace(/^param:/, '')] });
     return undefined;
@@ -107,6 +117,10 @@ describe('parameters only the deployment reads', () => {
     'arn:aws:iam::123456789012:role/secops-operator',
     'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_*',
     'arn:aws:iam::123456789012:user/alice,arn:aws-us-gov:iam::123456789012:root',
+    // The documented SSO pattern: a permission set's role-name prefix, with or without the region.
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_SecurityAudit_*',
+    'arn:aws:iam::123456789012:role/secops-*',
+    'arn:aws:iam::123456789012:user/ops/alice-*',
   ])('accepts secretReaderArns = %s', async (value) => {
     expect(await deployRefuses('secretReaderArns', value)).toBeUndefined();
   });
@@ -120,5 +134,105 @@ describe('parameters only the deployment reads', () => {
     expect(await deployRefuses('secretReaderArns', value)).toMatch(
       /^Parameter secretReaderArns must be IAM role/,
     );
+  });
+  // Each would switch the secret policy's Deny off for a whole class of principals.
+  it.each([
+    '*',
+    'arn:aws:iam::123456789012:*',
+    'arn:aws:iam::*:role/secops',
+    'arn:aws:iam::123456789012:role/*',
+    'arn:aws:iam::123456789012:user/*',
+    'arn:aws:iam::123456789012:role/aws-reserved/*',
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*',
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/*',
+    // every permission set: the name prefix every SSO role shares
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_*',
+    // a * in the path spans every path below it
+    'arn:aws:iam::123456789012:role/aws-reserved/*/AWSReservedSSO_Admin_*',
+    // * matches "/" too: a root-path prefix of "aws-reserved/" covers every SSO role
+    'arn:aws:iam::123456789012:role/a*',
+    'arn:aws:iam::123456789012:role/aws-reserved*',
+    'arn:aws:iam::123456789012:role/secops-operator,arn:aws:iam::123456789012:role/*',
+  ])(
+    'refuses secretReaderArns = %s, which matches every role or user or a whole path of them',
+    async (value) => {
+      const message = await deployRefuses('secretReaderArns', value);
+      expect(message).toMatch(/^Parameter secretReaderArns has "[^"]+", which matches every role or user/);
+      expect(message).toContain('AWSReservedSSO_SecurityAudit_*');
+    },
+  );
+});
+
+describe('alarm destination', () => {
+  const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:secops-alarms';
+  const none = { alarmsWithoutDestination: 'false' };
+
+  it.each([
+    ['alarmEmail', 'secops@example.com'],
+    ['alarmTopicArn', TOPIC],
+    ['alarmTopicArn', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:alarms_1'],
+    ['alarmsWithoutDestination', 'true'],
+  ])('accepts alarms with %s = %s', async (param, value) => {
+    expect(await deployRefuses(param, value, none)).toBeUndefined();
+  });
+
+  it('refuses alarms with no destination in one line naming the three ways out', async () => {
+    const message = await deployRefuses('alarmEmail', '', none);
+    expect(message).toMatch(/^The alarms have no destination, so nobody would hear them\. Fix: /);
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses alarmEmail together with alarmTopicArn: the address is subscribed to the topic the stack no longer creates', async () => {
+    expect(
+      await deployRefuses('alarmEmail', 'secops@example.com', { ...none, alarmTopicArn: TOPIC }),
+    ).toMatch(
+      /^Parameter alarmEmail is subscribed to the topic this stack creates, and alarmTopicArn replaces that topic/,
+    );
+  });
+
+  it('refuses the opt-out together with a destination', async () => {
+    expect(
+      await deployRefuses('alarmsWithoutDestination', 'true', { alarmEmail: 'secops@example.com' }),
+    ).toMatch(/^Parameter alarmsWithoutDestination is true while alarmEmail gives the alarms a destination/);
+  });
+
+  it.each([
+    'secops-alarms',
+    'arn:aws:sns:eu-west-1:123456789012:secops-alarms.fifo',
+    'arn:aws:sqs:eu-west-1:123456789012:secops-alarms',
+  ])('refuses alarmTopicArn = %s, naming it', async (value) => {
+    expect(await deployRefuses('alarmTopicArn', value, none)).toMatch(
+      /^Parameter alarmTopicArn must be the ARN of a standard SNS topic/,
+    );
+  });
+});
+
+describe('dataBucketAccessLogs', () => {
+  it.each(['acme-access-logs', 'acme-access-logs/s3/sc2aws', 'acme-access-logs/s3/'])(
+    'accepts %s',
+    async (value) => {
+      expect(await deployRefuses('dataBucketAccessLogs', value)).toBeUndefined();
+    },
+  );
+
+  it.each(['Acme_Logs', 's3://acme-access-logs/sc2aws', 'acme-access-logs//sc2aws'])(
+    'refuses %s, naming it',
+    async (value) => {
+      expect(await deployRefuses('dataBucketAccessLogs', value)).toMatch(
+        /^Parameter dataBucketAccessLogs must be a bucket name, optionally followed by \/ and a key prefix/,
+      );
+    },
+  );
+
+  it('refuses it with an existing data bucket, which the stack does not change', async () => {
+    expect(
+      await deployRefuses('dataBucketAccessLogs', 'acme-access-logs', { dataBucketName: 'acme-sc2aws-data' }),
+    ).toMatch(/^Parameter dataBucketAccessLogs applies only to the data bucket this stack creates/);
+  });
+});
+
+describe('tracing', () => {
+  it('refuses a value other than true or false', async () => {
+    expect(await deployRefuses('tracing', 'on')).toMatch(/^Parameter tracing must be true or false/);
   });
 });
