@@ -18,7 +18,7 @@ export const PLACEHOLDER_FINDINGS_LOCATION = 's3://BUCKET/PREFIX/findings/';
 const TABLE_NAME = /^(?:[a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$/;
 const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[^'\s]*)?$/i;
 
-function checkTable(table: string): string {
+export function checkTable(table: string): string {
   if (!TABLE_NAME.test(table)) {
     throw new FindingsOptionError(
       'table',
@@ -30,7 +30,7 @@ function checkTable(table: string): string {
 }
 
 /** `s3://bucket/prefix/findings/` with exactly one trailing slash. */
-function checkLocation(location: string): string {
+export function checkLocation(location: string): string {
   const withSlash = location.endsWith('/') ? location : `${location}/`;
   if (!S3_PREFIX.test(withSlash) || withSlash.includes('//', 5)) {
     throw new FindingsOptionError(
@@ -42,7 +42,7 @@ function checkLocation(location: string): string {
   return withSlash;
 }
 
-const DT_PROJECTION = [
+export const DT_PROJECTION = [
   ['projection.dt.type', 'date'],
   ['projection.dt.format', 'yyyy-MM-dd'],
   // The first day a run can be dated; NOW = today (UTC), so new days need no DDL change.
@@ -51,7 +51,8 @@ const DT_PROJECTION = [
   ['projection.dt.interval.unit', 'DAYS'],
 ] as const;
 
-interface TableSpec {
+/** A table over committed lists (SymlinkTextInputFormat) of JSON lines. */
+export interface SymlinkTableSpec {
   table: string;
   header: readonly string[];
   columns: readonly DeliveredColumn[];
@@ -60,10 +61,15 @@ interface TableSpec {
   projection: readonly (readonly [string, string])[];
 }
 
-function render(spec: TableSpec): string {
+/**
+ * The CREATE EXTERNAL TABLE of a table that reads committed lists: each file at its location names
+ * parts, one full address a line. Without partitions, no projection is declared.
+ */
+export function renderSymlinkTable(spec: SymlinkTableSpec): string {
   const columns = spec.columns.map((column) => `  \`${column.name}\` ${column.athenaType}`).join(',\n');
   const partitions = spec.partitions.map((name) => `  \`${name}\` string`).join(',\n');
-  const properties = [['projection.enabled', 'true'], ...spec.projection]
+  const projected = spec.partitions.length > 0;
+  const properties = [...(projected ? [['projection.enabled', 'true']] : []), ...spec.projection]
     .map(([key, value]) => `  '${key}' = '${value}'`)
     .join(',\n');
   return [
@@ -71,7 +77,7 @@ function render(spec: TableSpec): string {
     `CREATE EXTERNAL TABLE IF NOT EXISTS ${spec.table} (`,
     columns,
     ')',
-    `PARTITIONED BY (\n${partitions}\n)`,
+    ...(projected ? [`PARTITIONED BY (\n${partitions}\n)`] : []),
     // Hive JSON SerDe, not OpenX: AWS documents non-deterministic results for OpenX.
     "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'",
     `WITH SERDEPROPERTIES ("timestamp.formats" = "${ISO_TIMESTAMP_JODA_FORMAT}")`,
@@ -79,8 +85,8 @@ function render(spec: TableSpec): string {
     // with the SerDe above (the same format AWS uses for S3 Inventory tables).
     "STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'",
     "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",
-    `LOCATION '${spec.location}'`,
-    `TBLPROPERTIES (\n${properties}\n);`,
+    `LOCATION '${spec.location}'${properties === '' ? ';' : ''}`,
+    ...(properties === '' ? [] : [`TBLPROPERTIES (\n${properties}\n);`]),
     '',
   ].join('\n');
 }
@@ -108,7 +114,7 @@ const COMMON_NOTES = [
  */
 export function athenaFindingsDdl(location: string, table: string = DEFAULT_FINDINGS_TABLE): string {
   const root = `${checkLocation(location)}${COMMITTED_FOLDER}/`;
-  return render({
+  return renderSymlinkTable({
     table: checkTable(table),
     header: [
       'sc2aws delivered findings (datasets vulns and fixed), one JSON object a line: lib/findings/CONTRACT.md.',
@@ -142,7 +148,7 @@ export function athenaFindingsDdl(location: string, table: string = DEFAULT_FIND
  */
 export function athenaAssetsDdl(location: string, table: string = DEFAULT_ASSETS_TABLE): string {
   const root = `${checkLocation(location)}${COMMITTED_FOLDER}/dataset=assets/`;
-  return render({
+  return renderSymlinkTable({
     table: checkTable(table),
     header: [
       'sc2aws delivered assets (dataset assets, one sumip host a line): lib/findings/CONTRACT.md.',

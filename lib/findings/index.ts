@@ -13,7 +13,16 @@
  * else rejected.write({ reason: result.reason });
  * ```
  */
-export { athenaAssetsDdl, athenaFindingsDdl, PLACEHOLDER_FINDINGS_LOCATION } from './athena';
+export {
+  athenaAssetsDdl,
+  athenaFindingsDdl,
+  checkLocation,
+  checkTable,
+  DT_PROJECTION,
+  PLACEHOLDER_FINDINGS_LOCATION,
+  renderSymlinkTable,
+  type SymlinkTableSpec,
+} from './athena';
 export { DELIVERED_ASSET_COLUMNS, DELIVERED_FINDING_COLUMNS, type DeliveredColumn } from './columns';
 export {
   DEFAULT_PLUGIN_OUTPUT_MAX_BYTES,

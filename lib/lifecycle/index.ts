@@ -16,6 +16,13 @@ export {
   type LifecycleDeps,
   type LifecycleOutcome,
 } from './apply-lifecycle';
+export {
+  athenaChangesDdl,
+  athenaCurrentDdl,
+  CHANGE_COLUMNS,
+  CURRENT_COLUMNS,
+  PLACEHOLDER_DATA_LOCATION,
+} from './athena';
 export { CHANGE_TYPES, type ChangeType, PARTITIONS, TRACKED_FIELDS } from './constants';
 export { LifecycleContendedError, LifecycleStateCorruptError } from './errors';
 export { applyRow, compareObservations } from './finding-state';

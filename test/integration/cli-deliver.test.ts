@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorHandle, startSimulator } from '#sim';
 import { type CliRun, runCliInProcess, runSc2aws } from '#support/cli';
@@ -46,7 +47,7 @@ async function filesUnder(root: string, dir = root): Promise<string[]> {
 async function delivered(root: string, addressRoot = root): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const file of await filesUnder(root)) {
-    if (!/^(findings|rejected|ocsf)\/|^state\/delivery\//.test(file)) continue;
+    if (!/^(findings|rejected|ocsf|changes|current)\/|^state\/(delivery|lifecycle)\//.test(file)) continue;
     const bytes = await readFile(join(root, file));
     out.set(
       file,
@@ -142,7 +143,8 @@ describe('sc2aws deliver', () => {
     );
     expect(findingsParts.length).toBeGreaterThan(1);
     const threadedBytes = await delivered(threaded);
-    expect([...threadedBytes.keys()].some((k) => k.startsWith('state/'))).toBe(false);
+    expect([...threadedBytes.keys()].some((k) => k.startsWith('state/delivery/'))).toBe(false);
+    expect(threadedBytes.has('state/lifecycle/root.json')).toBe(true);
     expect([...threadedBytes.keys()].filter((k) => k.endsWith('.parquet')).length).toBeGreaterThan(2);
     expect(threadedBytes).toEqual(await delivered(inline));
   });
@@ -192,6 +194,58 @@ describe('sc2aws deliver', () => {
     );
     expect((await filesUnder(source)).some((f) => f.startsWith('findings/'))).toBe(false);
     expect(await stat(summary.runs[0]?.manifest ?? '')).toBeTruthy();
+  });
+
+  it('writes the change feed and the current table under --out as the Lambda does, and DuckDB reads both', async () => {
+    // Prepare
+    const from = await copyOfExport('lifecycle-from');
+    const out = join(dir, 'lifecycle-out');
+
+    // Act
+    const r = await runCliInProcess(['deliver', '--from', from, '--out', out]);
+    runs.push(r);
+
+    // Assert
+    expect(r.code, r.stderr).toBe(0);
+    const files = await filesUnder(out);
+    expect(files.filter((f) => /^changes\/committed\/dt=[\d-]+\/[\w-]+\.txt$/.test(f))).toHaveLength(2);
+    expect(files).toContain('current/committed/current.txt');
+    const list = async (file: string) =>
+      (await readFile(join(out, file), 'utf8')).split('\n').filter((l) => l !== '');
+    const currentFiles = await list('current/committed/current.txt');
+    const changeFiles = (
+      await Promise.all(files.filter((f) => f.startsWith('changes/committed/')).map(list))
+    ).flat();
+    const instance = await DuckDBInstance.create(':memory:');
+    const db = await instance.connect();
+    const query = async (sql: string) => (await db.runAndReadAll(sql)).getRowObjectsJS();
+    const json = (paths: string[]) =>
+      `read_json([${paths.map((p) => `'${p}'`).join(',')}], format = 'newline_delimited', compression = 'gzip')`;
+    try {
+      const byChange = await query(
+        `SELECT dataset, change, baseline, count(*)::INTEGER AS n FROM ${json(changeFiles)} GROUP BY ALL ORDER BY ALL`,
+      );
+      // A first import: every open finding new, every fixed one fixed, all baseline.
+      expect(byChange).toEqual([
+        { dataset: 'fixed', change: 'fixed', baseline: true, n: expect.any(Number) },
+        { dataset: 'vulns', change: 'new', baseline: true, n: expect.any(Number) },
+      ]);
+      const [current] = await query(
+        `SELECT count(*)::INTEGER AS n, count(DISTINCT finding_id)::INTEGER AS ids, count_if(lifecycle_state NOT IN ('open', 'reopened'))::INTEGER AS other FROM ${json(currentFiles)}`,
+      );
+      const delivered = JSON.parse(r.stdout) as Summary;
+      const vulnsRows = delivered.runs.find((x) => x.dataset === 'vulns')?.rows ?? 0;
+      const [fixedIds] = await query(
+        `SELECT count(DISTINCT finding_id)::INTEGER AS n FROM ${json(changeFiles)} WHERE change = 'fixed' AND finding_id IN (SELECT finding_id FROM ${json(changeFiles)} WHERE change = 'new')`,
+      );
+      // Open now: every delivered open finding, less those the fixed run says were fixed after.
+      expect(current).toEqual({ n: current?.ids, ids: expect.any(Number), other: 0 });
+      expect(current?.n).toBeLessThanOrEqual(vulnsRows);
+      expect(current?.n).toBeGreaterThanOrEqual(vulnsRows - (fixedIds?.n as number));
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('--ocsf also writes every delivered run as committed OCSF Parquet, row for row', async () => {
