@@ -24,7 +24,9 @@ describe('the lifecycle tables', () => {
   it('reads committed lists only: changes by run day, the current table through its one list', () => {
     const changes = athenaChangesDdl('s3://acme/sc2aws');
     expect(changes).toContain("LOCATION 's3://acme/sc2aws/changes/committed/'");
-    expect(changes).toContain("'storage.location.template' = 's3://acme/sc2aws/changes/committed/dt=${dt}/'");
+    expect(changes).toContain(
+      `'storage.location.template' = 's3://acme/sc2aws/changes/committed/dt=\${dt}/'`,
+    );
     const current = athenaCurrentDdl('s3://acme/sc2aws/', 'security.current');
     expect(current).toContain("LOCATION 's3://acme/sc2aws/current/committed/';");
     expect(current).not.toContain('PARTITIONED BY');
