@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { DetailType } from '#lib/events';
-import { applyLifecycle, type LifecycleResult } from '#lib/lifecycle';
+import { applyLifecycle, type LifecycleResult, readChangesManifest } from '#lib/lifecycle';
 import {
   commitRun,
   committedKey,
@@ -446,7 +446,13 @@ class RunDelivery {
     if (delivered === undefined || (dataset !== 'vulns' && dataset !== 'fixed'))
       throw new Error('the lifecycle phase runs on committed vulns or fixed findings');
     const outcome = await applyLifecycle(
-      { store: this.deps.store, shouldStop: () => this.shouldStop() },
+      {
+        store: this.deps.store,
+        shouldStop: () => this.shouldStop(),
+        ...(this.settings.lifecycleGroupTargetBytes === undefined
+          ? {}
+          : { groupTargetBytes: this.settings.lifecycleGroupTargetBytes }),
+      },
       {
         dataset,
         runId,
@@ -465,6 +471,10 @@ class RunDelivery {
     const changes = outcome.result;
     this.state.lifecycle = undefined;
     this.state.changes = changes;
+    if (this.deps.ocsf !== undefined) {
+      const { parts } = await readChangesManifest(this.deps.store, changes.manifestKey);
+      this.state.ocsfSource = { parts, indexes: parts.map((p) => partNumberOf(p.key)) };
+    }
     await this.deps.events.publish({
       detailType: DetailType.FindingsChanged,
       detail: {
@@ -501,7 +511,10 @@ class RunDelivery {
     if (this.deps.ocsf === undefined) return true;
     // Loaded here, not at start: with OCSF output off a cold start never pays for the Parquet writer.
     const { storeOcsfFile } = await import('#lib/ocsf');
-    const parts = this.state.findings;
+    // vulns and fixed: from the change run (one record per change); assets: from the findings.
+    const source = this.state.ocsfSource;
+    const parts = source?.parts ?? this.state.findings;
+    const indexes = source?.indexes ?? this.state.indexes;
     const files = this.state.ocsf ?? [];
     this.state.ocsf = files;
     await runInOrder({
@@ -512,7 +525,7 @@ class RunDelivery {
       start: async (position) => {
         const part = parts[position] as PartInfo;
         const stored = await this.read(this.deps.store, part.key);
-        const index = this.state.indexes[position] as number;
+        const index = indexes[position] as number;
         return this.runner.ocsf({
           stored,
           dataset: this.raw.dataset,
@@ -541,7 +554,13 @@ class RunDelivery {
       const committed = await commitOcsfRun(
         this.deps.store,
         this.deps.ocsf,
-        { dataset, runId, dt: this.dt, source: delivered.manifestKey, createdAt: this.raw.createdAt },
+        {
+          dataset,
+          runId,
+          dt: this.dt,
+          source: this.state.changes?.manifestKey ?? delivered.manifestKey,
+          createdAt: this.raw.createdAt,
+        },
         files,
       );
       ocsf = {
@@ -571,6 +590,11 @@ class RunDelivery {
 function reportedChanges(changes: LifecycleResult): NonNullable<DeliveryResult['changes']> {
   const { io: _io, redone: _redone, ...reported } = changes;
   return reported;
+}
+
+/** The number of a part from its key (`…/part-00042.ndjson.gz` → 42). */
+function partNumberOf(key: string): number {
+  return Number(/part-(\d+)\.ndjson\.gz$/.exec(key)?.[1] ?? Number.NaN);
 }
 
 /** The key inside `bucket` of an `s3://bucket/key` address; undefined for a local path. */

@@ -58,6 +58,12 @@ export const deliveryStateSchema = z.object({
   ocsf: z.optional(z.array(partInfoSchema)),
   /** Phase `lifecycle`: where applying the run to the finding lifecycle stands. */
   lifecycle: z.optional(lifecycleWorkSchema),
+  /**
+   * With OCSF on, for `vulns` and `fixed`: the committed change run's parts and their numbers. The
+   * Vulnerability Finding records follow the lifecycle: one per change, none for a finding that
+   * did not change.
+   */
+  ocsfSource: z.optional(z.object({ parts: z.array(partInfoSchema), indexes: z.array(count) })),
   /** After phase `lifecycle`: the committed change run. */
   changes: z.optional(lifecycleResultSchema),
 });

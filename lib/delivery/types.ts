@@ -33,6 +33,11 @@ export interface DeliverySettings {
   timeGuardMs: number;
   /** A delivery that takes more invocations than this fails (DELIVERY_INVOCATION_LIMIT). */
   maxInvocations: number;
+  /**
+   * The lifecycle applies a run in groups of about this many uncompressed bytes (one group in
+   * memory at a time; one change part per group). Default: lib/lifecycle's GROUP_TARGET_BYTES.
+   */
+  lifecycleGroupTargetBytes?: number;
 }
 
 export interface DeliveryProgress {

@@ -50,4 +50,4 @@ export {
   type SecurityLakeWriter,
 } from './security-lake';
 export type * from './types';
-export { vulnerabilityFindingOf } from './vulnerability-finding';
+export { type FindingRecordInput, vulnerabilityFindingOf } from './vulnerability-finding';
