@@ -13,16 +13,23 @@ import {
   type RawRunManifest,
   runManifestSchema,
 } from '#lib/sink';
-import type { SimulatorHandle, SimulatorKeys } from '#sim';
+import type { ScanRecord, SimulatorKeys } from '#sim';
 import type { AwsFake } from './aws-fake';
+import { buildLifecycleReport, type LifecycleReport, lifecycleChecks } from './changes-report';
+import type { Cycle } from './cycles';
 import type { LocalLambdas } from './lambdas';
 import type { LocalS3 } from './s3';
 
 export interface DatasetReport {
+  /** The schedule cycle that exported the run (1 or 2). */
+  cycle: number;
   dataset: string;
   runId: string;
   window: string;
-  /** Rows the simulator holds for the run's query and window: what the export must contain. */
+  /**
+   * Rows the simulator held for the run's query and window when its cycle ended: what the export
+   * must contain.
+   */
   simulatorRows: number | null;
   rawRows: number;
   rawParts: number;
@@ -40,7 +47,7 @@ export interface DemoReport {
   ok: boolean;
   checks: { name: string; ok: boolean }[];
   datasets: DatasetReport[];
-  events: { source: string; detailType: string; about: string }[];
+  events: { source: string; detailType: string; about: string; runId?: string }[];
   invocations: { fn: string; trigger: string; ok: boolean }[];
   continuations: number;
   outputDir: string;
@@ -48,11 +55,15 @@ export interface DemoReport {
   /** The first sample finding as the OCSF Vulnerability Finding record its Parquet file holds. */
   sampleOcsf: Record<string, unknown> | null;
   keyMaterialFound: boolean;
+  /** The change feed of both cycles, against the simulator's record of the scan between them. */
+  lifecycle: LifecycleReport;
 }
 
 /** Reads back everything the run wrote, copies it to `<out>/bucket/`, and checks the outcome. */
 export async function buildReport(input: {
-  sim: SimulatorHandle;
+  cycles: Cycle[];
+  /** The simulator's record of the scan between the cycles. */
+  scan: ScanRecord;
   s3: LocalS3;
   aws: AwsFake;
   lambdas: LocalLambdas;
@@ -88,34 +99,23 @@ export async function buildReport(input: {
     .filter((o) => o.key.endsWith('_manifest.json') && o.key.startsWith('sc2aws/ocsf/'))
     .map((o) => parse(ocsfRunManifestSchema, o.key, o.body));
 
+  const runOf = (runId: string) =>
+    input.cycles.flatMap((c) => c.runs.map((r) => ({ ...r, cycle: c.cycle }))).find((r) => r.runId === runId);
   const datasets: DatasetReport[] = manifests
     .filter((m): m is RawRunManifest => m.kind === 'raw')
     .map((raw) => {
       const delivered = manifests.find(
         (m): m is FindingsRunManifest => m.kind === 'findings' && m.runId === raw.runId,
       );
-      const query = raw.details?.query as {
-        sourceType: 'cumulative' | 'patched';
-        tool: string;
-        filters: never;
-        sort?: { field: string; direction: 'ASC' };
-      };
-      const simulatorRows =
-        query.tool === 'vulndetails'
-          ? input.sim.dataset.countMatching({
-              sourceType: query.sourceType,
-              filters: query.filters,
-              sortField: raw.window.field,
-              sortDir: 'ASC',
-            })
-          : null;
       const details = delivered?.details;
       const ocsf = ocsfManifests.find((m) => m.runId === raw.runId && m.dataset === raw.dataset);
+      const run = runOf(raw.runId);
       return {
+        cycle: run?.cycle ?? 0,
         dataset: raw.dataset,
         runId: raw.runId,
         window: `${raw.window.startIso} … ${raw.window.endIso}`,
-        simulatorRows,
+        simulatorRows: run?.simulatorRows ?? null,
         rawRows: raw.totals.rows,
         rawParts: raw.totals.parts,
         invocations: raw.details?.invocations ?? 1,
@@ -137,7 +137,8 @@ export async function buildReport(input: {
                 codec: ocsf.codec,
               },
       };
-    });
+    })
+    .sort((a, b) => a.cycle - b.cycle || a.dataset.localeCompare(b.dataset));
 
   const events = input.aws.events.map((e) => ({
     source: e.source,
@@ -145,6 +146,7 @@ export async function buildReport(input: {
     about: String(
       e.detail.dataset ?? e.detail.labelUpdated ?? e.detail.versionStage ?? e.detail.versionId ?? '',
     ),
+    ...(typeof e.detail.runId === 'string' ? { runId: e.detail.runId } : {}),
   }));
   const types = events.map((e) => e.detailType);
   const firstFindings = objects.find(
@@ -198,6 +200,14 @@ export async function buildReport(input: {
     const object = objects.find((o) => o.key === `sc2aws/state/${d}.json`);
     return object === undefined ? undefined : parse(exportStateSchema, object.key, object.body);
   };
+  const lifecycle = buildLifecycleReport({
+    objects,
+    prefix: 'sc2aws',
+    events: input.aws.events,
+    cycles: input.cycles,
+    scan: input.scan,
+  });
+  const latestRun = (dataset: string) => datasets.filter((d) => d.dataset === dataset).at(-1)?.runId;
   const checks = [
     {
       name: `keys rotated in: ${DetailType.KeyValidationSucceeded}, then ${DetailType.KeyRotationCompleted}`,
@@ -207,13 +217,15 @@ export async function buildReport(input: {
     },
     { name: 'no key validation failed', ok: !types.includes(DetailType.KeyValidationFailed) },
     {
-      name: 'every dataset exported and delivered',
-      ok: ['vulns', 'fixed', 'assets'].every((d) =>
-        datasets.some((r) => r.dataset === d && r.findingsManifest !== null),
+      name: 'every dataset exported and delivered, in each of the two cycles',
+      ok: [1, 2].every((cycle) =>
+        ['vulns', 'fixed', 'assets'].every((d) =>
+          datasets.some((r) => r.cycle === cycle && r.dataset === d && r.findingsManifest !== null),
+        ),
       ),
     },
     {
-      name: 'raw rows equal the simulator rows of each window',
+      name: 'raw rows equal the simulator rows of each window (counted as each cycle ended)',
       ok: datasets.every((d) => d.simulatorRows === null || d.simulatorRows === d.rawRows),
     },
     {
@@ -226,9 +238,9 @@ export async function buildReport(input: {
       ok: committedOk,
     },
     {
-      name: `each dataset's ${DetailType.ExportCompleted} is followed by its ${DetailType.FindingsDelivered}`,
+      name: `each run's ${DetailType.ExportCompleted} is followed by its ${DetailType.FindingsDelivered}`,
       ok: datasets.every((d) => {
-        const at = (type: string) => events.findIndex((e) => e.detailType === type && e.about === d.dataset);
+        const at = (type: string) => events.findIndex((e) => e.detailType === type && e.runId === d.runId);
         return (
           at(DetailType.ExportCompleted) >= 0 &&
           at(DetailType.FindingsDelivered) > at(DetailType.ExportCompleted)
@@ -240,9 +252,13 @@ export async function buildReport(input: {
       ok: datasets.every((d) => d.ocsf !== null && d.ocsf.rows === d.deliveredRows),
     },
     {
-      name: 'checkpoints point at the delivered runs',
-      ok: datasets.every((d) => state(d.dataset)?.checkpoint?.runId === d.runId),
+      name: "checkpoints point at each dataset's latest delivered run",
+      ok: ['vulns', 'fixed', 'assets'].every((d) => {
+        const latest = latestRun(d);
+        return latest !== undefined && state(d)?.checkpoint?.runId === latest;
+      }),
     },
+    ...lifecycleChecks(lifecycle),
     { name: 'every invocation succeeded', ok: input.lambdas.invocations.every((i) => i.ok) },
     { name: 'no key material in any object, event or report', ok: !keyMaterialFound },
   ];
@@ -257,48 +273,6 @@ export async function buildReport(input: {
     sampleFindings,
     sampleOcsf,
     keyMaterialFound,
+    lifecycle,
   };
-}
-
-export function printReport(report: DemoReport, line: (text: string) => void): void {
-  line('');
-  line('  dataset  SC rows  raw rows  parts  invocations  delivered  duplicates  rejected');
-  for (const d of report.datasets) {
-    line(
-      `  ${d.dataset.padEnd(7)}  ${String(d.simulatorRows ?? '-').padStart(7)}  ${String(d.rawRows).padStart(8)}  ${String(d.rawParts).padStart(5)}  ${String(d.invocations).padStart(11)}  ${String(d.deliveredRows).padStart(9)}  ${String(d.duplicates).padStart(10)}  ${String(d.rejectedRows).padStart(8)}`,
-    );
-  }
-  line('');
-  line('  events, in order:');
-  for (const e of report.events)
-    line(`    ${e.source.padEnd(18)} ${e.detailType}${e.about ? ` (${e.about})` : ''}`);
-  line('');
-  line('  a few delivered findings:');
-  for (const f of report.sampleFindings) line(`    ${JSON.stringify(f)}`);
-  line('');
-  line('  OCSF 1.3 output (<prefix>/ocsf/class=…/dataset=…/dt=…/run=…/part-NNNNN.parquet):');
-  for (const d of report.datasets) {
-    const o = d.ocsf;
-    line(
-      `    ${d.dataset.padEnd(7)} ${o === null ? 'none' : `${o.className} (${o.classUid}): ${o.rows} rows in ${o.files} file(s), ${o.codec}`}`,
-    );
-  }
-  if (report.sampleOcsf !== null) {
-    const r = report.sampleOcsf as {
-      class_uid: number;
-      type_uid: number;
-      severity_id: number;
-      status: string;
-      time: number;
-      finding_info: { uid: string; title: string };
-      vulnerabilities: { cve?: { uid: string } }[];
-      device?: { ip?: string };
-    };
-    line(
-      `    the first finding above, as OCSF: ${JSON.stringify({ class_uid: r.class_uid, type_uid: r.type_uid, severity_id: r.severity_id, status: r.status, time: r.time, finding_info: { uid: r.finding_info.uid, title: r.finding_info.title }, cve: r.vulnerabilities[0]?.cve?.uid ?? null, device_ip: r.device?.ip ?? null })}`,
-    );
-  }
-  line('');
-  for (const c of report.checks) line(`  ${c.ok ? '✓' : '✗'} ${c.name}`);
-  line('');
 }

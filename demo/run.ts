@@ -5,9 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '#sim';
 import { startAwsFake } from './aws-fake';
+import { type Cycle, endCycle } from './cycles';
 import { LocalLambdas } from './lambdas';
-import { buildReport, printReport } from './report';
+import { printReport } from './print-report';
+import { buildReport } from './report';
 import { startLocalS3 } from './s3';
+
+/** The lowest severity exported (SEVERITY_FLOOR); the scan between the cycles changes only such findings. */
+const SEVERITY_FLOOR = 1;
+/** What SC's scan between the two cycles changes. */
+const SCAN = { newFindings: 12, fixed: 10, reopened: 6, recast: 4 } as const;
 
 /**
  * `npm run demo`: the whole product on loopback, with the bundled Lambda artifacts and real event
@@ -75,6 +82,7 @@ async function main(): Promise<number> {
       DATA_BUCKET: s3.bucket,
       EVENT_BUS_NAME: 'sc2aws-demo',
       DATA_PREFIX: 'sc2aws',
+      SEVERITY_FLOOR: String(SEVERITY_FLOOR),
       // Small pages and a short deadline, so a continuation happens and is visible.
       PAGE_SIZE: '100',
       TIME_GUARD_SECONDS: '5',
@@ -116,16 +124,42 @@ async function main(): Promise<number> {
     await lambdas.drain();
     await rm(keysFile);
 
-    say('2. pull-analysis on the schedule (small pages, short deadline) and 3. forward-results on each run:');
-    lambdas.enqueue(
-      'pull-analysis',
-      { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
-      'schedule',
+    const cycles: Cycle[] = [];
+    const scheduleCycle = async () => {
+      lambdas.enqueue(
+        'pull-analysis',
+        { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
+        'schedule',
+      );
+      await lambdas.drain();
+      cycles.push(await endCycle({ sim, s3, aws, before: cycles }));
+    };
+    say(
+      '2. Cycle 1: pull-analysis on the schedule (small pages, short deadline) and forward-results on each run; the lifecycle takes its baseline:',
     );
-    await lambdas.drain();
+    await scheduleCycle();
 
-    say('4. Report');
-    const report = await buildReport({ sim, s3, aws, lambdas, out, keys: [sim.users[0]?.keys, fresh] });
+    // Findings the first cycle delivered, so the second must report them fixed, reopened or recast.
+    const since = Math.max(
+      ...(cycles[0]?.runs ?? []).filter((r) => r.dataset !== 'assets').map((r) => r.window.start),
+    );
+    const scan = sim.control.scan({ ...SCAN, since, minSeverity: SEVERITY_FLOOR });
+    say(
+      `3. SC scans again: ${SCAN.newFindings} new, ${SCAN.fixed} fixed, ${SCAN.reopened} reopened and ${SCAN.recast} recast findings, at ${new Date(scan.at * 1000).toISOString()}.`,
+    );
+    say('4. Cycle 2: the schedule fires again; each window starts an overlap before its checkpoint:');
+    await scheduleCycle();
+
+    say('5. Report');
+    const report = await buildReport({
+      cycles,
+      scan,
+      s3,
+      aws,
+      lambdas,
+      out,
+      keys: [sim.users[0]?.keys, fresh],
+    });
     printReport(report, (line) => process.stdout.write(`${line}\n`));
     if (values.report !== undefined) await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
     say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Outputs: ${join(out, 'bucket')}`);

@@ -23,6 +23,8 @@ export function createControl(state: SimulatorState): SimulatorControl {
     startDrift: ({ perPage, seed }) => state.drift.start(perPage, seed ?? state.settings.seed),
     stopDrift: () => state.drift.stop(),
     driftLog: () => state.drift.driftLog(),
+    scan: (request) => state.scans.apply(request),
+    scanLog: () => state.scans.log(),
     setPageLimit: (limit) => {
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
         throw new Error(`simulator: page limit must be a positive integer, got ${limit}`);

@@ -11,6 +11,7 @@
  * shifting later hosts towards lower offsets the same way. No host enters: the layout's hosts are
  * fixed. Their findings stay in vulndetails: the two tools drift independently.
  */
+import type { FindingNumbers } from './finding-numbers';
 import { SeededSequence } from './hash';
 import type { Host } from './hosts';
 import type { DatasetModel } from './model';
@@ -25,16 +26,14 @@ export class DriftEngine {
   private active: { perPage: number; sequence: SeededSequence } | null = null;
   private readonly log: DriftLog = { left: [], entered: [], hostsLeft: [] };
   private readonly leftHosts = new Set<number>();
-  private nextG: number;
 
   constructor(
     private readonly model: DatasetModel,
     private readonly overlays: Record<StoreName, StoreOverlay>,
     private readonly tables: TableCache,
+    private readonly numbers: FindingNumbers,
     private readonly nowSeconds: () => number,
-  ) {
-    this.nextG = model.firstFreeG;
-  }
+  ) {}
 
   start(perPage: number, seed: number): void {
     if (!Number.isInteger(perPage) || perPage < 0)
@@ -100,8 +99,9 @@ export class DriftEngine {
       this.log.left.push(identityOf(this.model.layout, spec.g));
     }
     const { generatedAt, spanSeconds } = this.model.settings;
-    for (let k = leaving; k < perPage && this.nextG < this.model.layout.capacity; k++) {
-      const g = this.nextG++;
+    for (let k = leaving; k < perPage; k++) {
+      const g = this.numbers.take();
+      if (g === undefined) break;
       const lastSeen = generatedAt - spanSeconds + sequence.nextBelow(spanSeconds + 1);
       const timeline = this.model.stores.cumulative.timeline;
       this.overlays.cumulative.enter(this.model.newSpec(g, lastSeen), timeline.firstAtOrAfter(lastSeen));

@@ -53,6 +53,7 @@ export const SALT = {
   drift: 12,
   cookie: 13,
   uuid: 14,
+  scan: 15,
 } as const;
 
 /** A small seeded generator for sequences (drift), built on {@link hash}. */

@@ -19,6 +19,8 @@ export interface RowSpec {
   lastMitigated: number | null;
   /** hasBeenMitigated "1". */
   reopened: boolean;
+  /** A severity id set by a recast rule (recastRisk "1"); absent: the plugin's own. */
+  recastSeverity?: number;
 }
 
 export interface ModelSettings {

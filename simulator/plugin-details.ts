@@ -92,6 +92,16 @@ export interface PluginDetails {
   fields: PluginFields;
 }
 
+/**
+ * A severity as SC nests it in rows (`{id, name, description}`, reference §3.3).
+ *
+ * @example severityRef(4) // { id: '4', name: 'Critical', description: 'Critical Severity' }
+ */
+export function severityRef(id: number): { id: string; name: string; description: string } {
+  const name = SEVERITY_NAMES[id] ?? '';
+  return { id: String(id), name, description: `${name} Severity` };
+}
+
 function epochOf(isoDate: string, plusDays = 0): number {
   return Date.parse(`${isoDate}T12:00:00Z`) / 1000 + plusDays * 86_400;
 }
@@ -187,11 +197,7 @@ function detailsOf(seed: PluginSeed, index: number): PluginDetails {
     index,
     seed,
     pluginID: String(seed.id),
-    severity: {
-      id: String(seed.severity),
-      name: SEVERITY_NAMES[seed.severity],
-      description: `${SEVERITY_NAMES[seed.severity]} Severity`,
-    },
+    severity: severityRef(seed.severity),
     family: { ...FAMILIES[seed.family] },
     fields,
   };

@@ -8,7 +8,7 @@ import { SALT, uuidFrom } from './hash';
 import type { Host } from './hosts';
 import type { FindingLayout } from './layout';
 import type { RowSpec } from './model';
-import { type PluginDetails, PROTOCOL_NUMBERS } from './plugin-details';
+import { type PluginDetails, PROTOCOL_NUMBERS, severityRef } from './plugin-details';
 import type { Identity, VulnDetailsRow } from './types';
 
 const HOST_UNIQUENESS = 'repositoryID,ip,dnsName';
@@ -75,10 +75,10 @@ export function buildRow(layout: FindingLayout, spec: RowSpec, seed: number): Vu
   const protocol = plugin.seed.protocol;
   const row: VulnDetailsRow = {
     pluginID: plugin.pluginID,
-    severity: { ...plugin.severity },
+    severity: spec.recastSeverity === undefined ? { ...plugin.severity } : severityRef(spec.recastSeverity),
     hasBeenMitigated: spec.reopened ? '1' : '0',
     acceptRisk: '0',
-    recastRisk: '0',
+    recastRisk: spec.recastSeverity === undefined ? '0' : '1',
     ip: host.ip,
     ips: host.ip,
     uuid: host.uuid,
@@ -104,5 +104,6 @@ export function buildRow(layout: FindingLayout, spec: RowSpec, seed: number): Vu
     pluginInfo: `${plugin.pluginID} (${port}/${PROTOCOL_NUMBERS[protocol] ?? 6}) ${plugin.seed.name}`,
   };
   if (spec.lastMitigated !== null) row.lastMitigated = String(spec.lastMitigated);
+  if (spec.recastSeverity !== undefined) row.recastRiskRuleComment = 'Recast by a simulated rule';
   return row;
 }

@@ -70,7 +70,15 @@ export class SelectionView {
       const table = tables.get(selection.severities, selection.repositories, condition);
       const base = this.shape.base;
       const removed = inWindow.filter((i) => table.matches(base + i));
-      const entered = enteredInWindow.filter((row) => table.matches(row.spec.g));
+      const entered = enteredInWindow.filter((row) =>
+        tables.admitsFinding(
+          selection.severities,
+          selection.repositories,
+          condition,
+          row.spec.g,
+          row.spec.recastSeverity,
+        ),
+      );
       const baseCount = table.count(base + this.lo, base + this.hi);
       return {
         table,

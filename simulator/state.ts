@@ -1,12 +1,14 @@
 /**
- * The mutable state of one simulator: dataset, drift overlays, users, switches and faults.
+ * The mutable state of one simulator: dataset, drift and scan overlays, users, switches and faults.
  * Handlers read it; the control object changes it.
  */
 import { DriftEngine } from './drift';
 import { FaultQueue } from './faults';
+import { FindingNumbers } from './finding-numbers';
 import { HeldResponses } from './held';
 import { DatasetModel, type ModelSettings } from './model';
 import { StoreOverlay } from './overlay';
+import { ScanChanges } from './scan-changes';
 import { TableCache } from './table-cache';
 import type {
   AuthFailureStyle,
@@ -40,6 +42,7 @@ export class SimulatorState {
   readonly faults = new FaultQueue();
   readonly held = new HeldResponses();
   readonly drift: DriftEngine;
+  readonly scans: ScanChanges;
   readonly requests: RecordedRequest[] = [];
   apiKeysEnabled: boolean;
   authFailureStyle: AuthFailureStyle;
@@ -53,7 +56,10 @@ export class SimulatorState {
     this.registry = new UserRegistry(settings.users, settings.seed);
     this.apiKeysEnabled = settings.apiKeysEnabled;
     this.authFailureStyle = settings.authFailureStyle;
-    this.drift = new DriftEngine(this.model, this.overlays, this.tables, () => this.nowSeconds());
+    const numbers = new FindingNumbers(this.model.firstFreeG, this.model.layout.capacity);
+    const now = () => this.nowSeconds();
+    this.drift = new DriftEngine(this.model, this.overlays, this.tables, numbers, now);
+    this.scans = new ScanChanges(this.model, this.overlays, numbers, now);
   }
 
   /** The simulator clock in epoch seconds. */

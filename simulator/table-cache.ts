@@ -34,19 +34,43 @@ export class TableCache {
     const key = `${keyOf(severities)}|${keyOf(repositories)}|${groupKey}`;
     const cached = this.tables.get(key);
     if (cached) return cached;
-    const layout = this.layout;
-    const hostCount = layout.hosts.length;
-    const table = new MatchTable(layout.period, (r) => {
-      const pluginIndex = layout.pluginIndexAtResidue(r);
-      const severity = PLUGIN_DETAILS[pluginIndex]?.seed.severity ?? 0;
-      if (severities !== null && !severities.has(severity)) return false;
-      if (repositories !== null && !repositories.has(layout.hostAt(r % hostCount).repositoryId)) return false;
-      if (group.kind === 'severity') return severity === group.id;
-      if (group.kind === 'plugin') return pluginIndex === group.index;
-      return true;
-    });
+    const table = new MatchTable(this.layout.period, (r) =>
+      this.admits(severities, repositories, group, r, undefined),
+    );
     if (this.tables.size >= MAX_TABLES) this.tables.clear();
     this.tables.set(key, table);
     return table;
+  }
+
+  /**
+   * Whether finding g passes the same filters and group as {@link get}'s table, with its severity
+   * recast to `severity` when given (SC filters and sorts on the recast severity).
+   */
+  admitsFinding(
+    severities: ReadonlySet<number> | null,
+    repositories: ReadonlySet<number> | null,
+    group: GroupCondition,
+    g: number,
+    severity: number | undefined,
+  ): boolean {
+    return this.admits(severities, repositories, group, g % this.layout.period, severity);
+  }
+
+  private admits(
+    severities: ReadonlySet<number> | null,
+    repositories: ReadonlySet<number> | null,
+    group: GroupCondition,
+    residue: number,
+    recast: number | undefined,
+  ): boolean {
+    const layout = this.layout;
+    const pluginIndex = layout.pluginIndexAtResidue(residue);
+    const severity = recast ?? PLUGIN_DETAILS[pluginIndex]?.seed.severity ?? 0;
+    if (severities !== null && !severities.has(severity)) return false;
+    const host = layout.hostAt(residue % layout.hosts.length);
+    if (repositories !== null && !repositories.has(host.repositoryId)) return false;
+    if (group.kind === 'severity') return severity === group.id;
+    if (group.kind === 'plugin') return pluginIndex === group.index;
+    return true;
   }
 }

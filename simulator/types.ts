@@ -3,7 +3,7 @@
  * Field names follow SC's wire format where they mirror it (reference §2, §3.3).
  */
 
-import type { VulnDetailsRow } from './row-types';
+import type { NamedRef, VulnDetailsRow } from './row-types';
 
 export type { NamedRef, RepositoryRef, SumIpRow, VulnDetailsRow } from './row-types';
 
@@ -116,6 +116,47 @@ export interface DriftLog {
   hostsLeft: HostIdentity[];
 }
 
+/**
+ * A scan between two pulls, as {@link SimulatorControl.scan} applies it: every change is stamped
+ * with the simulator clock. Counts default to 0.
+ */
+export interface ScanRequest {
+  /** Findings seen for the first time: they enter the cumulative store, first and last seen now. */
+  newFindings?: number;
+  /** Open findings the scan no longer finds: mitigated now, they move to the patched store. */
+  fixed?: number;
+  /** Mitigated findings found again: back in the cumulative store, last seen now, hasBeenMitigated "1". */
+  reopened?: number;
+  /**
+   * Open findings seen again now under a recast rule: recastRisk "1" and the severity one step up
+   * (Critical one step down).
+   */
+  recast?: number;
+  /**
+   * Epoch seconds: existing findings are picked among those last seen (open) or mitigated (patched)
+   * at or after it, e.g. the start of the windows a client already pulled. Default: any.
+   */
+  since?: number;
+  /** Lowest severity id a picked or created finding has, after a recast too (default 0). */
+  minSeverity?: number;
+}
+
+/** One finding a scan changed, as SC serves it after the scan. */
+export interface ScanChange {
+  kind: 'new' | 'fixed' | 'reopened' | 'recast';
+  /** The row as served now: from the cumulative store, or the patched one for `fixed`. */
+  row: VulnDetailsRow;
+  /** The severity before a recast (recast only). */
+  previousSeverity?: NamedRef;
+}
+
+/** The simulator's own record of one scan. */
+export interface ScanRecord {
+  /** Epoch seconds of the simulator clock when it ran. */
+  at: number;
+  changes: ScanChange[];
+}
+
 /** What identifies a host in sumip (reference §3.3 `hostUniqueness`). */
 export interface HostIdentity {
   repositoryID: string;
@@ -144,6 +185,13 @@ export interface SimulatorControl {
   startDrift(options: { perPage: number; seed?: number }): void;
   stopDrift(): void;
   driftLog(): DriftLog;
+  /**
+   * Runs a scan now: new findings, fixed ones, reopened ones and recast ones, all stamped with the
+   * simulator clock. Returns its record; throws when the stores hold too few findings to pick.
+   */
+  scan(request: ScanRequest): ScanRecord;
+  /** The records of every scan so far, oldest first. */
+  scanLog(): ScanRecord[];
   /** Server-side cap on rows per page; undefined removes it. */
   setPageLimit(limit?: number): void;
   /**
