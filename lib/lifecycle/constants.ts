@@ -16,6 +16,9 @@ export const LIFECYCLE_VERSION = 1;
  */
 export const GROUP_TARGET_BYTES = 32 * 1024 * 1024;
 
+/** Partitions of a group worked on at once: each is a few small reads and writes, bound by latency. */
+export const PARTITION_CONCURRENCY = 16;
+
 /** How many times one invocation redoes the partitions another delivery changed meanwhile. */
 export const MAX_COMMIT_ATTEMPTS = 5;
 
