@@ -248,8 +248,12 @@ export async function buildReport(input: {
       }),
     },
     {
-      name: 'every delivered run is also committed as OCSF 1.3 Parquet, one row per delivered row',
-      ok: datasets.every((d) => d.ocsf !== null && d.ocsf.rows === d.deliveredRows),
+      name: 'every delivered run is also committed as OCSF 1.3 Parquet: one record per change (vulns, fixed), per host (assets)',
+      ok: datasets.every((d) => {
+        const changes = lifecycle.runs.find((r) => r.runId === d.runId && r.dataset === d.dataset);
+        const expected = d.dataset === 'assets' ? d.deliveredRows : changes?.rows;
+        return d.ocsf !== null && d.ocsf.rows === expected;
+      }),
     },
     {
       name: "checkpoints point at each dataset's latest delivered run",
