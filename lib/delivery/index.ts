@@ -13,3 +13,4 @@ export {
   type DeliveryResult,
   type DeliverySettings,
 } from './types';
+export { ocsfTargetOf } from './ocsf-target';
