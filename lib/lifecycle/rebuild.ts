@@ -181,5 +181,6 @@ async function moveReplaced(store: ObjectStore, rootBody: string, rebuilt: Lifec
   const counts = parsed.ok
     ? await moveReplacedObjects(store, parsed.value, rebuilt, backup)
     : { moved: 0, left: 0 };
-  return { movedTo: store.uri(backup), ...counts, parsed: parsed.ok };
+  // The folder, named without its trailing slash (as a directory path is).
+  return { movedTo: store.uri(backup.slice(0, -1)), ...counts, parsed: parsed.ok };
 }
