@@ -89,11 +89,22 @@ export function relocatedRoot(root: LifecycleRoot, staging: string): LifecycleRo
   };
 }
 
-/** What the staging leaves once its root is the live one: its own root and current list. */
+/**
+ * What the staging leaves once its root is the live one: the marker first (its objects are live
+ * now: no later call may replay into them), then its own root and current list.
+ */
 export async function removeStagingLeftovers(store: ObjectStore, staging: string): Promise<void> {
+  await store.delete(REBUILD_MARKER_KEY);
   await store.delete(stagedKey(staging, LIFECYCLE_ROOT_KEY));
   await store.delete(stagedKey(staging, CURRENT_LIST_KEY));
-  await store.delete(REBUILD_MARKER_KEY);
+}
+
+/** Every object a root names: its partitions' state and current objects, and the retired ones. */
+function keysOf(root: LifecycleRoot): string[] {
+  return [
+    ...Object.values(root.objects).flatMap((o) => (o.current === null ? [o.state] : [o.state, o.current])),
+    ...root.retired.flatMap((r) => r.keys),
+  ];
 }
 
 /** The run (`<dataset>-<runId>`) that wrote a partition's state or current object. */
@@ -117,7 +128,7 @@ async function moveObject(store: ObjectStore, key: string, to: string): Promise<
 
 /**
  * Moves the objects of the replaced root into `backup` (`<backup><key>`), after the switch. Only
- * objects written by runs the new state holds are moved: no delivery writes their keys again,
+ * objects the new root does not name, written by runs the new state holds, are moved: no delivery writes their keys again,
  * whereas a run the rebuild did not replay may still be delivered and write its own. Returns how
  * many objects were moved and how many were left in place.
  */
@@ -128,15 +139,12 @@ export async function moveReplacedObjects(
   backup: string,
 ): Promise<{ moved: number; left: number }> {
   const held = new Set(rebuilt.applied.map((a) => `${a.dataset}-${a.runId}`));
-  const keys = [
-    ...Object.values(replaced.objects).flatMap((o) =>
-      o.current === null ? [o.state] : [o.state, o.current],
-    ),
-    ...replaced.retired.flatMap((r) => r.keys),
-  ];
+  // A rebuild run again after its switch replaces its own state: what both name stays.
+  const live = new Set(keysOf(rebuilt));
   let moved = 0;
   let left = 0;
-  for (const key of new Set(keys)) {
+  for (const key of new Set(keysOf(replaced))) {
+    if (live.has(key)) continue;
     const writer = writerOf(key);
     if (writer !== undefined && held.has(writer) && (await moveObject(store, key, `${backup}${key}`)))
       moved += 1;

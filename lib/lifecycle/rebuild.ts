@@ -145,8 +145,8 @@ export async function rebuildLifecycle(
       if (!(err instanceof StoreConflictError)) throw err;
       continue;
     }
-    await publishCurrent(store, staged);
     await removeStagingLeftovers(store, staging);
+    await publishCurrent(store, staged);
     const objects = Object.values(staged.objects);
     return {
       status: 'rebuilt',

@@ -156,4 +156,31 @@ describe('rebuilding the finding lifecycle', () => {
     await deliver(reference, runs, [0, 1, 2, 3, 4]);
     expect(await lifecycleOf(store)).toEqual(await lifecycleOf(reference));
   });
+
+  it('run again after a crash right past its switch, keeps the objects its live root names', async () => {
+    const store = await newStore();
+    await deliver(store, rebuildEstate(), [1, 0, 3, 2, 4]);
+    const reference = await lifecycleOf(store);
+    let crashed = false;
+    const crashing: ObjectStore = {
+      ...store,
+      delete: async (key) => {
+        if (key === 'state/lifecycle/rebuild.json' && !crashed) {
+          crashed = true;
+          throw new Error('crash after the switch');
+        }
+        return store.delete(key);
+      },
+    };
+    await expect(rebuildLifecycle(depsOf(store, crashing), { replace: true })).rejects.toThrow(/crash/);
+
+    const again = await rebuildLifecycle(depsOf(store, store), { replace: true });
+
+    expect(again).toMatchObject({
+      status: 'rebuilt',
+      resumed: 5,
+      replaced: { parsed: true, moved: 0, left: 0 },
+    });
+    expect(await lifecycleOf(store)).toEqual(reference);
+  });
 });
