@@ -109,6 +109,8 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.FindingsRowRejected]: ExitCode.Internal,
   [ErrorCode.FindingsOptionInvalid]: ExitCode.Internal,
   [ErrorCode.OcsfInputCorrupt]: ExitCode.Internal,
+  // `sc2aws lifecycle rebuild` found a committed findings run it cannot replay: input, not transient.
+  [ErrorCode.FindingsManifestInvalid]: ExitCode.BadInput,
   [ErrorCode.SecurityLakeWriteFailed]: ExitCode.Unreachable,
   [ErrorCode.Internal]: ExitCode.Internal,
 };

@@ -4,6 +4,7 @@ import { PRODUCT_VERSION } from '#lib/product';
 import { deliverCommand } from './commands/deliver';
 import { exportCommand } from './commands/export';
 import { KEYS_STAGE_HELP, keysStageCommand } from './commands/keys-stage';
+import { LIFECYCLE_REBUILD_HELP, lifecycleRebuildCommand } from './commands/lifecycle';
 import { simulatorCommand } from './commands/simulator';
 import { validateCommand } from './commands/validate';
 import { ExitCode, exitCodeFor } from './exit-codes';
@@ -18,6 +19,7 @@ Commands:
   keys stage  prove newly generated SC keys, stage them in Secrets Manager, optionally rotate them in
   export      run the pull-analysis job outside Lambda (to a directory or S3)
   deliver     run the forward-results job outside Lambda: deliver or redeliver raw runs as findings
+  lifecycle rebuild  rebuild the finding lifecycle state from the delivered findings runs
   simulator   run the bundled SC simulator on 127.0.0.1 (HTTPS, generated CA)
 
 Run "sc2aws <command> --help" for a command's flags.
@@ -51,6 +53,16 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         }
         io.stderr.write('error: "sc2aws keys" has one subcommand: stage. See "sc2aws keys stage --help".\n');
         return ExitCode.BadInput;
+      case 'lifecycle':
+        if (rest[0] === 'rebuild') return await lifecycleRebuildCommand(rest.slice(1), io, stop);
+        if (rest[0] === '--help' || rest[0] === '-h') {
+          io.stdout.write(LIFECYCLE_REBUILD_HELP);
+          return ExitCode.Ok;
+        }
+        io.stderr.write(
+          'error: "sc2aws lifecycle" has one subcommand: rebuild. See "sc2aws lifecycle rebuild --help".\n',
+        );
+        return ExitCode.BadInput;
       case undefined:
       case '-h':
       case '--help':
@@ -63,7 +75,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return ExitCode.Ok;
       default:
         io.stderr.write(
-          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, deliver, simulator. See "sc2aws --help".\n`,
+          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, deliver, lifecycle rebuild, simulator. See "sc2aws --help".\n`,
         );
         return ExitCode.BadInput;
     }

@@ -14,8 +14,12 @@ export interface CliStore {
  * variables, `AWS_ENDPOINT_URL_S3` included), as `export --out s3://` and `deliver` use.
  */
 export function s3Store(bucket: string, prefix: string, env: NodeJS.ProcessEnv): CliStore {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  return { store: createS3Store({ client: new S3Client({ region }), bucket, prefix }), bucket };
+  return { store: createS3Store({ client: s3ClientFor(env), bucket, prefix }), bucket };
+}
+
+/** An S3 client with the user's region (the SDK reads credentials and endpoint itself). */
+export function s3ClientFor(env: NodeJS.ProcessEnv): S3Client {
+  return new S3Client({ region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1' });
 }
 
 /** Splits `s3://bucket/prefix`, refusing an invalid bucket name with `flag` in the message. */

@@ -138,6 +138,10 @@ export const ErrorCode = {
   /** The Security Lake provider role could not be assumed, or its bucket refused a write. */
   SecurityLakeWriteFailed: 'SECURITY_LAKE_WRITE_FAILED',
 
+  // Finding lifecycle rebuild (lib/lifecycle).
+  /** A committed findings run to replay has no manifest, or one that does not parse or match its run. */
+  FindingsManifestInvalid: 'FINDINGS_MANIFEST_INVALID',
+
   // Not raised by an Sc2awsError: the code reported for anything that is not one of ours (a bug).
   /** An unexpected failure (see `codeOf`). */
   Internal: 'INTERNAL',

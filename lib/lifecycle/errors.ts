@@ -5,7 +5,7 @@ export class LifecycleStateCorruptError extends Sc2awsError {
   constructor(uri: string, problem: string) {
     super(
       ErrorCode.StateCorrupt,
-      `The finding lifecycle state ${uri} is not a valid state object (${problem}), so the delivery stopped before changing any finding's state. Nothing was lost: every run's findings stay in findings/. Fix: rebuild the state from the delivered runs with \`sc2aws lifecycle rebuild\` (see the README's lifecycle section), then redeliver.`,
+      `The finding lifecycle state ${uri} is not a valid state object (${problem}), so the delivery stopped before changing any finding's state. Nothing was lost: every run's findings stay in findings/. Fix: rebuild the state from the delivered runs with \`sc2aws lifecycle rebuild --from <the bucket prefix or directory> --replace\` (the old state is kept aside), then redeliver this run.`,
     );
   }
 }

@@ -36,6 +36,19 @@ export {
 } from './layout';
 export type { LifecycleRunInfo } from './lifecycle-run';
 export { readPartitionStates } from './partition-objects';
+export {
+  LifecycleRebuildConflictError,
+  type RebuildDeps,
+  type RebuildOutcome,
+  type RebuildProgress,
+  rebuildLifecycle,
+} from './rebuild';
+export {
+  committedFindingsRuns,
+  compareRuns,
+  FindingsManifestInvalidError,
+  type KeyLister,
+} from './rebuild-runs';
 export { readRoot } from './root';
 export {
   type ChangeCounts,

@@ -1,0 +1,151 @@
+import { stat } from 'node:fs/promises';
+import { NodeCode } from '#lib/errors';
+import {
+  CHANGE_TYPES,
+  committedFindingsRuns,
+  LIFECYCLE_ROOT_KEY,
+  type RebuildProgress,
+  rebuildLifecycle,
+} from '#lib/lifecycle';
+import { parseFlags } from '../args';
+import { CliUsageError, ExitCode } from '../exit-codes';
+import type { CliIo, StopSignal } from '../io';
+import { keyListerFor } from '../key-listing';
+import { type CliStore, storeFor } from '../stores';
+
+export const LIFECYCLE_REBUILD_HELP = `Usage: sc2aws lifecycle rebuild --from DIR|s3://bucket/prefix [--out DIR|s3://bucket/prefix] [--replace]
+
+Rebuilds the finding lifecycle (state/lifecycle/, the current table current/, the change feed
+changes/) from the committed vulns and fixed findings runs under --from, replayed in SC's time order
+(window end, then fixed after vulns, then run id). The result is the state the deliveries would
+have built run by run. Use it to backfill the lifecycle over runs delivered before it existed, or
+after a STATE_CORRUPT error.
+
+The new state is staged beside the old one and takes over in one write of state/lifecycle/root.json:
+until then the old state stays whole and live. A stopped or failed rebuild continues when the same
+command runs again. Each replayed run's change feed is written again under its own keys (the same
+rows as its delivery wrote when runs arrived in SC's time order). No Findings Changed event and no
+OCSF output are produced. Pause the deliveries while rebuilding a live bucket: a delivery that
+commits meanwhile is replayed too, but makes the rebuild switch again.
+Progress goes to stderr; a JSON summary to stdout.
+
+  --from DIR|s3://b/p   where the deliveries wrote (the folder or prefix holding findings/)
+  --out DIR|s3://b/p    where the state goes (default: --from)
+  --replace             replace an existing state; it is moved to state/lifecycle-replaced/<time>/
+                        after the switch (delete that folder once no longer needed)
+  -h, --help            this help
+
+AWS credentials, region and endpoint for s3:// come from the environment, as for "sc2aws export".
+
+Exit codes: 0 rebuilt · 3 bad input (missing --from, no committed runs, a state exists without
+            --replace, a committed run without a valid manifest) · 4 S3 unreachable or refusing,
+            or deliveries kept committing during the switch · 130 / 143 stopped by Ctrl-C / SIGTERM
+            (the old state is untouched; rerun to continue)
+`;
+
+const FLAGS = {
+  from: { type: 'string' },
+  out: { type: 'string' },
+  replace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FIX =
+  'Fix: pass the directory or s3://bucket/prefix the deliveries write to (the one holding findings/).';
+
+/** `--from`: a directory that exists, or s3://bucket/prefix. */
+async function sourceFor(from: string, env: NodeJS.ProcessEnv): Promise<CliStore> {
+  if (from === 'discard:' || (/^[a-z][a-z0-9+.-]*:/i.test(from) && !from.startsWith('s3://')))
+    throw new CliUsageError(
+      `--from "${from.slice(0, 80)}" is neither a directory nor s3://bucket/prefix. ${FIX}`,
+    );
+  if (!from.startsWith('s3://')) {
+    const isDirectory = await stat(from).then(
+      (s) => s.isDirectory(),
+      (err: NodeJS.ErrnoException) => (err.code === NodeCode.NoSuchFile ? undefined : Promise.reject(err)),
+    );
+    if (isDirectory !== true)
+      throw new CliUsageError(
+        `--from ${from.slice(0, 200)} ${isDirectory === undefined ? 'does not exist' : 'is not a directory'}. ${FIX}`,
+      );
+  }
+  return storeFor(from, env, '--from');
+}
+
+function progressLine(p: RebuildProgress): string {
+  const { run, result } = p;
+  const counts = CHANGE_TYPES.map((t) => `${result.counts[t]} ${t.replace('_', ' ')}`).join(', ');
+  return `${run.dataset} ${run.runId} (${p.index}/${p.of}, window end ${run.window.endIso}): ${counts}, ${result.unchanged} unchanged\n`;
+}
+
+/** `sc2aws lifecycle rebuild`: returns the exit code. */
+export async function lifecycleRebuildCommand(
+  argv: string[],
+  io: CliIo,
+  stop?: StopSignal,
+): Promise<ExitCode> {
+  const flags = parseFlags(argv, FLAGS, 'lifecycle rebuild');
+  if (flags.help) {
+    io.stdout.write(LIFECYCLE_REBUILD_HELP);
+    return ExitCode.Ok;
+  }
+  if (flags.from === undefined)
+    throw new CliUsageError(
+      'Missing --from: the directory or s3://bucket/prefix holding the delivered findings runs to rebuild from.',
+    );
+  if (flags.out === 'discard:') throw new CliUsageError('--out discard: cannot hold a lifecycle state.');
+  const source = await sourceFor(flags.from, io.env);
+  const out = flags.out === undefined ? source : storeFor(flags.out, io.env);
+  const listSourceKeys = keyListerFor(flags.from, io.env, '--from');
+  if (!flags.replace && (await out.store.getText(LIFECYCLE_ROOT_KEY)) !== undefined)
+    throw new CliUsageError(
+      `${out.store.uri(LIFECYCLE_ROOT_KEY)} exists: ${out.store.location} already holds a finding lifecycle state. Fix: add --replace to replace it (the rebuilt state takes over in one step; the old one is moved to state/lifecycle-replaced/), or pass --out elsewhere.`,
+    );
+  const runs = await committedFindingsRuns(source.store, listSourceKeys);
+  if (runs.length === 0)
+    throw new CliUsageError(
+      `${source.store.location} holds no committed vulns or fixed findings run (findings/committed/dataset=vulns|fixed/dt=…/<run>.txt), so there is nothing to rebuild from. ${FIX}`,
+    );
+
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  void stop?.then((received) => {
+    signal = received;
+    io.stderr.write(`${received}: stopping after the run being replayed (the old state is untouched)...\n`);
+  });
+  io.stderr.write(
+    `Replaying ${runs.length} committed findings runs of ${source.store.location} into ${out.store.location}...\n`,
+  );
+  const started = Date.now();
+  const outcome = await rebuildLifecycle(
+    {
+      source: source.store,
+      store: out.store,
+      listSourceKeys,
+      shouldStop: () => signal !== undefined,
+      onRun: (p) => {
+        io.stderr.write(progressLine(p));
+      },
+    },
+    { replace: flags.replace ?? false },
+  );
+  io.stdout.write(
+    `${JSON.stringify({ from: source.store.location, out: out.store.location, durationMs: Date.now() - started, ...outcome })}\n`,
+  );
+  if (outcome.status === 'stopped') {
+    io.stderr.write(
+      `Stopped after ${outcome.replayed} of ${outcome.runs} runs. The old state is untouched: run the same command again to continue.\n`,
+    );
+    return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+  }
+  io.stderr.write(
+    `Rebuilt from ${outcome.runs} runs: ${outcome.findings} findings, ${outcome.open} open (generation ${outcome.generation}).\n`,
+  );
+  const { replaced } = outcome;
+  if (replaced !== undefined)
+    io.stderr.write(
+      replaced.parsed
+        ? `The replaced state was moved to ${replaced.movedTo} (${replaced.moved} objects moved, ${replaced.left} left in place); delete it once no longer needed.\n`
+        : `The replaced root did not parse, so only it and the current list were kept, in ${replaced.movedTo}; its other objects are left where they were.\n`,
+    );
+  return ExitCode.Ok;
+}
