@@ -2,6 +2,7 @@
 export { deliverRun } from './deliver';
 export { DeliveryStateCorruptError } from './delivery-state';
 export { PartIntegrityError } from './errors';
+export { ocsfTargetOf } from './ocsf-target';
 export { createPartRunner, deliveryThreads, type PartRunner } from './part-runner';
 export { RawManifestError } from './raw-manifest';
 export { manifestKeyForEvent } from './trigger';
@@ -13,4 +14,3 @@ export {
   type DeliveryResult,
   type DeliverySettings,
 } from './types';
-export { ocsfTargetOf } from './ocsf-target';
