@@ -179,7 +179,6 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
             runner,
             cancel: cancel.signal,
             ...(flags.ocsf ? { ocsf: { kind: 'bucket' } as const } : {}),
-            ...(out.bucket === undefined ? {} : { bucket: out.bucket }),
             onProgress: (p) => {
               wroteParts = true;
               progress(p);

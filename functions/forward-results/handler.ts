@@ -44,7 +44,6 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
       store,
       events,
       logger,
-      bucket: config.output.bucket,
       runner,
       ...(ocsf === undefined ? {} : { ocsf }),
       remainingMs: () => context.getRemainingTimeInMillis(),

@@ -5,10 +5,12 @@ import {
   commitRun,
   committedKey,
   type FindingsRunManifest,
+  MANIFEST_VERSION,
   manifestKey,
   type ObjectStore,
   type PartInfo,
   partKey,
+  partsForManifest,
   runPrefix,
   totalsOf,
 } from '#lib/sink';
@@ -353,21 +355,23 @@ class RunDelivery {
     const parts = kept.map(([p]) => p);
     const duplicates = this.duplicates;
     const outPrefix = runPrefix('findings', dataset, this.dt, runId);
+    const store = this.deps.store;
     const manifest: FindingsRunManifest = {
-      manifestVersion: 1,
+      manifestVersion: MANIFEST_VERSION,
       kind: 'findings',
       dataset,
       runId,
+      ...(store.bucket === undefined ? {} : { bucket: store.bucket }),
       window: this.raw.window,
       sc: this.raw.sc,
-      parts,
+      parts: partsForManifest(store, parts),
       totals: totalsOf(parts),
       createdAt: this.raw.createdAt,
       details: {
-        source: this.rawKey,
+        source: this.source.bucketKey(this.rawKey),
         rawRows: this.raw.totals.rows,
         duplicates,
-        rejected: { rows: this.state.rejectedRows, parts: this.state.rejected },
+        rejected: { rows: this.state.rejectedRows, parts: partsForManifest(store, this.state.rejected) },
       },
     };
     const key = manifestKey(outPrefix);
@@ -379,11 +383,12 @@ class RunDelivery {
     await this.deps.events.publish({
       detailType: DetailType.FindingsDelivered,
       detail: {
+        detailVersion: 2,
         dataset,
         runId,
-        manifest: this.deps.store.uri(key),
-        ...(this.deps.bucket === undefined ? {} : { bucket: this.deps.bucket }),
-        manifestKey: key,
+        manifest: store.uri(key),
+        ...(store.bucket === undefined ? {} : { bucket: store.bucket }),
+        manifestKey: store.bucketKey(key),
         rowCount: manifest.totals.rows,
         rejectedCount: this.state.rejectedRows,
         duplicateCount: duplicates,
@@ -471,7 +476,13 @@ class RunDelivery {
       const committed = await commitOcsfRun(
         this.deps.store,
         this.deps.ocsf,
-        { dataset, runId, dt: this.dt, source: delivered.manifestKey, createdAt: this.raw.createdAt },
+        {
+          dataset,
+          runId,
+          dt: this.dt,
+          source: this.deps.store.bucketKey(delivered.manifestKey),
+          createdAt: this.raw.createdAt,
+        },
         files,
       );
       ocsf = {

@@ -13,7 +13,6 @@ export interface DeliveryDeps {
   source?: ObjectStore;
   events: EventPublisher;
   logger: LogSink;
-  bucket?: string;
   /** Runs the part tasks; default inline on this thread. */
   runner?: PartRunner;
   /** Milliseconds left in this invocation (Lambda's `getRemainingTimeInMillis`); absent: no limit. */
