@@ -47,6 +47,7 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
       runner,
       ...(ocsf === undefined ? {} : { ocsf }),
       remainingMs: () => context.getRemainingTimeInMillis(),
+      owner: context.awsRequestId,
     },
     {
       pluginOutputMaxBytes: config.pluginOutputMaxBytes,

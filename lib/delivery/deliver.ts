@@ -18,6 +18,7 @@ import { type DeliveryState, DeliveryStateObjects, type Occurrence } from './del
 import { encodeIds, lookupOf, losingLines, prunePart, scanIds } from './duplicates';
 import { IdFilter } from './id-filter';
 import { runInOrder } from './in-order';
+import { type RefusedLease, takeDeliveryLease } from './lease';
 import { inlinePartRunner, type PartRunner } from './part-runner';
 import type { PartObject, PartOutput, PartTask } from './part-transform';
 import { type DeliverableManifest, readRawManifest } from './raw-manifest';
@@ -54,9 +55,27 @@ export async function deliverRun(
 ): Promise<DeliveryOutcome> {
   const source = deps.source ?? deps.store;
   const raw = await readRawManifest(source, rawManifestKey);
-  const run = new RunDelivery(deps, settings, rawManifestKey, raw);
-  await run.open();
-  return run.go();
+  const lease = await takeDeliveryLease({ ...deps, dataset: raw.dataset, runId: raw.runId });
+  if (!lease.held) return locked(deps, raw, lease);
+  try {
+    const run = new RunDelivery(deps, settings, rawManifestKey, raw);
+    await run.open();
+    return await run.go();
+  } finally {
+    await lease.release();
+  }
+}
+
+/** Another invocation is delivering the run: this one leaves it alone and publishes nothing. */
+function locked(deps: DeliveryDeps, raw: DeliverableManifest, lease: RefusedLease): DeliveryOutcome {
+  const expiresAt = new Date(lease.expiresAt).toISOString();
+  deps.logger.warn('Another invocation is delivering this run; this one left it alone.', {
+    dataset: raw.dataset,
+    runId: raw.runId,
+    holder: lease.holder,
+    expiresAt,
+  });
+  return { status: 'locked', dataset: raw.dataset, runId: raw.runId, holder: lease.holder, expiresAt };
 }
 
 class RunDelivery {
