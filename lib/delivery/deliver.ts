@@ -204,9 +204,11 @@ class RunDelivery {
   }
 
   private task(index: number, stored: Uint8Array): PartTask {
+    const part = this.raw.parts[index] as PartInfo;
     return {
       index,
-      part: this.raw.parts[index] as PartInfo,
+      part,
+      where: { part: this.source.uri(part.key), manifest: this.rawUri },
       stored,
       firstSeq: this.firstSeq[index] as number,
       context: {
@@ -471,7 +473,7 @@ class RunDelivery {
           stored,
           dataset: this.raw.dataset,
           part,
-          ctx: { runId: this.raw.runId, dt: this.dt, index },
+          ctx: { runId: this.raw.runId, dt: this.dt, index, where: this.objects.where(part.key) },
         });
       },
       finish: async (position, file) => {

@@ -82,7 +82,12 @@ export async function takeDeliveryLease(request: LeaseRequest): Promise<HeldLeas
   let current: LeaseRecord | undefined;
   if (stored !== undefined) {
     const parsed = parseDocument(leaseSchema, stored.body);
-    if (!parsed.ok) throw new DeliveryStateCorruptError(store.uri(key), parsed.problem);
+    if (!parsed.ok)
+      throw new DeliveryStateCorruptError(
+        store.uri(key),
+        parsed.problem,
+        store.uri(deliveryStatePrefix(request.dataset, request.runId)),
+      );
     current = parsed.value;
     if (current.owner !== owner && current.expiresAt > clock())
       return { held: false, holder: current.owner, expiresAt: current.expiresAt };

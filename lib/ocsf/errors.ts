@@ -1,11 +1,23 @@
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 
-/** A delivered findings part is not what its manifest says: nothing of it becomes OCSF. */
+/** Full addresses for an {@link OcsfInputCorruptError}: the findings part, and its delivery's state folder when known. */
+export interface OcsfInputAddress {
+  part: string;
+  state?: string;
+}
+
+/**
+ * A delivered findings part is not what its delivery recorded: nothing of it becomes OCSF. A plain
+ * redelivery would continue the OCSF phase from the same record, so the fix starts the run over.
+ */
 export class OcsfInputCorruptError extends Sc2awsError {
-  constructor(key: string, detail: string) {
+  constructor(where: OcsfInputAddress, detail: string) {
+    const folder =
+      where.state ??
+      'its delivery state folder (state/delivery/dataset=<d>/run=<runId>/ under the data prefix)';
     super(
       ErrorCode.OcsfInputCorrupt,
-      `Delivered part ${key} does not match its manifest (${detail}), so no OCSF file was written for it. Fix: redeliver the run (the findings are rewritten under the same keys), then write its OCSF files again.`,
+      `Findings part ${where.part} is not what the delivery recorded for it (${detail}): it changed after it was written, so no OCSF file was made from it. Fix: delete the run's delivery state, every object under ${folder}, then redeliver the run: its findings are written again under the same keys, then the OCSF files from them.`,
     );
   }
 }

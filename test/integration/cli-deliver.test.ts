@@ -292,7 +292,8 @@ describe('sc2aws deliver', () => {
 
     // Assert
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/RAW|does not match its manifest/);
+    expect(r.stderr).toContain(`Raw part ${join(out, part ?? '')} is not what its manifest`);
+    expect(r.stderr).toContain("Fix: restore the part's earlier version");
     expect((await filesUnder(out)).some((f) => f.startsWith('findings/committed/'))).toBe(false);
   });
 

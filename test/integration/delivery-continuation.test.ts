@@ -274,15 +274,111 @@ describe('a delivery that runs out of time', () => {
     expectSameFiles(await filesOf(inline.dir), await filesOf(threaded.dir));
   });
 
-  it('refuses a delivery state that does not parse (STATE_CORRUPT, naming it), rather than guess', async () => {
+  const STATE_FOLDER = `state/delivery/dataset=vulns/run=${RUN_ID}/`;
+  /** The fix a STATE_CORRUPT or OCSF_INPUT_CORRUPT message gives: the run's whole delivery state folder, by its full address. */
+  const deleteTheFolder = (out: Awaited<ReturnType<typeof output>>) =>
+    `Fix: delete the run's delivery state, every object under ${out.store.uri(STATE_FOLDER)}, then redeliver the run`;
+
+  it('refuses a delivery state that does not parse (STATE_CORRUPT, naming it), and the fix it names delivers the run', async () => {
     const out = await output();
     const stopped = await deliverRun(depsFor(out, { remainingMs: budget(2) }), DELIVERY_SETTINGS, rawKey);
     expect(stopped.status).toBe('continued');
-    const key = `state/delivery/dataset=vulns/run=${RUN_ID}/state.json`;
+    const key = `${STATE_FOLDER}state.json`;
     await out.store.putText(key, '{"stateVersion":1,"phase":"sideways"}');
-    await expect(deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey)).rejects.toMatchObject({
-      code: ErrorCode.StateCorrupt,
-      message: expect.stringMatching(/state\.json.*Fix: delete it and redeliver/s),
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    expect((refused as Error).message).toContain(
+      `${out.store.uri(key)} is not what the delivery saved there`,
+    );
+    expect((refused as Error).message).toContain(deleteTheFolder(out));
+
+    await rm(out.store.uri(STATE_FOLDER), { recursive: true });
+    expect((await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey)).status).toBe('delivered');
+  });
+
+  it('names the id filter a saved transform state points at when it is gone', async () => {
+    const out = await output();
+    expect(
+      (await deliverRun(depsFor(out, { remainingMs: budget(2) }), DELIVERY_SETTINGS, rawKey)).status,
+    ).toBe('continued');
+    await out.store.delete(`${STATE_FOLDER}filter.bin`);
+
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    expect((refused as Error).message).toContain(`${out.store.uri(`${STATE_FOLDER}filter.bin`)} is not what`);
+    expect((refused as Error).message).toContain(deleteTheFolder(out));
+  });
+
+  it("names a part's saved ids, not a raw part, when they are cut short, with the state folder to delete", async () => {
+    const out = await output();
+    let outcome: DeliveryOutcome;
+    let calls = 1;
+    do {
+      await rm(out.dir, { recursive: true, force: true });
+      outcome = await deliverRun(depsFor(out, { remainingMs: budget(calls++) }), DELIVERY_SETTINGS, rawKey);
+    } while (outcome.status !== 'continued' || outcome.phase !== 'scan');
+    for (let i = 0; i < PARTS; i++) await out.store.putText(`${STATE_FOLDER}ids-0000${i}.bin`, 'short');
+
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    const message = (refused as Error).message;
+    expect(message).toMatch(
+      new RegExp(
+        `${out.store.uri(STATE_FOLDER)}/ids-\\d{5}\\.bin is not what the delivery saved there \\(5 bytes, expected`,
+      ),
+    );
+    expect(message).toContain(deleteTheFolder(out));
+    expect(message).not.toMatch(/raw part|export/i);
+  });
+
+  it('refuses a lease object that does not parse, naming it and the state folder', async () => {
+    const out = await output();
+    await out.store.putText(`${STATE_FOLDER}lease.json`, 'not a lease');
+
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    expect((refused as Error).message).toContain(`${out.store.uri(`${STATE_FOLDER}lease.json`)} is not what`);
+    expect((refused as Error).message).toContain(deleteTheFolder(out));
+  });
+
+  it('names the findings part that changed during the OCSF phase, and the fix it names (start over) delivers the run', async () => {
+    const ocsf = { kind: 'bucket' } as const;
+    const out = await output();
+    let committed = false;
+    const stopAtOcsf = depsFor(out, {
+      ocsf,
+      events: {
+        publish: async (e) => {
+          out.events.push(e);
+          if (e.detailType === 'Findings Delivered') committed = true;
+        },
+      },
+      remainingMs: () => (committed ? 0 : 900_000),
+    });
+    expect(await deliverRun(stopAtOcsf, DELIVERY_SETTINGS, rawKey)).toMatchObject({
+      status: 'continued',
+      phase: 'ocsf',
+    });
+    const part = `findings/dataset=vulns/dt=2025-11-23/run=${RUN_ID}/part-00000.ndjson.gz`;
+    await out.store.putText(part, 'not the bytes the delivery wrote');
+
+    const refused = await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey).catch(
+      (err: Error) => err,
+    );
+
+    expect(refused).toMatchObject({ code: ErrorCode.OcsfInputCorrupt });
+    const message = (refused as Error).message;
+    expect(message).toContain(
+      `Findings part ${out.store.uri(part)} is not what the delivery recorded for it (sha256`,
+    );
+    expect(message).toContain(deleteTheFolder(out));
+    await rm(out.store.uri(STATE_FOLDER), { recursive: true });
+    expect(await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey)).toMatchObject({
+      status: 'delivered',
+      ocsf: { files: PARTS },
     });
   });
 
@@ -323,7 +419,9 @@ describe('a delivery that runs out of time', () => {
         deliverRun({ ...depsFor(out, { runner }), source: tampered }, DELIVERY_SETTINGS, rawKey),
       ).rejects.toMatchObject({
         code: ErrorCode.RawPartCorrupt,
-        message: expect.stringContaining('part-00002.ndjson.gz does not match its manifest'),
+        message: expect.stringContaining(
+          `Raw part ${source.uri(`${PREFIX}part-00002.ndjson.gz`)} is not what its manifest ${source.uri(rawKey)} records (sha256`,
+        ),
       });
     } finally {
       await runner.close();
