@@ -1,8 +1,45 @@
 import { coverageConfigDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * The tests whose behaviour depends on the Node runtime, run a second time on the Lambda runtime's
+ * Node (`npm run test:lambda-node`): worker threads and what crosses them (structured clone, Buffer's
+ * shared pool: Node 24 refused a pooled Buffer transfer with DataCloneError where Node 20 did not),
+ * zlib codecs (gzip, and zstd, which only newer Node has), undici, TLS and sockets, the S3 SDK's
+ * streams, memory, signals, and the bundle end to end. The rest is plain TypeScript over these
+ * and runs once, on the machine's Node.
+ */
+export const RUNTIME_DEPENDENT_TESTS = [
+  // Worker threads, structured clone, Buffer pools.
+  'test/unit/delivery/part-runner.test.ts',
+  'test/integration/delivery-continuation.test.ts',
+  'test/integration/cli-deliver.test.ts',
+  'test/integration/cli-deliver-signals.test.ts',
+  // zlib: gzip parts, Parquet codecs.
+  'test/unit/sink/part-writer.test.ts',
+  'test/integration/ocsf-parquet.test.ts',
+  'test/integration/forward-results-ocsf.test.ts',
+  // undici, TLS, sockets and timers against a hung or slow SC.
+  'test/unit/tenable/client.test.ts',
+  'test/unit/tenable/deadline.test.ts',
+  'test/unit/simulator/tls.test.ts',
+  'test/integration/sc-client.test.ts',
+  'test/integration/sc-client-byte-cap.test.ts',
+  'test/integration/sc-client-deadline.test.ts',
+  'test/integration/sc-client-factory.test.ts',
+  'test/integration/pull-analysis-hung-sc.test.ts',
+  'test/integration/validate-keys-hung-sc.test.ts',
+  // The S3 SDK's multipart streams, memory as an export grows, the bundled demo end to end.
+  'test/faults/s3-multipart.test.ts',
+  'test/integration/export-memory.test.ts',
+  'test/e2e/demo.test.ts',
+];
+
+/** `SC2AWS_TESTS=runtime-dependent`: only {@link RUNTIME_DEPENDENT_TESTS} (the Node 24 pass). */
+const runtimeDependentOnly = process.env.SC2AWS_TESTS === 'runtime-dependent';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: runtimeDependentOnly ? RUNTIME_DEPENDENT_TESTS : ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

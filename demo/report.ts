@@ -122,7 +122,7 @@ export async function buildReport(input: {
         deliveredRows: delivered?.totals.rows ?? 0,
         rejectedRows: details?.rejected?.rows ?? 0,
         duplicates: details?.duplicates ?? 0,
-        rawManifest: `s3://${input.s3.bucket}/sc2aws/${raw.parts[0]?.key.replace(/part-\d+\.ndjson\.gz$/, '_manifest.json') ?? ''}`,
+        rawManifest: `s3://${input.s3.bucket}/${raw.parts[0]?.key.replace(/part-\d+\.ndjson\.gz$/, '_manifest.json') ?? ''}`,
         findingsManifest: delivered
           ? `findings/dataset=${delivered.dataset}/…/run=${delivered.runId}/_manifest.json`
           : null,
@@ -193,7 +193,7 @@ export async function buildReport(input: {
     lists.length === manifests.length &&
     manifests.every((m) => {
       const key = `sc2aws/${committedKey(m.kind, m.dataset, m.window.endIso.slice(0, 10), m.runId)}`;
-      const expected = m.parts.map((p) => `s3://${input.s3.bucket}/sc2aws/${p.key}\n`).join('');
+      const expected = m.parts.map((p) => `s3://${m.bucket}/${p.key}\n`).join('');
       return lists.find((o) => o.key === key)?.body.toString('utf8') === expected;
     });
   const state = (d: string) => {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver';
-import { makeS3rverReadAfterWriteConsistent } from './s3rver-consistency';
+import { makeS3rverHonourConditionalWrites, makeS3rverReadAfterWriteConsistent } from './s3rver-consistency';
 
 export interface LocalS3 {
   endpoint: string;
@@ -28,9 +28,13 @@ export function localS3ClientConfig(endpoint: string): S3ClientConfig {
   };
 }
 
-/** s3rver on 127.0.0.1 (random port), keeping its files in `directory`, read-after-write consistent like S3. */
+/**
+ * s3rver on 127.0.0.1 (random port), keeping its files in `directory`, read-after-write consistent
+ * and honouring conditional writes like S3.
+ */
 export async function startLocalS3(directory: string, bucket: string): Promise<LocalS3> {
   makeS3rverReadAfterWriteConsistent();
+  makeS3rverHonourConditionalWrites();
   await mkdir(directory, { recursive: true });
   const server = new S3rver({
     address: '127.0.0.1',

@@ -56,3 +56,59 @@ export function makeS3rverReadAfterWriteConsistent(): void {
     return { size, md5: digest };
   };
 }
+
+interface PutObjectContext {
+  params: { bucket: string; key: string };
+  headers: Record<string, string | undefined>;
+  store: FilesystemStore & {
+    existsObject(bucket: string, key: string): Promise<boolean>;
+    getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
+  };
+}
+
+/**
+ * s3rver 3.7 ignores `If-None-Match: *` and `If-Match` on PutObject, so two writers that S3 would
+ * refuse one of (412 PreconditionFailed) both succeed: the state objects' compare-and-swap and the
+ * delivery's lease could not be tested against it. This checks the condition and writes under one
+ * lock per object, as S3 does, before s3rver stores the object. Patched once per test process.
+ */
+export function makeS3rverHonourConditionalWrites(): void {
+  const require = createRequire(import.meta.url);
+  const controller = require('s3rver/lib/controllers/object') as {
+    putObject(ctx: PutObjectContext): Promise<void>;
+    conditionsPatched?: true;
+  };
+  const S3Error = require('s3rver/lib/models/error') as new (code: string, message: string) => Error;
+  if (controller.conditionsPatched) return;
+  controller.conditionsPatched = true;
+  const putObject = controller.putObject;
+  const locks = new Map<string, Promise<void>>();
+  controller.putObject = async (ctx) => {
+    const ifNoneMatch = ctx.headers['if-none-match'];
+    const ifMatch = ctx.headers['if-match'];
+    if (ifNoneMatch === undefined && ifMatch === undefined) return putObject(ctx);
+    const { bucket, key } = ctx.params;
+    const id = `${bucket}/${key}`;
+    const previous = locks.get(id) ?? Promise.resolve();
+    const mine = previous.then(async () => {
+      const exists = await ctx.store.existsObject(bucket, key);
+      const etag = exists ? (await ctx.store.getMetadata(bucket, key)).etag : undefined;
+      const refused =
+        (ifNoneMatch === '*' && exists) ||
+        (ifMatch !== undefined && (etag === undefined || etag !== ifMatch));
+      if (refused)
+        throw new S3Error(
+          'PreconditionFailed',
+          'At least one of the pre-conditions you specified did not hold',
+        );
+      await putObject(ctx);
+    });
+    const settled = mine.catch(() => {});
+    locks.set(id, settled);
+    try {
+      await mine;
+    } finally {
+      if (locks.get(id) === settled) locks.delete(id);
+    }
+  };
+}

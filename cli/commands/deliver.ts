@@ -106,6 +106,7 @@ type RunSummary =
       'status'
     >)
   | { status: 'interrupted'; dataset: string; runId: string; phase: string; next: number }
+  | { status: 'locked'; dataset: string; runId: string; holder: string; expiresAt: string }
   | { status: 'skipped'; dataset: string; runId: string; reason: string };
 
 /** The rows of each raw part, for progress lines; empty when unreadable (the delivery says why). */
@@ -178,8 +179,8 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
             logger,
             runner,
             cancel: cancel.signal,
+            owner: `cli-${process.pid}`,
             ...(flags.ocsf ? { ocsf: { kind: 'bucket' } as const } : {}),
-            ...(out.bucket === undefined ? {} : { bucket: out.bucket }),
             onProgress: (p) => {
               wroteParts = true;
               progress(p);
@@ -262,6 +263,7 @@ function progressLine(io: CliIo, rows: number[]): (p: DeliveryProgress) => void 
 }
 
 function summaryOf(outcome: DeliveryOutcome, rows: number[], durationMs: number): RunSummary {
+  if (outcome.status === 'locked') return outcome;
   if (outcome.status !== 'delivered') {
     const { dataset, runId, phase, next } = outcome;
     return { status: 'interrupted', dataset, runId, phase, next };

@@ -44,10 +44,10 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
       store,
       events,
       logger,
-      bucket: config.output.bucket,
       runner,
       ...(ocsf === undefined ? {} : { ocsf }),
       remainingMs: () => context.getRemainingTimeInMillis(),
+      owner: context.awsRequestId,
     },
     {
       pluginOutputMaxBytes: config.pluginOutputMaxBytes,

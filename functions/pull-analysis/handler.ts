@@ -25,7 +25,7 @@ const keys = keyProviderOf(
 const store = createS3Store({ client: new S3Client({}), ...config.output });
 const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
 const settings = exportSettings(config);
-const shared = { store, events, logger, metrics, clock: Date.now, bucket: config.output.bucket };
+const shared = { store, events, logger, metrics, clock: Date.now };
 
 /** The schedule, continuation events, and direct `{"datasets":[…]}` invocations. */
 export async function handler(event: unknown, context: Context): Promise<ExportSummary> {

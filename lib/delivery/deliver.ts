@@ -1,15 +1,22 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { DetailType } from '#lib/events';
-import { applyLifecycle, type LifecycleResult, readChangesManifest } from '#lib/lifecycle';
+import {
+  applyLifecycle,
+  changePartsInStore,
+  type LifecycleResult,
+  readChangesManifest,
+} from '#lib/lifecycle';
 import {
   commitRun,
   committedKey,
   type FindingsRunManifest,
+  MANIFEST_VERSION,
   manifestKey,
   type ObjectStore,
   type PartInfo,
   partKey,
+  partsForManifest,
   runPrefix,
   totalsOf,
 } from '#lib/sink';
@@ -17,6 +24,7 @@ import { type DeliveryState, DeliveryStateObjects, type Occurrence } from './del
 import { encodeIds, lookupOf, losingLines, prunePart, scanIds } from './duplicates';
 import { IdFilter } from './id-filter';
 import { runInOrder } from './in-order';
+import { type RefusedLease, takeDeliveryLease } from './lease';
 import { inlinePartRunner, type PartRunner } from './part-runner';
 import type { PartObject, PartOutput, PartTask } from './part-transform';
 import { type DeliverableManifest, readRawManifest } from './raw-manifest';
@@ -53,9 +61,27 @@ export async function deliverRun(
 ): Promise<DeliveryOutcome> {
   const source = deps.source ?? deps.store;
   const raw = await readRawManifest(source, rawManifestKey);
-  const run = new RunDelivery(deps, settings, rawManifestKey, raw);
-  await run.open();
-  return run.go();
+  const lease = await takeDeliveryLease({ ...deps, dataset: raw.dataset, runId: raw.runId });
+  if (!lease.held) return locked(deps, raw, lease);
+  try {
+    const run = new RunDelivery(deps, settings, rawManifestKey, raw);
+    await run.open();
+    return await run.go();
+  } finally {
+    await lease.release();
+  }
+}
+
+/** Another invocation is delivering the run: this one leaves it alone and publishes nothing. */
+function locked(deps: DeliveryDeps, raw: DeliverableManifest, lease: RefusedLease): DeliveryOutcome {
+  const expiresAt = new Date(lease.expiresAt).toISOString();
+  deps.logger.warn('Another invocation is delivering this run; this one left it alone.', {
+    dataset: raw.dataset,
+    runId: raw.runId,
+    holder: lease.holder,
+    expiresAt,
+  });
+  return { status: 'locked', dataset: raw.dataset, runId: raw.runId, holder: lease.holder, expiresAt };
 }
 
 class RunDelivery {
@@ -191,9 +217,11 @@ class RunDelivery {
   }
 
   private task(index: number, stored: Uint8Array): PartTask {
+    const part = this.raw.parts[index] as PartInfo;
     return {
       index,
-      part: this.raw.parts[index] as PartInfo,
+      part,
+      where: { part: this.source.uri(part.key), manifest: this.rawUri },
       stored,
       firstSeq: this.firstSeq[index] as number,
       context: {
@@ -361,21 +389,23 @@ class RunDelivery {
     const parts = kept.map(([p]) => p);
     const duplicates = this.duplicates;
     const outPrefix = runPrefix('findings', dataset, this.dt, runId);
+    const store = this.deps.store;
     const manifest: FindingsRunManifest = {
-      manifestVersion: 1,
+      manifestVersion: MANIFEST_VERSION,
       kind: 'findings',
       dataset,
       runId,
+      ...(store.bucket === undefined ? {} : { bucket: store.bucket }),
       window: this.raw.window,
       sc: this.raw.sc,
-      parts,
+      parts: partsForManifest(store, parts),
       totals: totalsOf(parts),
       createdAt: this.raw.createdAt,
       details: {
-        source: this.rawKey,
+        source: this.source.bucketKey(this.rawKey),
         rawRows: this.raw.totals.rows,
         duplicates,
-        rejected: { rows: this.state.rejectedRows, parts: this.state.rejected },
+        rejected: { rows: this.state.rejectedRows, parts: partsForManifest(store, this.state.rejected) },
       },
     };
     const key = manifestKey(outPrefix);
@@ -387,11 +417,12 @@ class RunDelivery {
     await this.deps.events.publish({
       detailType: DetailType.FindingsDelivered,
       detail: {
+        detailVersion: 2,
         dataset,
         runId,
-        manifest: this.deps.store.uri(key),
-        ...(this.deps.bucket === undefined ? {} : { bucket: this.deps.bucket }),
-        manifestKey: key,
+        manifest: store.uri(key),
+        ...(store.bucket === undefined ? {} : { bucket: store.bucket }),
+        manifestKey: store.bucketKey(key),
         rowCount: manifest.totals.rows,
         rejectedCount: this.state.rejectedRows,
         duplicateCount: duplicates,
@@ -472,17 +503,19 @@ class RunDelivery {
     this.state.lifecycle = undefined;
     this.state.changes = changes;
     if (this.deps.ocsf !== undefined) {
-      const { parts } = await readChangesManifest(this.deps.store, changes.manifestKey);
+      const manifest = await readChangesManifest(this.deps.store, changes.manifestKey);
+      const parts = changePartsInStore(this.deps.store, manifest);
       this.state.ocsfSource = { parts, indexes: parts.map((p) => partNumberOf(p.key)) };
     }
     await this.deps.events.publish({
       detailType: DetailType.FindingsChanged,
       detail: {
+        detailVersion: 2,
         dataset,
         runId,
         manifest: changes.manifest,
-        ...(this.deps.bucket === undefined ? {} : { bucket: this.deps.bucket }),
-        manifestKey: bucketKeyOf(changes.manifest, this.deps.bucket) ?? changes.manifestKey,
+        ...(this.deps.store.bucket === undefined ? {} : { bucket: this.deps.store.bucket }),
+        manifestKey: this.deps.store.bucketKey(changes.manifestKey),
         rowCount: changes.rows,
         baseline: changes.baseline,
         counts: changes.counts,
@@ -530,7 +563,7 @@ class RunDelivery {
           stored,
           dataset: this.raw.dataset,
           part,
-          ctx: { runId: this.raw.runId, dt: this.dt, index },
+          ctx: { runId: this.raw.runId, dt: this.dt, index, where: this.objects.where(part.key) },
         });
       },
       finish: async (position, file) => {
@@ -558,7 +591,7 @@ class RunDelivery {
           dataset,
           runId,
           dt: this.dt,
-          source: this.state.changes?.manifestKey ?? delivered.manifestKey,
+          source: this.deps.store.bucketKey(this.state.changes?.manifestKey ?? delivered.manifestKey),
           createdAt: this.raw.createdAt,
         },
         files,
@@ -595,10 +628,4 @@ function reportedChanges(changes: LifecycleResult): NonNullable<DeliveryResult['
 /** The number of a part from its key (`…/part-00042.ndjson.gz` → 42). */
 function partNumberOf(key: string): number {
   return Number(/part-(\d+)\.ndjson\.gz$/.exec(key)?.[1] ?? Number.NaN);
-}
-
-/** The key inside `bucket` of an `s3://bucket/key` address; undefined for a local path. */
-function bucketKeyOf(uri: string, bucket: string | undefined): string | undefined {
-  const head = `s3://${bucket}/`;
-  return bucket !== undefined && uri.startsWith(head) ? uri.slice(head.length) : undefined;
 }

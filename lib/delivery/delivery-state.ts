@@ -69,12 +69,16 @@ export const deliveryStateSchema = z.object({
 });
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 
-/** The delivery's saved state does not parse: it is not guessed at. */
+/**
+ * An object a delivery saved for itself (its state, id filter, ids, lease, or a findings part it
+ * wrote and has not committed) is not what it saved: it is not guessed at. `uri` names that object,
+ * `folder` the run's delivery state folder, whose removal makes the delivery start over.
+ */
 export class DeliveryStateCorruptError extends Sc2awsError {
-  constructor(uri: string, problem: string) {
+  constructor(uri: string, problem: string, folder: string) {
     super(
       ErrorCode.StateCorrupt,
-      `The delivery state ${uri} is not a valid state object (${problem}), so the delivery stopped rather than guess where to continue. Fix: delete it and redeliver the run, with the rest of its folder under state/delivery/ (delivery starts over and writes the same objects).`,
+      `The delivery stopped rather than guess where to continue: ${uri} is not what the delivery saved there (${problem}). Fix: delete the run's delivery state, every object under ${folder}, then redeliver the run; it starts over and writes the same objects.`,
     );
   }
 }
@@ -89,6 +93,16 @@ export class DeliveryStateObjects {
     runId: string,
   ) {
     this.prefix = deliveryStatePrefix(dataset, runId);
+  }
+
+  /** Full addresses for an integrity message about `key`: the object, and this state's folder. */
+  where(key: string): { part: string; state: string } {
+    return { part: this.store.uri(key), state: this.store.uri(this.prefix) };
+  }
+
+  /** The error for an object of this delivery that is not what it saved. */
+  corrupt(key: string, problem: string): DeliveryStateCorruptError {
+    return new DeliveryStateCorruptError(this.store.uri(key), problem, this.store.uri(this.prefix));
   }
 
   private get stateKey(): string {
@@ -115,17 +129,14 @@ export class DeliveryStateObjects {
     const stored = await this.store.getText(this.stateKey);
     if (stored === undefined) return undefined;
     const parsed = parseDocument(deliveryStateSchema, stored.body);
-    if (!parsed.ok) throw new DeliveryStateCorruptError(this.store.uri(this.stateKey), parsed.problem);
+    if (!parsed.ok) throw this.corrupt(this.stateKey, parsed.problem);
     if (parsed.value.phase !== 'transform') return { state: parsed.value, filterBits: undefined };
     const bits = await this.store
       .getStream(this.filterKey)
       .then((stream) => buffer(stream))
       .catch(() => undefined);
     if (bits === undefined) {
-      throw new DeliveryStateCorruptError(
-        this.store.uri(this.stateKey),
-        `its id filter ${this.filterKey} cannot be read`,
-      );
+      throw this.corrupt(this.filterKey, 'the state names this id filter, and it cannot be read');
     }
     return { state: parsed.value, filterBits: new Uint8Array(bits) };
   }

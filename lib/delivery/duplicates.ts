@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ObjectStore, PartInfo } from '#lib/sink';
+import { deliveryStatePrefix, type ObjectStore, type PartInfo } from '#lib/sink';
 import { DeliveryStateCorruptError, type Occurrence } from './delivery-state';
 import type { PartOutput } from './part-transform';
 
@@ -74,9 +74,10 @@ export async function prunePart(
   let stored: Uint8Array = await buffer(await store.getStream(part.key)).catch(() => Buffer.alloc(0));
   if (sha256(stored) !== part.sha256) stored = await original();
   if (sha256(stored) !== part.sha256) {
-    throw new DeliveryStateCorruptError(
-      store.uri(part.key),
-      'it is not the part this delivery wrote, and delivering its raw part again does not give that part either',
+    throw corrupt(
+      store,
+      part.key,
+      'it is not the findings part this delivery wrote, and delivering its raw part again does not give that part either',
     );
   }
   const lines = gunzipSync(stored).toString('utf8').split('\n').slice(0, -1);
@@ -119,10 +120,24 @@ export async function losingLines(
 async function readIds(store: ObjectStore, idsKey: string, rows: number): Promise<Buffer> {
   const bytes = await buffer(await store.getStream(idsKey));
   if (bytes.length !== rows * (ID_BYTES + TIME_BYTES)) {
-    throw new DeliveryStateCorruptError(
-      store.uri(idsKey),
-      `${bytes.length} bytes, expected ${rows * (ID_BYTES + TIME_BYTES)} for ${rows} rows`,
+    throw corrupt(
+      store,
+      idsKey,
+      `${bytes.length} bytes, expected ${rows * (ID_BYTES + TIME_BYTES)} for the ${rows} rows of its findings part`,
     );
   }
   return bytes;
+}
+
+/**
+ * The error for an object of a delivery (its ids, or a findings part it wrote) that is not what it
+ * saved, naming the run's delivery state folder: both kinds of key name the dataset and the run.
+ */
+function corrupt(store: ObjectStore, key: string, problem: string): DeliveryStateCorruptError {
+  const [, dataset = '', runId = ''] = /dataset=([^/]+)\/(?:.*\/)?run=([^/]+)\//.exec(key) ?? [];
+  return new DeliveryStateCorruptError(
+    store.uri(key),
+    problem,
+    store.uri(deliveryStatePrefix(dataset, runId)),
+  );
 }

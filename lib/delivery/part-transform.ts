@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { createNormalizeContext, type NormalizeContextOptions, normalizeRow } from '#lib/findings';
 import type { PartInfo } from '#lib/sink';
-import { PartIntegrityError } from './errors';
+import { PartIntegrityError, type RawPartAddress } from './errors';
 
 /**
  * One raw part to deliver. Everything in it can cross a worker boundary (structured clone), so the
@@ -13,6 +13,8 @@ export interface PartTask {
   /** The part's position in the raw manifest; findings part `index` comes from it. */
   index: number;
   part: PartInfo;
+  /** The part's and its manifest's full addresses, for the message when it does not match. */
+  where: RawPartAddress;
   /** The part as stored: gzip NDJSON, checked against `part.sha256` before anything is read. */
   stored: Uint8Array;
   /** Rows of the run before this part: a rejected row names its line across the whole run. */
@@ -62,7 +64,7 @@ export async function transformPart(task: PartTask): Promise<PartOutput> {
   const sha = createHash('sha256').update(task.stored).digest('hex');
   if (sha !== part.sha256 || task.stored.byteLength !== part.bytes) {
     throw new PartIntegrityError(
-      part.key,
+      task.where,
       `sha256 ${sha.slice(0, 12)}… and ${task.stored.byteLength} bytes, expected ${part.sha256.slice(0, 12)}… and ${part.bytes} bytes`,
     );
   }
@@ -132,12 +134,12 @@ export async function transformPart(task: PartTask): Promise<PartOutput> {
     if (carry !== undefined) lineOf(carry, 0, carry.length);
   } catch (err) {
     throw new PartIntegrityError(
-      part.key,
+      task.where,
       `it is not readable gzip NDJSON: ${(err as Error).message.slice(0, 120)}`,
     );
   }
   await flush();
-  if (rows !== part.rows) throw new PartIntegrityError(part.key, `${rows} rows, expected ${part.rows}`);
+  if (rows !== part.rows) throw new PartIntegrityError(task.where, `${rows} rows, expected ${part.rows}`);
   return {
     index: task.index,
     findings: await findings.finish(),

@@ -1,7 +1,14 @@
 import * as z from 'zod/mini';
 import { ErrorCode, parseDocument, Sc2awsError } from '#lib/errors';
 import { DATASETS } from '#lib/product';
-import { manifestKey, type ObjectStore, rawRunManifestSchema, runPrefix, totalsOf } from '#lib/sink';
+import {
+  manifestKey,
+  type ObjectStore,
+  partsInStore,
+  rawRunManifestSchema,
+  runPrefix,
+  totalsOf,
+} from '#lib/sink';
 
 /**
  * More parts than a run can have: at the smallest part size (1 MiB) this is 100 GiB of raw rows,
@@ -80,7 +87,8 @@ function untrustedBecause(key: string, raw: DeliverableManifest): string | undef
 
 /**
  * Reads and checks the raw manifest a delivery starts from: its schema, then
- * {@link untrustedBecause}. Nothing of a refused manifest is read or written.
+ * {@link untrustedBecause}. Nothing of a refused manifest is read or written. The parts come back
+ * with the keys `store` reads them by, whatever the manifest's version (lib/sink MANIFEST_VERSION).
  */
 export async function readRawManifest(store: ObjectStore, key: string): Promise<DeliverableManifest> {
   const uri = store.uri(key);
@@ -89,7 +97,18 @@ export async function readRawManifest(store: ObjectStore, key: string): Promise<
     throw new RawManifestError(uri, 'it does not exist (the run may not be complete yet)');
   const parsed = parseDocument(deliverableManifestSchema, stored.body);
   if (!parsed.ok) throw new RawManifestError(uri, `it is not a raw run manifest (${parsed.problem})`);
-  const problem = untrustedBecause(key, parsed.value);
+  const inStore = partsInStore(store, parsed.value);
+  if ('outside' in inStore) {
+    const i = inStore.outside;
+    const part = parsed.value.parts[i]?.key ?? '';
+    throw new RawManifestError(
+      uri,
+      `parts[${i}].key ${show(part)} does not lie under ${store.location}`,
+      REEXPORT,
+    );
+  }
+  const manifest = { ...parsed.value, parts: inStore.parts };
+  const problem = untrustedBecause(key, manifest);
   if (problem !== undefined) throw new RawManifestError(uri, problem, REEXPORT);
-  return parsed.value;
+  return manifest;
 }

@@ -14,7 +14,6 @@ export interface DeliveryDeps {
   source?: ObjectStore;
   events: EventPublisher;
   logger: LogSink;
-  bucket?: string;
   /** Runs the part tasks; default inline on this thread. */
   runner?: PartRunner;
   /** Milliseconds left in this invocation (Lambda's `getRemainingTimeInMillis`); absent: no limit. */
@@ -25,6 +24,10 @@ export interface DeliveryDeps {
   ocsf?: OcsfTarget;
   /** Called after each part of each phase, for progress reports. */
   onProgress?: (progress: DeliveryProgress) => void;
+  /** Names this invocation in the run's delivery lease (Lambda request id, `cli-<pid>`); default a random id. */
+  owner?: string;
+  /** Epoch ms, for the lease's expiry; default `Date.now`. */
+  clock?: () => number;
 }
 
 export interface DeliverySettings {
@@ -64,9 +67,14 @@ export interface DeliveryResult {
   ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number };
 }
 
-/** `delivered`: committed. `continued`: out of time, state saved, continuation published. `interrupted`: cancelled, state saved. */
+/**
+ * `delivered`: committed. `continued`: out of time, state saved, continuation published.
+ * `interrupted`: cancelled, state saved. `locked`: another live invocation is delivering this run
+ * (its lease, `holder`, lasts until `expiresAt`); nothing was read, written or published.
+ */
 export type DeliveryOutcome =
   | ({ status: 'delivered' } & DeliveryResult)
+  | { status: 'locked'; dataset: string; runId: string; holder: string; expiresAt: string }
   | {
       status: 'continued' | 'interrupted';
       dataset: string;

@@ -7,6 +7,10 @@ import { runWindowSchema } from '#lib/product';
  * product's contract with rules and consumers: add fields, never rename or remove them.
  * No detail ever holds key material. The publisher checks every detail against its schema here,
  * and the functions these events trigger parse them with the same schemas.
+ *
+ * Objects are named so a subscriber can fetch them as they stand: `manifest` is a full address
+ * (`s3://bucket/key`, or a path for a local directory), and a key beside a `bucket` is that
+ * object's key in that bucket, the data prefix included: `GetObject(bucket, manifestKey)`.
  */
 export const EVENT_SOURCE = 'sc2aws';
 
@@ -63,15 +67,27 @@ export const keyRotationCompletedDetailSchema = z.object({
 });
 export type KeyRotationCompletedDetail = z.infer<typeof keyRotationCompletedDetailSchema>;
 
+/**
+ * The version of a detail that names objects by bucket and key. 2: `manifestKey` is the manifest's
+ * key in `bucket`, the data prefix included (`sc2aws/raw/…/_manifest.json`). Absent (version 1,
+ * before): `manifestKey` was relative to the data prefix, so `GetObject(bucket, manifestKey)` missed
+ * the object; such details still parse, and `manifest` (the full address) meant the same in both.
+ */
+const detailVersionSchema = z.optional(z.literal(2));
+
 /** A raw run is complete: its manifest exists. The trigger for forward-results. */
 export const exportCompletedDetailSchema = z.object({
+  /** 2 (see `detailVersionSchema`); absent in details published before it. */
+  detailVersion: detailVersionSchema,
   dataset: z.string(),
   runId: z.string(),
   /** The raw manifest's window. */
   window: runWindowSchema,
   /** `s3://bucket/prefix/raw/…/_manifest.json` (or a path for a local store). */
   manifest: z.string(),
+  /** The S3 bucket the run is in; absent for a local directory. */
   bucket: z.optional(z.string()),
+  /** The manifest's key in `bucket`, prefix included (`sc2aws/raw/…/_manifest.json`). */
   manifestKey: z.string(),
   rowCount: count,
   parts: count,
@@ -89,10 +105,15 @@ export type ExportContinuationDetail = z.infer<typeof exportContinuationDetailSc
 
 /** forward-results delivered a run's findings. */
 export const findingsDeliveredDetailSchema = z.object({
+  /** 2 (see `detailVersionSchema`); absent in details published before it. */
+  detailVersion: detailVersionSchema,
   dataset: z.string(),
   runId: z.string(),
+  /** `s3://bucket/prefix/findings/…/_manifest.json` (or a path for a local store). */
   manifest: z.string(),
+  /** The S3 bucket the findings are in; absent for a local directory. */
   bucket: z.optional(z.string()),
+  /** The findings manifest's key in `bucket`, prefix included (`sc2aws/findings/…/_manifest.json`). */
   manifestKey: z.string(),
   rowCount: count,
   rejectedCount: count,
@@ -102,12 +123,14 @@ export type FindingsDeliveredDetail = z.infer<typeof findingsDeliveredDetailSche
 
 /** A delivered run's changes to the finding lifecycle are committed: one event per change run. */
 export const findingsChangedDetailSchema = z.object({
+  /** 2 (see `detailVersionSchema`): `manifestKey` is the manifest's key in `bucket`. */
+  detailVersion: detailVersionSchema,
   dataset: z.string(),
   runId: z.string(),
   /** `s3://bucket/prefix/changes/dt=…/run=…/_manifest.json` (or a path for a local store). */
   manifest: z.string(),
   bucket: z.optional(z.string()),
-  /** The change manifest's key in `bucket` (prefix included). */
+  /** The change manifest's key in `bucket`, the data prefix included (a path for a local store). */
   manifestKey: z.string(),
   /** Change rows written (one per transition). */
   rowCount: count,
@@ -128,7 +151,7 @@ export type FindingsChangedDetail = z.infer<typeof findingsChangedDetailSchema>;
 
 /** forward-results ran out of time delivering a run: the rule routes this back to it to continue. */
 export const deliveryContinuationDetailSchema = z.object({
-  /** The raw manifest being delivered, as in `Export Completed`. */
+  /** The raw manifest being delivered, its full address as in `Export Completed`. */
   manifest: z.string(),
   dataset: z.string(),
   runId: z.string(),

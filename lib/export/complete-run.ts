@@ -1,5 +1,13 @@
 import { DetailType } from '#lib/events';
-import { commitRun, committedKey, manifestKey, type RunManifest, totalsOf } from '#lib/sink';
+import {
+  commitRun,
+  committedKey,
+  MANIFEST_VERSION,
+  manifestKey,
+  partsForManifest,
+  type RunManifest,
+  totalsOf,
+} from '#lib/sink';
 import type { AnalysisQuery } from '#lib/tenable';
 import type { Dataset, DatasetSpec } from './datasets';
 import type { OpenRun } from './open-run';
@@ -35,12 +43,13 @@ export async function completeRun(
     await deps.events.publish({
       detailType: DetailType.ExportCompleted,
       detail: {
+        detailVersion: 2,
         dataset,
         runId: run.runId,
         window: manifest.window,
         manifest: deps.store.uri(key),
-        ...(deps.bucket === undefined ? {} : { bucket: deps.bucket }),
-        manifestKey: key,
+        ...(deps.store.bucket === undefined ? {} : { bucket: deps.store.bucket }),
+        manifestKey: deps.store.bucketKey(key),
         rowCount: manifest.totals.rows,
         parts: manifest.totals.parts,
       },
@@ -84,10 +93,11 @@ function buildManifest(
   query: AnalysisQuery,
 ): RunManifest {
   return {
-    manifestVersion: 1,
+    manifestVersion: MANIFEST_VERSION,
     kind: 'raw',
     dataset,
     runId: run.runId,
+    ...(deps.store.bucket === undefined ? {} : { bucket: deps.store.bucket }),
     window: {
       field,
       start: run.window.start,
@@ -96,7 +106,7 @@ function buildManifest(
       endIso: isoOf(run.window.end),
     },
     sc: { host: deps.sc.baseUrl.host, version: run.scVersion },
-    parts: run.parts,
+    parts: partsForManifest(deps.store, run.parts),
     totals: totalsOf(run.parts),
     createdAt: new Date(deps.clock()).toISOString(),
     details: {

@@ -38,8 +38,6 @@ export interface ExportDeps {
   remainingMs: () => number;
   /** Identifies this invocation in the lease. */
   owner: string;
-  /** The bucket, when the store is S3 (for the completion event). */
-  bucket?: string;
   /**
    * Stops the export at the next safe point (Ctrl-C in the CLI): the page in flight is abandoned,
    * the written rows are stored as a part and the cursor recorded, and the run is `interrupted`.

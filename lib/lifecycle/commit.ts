@@ -4,7 +4,16 @@
  * the root, the change run is listed for its table, and the objects two commits old are removed.
  */
 import { parseDocument } from '#lib/errors';
-import { commitRun, manifestKey, type ObjectStore, StoreConflictError, totalsOf } from '#lib/sink';
+import {
+  commitRun,
+  manifestKey,
+  type ObjectStore,
+  type PartInfo,
+  partsForManifest,
+  partsInStore,
+  StoreConflictError,
+  totalsOf,
+} from '#lib/sink';
 import { MAX_COMMIT_ATTEMPTS } from './constants';
 import { LifecycleContendedError, LifecycleStateCorruptError } from './errors';
 import {
@@ -50,19 +59,25 @@ function nextRoot(
   };
 }
 
-function manifestOf(run: LifecycleRunInfo, work: LifecycleWork, generation: number): ChangesManifest {
+function manifestOf(
+  store: ObjectStore,
+  run: LifecycleRunInfo,
+  work: LifecycleWork,
+  generation: number,
+): ChangesManifest {
   const { counts, unchanged, parts } = totalsOfWork(work);
   return {
-    manifestVersion: 1,
+    manifestVersion: 2,
     kind: 'changes',
     dataset: run.dataset,
     runId: run.runId,
+    ...(store.bucket === undefined ? {} : { bucket: store.bucket }),
     window: run.window,
-    parts,
+    parts: partsForManifest(store, parts),
     totals: totalsOf(parts),
     createdAt: run.createdAt,
     details: {
-      source: run.source,
+      source: store.bucketKey(run.source),
       generation,
       baseline: work.baseline,
       counts,
@@ -96,7 +111,7 @@ export async function commitWork(
       if (!(await applyRun(ctx, run, work, base, redo))) return undefined;
       continue;
     }
-    const manifest = manifestOf(run, work, base.generation + 1);
+    const manifest = manifestOf(ctx.store, run, work, base.generation + 1);
     const changesKey = manifestKey(changesRunPrefix(run.dt, run.runId));
     await ctx.store.putText(changesKey, `${JSON.stringify(manifest, null, 2)}\n`, {
       contentType: 'application/json',
@@ -181,4 +196,15 @@ export async function removeLeftovers(
   }
   for (const [g, parts] of (work?.routed ?? []).entries())
     for (const index of parts) await store.delete(routedKey(run.runId, g, index));
+}
+
+/** A change manifest's parts by the keys `store` reads them with. */
+export function changePartsInStore(store: ObjectStore, manifest: ChangesManifest): PartInfo[] {
+  const inStore = partsInStore(store, manifest);
+  if ('outside' in inStore)
+    throw new LifecycleStateCorruptError(
+      store.uri(manifestKey(changesRunPrefix(manifest.window.endIso.slice(0, 10), manifest.runId))),
+      `its part ${inStore.outside} lies outside ${store.location}`,
+    );
+  return inStore.parts;
 }

@@ -23,7 +23,7 @@ export {
   CURRENT_COLUMNS,
   PLACEHOLDER_DATA_LOCATION,
 } from './athena';
-export { readChangesManifest } from './commit';
+export { changePartsInStore, readChangesManifest } from './commit';
 export { CHANGE_TYPES, type ChangeType, PARTITIONS, TRACKED_FIELDS } from './constants';
 export { LifecycleContendedError, LifecycleStateCorruptError } from './errors';
 export { applyRow, compareObservations } from './finding-state';

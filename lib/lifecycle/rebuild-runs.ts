@@ -8,6 +8,7 @@ import {
   findingsRunManifestSchema,
   manifestKey,
   type ObjectStore,
+  partsInStore,
   runPrefix,
 } from '#lib/sink';
 import type { LifecycleRunInfo } from './lifecycle-run';
@@ -63,6 +64,12 @@ async function runInfoOf(
       source.uri(key),
       `it names run ${manifest.dataset}/${manifest.runId}, not ${dataset}/${runId}`,
     );
+  const inStore = partsInStore(source, manifest);
+  if ('outside' in inStore)
+    throw new FindingsManifestInvalidError(
+      source.uri(key),
+      `its part ${inStore.outside} lies outside ${source.location}`,
+    );
   return {
     dataset,
     runId,
@@ -70,7 +77,7 @@ async function runInfoOf(
     window: manifest.window,
     createdAt: manifest.createdAt,
     source: key,
-    parts: manifest.parts,
+    parts: inStore.parts,
   };
 }
 

@@ -105,16 +105,19 @@ export function zeroCounts(): ChangeCounts {
 
 /** `changes/dt=…/run=…/_manifest.json`: one run's changes. */
 export const changesManifestSchema = z.object({
-  manifestVersion: z.literal(1),
+  /** 2, as the other manifests: part keys are keys in `bucket`, the data prefix included. */
+  manifestVersion: z.literal(2),
   kind: z.literal('changes'),
   dataset: datasetSchema,
   runId: z.string(),
+  /** The S3 bucket the keys are in; absent for a local directory (keys relative to it). */
+  bucket: z.optional(z.string()),
   window: runWindowSchema,
   parts: z.array(partInfoSchema),
   totals: z.object({ parts: count, rows: count, bytes: count, uncompressedBytes: count }),
   createdAt: z.string(),
   details: z.object({
-    /** The findings run the changes come from (a key beside the bucket). */
+    /** The findings run's manifest the changes come from (a key in `bucket`, as the parts). */
     source: z.string(),
     /** The state's generation this run's commit made. */
     generation: count,

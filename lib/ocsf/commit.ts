@@ -3,11 +3,13 @@ import type { Dataset } from '#lib/findings';
 import {
   commitRun,
   describeCause,
+  MANIFEST_VERSION,
   manifestKey,
   type ObjectStore,
   ocsfCommittedKey,
   ocsfRunPrefix,
   type PartInfo,
+  partsForManifest,
   SinkError,
 } from '#lib/sink';
 import { OCSF_VERSION } from './constants';
@@ -29,7 +31,7 @@ export interface OcsfRun {
   runId: string;
   /** The run's day, `YYYY-MM-DD` (UTC): its findings `dt=`; Security Lake's eventDay. */
   dt: string;
-  /** The findings manifest the files were made from (its key). */
+  /** The findings manifest the files were made from: its key in the bucket (`ObjectStore.bucketKey`). */
   source: string;
   /** The findings manifest's createdAt, so a recommit writes the same manifest. */
   createdAt: string;
@@ -73,17 +75,18 @@ export async function commitOcsfRun(
   const lakeKeys =
     target.kind === 'security-lake' ? parts.map((part) => target.lake.keyFor(ocsfClass, run, part.key)) : [];
   const manifest: OcsfRunManifest = {
-    manifestVersion: 1,
+    manifestVersion: MANIFEST_VERSION,
     kind: 'ocsf',
     ocsfVersion: OCSF_VERSION,
     classUid: ocsfClass.classUid,
     className: ocsfClass.name,
     dataset: run.dataset,
     runId: run.runId,
+    ...(store.bucket === undefined ? {} : { bucket: store.bucket }),
     dt: run.dt,
     source: run.source,
     codec: run.codec ?? runtimeCodec(),
-    parts: [...parts],
+    parts: partsForManifest(store, parts),
     totals: {
       parts: parts.length,
       rows: parts.reduce((n, p) => n + p.rows, 0),

@@ -1,11 +1,29 @@
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 
-/** A delivered findings part is not what its manifest says: nothing of it becomes OCSF. */
+/** Full addresses for an {@link OcsfInputCorruptError}: the findings part, and its delivery's state folder when known. */
+export interface OcsfInputAddress {
+  part: string;
+  state?: string;
+}
+
+/**
+ * A part an OCSF file is made from is not what its delivery recorded: nothing of it becomes OCSF.
+ * A plain redelivery would continue the OCSF phase from the same record, so the fix starts the run
+ * over. A findings part is then written again; a change part cannot be (the lifecycle already moved
+ * past the run), so its fix rebuilds the lifecycle, which writes every change run again.
+ */
 export class OcsfInputCorruptError extends Sc2awsError {
-  constructor(key: string, detail: string) {
+  constructor(where: OcsfInputAddress, detail: string) {
+    const folder =
+      where.state ??
+      'its delivery state folder (state/delivery/dataset=<d>/run=<runId>/ under the data prefix)';
+    const changes = /\/changes\/dt=[^/]+\/run=[^/]+\/part-\d+\.ndjson\.gz$/.test(where.part);
+    const fix = changes
+      ? `rebuild the finding lifecycle with \`sc2aws lifecycle rebuild --from <the data prefix> --replace\`, which writes every change run again under the same keys, then delete every object under ${folder} and redeliver the run`
+      : `delete the run's delivery state, every object under ${folder}, then redeliver the run: its findings are written again under the same keys, then the OCSF files from them`;
     super(
       ErrorCode.OcsfInputCorrupt,
-      `Delivered part ${key} does not match its manifest (${detail}), so no OCSF file was written for it. Fix: redeliver the run (the findings are rewritten under the same keys), then write its OCSF files again.`,
+      `${changes ? 'Change part' : 'Findings part'} ${where.part} is not what the delivery recorded for it (${detail}): it changed after it was written, so no OCSF file was made from it. Fix: ${fix}.`,
     );
   }
 }

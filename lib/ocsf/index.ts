@@ -28,7 +28,7 @@ export {
   VENDOR_NAME,
 } from './constants';
 export { deviceInventoryInfoOf } from './device-inventory-info';
-export { OcsfInputCorruptError, SecurityLakeWriteError } from './errors';
+export { type OcsfInputAddress, OcsfInputCorruptError, SecurityLakeWriteError } from './errors';
 export { type OcsfRunManifest, ocsfRunManifestSchema } from './manifest';
 export { type OcsfCodec, PAGE_SIZE_BYTES, runtimeCodec } from './parquet';
 export {

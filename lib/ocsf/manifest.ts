@@ -6,9 +6,12 @@ const count = z.int().check(z.nonnegative());
 /**
  * An OCSF run's `_manifest.json` (`ocsf/class=…/dataset=…/dt=…/run=…/_manifest.json`), written at
  * commit, before the committed list. Field names are part of the consumer contract: add, never rename.
+ * Keys as in the findings manifest (lib/sink MANIFEST_VERSION): version 2 names each part, and the
+ * `source` findings manifest, by its key in `bucket`, the prefix included; version 1 by keys under
+ * the prefix.
  */
 export const ocsfRunManifestSchema = z.object({
-  manifestVersion: z.literal(1),
+  manifestVersion: z.union([z.literal(1), z.literal(2)]),
   kind: z.literal('ocsf'),
   ocsfVersion: z.string(),
   classUid: z.int(),
@@ -16,6 +19,8 @@ export const ocsfRunManifestSchema = z.object({
   className: z.string(),
   dataset: z.string(),
   runId: z.string(),
+  /** The S3 bucket the parts are in (version 2); absent for a local directory. */
+  bucket: z.optional(z.string()),
   dt: z.string(),
   /** The findings manifest the files were made from. */
   source: z.string(),

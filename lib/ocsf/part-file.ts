@@ -4,6 +4,7 @@ import { type ObjectStore, ocsfPartKey, ocsfRunPrefix, type PartInfo } from '#li
 import { DEVICE_INVENTORY_INFO_COLUMNS, type OcsfColumn, VULNERABILITY_FINDING_COLUMNS } from './columns';
 import { OCSF_CLASSES, OCSF_VERSION, type OcsfClass } from './constants';
 import { deviceInventoryInfoOf, deviceInventoryInfoTime } from './device-inventory-info';
+import type { OcsfInputAddress } from './errors';
 import { type OcsfCodec, OcsfParquetWriter, runtimeCodec } from './parquet';
 import { partLinesOf, readPartLines } from './part-lines';
 import { vulnerabilityFindingOf, vulnerabilityFindingTime } from './vulnerability-finding';
@@ -54,6 +55,8 @@ export interface OcsfPartContext {
   index: number;
   /** Defaults to {@link runtimeCodec}: zstd where this Node has it, else snappy. */
   codec?: OcsfCodec;
+  /** Full addresses of the findings part and of its delivery's state folder, for an integrity message. */
+  where?: OcsfInputAddress;
 }
 
 /** One OCSF Parquet file, made from one delivered findings part, not stored yet. */
@@ -87,7 +90,7 @@ export async function ocsfFileForPart(
   part: PartInfo,
   ctx: OcsfPartContext,
 ): Promise<OcsfPartFile> {
-  return ocsfFileOfLines(await readPartLines(source, part), dataset, part, ctx);
+  return ocsfFileOfLines(await readPartLines(source, part, ctx.where), dataset, part, ctx);
 }
 
 /**
@@ -100,7 +103,7 @@ export function ocsfFileOfStored(
   part: PartInfo,
   ctx: OcsfPartContext,
 ): OcsfPartFile {
-  return ocsfFileOfLines(partLinesOf(stored, part), dataset, part, ctx);
+  return ocsfFileOfLines(partLinesOf(stored, part, ctx.where), dataset, part, ctx);
 }
 
 function ocsfFileOfLines(

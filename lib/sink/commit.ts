@@ -24,7 +24,7 @@ export interface RunCommitKeys {
 export async function commitRun(
   store: ObjectStore,
   keys: RunCommitKeys,
-  // Any run manifest: raw, findings, OCSF (lib/ocsf); the list is made from its parts.
+  // Any run manifest: raw, findings, OCSF (lib/ocsf), its parts named by bucket key; the list is made from them.
   manifest: { readonly parts: readonly PartInfo[] },
 ): Promise<void> {
   await store.putText(keys.manifestKey, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -35,5 +35,13 @@ export async function commitRun(
 
 /** A committed list's text: each part's full address (`s3://bucket/prefix/…`), one a line, in order. */
 function committedList(store: ObjectStore, parts: readonly PartInfo[]): string {
-  return parts.map((part) => `${store.uri(part.key)}\n`).join('');
+  return parts.map((part) => `${store.uri(storeKey(store, part.key))}\n`).join('');
+}
+
+/** A manifest names its parts by bucket key (`partsForManifest`); the list needs the store's own. */
+function storeKey(store: ObjectStore, bucketKey: string): string {
+  const key = store.keyOf(bucketKey);
+  if (key === undefined)
+    throw new Error(`the manifest names ${bucketKey}, which is not under ${store.location}`);
+  return key;
 }

@@ -12,6 +12,9 @@ export function createDiscardStore(): ObjectStore {
   return {
     location: 'discard:',
     uri: (key) => `discard:${key}`,
+    bucket: undefined,
+    bucketKey: (key) => key,
+    keyOf: (key) => key,
     async getText(key) {
       const body = texts.get(key);
       return body === undefined ? undefined : { body, etag: etagOf(body) };

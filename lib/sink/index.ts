@@ -20,8 +20,11 @@ export { createLocalStore } from './local-store';
 export {
   type FindingsRunManifest,
   findingsRunManifestSchema,
+  MANIFEST_VERSION,
   type PartInfo,
   partInfoSchema,
+  partsForManifest,
+  partsInStore,
   type RawRunManifest,
   type RunManifest,
   rawRunManifestSchema,

@@ -37,6 +37,9 @@ export function createLocalStore(directory: string): ObjectStore {
   return {
     location: root,
     uri: (key) => path(key),
+    bucket: undefined,
+    bucketKey: (key) => key,
+    keyOf: (key) => key,
     async getText(key) {
       const body = await readOrUndefined(path(key));
       return body === undefined ? undefined : { body: body.toString('utf8'), etag: etagOf(body) };

@@ -32,6 +32,15 @@ export interface ObjectStore {
   readonly location: string;
   /** Full address of a key: `s3://bucket/prefix/key` or an absolute path. */
   uri(key: string): string;
+  /** The S3 bucket the store writes to; undefined for a local directory or no storage. */
+  readonly bucket: string | undefined;
+  /**
+   * A key as it stands in the bucket, the store's prefix included (`sc2aws/raw/…`): what manifests
+   * and events name, so `GetObject(bucket, key)` finds the object. For a directory, the key itself.
+   */
+  bucketKey(key: string): string;
+  /** The inverse of `bucketKey`: the store's key of a bucket key, or undefined when it lies outside the store. */
+  keyOf(bucketKey: string): string | undefined;
   getText(key: string): Promise<StoredText | undefined>;
   putText(key: string, body: string, options?: PutTextOptions): Promise<{ etag: string }>;
   openUpload(key: string, contentType: string): ObjectUpload;

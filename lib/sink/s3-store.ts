@@ -30,6 +30,12 @@ function isNotFound(err: unknown): boolean {
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
+/** `key` without the store's prefix, or undefined when it is not under it. */
+function keyUnder(prefix: string, key: string): string | undefined {
+  if (prefix === '') return key;
+  return key.startsWith(`${prefix}/`) ? key.slice(prefix.length + 1) : undefined;
+}
+
 function isConflict(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   return (
@@ -67,6 +73,9 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
   return {
     location: `s3://${bucket}${prefix === '' ? '' : `/${prefix}`}`,
     uri: (key) => where(key),
+    bucket,
+    bucketKey: (key) => full(key),
+    keyOf: (bucketKey) => keyUnder(prefix, bucketKey),
     async getText(key): Promise<StoredText | undefined> {
       try {
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: full(key) }));

@@ -181,7 +181,7 @@ describe('the shipped tables show committed runs only', () => {
     const list = await store.getText(committedKey('raw', 'vulns', dt, exported.runId));
 
     expect(manifest.parts.length).toBeGreaterThan(1);
-    expect(list?.body).toBe(manifest.parts.map((p) => `s3://${h.s3?.bucket}/${PREFIX}/${p.key}\n`).join(''));
+    expect(list?.body).toBe(manifest.parts.map((p) => `s3://${h.s3?.bucket}/${p.key}\n`).join(''));
     expect(rawKey).toBe(manifestKey(rawKey.replace(/_manifest\.json$/, '')));
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '#lib/delivery';
 import { ErrorCode } from '#lib/errors';
 import type { Sc2awsEvent } from '#lib/events';
+import { rebuildLifecycle } from '#lib/lifecycle';
 import { SecurityLakeWriteError, type SecurityLakeWriter } from '#lib/ocsf';
 import {
   createLocalStore,
@@ -25,6 +26,7 @@ import {
   totalsOf,
 } from '#lib/sink';
 import { DELIVERY_SETTINGS } from '#support/delivery';
+import { keyListerFor } from '../../cli/key-listing';
 
 /** OCSF records follow the change run: small lifecycle groups give it several parts, so several files. */
 const OCSF_SETTINGS = { ...DELIVERY_SETTINGS, lifecycleGroupTargetBytes: 64 * 1024 };
@@ -184,7 +186,7 @@ describe('a delivery that runs out of time', () => {
     const continued = outcomes.filter((o) => o.status === 'continued');
     expect(continued.length).toBeGreaterThanOrEqual(3);
     // It stopped in every phase: reading raw parts, settling flagged ids, pruning, and the lifecycle.
-    expect(new Set(continued.map((o) => (o.status === 'delivered' ? '' : o.phase)))).toEqual(
+    expect(new Set(continued.map((o) => ('phase' in o ? o.phase : '')))).toEqual(
       new Set(['transform', 'scan', 'prune', 'lifecycle']),
     );
     const continuations = stepped.events.filter((e) => e.detailType === 'Delivery Continuation Requested');
@@ -281,15 +283,124 @@ describe('a delivery that runs out of time', () => {
     expectSameFiles(await filesOf(inline.dir), await filesOf(threaded.dir));
   });
 
-  it('refuses a delivery state that does not parse (STATE_CORRUPT, naming it), rather than guess', async () => {
+  const STATE_FOLDER = `state/delivery/dataset=vulns/run=${RUN_ID}/`;
+  /** The fix a STATE_CORRUPT or OCSF_INPUT_CORRUPT message gives: the run's whole delivery state folder, by its full address. */
+  const deleteTheFolder = (out: Awaited<ReturnType<typeof output>>) =>
+    `Fix: delete the run's delivery state, every object under ${out.store.uri(STATE_FOLDER)}, then redeliver the run`;
+
+  it('refuses a delivery state that does not parse (STATE_CORRUPT, naming it), and the fix it names delivers the run', async () => {
     const out = await output();
     const stopped = await deliverRun(depsFor(out, { remainingMs: budget(2) }), DELIVERY_SETTINGS, rawKey);
     expect(stopped.status).toBe('continued');
-    const key = `state/delivery/dataset=vulns/run=${RUN_ID}/state.json`;
+    const key = `${STATE_FOLDER}state.json`;
     await out.store.putText(key, '{"stateVersion":1,"phase":"sideways"}');
-    await expect(deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey)).rejects.toMatchObject({
-      code: ErrorCode.StateCorrupt,
-      message: expect.stringMatching(/state\.json.*Fix: delete it and redeliver/s),
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    expect((refused as Error).message).toContain(
+      `${out.store.uri(key)} is not what the delivery saved there`,
+    );
+    expect((refused as Error).message).toContain(deleteTheFolder(out));
+
+    await rm(out.store.uri(STATE_FOLDER), { recursive: true });
+    expect((await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey)).status).toBe('delivered');
+  });
+
+  it('names the id filter a saved transform state points at when it is gone', async () => {
+    const out = await output();
+    expect(
+      (await deliverRun(depsFor(out, { remainingMs: budget(2) }), DELIVERY_SETTINGS, rawKey)).status,
+    ).toBe('continued');
+    await out.store.delete(`${STATE_FOLDER}filter.bin`);
+
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    expect((refused as Error).message).toContain(`${out.store.uri(`${STATE_FOLDER}filter.bin`)} is not what`);
+    expect((refused as Error).message).toContain(deleteTheFolder(out));
+  });
+
+  it("names a part's saved ids, not a raw part, when they are cut short, with the state folder to delete", async () => {
+    const out = await output();
+    let outcome: DeliveryOutcome;
+    let calls = 1;
+    do {
+      await rm(out.dir, { recursive: true, force: true });
+      outcome = await deliverRun(depsFor(out, { remainingMs: budget(calls++) }), DELIVERY_SETTINGS, rawKey);
+    } while (outcome.status !== 'continued' || outcome.phase !== 'scan');
+    for (let i = 0; i < PARTS; i++) await out.store.putText(`${STATE_FOLDER}ids-0000${i}.bin`, 'short');
+
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    const message = (refused as Error).message;
+    expect(message).toMatch(
+      new RegExp(
+        `${out.store.uri(STATE_FOLDER)}/ids-\\d{5}\\.bin is not what the delivery saved there \\(5 bytes, expected`,
+      ),
+    );
+    expect(message).toContain(deleteTheFolder(out));
+    expect(message).not.toMatch(/raw part|export/i);
+  });
+
+  it('refuses a lease object that does not parse, naming it and the state folder', async () => {
+    const out = await output();
+    await out.store.putText(`${STATE_FOLDER}lease.json`, 'not a lease');
+
+    const refused = await deliverRun(depsFor(out), DELIVERY_SETTINGS, rawKey).catch((err: Error) => err);
+
+    expect(refused).toMatchObject({ code: ErrorCode.StateCorrupt });
+    expect((refused as Error).message).toContain(`${out.store.uri(`${STATE_FOLDER}lease.json`)} is not what`);
+    expect((refused as Error).message).toContain(deleteTheFolder(out));
+  });
+
+  it('names the change part that changed during the OCSF phase, and the fix it names (rebuild, start over) delivers the run', async () => {
+    const ocsf = { kind: 'bucket' } as const;
+    const out = await output();
+    let committed = false;
+    const stopAtOcsf = depsFor(out, {
+      ocsf,
+      events: {
+        publish: async (e) => {
+          out.events.push(e);
+          if (e.detailType === 'Findings Changed') committed = true;
+        },
+      },
+      remainingMs: () => (committed ? 0 : 900_000),
+    });
+    expect(await deliverRun(stopAtOcsf, DELIVERY_SETTINGS, rawKey)).toMatchObject({
+      status: 'continued',
+      phase: 'ocsf',
+    });
+    // The Vulnerability Finding records are made from the run's changes.
+    const part = `changes/dt=2025-11-23/run=${RUN_ID}/part-00000.ndjson.gz`;
+    await out.store.putText(part, 'not the bytes the delivery wrote');
+
+    const refused = await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey).catch(
+      (err: Error) => err,
+    );
+
+    expect(refused).toMatchObject({ code: ErrorCode.OcsfInputCorrupt });
+    const message = (refused as Error).message;
+    expect(message).toContain(
+      `Change part ${out.store.uri(part)} is not what the delivery recorded for it (sha256`,
+    );
+    expect(message).toContain('sc2aws lifecycle rebuild --from <the data prefix> --replace');
+    expect(message).toContain(`then delete every object under ${out.store.uri(STATE_FOLDER)}`);
+    // The fix it names: rebuild the lifecycle (the change runs are written again), then start over.
+    const rebuilt = await rebuildLifecycle(
+      {
+        source: out.store,
+        store: out.store,
+        listSourceKeys: keyListerFor(out.store.location, {}, '--from'),
+        shouldStop: () => false,
+      },
+      { replace: true },
+    );
+    expect(rebuilt.status).toBe('rebuilt');
+    await rm(out.store.uri(STATE_FOLDER), { recursive: true });
+    expect(await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey)).toMatchObject({
+      status: 'delivered',
+      ocsf: { files: 1, rows: PARTS * ROWS_PER_PART },
     });
   });
 
@@ -342,7 +453,9 @@ describe('a delivery that runs out of time', () => {
         deliverRun({ ...depsFor(out, { runner }), source: tampered }, DELIVERY_SETTINGS, rawKey),
       ).rejects.toMatchObject({
         code: ErrorCode.RawPartCorrupt,
-        message: expect.stringContaining('part-00002.ndjson.gz does not match its manifest'),
+        message: expect.stringContaining(
+          `Raw part ${source.uri(`${PREFIX}part-00002.ndjson.gz`)} is not what its manifest ${source.uri(rawKey)} records (sha256`,
+        ),
       });
     } finally {
       await runner.close();

@@ -86,7 +86,8 @@ describe('forward-results delivery', () => {
     expect(delivered.manifest).toMatchObject({
       kind: 'findings',
       runId: raw.manifest.runId,
-      details: { source: rawKey },
+      bucket: h.s3?.bucket,
+      details: { source: `sc2aws/${rawKey}` },
     });
     expect(h.events.find((e) => e.detailType === 'Findings Delivered')).toMatchObject({
       detailType: 'Findings Delivered',
@@ -151,7 +152,7 @@ describe('forward-results delivery', () => {
     h = await exportHarness({ store: 's3' });
     const rawKey = await rawRun('vulns');
     const raw = await readRun(h.store, rawKey);
-    const part = raw.manifest.parts[0]?.key as string;
+    const part = h.store.keyOf(raw.manifest.parts[0]?.key as string) as string;
     await h.store.putText(part, 'not the bytes the manifest promised', { contentType: 'application/gzip' });
     await expect(deliverFully(deps(), settings, rawKey)).rejects.toMatchObject({
       code: 'RAW_PART_CORRUPT',

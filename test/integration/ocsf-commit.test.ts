@@ -26,7 +26,7 @@ const RUN: OcsfRun = {
   dataset: 'vulns',
   runId: '20240404T060000Z-0a1b2c3d',
   dt: '2024-04-04',
-  source: 'findings/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/_manifest.json',
+  source: 'sc2aws/findings/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/_manifest.json',
   createdAt: '2024-04-04T06:00:00.000Z',
 };
 const FINDINGS_ROLE = 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-sc2awsVulns-eu-west-1';
@@ -125,10 +125,13 @@ describe('committing OCSF runs', () => {
       JSON.parse((await store.getText(commit.manifestKey))?.body ?? ''),
     );
     expect(manifest).toMatchObject({
+      manifestVersion: 2,
       kind: 'ocsf',
       classUid: 2002,
       ocsfVersion: '1.3.0',
-      parts,
+      bucket: data.bucket,
+      // Each part by its key in the bucket, the prefix included.
+      parts: parts.map((part) => ({ ...part, key: `sc2aws/${part.key}` })),
       source: RUN.source,
     });
     expect(manifest.totals.rows).toBe(commit.rows);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
+import { runManifestSchema } from '#lib/sink';
 
 /** The three tables infra/athena/ ships. */
 export const SHIPPED_TABLES = ['raw', 'findings', 'assets'] as const;
@@ -112,10 +113,11 @@ export async function expectTablesShowCommittedRunsOnly(
     );
     const partsOf = new Map<string, string[]>();
     for (const key of manifests) {
-      const manifest = JSON.parse(await getText(s3, key)) as { runId: string; parts: { key: string }[] };
+      // A manifest names each part by its key in the bucket, as a consumer reading the bucket uses it.
+      const manifest = runManifestSchema.parse(JSON.parse(await getText(s3, key)));
       partsOf.set(
         manifest.runId,
-        manifest.parts.map((p) => `${prefix}/${p.key}`),
+        manifest.parts.map((p) => p.key),
       );
     }
     const reads = await keysTableReads(shippedDdl(table, s3.bucket, prefix), s3);

@@ -1,23 +1,31 @@
 /** Delivered findings runs committed as the delivery commits them: manifest, then committed list. */
 import type { FindingState, LifecycleRunInfo } from '#lib/lifecycle';
-import { commitRun, committedKey, type FindingsRunManifest, type ObjectStore, totalsOf } from '#lib/sink';
+import {
+  commitRun,
+  committedKey,
+  type FindingsRunManifest,
+  type ObjectStore,
+  partsForManifest,
+  totalsOf,
+} from '#lib/sink';
 import { type RowSpec, storeDeliveredRun } from './lifecycle';
 
 /** Writes the findings manifest and committed list of a run stored by `storeDeliveredRun`. */
 export async function commitFindingsRun(store: ObjectStore, run: LifecycleRunInfo): Promise<void> {
   const totals = totalsOf(run.parts);
   const manifest: FindingsRunManifest = {
-    manifestVersion: 1,
+    manifestVersion: 2,
     kind: 'findings',
     dataset: run.dataset,
     runId: run.runId,
+    ...(store.bucket === undefined ? {} : { bucket: store.bucket }),
     window: run.window,
     sc: { host: 'sc.example.com', version: '6.4.0' },
-    parts: [...run.parts],
+    parts: partsForManifest(store, run.parts),
     totals,
     createdAt: run.createdAt,
     details: {
-      source: run.source.replace(/^findings\//, 'raw/'),
+      source: store.bucketKey(run.source.replace(/^findings\//, 'raw/')),
       rawRows: totals.rows,
       duplicates: 0,
       rejected: { rows: 0, parts: [] },

@@ -15,9 +15,9 @@ export async function deliverFully(
 ): Promise<DeliveryResult> {
   const outcome = await deliverRun(deps, { ...DELIVERY_SETTINGS, ...settings }, rawManifestKey);
   if (outcome.status !== 'delivered') {
-    throw new Error(
-      `expected the run to be delivered in one call, it was ${outcome.status} at ${outcome.phase} ${outcome.next}`,
-    );
+    const where =
+      outcome.status === 'locked' ? `by ${outcome.holder}` : `at ${outcome.phase} ${outcome.next}`;
+    throw new Error(`expected the run to be delivered in one call, it was ${outcome.status} ${where}`);
   }
   const { status: _, ...result } = outcome;
   return result;

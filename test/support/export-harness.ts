@@ -19,6 +19,7 @@ import {
   createLocalStore,
   createS3Store,
   type ObjectStore,
+  partsInStore,
   type RunManifest,
   runManifestSchema,
   stateKey,
@@ -101,7 +102,6 @@ export async function exportHarness(
         clock: () => clock.now,
         remainingMs: () => Number.POSITIVE_INFINITY,
         owner: 'test-invocation',
-        ...(s3 === undefined ? {} : { bucket: s3.bucket }),
         ...overrides,
       };
     },
@@ -167,8 +167,10 @@ export async function readRun(
   const stored = await store.getText(key);
   if (stored === undefined) throw new Error(`no manifest at ${key}`);
   const manifest = runManifestSchema.parse(JSON.parse(stored.body));
+  const inStore = partsInStore(store, manifest);
+  if ('outside' in inStore) throw new Error(`part ${inStore.outside} of ${key} is outside the store`);
   const rows: Record<string, unknown>[] = [];
-  for (const part of manifest.parts) {
+  for (const part of inStore.parts) {
     const raw = Buffer.from(
       await (await store.getStream(part.key)).toArray().then((c) => Buffer.concat(c as Buffer[])),
     );

@@ -20,7 +20,8 @@ import {
   type ObjectStore,
   type ObjectUpload,
   type PartInfo,
-  type RunManifest,
+  partsInStore,
+  runManifestSchema,
   runPrefix,
 } from '#lib/sink';
 import { type AttemptInfo, ScClient, type ScClientOptions } from '#lib/tenable';
@@ -71,6 +72,9 @@ function killable(inner: ObjectStore): { store: ObjectStore; kill: KillSwitch } 
   const store: ObjectStore = {
     location: inner.location,
     uri: (key) => inner.uri(key),
+    bucket: inner.bucket,
+    bucketKey: (key) => inner.bucketKey(key),
+    keyOf: (key) => inner.keyOf(key),
     getText: (key) => inner.getText(key),
     getStream: (key) => inner.getStream(key),
     async putText(key, body, options) {
@@ -295,7 +299,6 @@ export class PipelineWorld {
           clock: () => this.clock.now,
           remainingMs: options.remainingMs ?? (() => Number.POSITIVE_INFINITY),
           owner: options.owner,
-          bucket: this.h.s3?.bucket as string,
           onProgress: () => {
             pages += 1;
             options.onPage?.(pages);
@@ -326,7 +329,7 @@ export class PipelineWorld {
       PREFIX,
     );
     const result = await deliverFully(
-      { store: this.store, events: this.events, logger: this.logger, bucket },
+      { store: this.store, events: this.events, logger: this.logger },
       DELIVERY,
       key,
     );
@@ -444,9 +447,11 @@ export async function expectStateSafe(w: PipelineWorld): Promise<ExportState | u
   if (state?.checkpoint !== undefined) {
     const manifest = await w.h.store.getText(state.checkpoint.manifestKey);
     expect(manifest, 'the checkpoint names a stored manifest').toBeDefined();
-    const parsed = JSON.parse(manifest?.body ?? '{}') as RunManifest;
+    const parsed = runManifestSchema.parse(JSON.parse(manifest?.body ?? '{}'));
     expect(parsed.window.end).toBe(state.checkpoint.end);
-    for (const part of parsed.parts) await expectPartStored(w.h.store, part);
+    const inStore = partsInStore(w.h.store, parsed);
+    expect(inStore, 'the manifest names parts of its own store').toHaveProperty('parts');
+    for (const part of 'parts' in inStore ? inStore.parts : []) await expectPartStored(w.h.store, part);
   }
   for (const part of state?.inflight?.parts ?? []) await expectPartStored(w.h.store, part);
   return state;

@@ -49,6 +49,7 @@ describe('worker threads', () => {
     const task = {
       index: 0,
       part: { key: 'raw/part-00000.ndjson.gz', rows: 0, bytes: 0, uncompressedBytes: 0, sha256: '' },
+      where: { part: '/tmp/raw/part-00000.ndjson.gz', manifest: '/tmp/raw/_manifest.json' },
       stored: new Uint8Array(1),
       firstSeq: 0,
       context: { dataset: 'vulns' as const, runId: 'r', collectedAt: '2026-01-01T00:00:00Z', scHost: 'sc' },

@@ -227,4 +227,46 @@ describe('reading the raw manifest a delivery starts from', () => {
     );
     expect(read).toEqual([]);
   });
+
+  it('reads a version 2 manifest by its bucket keys and refuses one naming a part outside the data prefix', async () => {
+    // Prepare: a store under prefix `data` in bucket `b`, as S3 with DATA_PREFIX=data is.
+    const prefixed: ObjectStore = {
+      ...store,
+      bucket: 'b',
+      bucketKey: (k) => `data/${k}`,
+      keyOf: (k) => (k.startsWith('data/') ? k.slice('data/'.length) : undefined),
+    };
+    const part: PartInfo = {
+      key: `data/${own}part-00000.ndjson.gz`,
+      rows: 0,
+      bytes: 20,
+      uncompressedBytes: 0,
+      sha256: 'a'.repeat(64),
+    };
+    const v2 = { ...manifest, manifestVersion: 2, bucket: 'b', parts: [part], totals: totalsOf([part]) };
+    const outside = { ...v2, parts: [{ ...part, key: `${own}part-00000.ndjson.gz` }] };
+    const deps = {
+      store: prefixed,
+      events: { publish: async () => {} },
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    };
+
+    // Act
+    await store.putText(key, JSON.stringify(v2));
+    const insideError = await deliverFully(deps, { pluginOutputMaxBytes: 8192 }, key).catch(
+      (err: Error) => err,
+    );
+    await store.putText(key, JSON.stringify(outside));
+    const outsideError = await deliverFully(deps, { pluginOutputMaxBytes: 8192 }, key).catch(
+      (err: Error) => err,
+    );
+
+    // Assert: the first got past the manifest and asked the store for the part by its own key.
+    expect(insideError).not.toMatchObject({ code: 'RAW_MANIFEST_INVALID' });
+    expect((insideError as Error).message).toContain(store.uri(`${own}part-00000.ndjson.gz`));
+    expect(outsideError).toMatchObject({
+      code: 'RAW_MANIFEST_INVALID',
+      message: expect.stringContaining(`parts[0].key "${own}part-00000.ndjson.gz" does not lie under`),
+    });
+  });
 });

@@ -1,0 +1,28 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RUNTIME_DEPENDENT_TESTS } from '../../vitest.config';
+
+/** Every test file, relative to the repository. */
+function testFiles(dir = 'test'): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('the Node 24 pass (npm run test:lambda-node)', () => {
+  it('lists only test files that exist, so a renamed one is not silently left out', () => {
+    expect(RUNTIME_DEPENDENT_TESTS.filter((file) => !existsSync(file))).toEqual([]);
+  });
+
+  it('runs every test that delivers on several worker threads, where Node 24 refused a Buffer transfer', () => {
+    const threaded = testFiles().filter((file) =>
+      /createPartRunner\([2-9]|'--threads', '[2-9]'/.test(readFileSync(file, 'utf8')),
+    );
+
+    expect(threaded.length).toBeGreaterThan(0);
+    expect(threaded.filter((file) => !RUNTIME_DEPENDENT_TESTS.includes(file))).toEqual([]);
+  });
+});
