@@ -2,18 +2,18 @@ import { existsSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { loadForwardResultsConfig, type OcsfOutputConfig } from '#lib/config';
+import { loadForwardResultsConfig } from '#lib/config';
 import {
   createPartRunner,
   type DeliveryOutcome,
   deliverRun,
   deliveryThreads,
   manifestKeyForEvent,
+  ocsfTargetOf,
   type PartRunner,
 } from '#lib/delivery';
 import { createEventPublisher } from '#lib/events';
 import { createLambdaLogger } from '#lib/logging';
-import type { OcsfTarget } from '#lib/ocsf';
 import { createS3Store } from '#lib/sink';
 
 // Cold start: configuration is parsed once; a bad value fails the init with one readable line.
@@ -56,25 +56,4 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
     },
     key,
   );
-}
-
-/** OCSF_OUTPUT: off, the data bucket only, or the Security Lake sources as well (through their provider roles). */
-async function ocsfTargetOf(ocsf: OcsfOutputConfig): Promise<OcsfTarget | undefined> {
-  if (ocsf.output !== 'security-lake') return ocsf.output === 'bucket' ? { kind: 'bucket' } : undefined;
-  const { findings, assets, ...lake } = ocsf.securityLake;
-  const [{ createSecurityLakeWriter, OCSF_CLASSES }, { STSClient }] = await Promise.all([
-    import('#lib/ocsf'),
-    import('@aws-sdk/client-sts'),
-  ]);
-  return {
-    kind: 'security-lake',
-    lake: createSecurityLakeWriter({
-      ...lake,
-      sources: {
-        [OCSF_CLASSES.vulnerabilityFinding.name]: findings,
-        [OCSF_CLASSES.deviceInventoryInfo.name]: assets,
-      },
-      sts: new STSClient({}),
-    }),
-  };
 }
