@@ -1,4 +1,4 @@
-import { type RefusedLease, takeDeliveryLease } from './lease';
+import { type HeldLease, type LeaseRequest, type RefusedLease, takeDeliveryLease } from './lease';
 import { type DeliverableManifest, readRawManifest } from './raw-manifest';
 import { RunDelivery } from './run-delivery';
 import type { DeliveryDeps, DeliveryOutcome, DeliverySettings } from './types';
@@ -31,7 +31,9 @@ export async function deliverRun(
 ): Promise<DeliveryOutcome> {
   const source = deps.source ?? deps.store;
   const raw = await readRawManifest(source, rawManifestKey);
-  const lease = await takeDeliveryLease({ ...deps, dataset: raw.dataset, runId: raw.runId });
+  const request = { ...deps, dataset: raw.dataset, runId: raw.runId };
+  let lease = await takeDeliveryLease(request);
+  if (!lease.held) lease = await outwait(request, lease, settings);
   if (!lease.held) return locked(deps, raw, lease);
   try {
     const run = new RunDelivery(deps, settings, rawManifestKey, raw);
@@ -41,6 +43,42 @@ export async function deliverRun(
     await lease.release();
   }
 }
+
+/**
+ * A refused lease that expires while this invocation still has time: its holder may have died (a
+ * timeout, out of memory) with nobody left to retry, as Lambda's retry is this very invocation.
+ * It waits for the expiry, checking every few seconds, and takes the lease over only from that
+ * holder; a lease released or handed on meanwhile means someone alive finished or continued the
+ * run, and this invocation leaves it. A lease that outlasts this invocation is left at once.
+ */
+async function outwait(
+  request: LeaseRequest & { remainingMs?: () => number; sleep?: (ms: number) => Promise<void> },
+  refused: RefusedLease,
+  settings: DeliverySettings,
+): Promise<HeldLease | RefusedLease> {
+  const clock = request.clock ?? Date.now;
+  const sleep = request.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  const left = request.remainingMs?.();
+  if (left === undefined || refused.expiresAt - clock() + settings.timeGuardMs >= left) return refused;
+  request.logger.info(
+    "The run's lease expires within this invocation: waiting to take it over from its holder.",
+    {
+      dataset: request.dataset,
+      runId: request.runId,
+      holder: refused.holder,
+      expiresAt: new Date(refused.expiresAt).toISOString(),
+    },
+  );
+  let lease: HeldLease | RefusedLease = refused;
+  while (!lease.held && lease.holder === refused.holder && lease.expiresAt === refused.expiresAt) {
+    await sleep(Math.max(0, Math.min(LEASE_POLL_MS, refused.expiresAt - clock() + 1)));
+    lease = await takeDeliveryLease({ ...request, takeOverFrom: refused.holder });
+  }
+  return lease;
+}
+
+/** How often a waiting invocation looks at a lease it waits to take over. */
+const LEASE_POLL_MS = 5_000;
 
 /** Another invocation is delivering the run: this one leaves it alone and publishes nothing. */
 function locked(deps: DeliveryDeps, raw: DeliverableManifest, lease: RefusedLease): DeliveryOutcome {

@@ -31,6 +31,11 @@ export interface LeaseRequest {
   owner?: string;
   clock?: () => number;
   remainingMs?: () => number;
+  /**
+   * Take the lease only over this holder, once its lease expired: a lease gone or held by another
+   * meanwhile means the run was finished, or handed on, by someone alive.
+   */
+  takeOverFrom?: string;
 }
 
 /** A lease this invocation holds: release it at the outcome, whatever the outcome. */
@@ -79,6 +84,8 @@ export async function takeDeliveryLease(request: LeaseRequest): Promise<HeldLeas
     store.putText(key, `${JSON.stringify(record)}\n`, { contentType: 'application/json', ...condition });
 
   const stored = await store.getText(key);
+  if (request.takeOverFrom !== undefined && stored === undefined)
+    return { held: false, holder: request.takeOverFrom, expiresAt: 0 };
   let current: LeaseRecord | undefined;
   if (stored !== undefined) {
     const parsed = parseDocument(leaseSchema, stored.body);
@@ -89,7 +96,8 @@ export async function takeDeliveryLease(request: LeaseRequest): Promise<HeldLeas
         store.uri(deliveryStatePrefix(request.dataset, request.runId)),
       );
     current = parsed.value;
-    if (current.owner !== owner && current.expiresAt > clock())
+    const handedOn = request.takeOverFrom !== undefined && current.owner !== request.takeOverFrom;
+    if ((current.owner !== owner && current.expiresAt > clock()) || handedOn)
       return { held: false, holder: current.owner, expiresAt: current.expiresAt };
   }
   let etag: string;

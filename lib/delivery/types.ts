@@ -28,6 +28,8 @@ export interface DeliveryDeps {
   owner?: string;
   /** Epoch ms, for the lease's expiry; default `Date.now`. */
   clock?: () => number;
+  /** Waits between looks at a lease it waits to take over; default a timer (tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface DeliverySettings {

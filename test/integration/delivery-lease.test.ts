@@ -151,6 +151,89 @@ describe('the delivery lease', () => {
     expect(await h.store.getText(leaseKey('vulns', raw))).toBeUndefined();
   });
 
+  it("waits out a dead holder's lease that expires within its own time, then delivers; leaves one released meanwhile, or one outlasting it", async () => {
+    // Prepare: an invocation took the lease at `now` with 15 minutes left, then died holding it.
+    await prepare();
+    const now = Date.parse('2026-12-01T10:00:00.000Z');
+    const raw = /run=([^/]+)\//.exec(rawKey)?.[1] as string;
+    const crash = () =>
+      takeDeliveryLease({
+        store: invocation('crashed').store,
+        logger: quiet,
+        dataset: 'vulns',
+        runId: raw,
+        owner: 'crashed',
+        clock: () => now,
+        remainingMs: () => 15 * 60_000,
+      });
+    await crash();
+    const expiry = now + 15 * 60_000 + DELIVERY_LEASE_MARGIN_MS;
+
+    // Act 1: Lambda's retry arrives 40 s before the expiry, with 15 minutes of its own.
+    let time = expiry - 40_000;
+    const slept: number[] = [];
+    const retry = invocation('retry');
+    const waited = await deliverRun(
+      {
+        ...retry.deps,
+        clock: () => time,
+        remainingMs: () => 15 * 60_000,
+        sleep: async (ms) => {
+          slept.push(ms);
+          time += ms;
+        },
+      },
+      DELIVERY_SETTINGS,
+      rawKey,
+    );
+
+    // Assert 1: it looked every few seconds, took the lease over at the expiry, and delivered once.
+    expect(waited.status).toBe('delivered');
+    expect(slept.every((ms) => ms <= 5_000)).toBe(true);
+    expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(40_000);
+    expect(retry.events.map((e) => e.detailType)).toEqual(['Findings Delivered', 'Findings Changed']);
+
+    // Act 2: the holder is alive and releases the lease while a duplicate waits.
+    await crash();
+    time = expiry - 40_000;
+    const duplicate = invocation('duplicate');
+    const released = await deliverRun(
+      {
+        ...duplicate.deps,
+        clock: () => time,
+        remainingMs: () => 15 * 60_000,
+        sleep: async (ms) => {
+          time += ms;
+          await h.store.delete(leaseKey('vulns', raw));
+        },
+      },
+      DELIVERY_SETTINGS,
+      rawKey,
+    );
+
+    // Act 3: a lease that outlasts the invocation's own time is left at once.
+    await crash();
+    let sleeps = 0;
+    const short = await deliverRun(
+      {
+        ...invocation('short').deps,
+        clock: () => expiry - 40_000,
+        remainingMs: () => 60_000,
+        sleep: async () => {
+          sleeps += 1;
+        },
+      },
+      DELIVERY_SETTINGS,
+      rawKey,
+    );
+
+    // Assert 2 and 3: neither delivered nor published anything.
+    expect(released.status).toBe('locked');
+    expect(duplicate.events).toEqual([]);
+    expect(short.status).toBe('locked');
+    expect(sleeps).toBe(0);
+  });
+
   it('frees the run when an invocation runs out of time, so its own continuation takes the lease and finishes', async () => {
     // Prepare
     await prepare();
