@@ -103,6 +103,7 @@ const INTERNAL_TRIGGERS: string[] = [
 /** The events consumers subscribe to (`Export Failed` ends a run that cannot finish). */
 const ANNOUNCEMENTS = [
   'Findings Delivered',
+  'Findings Changed',
   'Key Validation Succeeded',
   'Key Validation Failed',
   'Key Rotation Completed',

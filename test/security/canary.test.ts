@@ -258,7 +258,7 @@ describe('no secret leaves', () => {
     );
     expect(listed.IsTruncated).toBe(false);
     const kinds = (listed.Contents ?? []).map((o) => (o.Key ?? '').split('/')[1]);
-    expect(new Set(kinds)).toEqual(new Set(['raw', 'findings', 'state']));
+    expect(new Set(kinds)).toEqual(new Set(['raw', 'findings', 'state', 'changes', 'current']));
     expect(objects.join('\n')).toMatch(/"pluginID"/);
     clean('S3 objects', objects.join('\n'));
     clean('error surfaces', thrown.map(errorSurface).join('\n'));
