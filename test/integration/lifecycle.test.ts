@@ -300,12 +300,32 @@ describe('the finding lifecycle', () => {
     });
   });
 
-  it('keeps the current list whole: it names only committed files, one per partition with open findings', async () => {
+  it('keeps the current list whole: each commit names only its own files, and a reader still on the last list finds them all', async () => {
     const store = await newStore();
-    await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1));
-    const list = (await store.getText(CURRENT_LIST_KEY))?.body.trim().split('\n') ?? [];
+    const e = estate();
+    const listOf = async () => (await store.getText(CURRENT_LIST_KEY))?.body.trim().split('\n') ?? [];
+    const exists = async (uri: string) =>
+      (await store.getText(uri.slice(store.location.length + 1))) !== undefined;
+    await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY, e.day1));
+    const first = await listOf();
     const root = (await readRoot(store))?.root;
-    expect(list).toHaveLength(Object.values(root?.objects ?? {}).filter((o) => o.current !== null).length);
-    for (const uri of list) expect(uri.startsWith(store.location)).toBe(true);
+    expect(first).toHaveLength(Object.values(root?.objects ?? {}).filter((o) => o.current !== null).length);
+    for (const uri of first) expect(uri.startsWith(store.location)).toBe(true);
+
+    // A second commit rewrites the partitions of the hosts it holds: a new list, in one PUT.
+    await apply(store, await storeDeliveredRun(store, 'vulns', T0 + 2 * DAY, e.day2));
+    const second = await listOf();
+    expect(second).not.toEqual(first);
+    // A query that read the first list just before still finds every file it names.
+    for (const uri of first) expect(await exists(uri), uri).toBe(true);
+
+    // Two commits later, what the first list alone named is removed: nothing reads it any more.
+    await apply(store, await storeDeliveredRun(store, 'fixed', T0 + 3 * DAY, e.fixed));
+    await apply(store, await storeDeliveredRun(store, 'vulns', T0 + 4 * DAY, e.day4));
+    const named = new Set([...(await listOf())]);
+    const gone = first.filter((uri) => !named.has(uri) && !second.includes(uri));
+    expect(gone.length).toBeGreaterThan(0);
+    for (const uri of gone) expect(await exists(uri), uri).toBe(false);
+    for (const uri of await listOf()) expect(await exists(uri), uri).toBe(true);
   });
 });
