@@ -216,6 +216,8 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
           objects(setup.bucket, `/${p}/findings/*`),
           objects(setup.bucket, `/${p}/state/delivery/*`),
           objects(setup.bucket, `/${p}/state/lifecycle/*`),
+          objects(setup.bucket, `/${p}/changes/*`),
+          objects(setup.bucket, `/${p}/current/*`),
         ],
       },
       publish,

@@ -168,10 +168,12 @@ describe('state in S3: each function its own keys', () => {
     }
   });
 
-  it("lets forward-results read and write state/delivery/ and state/lifecycle/, and no dataset's checkpoint", () => {
+  it("lets forward-results read and write state/delivery/, state/lifecycle/, changes/ and current/, and no dataset's checkpoint", () => {
     for (const path of [
       'state/delivery/dataset=vulns/run=r1/state.json',
       'state/lifecycle/dataset=vulns/x.json',
+      'changes/dt=2026-12-07/run=r1/part-00000.ndjson.gz',
+      'current/partition=0a3/vulns-r1.ndjson.gz',
     ]) {
       for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
         expect(allows(vpc, 'ForwardResultsRole', action, key(path)), `${action} ${path}`).toBe(true);
