@@ -105,7 +105,8 @@ export function buildLifecycleReport(input: {
   for (const m of manifests.filter((m) => cycleOf(m.runId) === 2)) {
     for (const type of CHANGE_TYPES) observed[type] += m.details.counts[type];
     for (const part of m.parts) {
-      const object = input.objects.find((o) => o.key === `${input.prefix}/${part.key}`);
+      // A change manifest names its parts by their key in its bucket, as it stands.
+      const object = input.objects.find((o) => o.key === part.key);
       if (object === undefined) throw new Error(`The change part ${part.key} is missing.`);
       for (const line of gunzipSync(object.body).toString('utf8').split('\n')) {
         if (line === '') continue;
