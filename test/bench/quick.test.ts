@@ -28,6 +28,8 @@ describe('npm run bench -- --quick', () => {
         '3000,6000',
         '--init-reps',
         '2',
+        // The lifecycle at tiny sizes too (its own test, lifecycle.test.ts, looks at its figures).
+        ...['--lifecycle-state', '5000', '--lifecycle-small-run', '1000', '--lifecycle-large-run', '5000'],
       ];
       await new Promise<void>((resolve, reject) => {
         execFile(process.execPath, [RUN, ...args, '--results-dir', dir], (err, _out, stderr) =>
@@ -57,6 +59,7 @@ describe('npm run bench -- --quick', () => {
       for (const m of report.delivery.memory)
         expect(m.byThreads.map((r: { threads: number }) => r.threads)).toEqual(report.delivery.threadCounts);
       expect(report.delivery.memory[1].byThreads[0].peakRssBytes).toBeGreaterThan(0);
+      expect(report.lifecycle.emptyRowsPerSecond).toBeGreaterThan(0);
       expect(report.machine).toMatchObject({
         cores: expect.any(Number),
         node: expect.stringMatching(/^v\d+/),
