@@ -17,6 +17,7 @@ import { GROUP_TARGET_BYTES, PARTITION_CONCURRENCY, PARTITION_HEX_DIGITS, PARTIT
 import { changesRunPrefix, currentPartKey, partitionStateKey, routedKey } from './layout';
 import { applyToPartition, type DeliveredLine } from './partition-apply';
 import {
+  REWRITTEN_GZIP_LEVEL,
   readCurrentRows,
   readLines,
   readPartitionStates,
@@ -139,7 +140,8 @@ async function routePart(store: ObjectStore, run: LifecycleRunInfo, work: Lifecy
     else list.push(line);
   }
   for (const [g, list] of byGroup) {
-    await writeGzip(store, routedKey(run.runId, g, index), list.map((l) => `${l}\n`).join(''), work.io);
+    const text = list.map((l) => `${l}\n`).join('');
+    await writeGzip(store, routedKey(run.runId, g, index), text, work.io, REWRITTEN_GZIP_LEVEL);
     const routed = work.routed[g] as number[];
     if (!routed.includes(index)) routed.push(index);
   }
@@ -247,7 +249,8 @@ async function applyGroup(
   for (const result of results) {
     for (const [type, n] of Object.entries(result.counts)) counts[type as keyof ChangeCounts] += n;
     unchanged += result.unchanged;
-    changes.push(...result.changes);
+    // One by one: a spread of a very large partition's changes would overflow the call stack.
+    for (const line of result.changes) changes.push(line);
   }
   let part: PartInfo | null = null;
   if (changes.length > 0) {
