@@ -31,7 +31,7 @@ export function currentPartKey(partition: number, dataset: string, runId: string
 export const CURRENT_LIST_KEY = `current/${COMMITTED_FOLDER}/current.txt`;
 
 export function routedKey(runId: string, group: number, part: number): string {
-  return `state/lifecycle/work/run=${runId}/g=${String(group).padStart(4, '0')}-p=${String(part).padStart(5, '0')}.ndjson.gz`;
+  return `state/lifecycle/work/run=${runId}/g=${String(group).padStart(4, '0')}-p=${String(part).padStart(5, '0')}.ndjson`;
 }
 
 export function changesRunPrefix(dt: string, runId: string): string {

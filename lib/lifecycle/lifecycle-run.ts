@@ -17,13 +17,13 @@ import { GROUP_TARGET_BYTES, PARTITION_CONCURRENCY, PARTITION_HEX_DIGITS, PARTIT
 import { changesRunPrefix, currentPartKey, partitionStateKey, routedKey } from './layout';
 import { applyToPartition, type DeliveredLine } from './partition-apply';
 import {
-  REWRITTEN_GZIP_LEVEL,
   readCurrentRows,
   readLines,
   readPartitionStates,
   writeCurrentRows,
   writeGzip,
   writePartitionStates,
+  writePlain,
 } from './partition-objects';
 import { type ChangeCounts, type LifecycleRoot, zeroCounts } from './schema';
 import type { LifecycleWork } from './work';
@@ -141,7 +141,7 @@ async function routePart(store: ObjectStore, run: LifecycleRunInfo, work: Lifecy
   }
   for (const [g, list] of byGroup) {
     const text = list.map((l) => `${l}\n`).join('');
-    await writeGzip(store, routedKey(run.runId, g, index), text, work.io, REWRITTEN_GZIP_LEVEL);
+    await writePlain(store, routedKey(run.runId, g, index), text, work.io);
     const routed = work.routed[g] as number[];
     if (!routed.includes(index)) routed.push(index);
   }

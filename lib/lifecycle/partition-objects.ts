@@ -25,21 +25,14 @@ async function readGzip(store: ObjectStore, key: string, io: IoCounts): Promise<
 }
 
 /**
- * Level 1 for what is rewritten on every run that touches it (partition states, current rows, a
- * large run's routed rows): their gzip was a third of the lifecycle's time at level 6, for about
- * 60 % smaller objects. The change feed, written once and read many times, keeps the default.
+ * Level 1, as the export's and the delivery's parts (lib/sink/part-writer.ts): at level 6 gzip was
+ * a third of the lifecycle's time, for objects about 40 % smaller. Parts are a transport.
  */
-export const REWRITTEN_GZIP_LEVEL = 1;
+const GZIP_LEVEL = 1;
 
-async function writeGzip(
-  store: ObjectStore,
-  key: string,
-  text: string,
-  io: IoCounts,
-  level?: number,
-): Promise<Uint8Array> {
+async function writeGzip(store: ObjectStore, key: string, text: string, io: IoCounts): Promise<Uint8Array> {
   io.writes += 1;
-  const bytes = gzipSync(text, level === undefined ? {} : { level });
+  const bytes = gzipSync(text, { level: GZIP_LEVEL });
   const upload = store.openUpload(key, 'application/gzip');
   upload.stream.end(bytes);
   await upload.done();
@@ -74,7 +67,6 @@ export async function writePartitionStates(
     key,
     JSON.stringify({ lifecycleVersion: LIFECYCLE_VERSION, partition, findings }),
     io,
-    REWRITTEN_GZIP_LEVEL,
   );
 }
 
@@ -101,16 +93,28 @@ export async function writeCurrentRows(
   lines: readonly string[],
   io: IoCounts,
 ): Promise<void> {
-  await writeGzip(store, key, lines.map((l) => `${l}\n`).join(''), io, REWRITTEN_GZIP_LEVEL);
+  await writeGzip(store, key, lines.map((l) => `${l}\n`).join(''), io);
 }
 
 /** A run's delivered (or routed) part as lines. */
 export async function readLines(store: ObjectStore, key: string, io: IoCounts): Promise<string[]> {
   io.reads += 1;
-  const text = gunzipSync(await buffer(await store.getStream(key))).toString('utf8');
+  const stored = await buffer(await store.getStream(key));
+  const text = (key.endsWith('.gz') ? gunzipSync(stored) : stored).toString('utf8');
   const lines = text.split('\n');
   lines.pop();
   return lines;
+}
+
+/**
+ * A work object written as it is: a large run's routed rows live only until the run is committed,
+ * so compressing them (and inflating them back) was CPU spent for nothing a reader keeps.
+ */
+export async function writePlain(store: ObjectStore, key: string, text: string, io: IoCounts): Promise<void> {
+  io.writes += 1;
+  const upload = store.openUpload(key, 'application/x-ndjson');
+  upload.stream.end(Buffer.from(text));
+  await upload.done();
 }
 
 export { writeGzip };
