@@ -220,7 +220,14 @@ async function writeRun(dir: string, out: string, rows: number, hosts: number, s
  * One invocation: applyLifecycle on RUN, continuing the work saved in WORK when it exists, stopping
  * at the first boundary after SECONDS. A stopped invocation saves its work to WORK for the next.
  */
-async function apply(dir: string, runFile: string, workFile: string, seconds: number, group?: number) {
+async function apply(
+  dir: string,
+  runFile: string,
+  workFile: string,
+  seconds: number,
+  group?: number,
+  boundaries?: number,
+) {
   const store = createLocalStore(dir);
   const run = JSON.parse(await readFile(runFile, 'utf8')) as LifecycleRunInfo;
   const saved = existsSync(workFile)
@@ -228,7 +235,12 @@ async function apply(dir: string, runFile: string, workFile: string, seconds: nu
     : undefined;
   const ioBefore = saved?.io ?? { reads: 0, writes: 0 };
   const started = performance.now();
-  const shouldStop = () => seconds > 0 && performance.now() - started > seconds * 1000;
+  // A count of boundaries (the tests' setting) stops the same way on any machine; seconds do not.
+  let checked = 0;
+  const shouldStop = () =>
+    boundaries !== undefined
+      ? ++checked > boundaries
+      : seconds > 0 && performance.now() - started > seconds * 1000;
   const outcome = await applyLifecycle(
     { store, shouldStop, ...(group === undefined ? {} : { groupTargetBytes: group }) },
     run,
@@ -270,7 +282,8 @@ else if (mode === 'apply')
     args[1] as string,
     args[2] as string,
     num(3),
-    args[4] === undefined ? undefined : num(4),
+    args[4] === undefined || args[4] === '' ? undefined : num(4),
+    args[5] === undefined ? undefined : num(5),
   );
 else throw new Error(`unknown mode ${mode}`);
 process.stdout.write(`${JSON.stringify(result)}\n`);

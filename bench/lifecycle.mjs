@@ -52,14 +52,21 @@ async function deliveredRunInfo(dir) {
  * each stopping at the first boundary after `seconds` (0: never), the work carried over in a file,
  * until the run is committed (at most `maxInvocations`).
  */
-async function applyRun(ctx, script, dir, runFile, { seconds = 0, groupBytes, maxInvocations = 1 } = {}) {
+async function applyRun(
+  ctx,
+  script,
+  dir,
+  runFile,
+  { seconds = 0, groupBytes, boundaries, maxInvocations = 1 } = {},
+) {
   const workFile = `${runFile}.work.json`;
   await rm(workFile, { force: true });
   const env = childEnv(ctx.nodeOptions ? { NODE_OPTIONS: ctx.nodeOptions } : {});
   const invocations = [];
   while (invocations.length < maxInvocations) {
     const args = [script, 'apply', dir, runFile, workFile, String(seconds)];
-    if (groupBytes !== undefined) args.push(String(groupBytes));
+    args.push(groupBytes === undefined ? '' : String(groupBytes));
+    if (boundaries !== undefined) args.push(String(boundaries));
     const run = lastJsonLine('applying a run to the lifecycle', await runNode(ctx, args, { env }));
     invocations.push(run);
     if (run.status === 'committed') {
@@ -150,6 +157,7 @@ export async function measureLifecycle(ctx, options, log) {
   const large = await syntheticRun(ctx, script, stateDir, root, state, lifecycleLargeRun, {
     seconds: options.lifecycleInvocationSeconds,
     groupBytes: options.lifecycleGroupBytes,
+    boundaries: options.lifecycleInvocationBoundaries,
     maxInvocations: 1000,
   });
   log(

@@ -23,6 +23,7 @@ one markdown table with the goals beside the figures and writes it to bench/resu
   --lifecycle-small-run N    rows of the small run over N / 100 hosts, for objects read and written (default 10000)
   --lifecycle-large-run N    rows of the large run applied with continuations (default 1000000; quick 20000)
   --lifecycle-invocation-seconds S  a simulated invocation stops at the first boundary after S seconds
+  --lifecycle-invocation-boundaries N  instead, it stops at its (N+1)th boundary: the same on any machine (tests)
                         (default 486: Lambda's 900 s less the 60 s guard, at 1024 MB's 0.58 vCPU; quick 1)
   --lifecycle-group-bytes N  the lifecycle's rows per group in memory (default: the lib's, 32 MiB; quick 1 MiB)
   --only LIST           run only some sections: throughput, memory, bundles, ocsf, delivery, lifecycle (comma list)
@@ -102,6 +103,7 @@ export function benchOptions(argv) {
       'lifecycle-small-run': { type: 'string' },
       'lifecycle-large-run': { type: 'string' },
       'lifecycle-invocation-seconds': { type: 'string' },
+      'lifecycle-invocation-boundaries': { type: 'string' },
       'lifecycle-group-bytes': { type: 'string' },
       node: { type: 'string' },
       'init-node': { type: 'string' },
@@ -148,6 +150,10 @@ export function benchOptions(argv) {
     lifecycleInvocationSeconds:
       positive('lifecycle-invocation-seconds', values['lifecycle-invocation-seconds']) ??
       base.lifecycleInvocationSeconds,
+    lifecycleInvocationBoundaries: positive(
+      'lifecycle-invocation-boundaries',
+      values['lifecycle-invocation-boundaries'],
+    ),
     lifecycleGroupBytes:
       positive('lifecycle-group-bytes', values['lifecycle-group-bytes'], 1024) ?? base.lifecycleGroupBytes,
     node: values.node ?? process.execPath,
