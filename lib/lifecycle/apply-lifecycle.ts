@@ -61,6 +61,8 @@ export async function applyLifecycle(
     const manifest = await readChangesManifest(store, applied.changes);
     await publishCurrent(store, before.root);
     await listChanges(store, run, manifest);
+    // A rerun after a crash past the commit: the routed rows its saved work names are left over.
+    await removeLeftovers(store, before.root, before.root, run, saved);
     return { status: 'committed', result: resultOf(store, applied.changes, manifest, saved) };
   }
   const work = saved ?? startWork(run, deps.groupTargetBytes);
