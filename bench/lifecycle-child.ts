@@ -139,6 +139,7 @@ async function buildState(dir: string, findings: number, perHost: number) {
         runId: STATE_RUN_ID,
         changes: manifestKey(`changes/dt=2025-11-13/run=${STATE_RUN_ID}/`),
         generation: 1,
+        rows: written,
       },
     ],
     objects,

@@ -2,7 +2,7 @@ import type { ObjectStore } from '#lib/sink';
 import { commitWork, listChanges, publishCurrent, readChangesManifest, removeLeftovers } from './commit';
 import { applyRun, type LifecycleRunInfo, startWork } from './lifecycle-run';
 import { readRoot } from './root';
-import type { ChangesManifest, LifecycleResult } from './schema';
+import { type ChangesManifest, isBaseline, type LifecycleResult } from './schema';
 import type { LifecycleWork } from './work';
 
 export interface LifecycleDeps {
@@ -66,7 +66,7 @@ export async function applyLifecycle(
     return { status: 'committed', result: resultOf(store, applied.changes, manifest, saved) };
   }
   const work = saved ?? startWork(run, deps.groupTargetBytes);
-  if (saved === undefined) work.baseline = !before?.root.applied.some((a) => a.dataset === run.dataset);
+  if (saved === undefined) work.baseline = isBaseline(before?.root, run.dataset);
   if (work.step !== 'commit' && !(await applyRun(deps, run, work, before?.root)))
     return { status: 'stopped', work };
   const committed = await commitWork(deps, run, work);

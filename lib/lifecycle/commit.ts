@@ -31,7 +31,7 @@ import {
   totalsOfWork,
 } from './lifecycle-run';
 import { emptyRoot, type LoadedRoot, readRoot } from './root';
-import { type ChangesManifest, changesManifestSchema, type LifecycleRoot } from './schema';
+import { type ChangesManifest, changesManifestSchema, isBaseline, type LifecycleRoot } from './schema';
 import type { LifecycleWork } from './work';
 
 /** The root after this run: its partitions replaced, the objects they replace retired. */
@@ -53,7 +53,16 @@ function nextRoot(
   return {
     ...base,
     generation,
-    applied: [...base.applied, { dataset: run.dataset, runId: run.runId, changes, generation }],
+    applied: [
+      ...base.applied,
+      {
+        dataset: run.dataset,
+        runId: run.runId,
+        changes,
+        generation,
+        rows: run.parts.reduce((sum, p) => sum + p.rows, 0),
+      },
+    ],
     objects,
     retired: [...base.retired.filter((r) => r.generation > generation - 2), { generation, keys: replaced }],
   };
@@ -102,7 +111,7 @@ export async function commitWork(
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
     const latest = await readRoot(ctx.store);
     const base = latest?.root ?? emptyRoot();
-    const baseline = !base.applied.some((a) => a.dataset === run.dataset);
+    const baseline = isBaseline(base, run.dataset);
     const redo =
       baseline !== work.baseline ? Array.from({ length: work.groups }, (_, g) => g) : staleGroups(work, base);
     if (redo.length > 0) {

@@ -1,5 +1,6 @@
 import { parseDocument } from '#lib/errors';
 import type { ObjectStore } from '#lib/sink';
+import { LIFECYCLE_VERSION, PARTITIONS } from './constants';
 import { LifecycleStateCorruptError } from './errors';
 import { LIFECYCLE_ROOT_KEY } from './layout';
 import { type LifecycleRoot, lifecycleRootSchema } from './schema';
@@ -21,5 +22,12 @@ export async function readRoot(store: ObjectStore): Promise<LoadedRoot | undefin
 
 /** An empty state's root. */
 export function emptyRoot(): LifecycleRoot {
-  return { lifecycleVersion: 1, partitions: 4096, generation: 0, applied: [], objects: {}, retired: [] };
+  return {
+    lifecycleVersion: LIFECYCLE_VERSION,
+    partitions: PARTITIONS,
+    generation: 0,
+    applied: [],
+    objects: {},
+    retired: [],
+  };
 }

@@ -71,6 +71,8 @@ const appliedRunSchema = z.object({
   /** The change run's manifest (a key beside the bucket). */
   changes: z.string(),
   generation: count,
+  /** The delivered rows it applied: a run of none is no import, and uses up no baseline. */
+  rows: count,
 });
 export type AppliedRun = z.infer<typeof appliedRunSchema>;
 
@@ -88,6 +90,14 @@ export const lifecycleRootSchema = z.object({
   retired: z.array(z.object({ generation: count, keys: z.array(z.string()) })),
 });
 export type LifecycleRoot = z.infer<typeof lifecycleRootSchema>;
+
+/**
+ * Whether a run of `dataset` is its dataset's first import for this state: no run of it with rows
+ * was applied before. The one rule, for a first apply and for a commit after another delivery's.
+ */
+export function isBaseline(root: LifecycleRoot | undefined, dataset: string): boolean {
+  return !(root?.applied ?? []).some((a) => a.dataset === dataset && a.rows > 0);
+}
 
 export const changeCountsSchema = z.object({
   new: count,

@@ -170,6 +170,16 @@ describe('the finding lifecycle', () => {
     expect(current.filter((r) => r.lifecycle_state === 'reopened')).toHaveLength(1);
   });
 
+  it('an empty run applied first (as a rebuild replays it) leaves the first run with rows its baseline', async () => {
+    const store = await newStore();
+    const empty = await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY / 2, []));
+    expect(empty).toMatchObject({ rows: 0, baseline: true, generation: 1 });
+    const first = await apply(store, await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1));
+    expect(first).toMatchObject({ baseline: true, counts: { new: 5 }, generation: 2 });
+    const second = await apply(store, await storeDeliveredRun(store, 'vulns', T0 + 2 * DAY, estate().day2));
+    expect(second.baseline).toBe(false);
+  });
+
   it('a run delivered twice makes no second change and no new generation', async () => {
     const store = await newStore();
     const run = await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1);
