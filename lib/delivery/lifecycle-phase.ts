@@ -1,5 +1,5 @@
 import { DetailType } from '#lib/events';
-import { applyLifecycle, changePartsInStore, readChangesManifest } from '#lib/lifecycle';
+import { applyLifecycle } from '#lib/lifecycle';
 import type { RunDelivery } from './run-delivery';
 
 /**
@@ -38,8 +38,7 @@ export async function lifecycle(run: RunDelivery): Promise<boolean> {
   run.state.lifecycle = undefined;
   run.state.changes = changes;
   if (run.deps.ocsf !== undefined) {
-    const manifest = await readChangesManifest(run.deps.store, changes.manifestKey);
-    const parts = changePartsInStore(run.deps.store, manifest);
+    const { parts } = outcome;
     run.state.ocsfSource = { parts, indexes: parts.map((p) => partNumberOf(p.key)) };
   }
   await run.deps.events.publish({

@@ -7,6 +7,7 @@ export {
   type PutEventsSender,
 } from './publisher';
 export {
+  changeCountsSchema,
   DetailType,
   EVENT_DETAIL_SCHEMAS,
   EVENT_SOURCE,

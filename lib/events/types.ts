@@ -121,6 +121,16 @@ export const findingsDeliveredDetailSchema = z.object({
 });
 export type FindingsDeliveredDetail = z.infer<typeof findingsDeliveredDetailSchema>;
 
+/** Change rows per change type: in `Findings Changed` and in the change manifest (lib/lifecycle). */
+export const changeCountsSchema = z.object({
+  new: count,
+  fixed: count,
+  reopened: count,
+  changed: count,
+  risk_accepted: count,
+  risk_recast: count,
+});
+
 /** A delivered run's changes to the finding lifecycle are committed: one event per change run. */
 export const findingsChangedDetailSchema = z.object({
   /** 2 (see `detailVersionSchema`): `manifestKey` is the manifest's key in `bucket`. */
@@ -136,14 +146,7 @@ export const findingsChangedDetailSchema = z.object({
   rowCount: count,
   /** The run was the first of its dataset for this state: its changes are an initial import. */
   baseline: z.boolean(),
-  counts: z.object({
-    new: count,
-    fixed: count,
-    reopened: count,
-    changed: count,
-    risk_accepted: count,
-    risk_recast: count,
-  }),
+  counts: changeCountsSchema,
   /** The state's generation this run's commit made. */
   generation: count,
 });

@@ -1,5 +1,12 @@
-import type { ObjectStore } from '#lib/sink';
-import { commitWork, listChanges, publishCurrent, readChangesManifest, removeLeftovers } from './commit';
+import type { ObjectStore, PartInfo } from '#lib/sink';
+import {
+  changePartsInStore,
+  commitWork,
+  listChanges,
+  publishCurrent,
+  readChangesManifest,
+  removeLeftovers,
+} from './commit';
 import { applyRun, type LifecycleRunInfo, startWork } from './lifecycle-run';
 import { readRoot } from './root';
 import { type ChangesManifest, isBaseline, type LifecycleResult } from './schema';
@@ -15,7 +22,12 @@ export interface LifecycleDeps {
 
 export type LifecycleOutcome =
   | { status: 'stopped'; work: LifecycleWork }
-  | { status: 'committed'; result: LifecycleResult };
+  | {
+      status: 'committed';
+      result: LifecycleResult;
+      /** The change run's parts, by the keys the store reads them with (what OCSF is made from). */
+      parts: PartInfo[];
+    };
 
 function resultOf(
   store: ObjectStore,
@@ -63,16 +75,25 @@ export async function applyLifecycle(
     await listChanges(store, run, manifest);
     // A rerun after a crash past the commit: the routed rows its saved work names are left over.
     await removeLeftovers(store, before.root, before.root, run, saved);
-    return { status: 'committed', result: resultOf(store, applied.changes, manifest, saved) };
+    return {
+      status: 'committed',
+      result: resultOf(store, applied.changes, manifest, saved),
+      parts: changePartsInStore(store, manifest),
+    };
   }
   const work = saved ?? startWork(run, deps.groupTargetBytes);
   if (saved === undefined) work.baseline = isBaseline(before?.root, run.dataset);
   if (work.step !== 'commit' && !(await applyRun(deps, run, work, before?.root)))
     return { status: 'stopped', work };
-  const committed = await commitWork(deps, run, work);
+  // Applied in this invocation against `before`: that root is the commit's first guess.
+  const committed = await commitWork(deps, run, work, saved === undefined ? before : undefined);
   if (committed === undefined) return { status: 'stopped', work };
   await publishCurrent(store, committed.root);
   await listChanges(store, run, committed.manifest);
   await removeLeftovers(store, committed.base, committed.root, run, work);
-  return { status: 'committed', result: resultOf(store, committed.manifestKey, committed.manifest, work) };
+  return {
+    status: 'committed',
+    result: resultOf(store, committed.manifestKey, committed.manifest, work),
+    parts: committed.parts,
+  };
 }

@@ -105,11 +105,23 @@ export async function commitWork(
   ctx: ApplyContext,
   run: LifecycleRunInfo,
   work: LifecycleWork,
+  /** The root the run was just applied against, if any: tried first instead of reading it again. */
+  applied?: LoadedRoot,
 ): Promise<
-  { base: LifecycleRoot; root: LifecycleRoot; manifest: ChangesManifest; manifestKey: string } | undefined
+  | {
+      base: LifecycleRoot;
+      root: LifecycleRoot;
+      manifest: ChangesManifest;
+      manifestKey: string;
+      parts: PartInfo[];
+    }
+  | undefined
 > {
+  let guess = applied;
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
-    const latest = await readRoot(ctx.store);
+    // A stale guess costs nothing but a refused PUT: the next attempt reads the root.
+    const latest = guess ?? (await readRoot(ctx.store));
+    guess = undefined;
     const base = latest?.root ?? emptyRoot();
     const baseline = isBaseline(base, run.dataset);
     const redo =
@@ -132,7 +144,7 @@ export async function commitWork(
         ...(latest === undefined ? { ifNoneMatch: '*' } : { ifMatch: latest.etag }),
       });
       work.io.writes += 2;
-      return { base, root, manifest, manifestKey: changesKey };
+      return { base, root, manifest, manifestKey: changesKey, parts: totalsOfWork(work).parts };
     } catch (err) {
       if (!(err instanceof StoreConflictError)) throw err;
     }

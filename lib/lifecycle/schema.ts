@@ -3,6 +3,7 @@
  * and the change runs' manifests. A version other than {@link LIFECYCLE_VERSION} does not parse.
  */
 import * as z from 'zod/mini';
+import { changeCountsSchema } from '#lib/events';
 import { runWindowSchema } from '#lib/product';
 import { partInfoSchema } from '#lib/sink';
 import { CHANGE_TYPES, LIFECYCLE_VERSION, PARTITIONS } from './constants';
@@ -99,14 +100,8 @@ export function isBaseline(root: LifecycleRoot | undefined, dataset: string): bo
   return !(root?.applied ?? []).some((a) => a.dataset === dataset && a.rows > 0);
 }
 
-export const changeCountsSchema = z.object({
-  new: count,
-  fixed: count,
-  reopened: count,
-  changed: count,
-  risk_accepted: count,
-  risk_recast: count,
-});
+/** The same counts `Findings Changed` carries (one schema for both). */
+export { changeCountsSchema };
 export type ChangeCounts = z.infer<typeof changeCountsSchema>;
 
 export function zeroCounts(): ChangeCounts {
