@@ -139,7 +139,10 @@ export const ErrorCode = {
   SecurityLakeWriteFailed: 'SECURITY_LAKE_WRITE_FAILED',
 
   // Finding lifecycle rebuild (lib/lifecycle).
-  /** A committed findings run to replay has no manifest, or one that does not parse or match its run. */
+  /**
+   * A committed findings run the lifecycle reads (to apply or to replay) has no manifest, one that
+   * does not parse or match its run, or a part that is not what the manifest records.
+   */
   FindingsManifestInvalid: 'FINDINGS_MANIFEST_INVALID',
 
   // Not raised by an Sc2awsError: the code reported for anything that is not one of ours (a bug).

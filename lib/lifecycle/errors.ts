@@ -19,3 +19,16 @@ export class LifecycleContendedError extends Sc2awsError {
     );
   }
 }
+
+/**
+ * A committed findings part is not what its manifest records: the lifecycle does not apply it, so
+ * nothing of it reaches the state, the change feed or the current table.
+ */
+export class FindingsPartCorruptError extends Sc2awsError {
+  constructor(uri: string, detail: string) {
+    super(
+      ErrorCode.FindingsManifestInvalid,
+      `Findings part ${uri} is not what its run's manifest records (${detail}): it changed after the delivery wrote it, so the finding lifecycle did not apply the run and its state is unchanged. Fix: restore the part's earlier version (the data bucket is versioned) and redeliver the run, or redeliver it from its raw manifest ({"manifest":"s3://…/raw/…/_manifest.json"} to forward-results, or sc2aws deliver --redeliver), which writes the same findings again and then applies them.`,
+    );
+  }
+}

@@ -25,7 +25,11 @@ export {
 } from './athena';
 export { changePartsInStore, readChangesManifest } from './commit';
 export { CHANGE_TYPES, type ChangeType, PARTITIONS, TRACKED_FIELDS } from './constants';
-export { LifecycleContendedError, LifecycleStateCorruptError } from './errors';
+export {
+  FindingsPartCorruptError,
+  LifecycleContendedError,
+  LifecycleStateCorruptError,
+} from './errors';
 export { applyRow, compareObservations } from './finding-state';
 export {
   CURRENT_LIST_KEY,

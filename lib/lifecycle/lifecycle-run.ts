@@ -20,6 +20,7 @@ import {
   readCurrentRows,
   readLines,
   readPartitionStates,
+  readPartLines,
   writeCurrentRows,
   writeGzip,
   writePartitionStates,
@@ -131,7 +132,7 @@ export async function applyRun(
 
 /** Sorts one findings part's lines into its groups' work objects. */
 async function routePart(store: ObjectStore, run: LifecycleRunInfo, work: LifecycleWork, index: number) {
-  const lines = await readLines(store, (run.parts[index] as PartInfo).key, work.io);
+  const lines = await readPartLines(store, run.parts[index] as PartInfo, work.io);
   const byGroup = new Map<number, string[]>();
   for (const line of lines) {
     const g = groupOf(partitionOfLine(line), work.groups);
@@ -152,7 +153,7 @@ async function groupLines(store: ObjectStore, run: LifecycleRunInfo, work: Lifec
   if (work.groups === 1) {
     const all: string[] = [];
     for (const part of run.parts)
-      for (const line of await readLines(store, part.key, work.io)) all.push(line);
+      for (const line of await readPartLines(store, part, work.io)) all.push(line);
     return all;
   }
   const lines: string[] = [];

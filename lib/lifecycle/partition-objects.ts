@@ -1,10 +1,11 @@
 /** Reading and writing the lifecycle's partition objects: gzip JSON states, gzip NDJSON current rows. */
+import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseDocument } from '#lib/errors';
-import type { ObjectStore } from '#lib/sink';
+import type { ObjectStore, PartInfo } from '#lib/sink';
 import { LIFECYCLE_VERSION } from './constants';
-import { LifecycleStateCorruptError } from './errors';
+import { FindingsPartCorruptError, LifecycleStateCorruptError } from './errors';
 import { findingIdOfLine } from './partition-apply';
 import { type FindingState, partitionDocumentSchema } from './schema';
 
@@ -102,6 +103,21 @@ export async function readLines(store: ObjectStore, key: string, io: IoCounts): 
   const stored = await buffer(await store.getStream(key));
   const text = (key.endsWith('.gz') ? gunzipSync(stored) : stored).toString('utf8');
   const lines = text.split('\n');
+  lines.pop();
+  return lines;
+}
+
+/** A committed findings part's lines, once its bytes are what its manifest records. */
+export async function readPartLines(store: ObjectStore, part: PartInfo, io: IoCounts): Promise<string[]> {
+  io.reads += 1;
+  const stored = await buffer(await store.getStream(part.key));
+  const sha256 = createHash('sha256').update(stored).digest('hex');
+  if (sha256 !== part.sha256 || stored.byteLength !== part.bytes)
+    throw new FindingsPartCorruptError(
+      store.uri(part.key),
+      `sha256 ${sha256.slice(0, 12)}… and ${stored.byteLength} bytes, expected ${part.sha256.slice(0, 12)}… and ${part.bytes} bytes`,
+    );
+  const lines = gunzipSync(stored).toString('utf8').split('\n');
   lines.pop();
   return lines;
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   applyLifecycle,
@@ -309,6 +310,23 @@ describe('the finding lifecycle', () => {
       );
     },
   );
+
+  it('refuses a findings part that is not what its manifest records, naming it, and leaves the state as it was', async () => {
+    const store = await newStore();
+    const run = await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1);
+    const part = run.parts[0]?.key as string;
+    const upload = store.openUpload(part, 'application/gzip');
+    upload.stream.end(gzipSync('{"finding_id":"not what the delivery wrote"}\n'));
+    await upload.done();
+    await expect(applyLifecycle({ store, shouldStop: () => false }, run)).rejects.toMatchObject({
+      code: 'FINDINGS_MANIFEST_INVALID',
+      message: expect.stringContaining(
+        `Findings part ${store.uri(part)} is not what its run's manifest records`,
+      ),
+    });
+    expect(await readRoot(store)).toBeUndefined();
+    expect(await store.getText(CURRENT_LIST_KEY)).toBeUndefined();
+  });
 
   it('says STATE_CORRUPT, naming the object and the rebuild, when the root does not parse', async () => {
     const store = await newStore();
