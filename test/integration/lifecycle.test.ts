@@ -12,7 +12,7 @@ import {
   type LifecycleRunInfo,
   readRoot,
 } from '#lib/lifecycle';
-import { createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
+import { createLocalStore, createS3Store, type ObjectStore, StoreConflictError } from '#lib/sink';
 import {
   type RowSpec,
   readAllStates,
@@ -324,6 +324,29 @@ describe('the finding lifecycle', () => {
         `Findings part ${store.uri(part)} is not what its run's manifest records`,
       ),
     });
+    expect(await readRoot(store)).toBeUndefined();
+    expect(await store.getText(CURRENT_LIST_KEY)).toBeUndefined();
+  });
+
+  it('gives up with STATE_CONFLICT, naming the root, when every commit loses to another delivery, and commits nothing', async () => {
+    const store = await newStore();
+    const run = await storeDeliveredRun(store, 'vulns', T0 + DAY, estate().day1);
+    let refused = 0;
+    // Another delivery moves the root just before each of this one's conditional PUTs.
+    const contended: ObjectStore = {
+      ...store,
+      uri: (key) => store.uri(key),
+      putText: async (key, body, options) => {
+        if (key !== LIFECYCLE_ROOT_KEY) return store.putText(key, body, options);
+        refused += 1;
+        throw new StoreConflictError(store.uri(key));
+      },
+    };
+    await expect(applyLifecycle({ store: contended, shouldStop: () => false }, run)).rejects.toMatchObject({
+      code: 'STATE_CONFLICT',
+      message: expect.stringContaining(store.uri(LIFECYCLE_ROOT_KEY)),
+    });
+    expect(refused).toBe(5);
     expect(await readRoot(store)).toBeUndefined();
     expect(await store.getText(CURRENT_LIST_KEY)).toBeUndefined();
   });
