@@ -18,9 +18,9 @@ import { changesRunPrefix, currentPartKey, partitionStateKey, routedKey } from '
 import { applyToPartition, type DeliveredLine } from './partition-apply';
 import {
   readCurrentRows,
-  readLines,
   readPartitionStates,
   readPartLines,
+  readPlainLines,
   writeCurrentRows,
   writeGzip,
   writePartitionStates,
@@ -158,7 +158,7 @@ async function groupLines(store: ObjectStore, run: LifecycleRunInfo, work: Lifec
   }
   const lines: string[] = [];
   for (const index of work.routed[g] ?? [])
-    for (const line of await readLines(store, routedKey(run.runId, g, index), work.io)) lines.push(line);
+    for (const line of await readPlainLines(store, routedKey(run.runId, g, index), work.io)) lines.push(line);
   return lines;
 }
 

@@ -97,12 +97,10 @@ export async function writeCurrentRows(
   await writeGzip(store, key, lines.map((l) => `${l}\n`).join(''), io);
 }
 
-/** A run's delivered (or routed) part as lines. */
-export async function readLines(store: ObjectStore, key: string, io: IoCounts): Promise<string[]> {
+/** A work object's lines (a large run's routed rows, stored as they are: see {@link writePlain}). */
+export async function readPlainLines(store: ObjectStore, key: string, io: IoCounts): Promise<string[]> {
   io.reads += 1;
-  const stored = await buffer(await store.getStream(key));
-  const text = (key.endsWith('.gz') ? gunzipSync(stored) : stored).toString('utf8');
-  const lines = text.split('\n');
+  const lines = (await buffer(await store.getStream(key))).toString('utf8').split('\n');
   lines.pop();
   return lines;
 }
