@@ -25,7 +25,7 @@ export const PARTITION_CONCURRENCY = 16;
  * bound the root, read and written at every commit, would grow by every run for the life of a
  * deployment. 8 192 covers the 14 days an event can wait in a dead-letter queue, for both finding
  * datasets, at a schedule as short as 5 minutes (14 × 288 × 2 = 8 064). A run older than that,
- * delivered again, is applied again and changes nothing: its rows are no newer than the state's.
+ * delivered again, is found by its change run's entry in the committed list instead.
  */
 export const APPLIED_RUNS_KEPT = 8192;
 

@@ -192,11 +192,11 @@ describe('the finding lifecycle', () => {
     expect((await readRoot(store))?.root.generation).toBe(1);
   });
 
-  it('remembers the last runs only: the oldest leave the root, its imports stay known, and a forgotten run delivered again changes nothing', async () => {
+  it('remembers the last runs only: the oldest leave the root, its imports stay known, and a forgotten run delivered again is announced as it was', async () => {
     const store = await newStore();
     const e = estate();
     const day1 = await storeDeliveredRun(store, 'vulns', T0 + DAY, e.day1);
-    await apply(store, day1);
+    const first = await apply(store, day1);
     // A root as one written before the list was bounded (no `imported`), whose oldest run is the import.
     const loaded = await readRoot(store);
     const root = loaded?.root as LifecycleRoot;
@@ -223,13 +223,14 @@ describe('the finding lifecycle', () => {
     // The import left the list, not the root's memory of it: the next vulns run is no baseline.
     expect(day2).toMatchObject({ baseline: false, counts: { new: 1, changed: 1 } });
 
-    // day1 again, past the list: applied once more, it changes nothing (its rows are older than the state's).
+    // day1 again, past the list: found by its listed change run, announced as it was, not applied again.
     const statesAfterDay2 = orderFree(await readAllStates(store));
     expect(statesAfterDay2).not.toEqual(statesBefore);
     const replay = await apply(store, day1);
-    expect(replay.generation).toBe(after.generation + 1);
-    expect(replay.rows).toBe(0);
-    expect(Object.values(replay.counts).every((n) => n === 0)).toBe(true);
+    expect(replay).toMatchObject({ manifestKey: first.manifestKey, counts: first.counts, generation: 1 });
+    expect((await readRoot(store))?.root.generation).toBe(after.generation);
+    expect(await changesOf(store, replay)).toEqual(await changesOf(store, first));
+    expect(await changesOf(store, first)).toHaveLength(5);
     expect(orderFree(await readAllStates(store))).toEqual(statesAfterDay2);
   });
 
