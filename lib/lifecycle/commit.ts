@@ -54,7 +54,13 @@ function nextRoot(
     if (w.state === null) continue;
     const old = objects[p];
     if (old !== undefined) replaced.push(old.state, ...(old.current === null ? [] : [old.current]));
-    objects[p] = { state: w.state, current: w.current, findings: w.findings, open: w.open };
+    objects[p] = {
+      state: w.state,
+      current: w.current,
+      findings: w.findings,
+      open: w.open,
+      ...(w.index === undefined ? {} : { index: w.index }),
+    };
   }
   const applied = [
     ...base.applied,

@@ -48,7 +48,10 @@ export const findingStateSchema = z.object({
 });
 export type FindingState = z.infer<typeof findingStateSchema>;
 
-/** `state/lifecycle/partition=PPP/…json.gz`: the states of one partition's findings, by finding_id. */
+/**
+ * `state/lifecycle/partition=PPP/…json.gz` as written before partitions were stored host by host:
+ * the states of one partition's findings in one document. Still read; never written.
+ */
 export const partitionDocumentSchema = z.object({
   lifecycleVersion: z.literal(LIFECYCLE_VERSION),
   partition: z.int().check(z.nonnegative(), z.lt(PARTITIONS)),
@@ -63,6 +66,11 @@ const partitionObjectsSchema = z.object({
   current: z.nullable(z.string()),
   findings: count,
   open: count,
+  /**
+   * The bytes of the index member at the start of `state` (./partition-file.ts). Absent: the state
+   * object is one JSON document, as written before partitions were stored host by host.
+   */
+  index: z.optional(count),
 });
 export type PartitionObjects = z.infer<typeof partitionObjectsSchema>;
 
