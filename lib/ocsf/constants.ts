@@ -1,5 +1,18 @@
-/** The OCSF version every record declares (`metadata.version`); Security Lake accepts up to 1.3. */
-export const OCSF_VERSION = '1.3.0';
+/**
+ * The OCSF versions sc2aws writes (`OCSF_VERSION`; every record's `metadata.version`). 1.1.0 is
+ * what AWS's custom-source validator (aws-samples/amazon-security-lake-ocsf-validation) accepts
+ * and what Security Lake's own v2 sources write; 1.3.0 is the newer schema, for the data bucket.
+ * For classes 2002 and 5001 they differ, in what sc2aws fills, in one attribute: the finding's
+ * affected host is `resource` (one object) in 1.1.0 and `resources` (a list) in 1.3.0.
+ */
+export const OCSF_VERSIONS = ['1.1.0', '1.3.0'] as const;
+export type OcsfVersion = (typeof OCSF_VERSIONS)[number];
+
+/** `OCSF_VERSION` when unset: 1.1.0 for Security Lake (what its tooling expects), 1.3.0 for the bucket. */
+export const DEFAULT_OCSF_VERSION = { 'security-lake': '1.1.0', bucket: '1.3.0' } as const satisfies Record<
+  string,
+  OcsfVersion
+>;
 
 /** The two event classes sc2aws writes, one class per file and per Security Lake source. */
 export const OCSF_CLASSES = {
@@ -32,13 +45,6 @@ export const VENDOR_NAME = 'Tenable';
  * JSON Schema the tests validate against is compiled with exactly these applied.
  */
 export const OCSF_PROFILES = ['host'] as const;
-
-/**
- * The CWE a vulnerability gets when its plugin names neither a CVE nor a CWE: NVD's own marker
- * for "insufficient information". OCSF's vulnerability object needs one of the two; this keeps
- * the finding (many configuration and certificate checks have neither) without inventing a CVE.
- */
-export const NO_WEAKNESS_CWE = { uid: 'NVD-CWE-noinfo', caption: 'Insufficient Information' } as const;
 
 /** OCSF's string_t holds at most 65 535 bytes of UTF-8; longer text is cut at a character boundary. */
 export const MAX_STRING_BYTES = 65_535;
