@@ -13,7 +13,12 @@
 // infra/derived/.
 'use strict';
 
-const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('./vocabulary.json');
+const {
+  datasets: KNOWN_DATASETS,
+  ocsfOutputs: OCSF_OUTPUTS,
+  ocsfVersions: OCSF_VERSIONS,
+  rules,
+} = require('./vocabulary.json');
 const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
 const { dataBucketLogging } = require('./derived/access-logs.cjs');
 const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
@@ -144,6 +149,14 @@ module.exports = async ({ resolveVariable }) => {
   const ocsfOutput = await p('ocsfOutput');
   if (!OCSF_OUTPUTS.includes(ocsfOutput)) {
     fail('ocsfOutput', `must be one of ${OCSF_OUTPUTS.join(', ')} (got "${ocsfOutput}")`, 'security-lake');
+  }
+  const ocsfVersion = await p('ocsfVersion');
+  if (ocsfVersion !== '' && !OCSF_VERSIONS.includes(ocsfVersion)) {
+    fail(
+      'ocsfVersion',
+      `must be one of ${OCSF_VERSIONS.join(', ')}, or empty (got "${ocsfVersion}")`,
+      '1.1.0',
+    );
   }
   const lake = ocsfOutput === 'security-lake';
   const lakeParams = [

@@ -1,4 +1,4 @@
-import type { Dataset, WasFindings } from '#lib/product';
+import { type Dataset, DEFAULT_OCSF_VERSION, type OcsfVersion, type WasFindings } from '#lib/product';
 import { ConfigError, caBundle, configValue, type Env } from './env';
 import { CONFIG_VARIABLES } from './variables';
 
@@ -133,11 +133,13 @@ export interface SecurityLakeSourceConfig {
   roleArn: string;
 }
 
-/** Where OCSF records go (README "OCSF output"). */
+/** Where OCSF records go (README "OCSF output"), and in which OCSF version. */
 export type OcsfOutputConfig =
-  | { output: 'off' | 'bucket' }
+  | { output: 'off' }
+  | { output: 'bucket'; version: OcsfVersion }
   | {
       output: 'security-lake';
+      version: OcsfVersion;
       securityLake: {
         bucket: string;
         region: string;
@@ -172,11 +174,13 @@ type SecurityLakeVariable =
   | 'SECURITY_LAKE_ASSETS_ROLE_ARN';
 
 /**
- * The OCSF settings. A SECURITY_LAKE_* value that is set is checked whatever the mode (a bad value
- * fails the start, not the first commit); in security-lake mode every one is required.
+ * The OCSF settings. OCSF_VERSION and a SECURITY_LAKE_* value that is set are checked whatever the
+ * mode (a bad value fails the start, not the first commit); in security-lake mode every
+ * SECURITY_LAKE_* is required. OCSF_VERSION unset: 1.1.0 for security-lake, 1.3.0 for bucket.
  */
 function ocsfOutputConfig(env: Env): OcsfOutputConfig {
   const output = configValue(env, 'OCSF_OUTPUT');
+  const chosenVersion = configValue(env, 'OCSF_VERSION');
   const lake = {
     bucket: configValue(env, 'SECURITY_LAKE_BUCKET'),
     region: configValue(env, 'SECURITY_LAKE_REGION'),
@@ -187,7 +191,9 @@ function ocsfOutputConfig(env: Env): OcsfOutputConfig {
     assetsSource: configValue(env, 'SECURITY_LAKE_ASSETS_SOURCE'),
     assetsRole: configValue(env, 'SECURITY_LAKE_ASSETS_ROLE_ARN'),
   };
-  if (output !== 'security-lake') return { output };
+  if (output === 'off') return { output };
+  const version = chosenVersion ?? DEFAULT_OCSF_VERSION[output];
+  if (output === 'bucket') return { output, version };
   const required = (name: SecurityLakeVariable, value: string | undefined): string => {
     if (value === undefined)
       throw new ConfigError(
@@ -199,6 +205,7 @@ function ocsfOutputConfig(env: Env): OcsfOutputConfig {
   };
   return {
     output,
+    version,
     securityLake: {
       bucket: required('SECURITY_LAKE_BUCKET', lake.bucket),
       region: required('SECURITY_LAKE_REGION', lake.region),

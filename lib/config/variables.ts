@@ -21,6 +21,7 @@ import {
   keyPrefix,
   matching,
   ocsfOutput,
+  ocsfVersion,
   repositoryIds,
   scUrl,
   type TextSchema,
@@ -268,7 +269,15 @@ export const CONFIG_VARIABLES = {
     readBy: ['forward-results'],
     param: 'ocsfOutput',
     description:
-      '`off`; `bucket`: OCSF 1.3 Parquet under `<prefix>/ocsf/` with Athena DDL; `security-lake`: also copied to the two custom sources at commit',
+      '`off`; `bucket`: OCSF Parquet under `<prefix>/ocsf/` with Athena DDL; `security-lake`: also copied to the two custom sources at commit',
+  },
+  OCSF_VERSION: {
+    schema: ocsfVersion,
+    example: '1.1.0',
+    readBy: ['forward-results'],
+    param: 'ocsfVersion',
+    description:
+      "OCSF schema version of the records: `1.1.0` or `1.3.0`; unset: `1.1.0` with `security-lake` (what AWS's custom-source validator and Security Lake's own sources use), `1.3.0` with `bucket`",
   },
   SECURITY_LAKE_BUCKET: {
     schema: matching(BUCKET_NAME),

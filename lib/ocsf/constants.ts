@@ -1,18 +1,9 @@
 /**
- * The OCSF versions sc2aws writes (`OCSF_VERSION`; every record's `metadata.version`). 1.1.0 is
- * what AWS's custom-source validator (aws-samples/amazon-security-lake-ocsf-validation) accepts
- * and what Security Lake's own v2 sources write; 1.3.0 is the newer schema, for the data bucket.
- * For classes 2002 and 5001 they differ, in what sc2aws fills, in one attribute: the finding's
- * affected host is `resource` (one object) in 1.1.0 and `resources` (a list) in 1.3.0.
+ * The OCSF versions sc2aws writes, and the default of each output (lib/product, where lib/config
+ * reads them too). For classes 2002 and 5001 they differ, in what sc2aws fills, in one attribute:
+ * the finding's affected host is `resource` (one object) in 1.1.0 and `resources` (a list) in 1.3.0.
  */
-export const OCSF_VERSIONS = ['1.1.0', '1.3.0'] as const;
-export type OcsfVersion = (typeof OCSF_VERSIONS)[number];
-
-/** `OCSF_VERSION` when unset: 1.1.0 for Security Lake (what its tooling expects), 1.3.0 for the bucket. */
-export const DEFAULT_OCSF_VERSION = { 'security-lake': '1.1.0', bucket: '1.3.0' } as const satisfies Record<
-  string,
-  OcsfVersion
->;
+export { DEFAULT_OCSF_VERSION, OCSF_VERSIONS, type OcsfVersion } from '#lib/product';
 
 /** The two event classes sc2aws writes, one class per file and per Security Lake source. */
 export const OCSF_CLASSES = {

@@ -17,14 +17,44 @@ const LAKE = {
 };
 
 describe('forward-results OCSF settings', () => {
-  it('writes no OCSF unless asked, and writes to the bucket with bucket', () => {
+  it('writes no OCSF unless asked, and writes OCSF 1.3.0 to the bucket with bucket', () => {
     expect(loadForwardResultsConfig(BASE).ocsf).toEqual({ output: 'off' });
-    expect(loadForwardResultsConfig({ ...BASE, OCSF_OUTPUT: 'bucket' }).ocsf).toEqual({ output: 'bucket' });
+    expect(loadForwardResultsConfig({ ...BASE, OCSF_OUTPUT: 'bucket' }).ocsf).toEqual({
+      output: 'bucket',
+      version: '1.3.0',
+    });
   });
+
+  it('writes OCSF 1.1.0 to Security Lake unless OCSF_VERSION says otherwise', () => {
+    expect(loadForwardResultsConfig({ ...BASE, ...LAKE }).ocsf).toMatchObject({ version: '1.1.0' });
+    expect(loadForwardResultsConfig({ ...BASE, ...LAKE, OCSF_VERSION: '1.3.0' }).ocsf).toMatchObject({
+      version: '1.3.0',
+    });
+    expect(
+      loadForwardResultsConfig({ ...BASE, OCSF_OUTPUT: 'bucket', OCSF_VERSION: ' 1.1.0 ' }).ocsf,
+    ).toEqual({ output: 'bucket', version: '1.1.0' });
+    expect(loadForwardResultsConfig({ ...BASE, OCSF_OUTPUT: 'bucket', OCSF_VERSION: '' }).ocsf).toEqual({
+      output: 'bucket',
+      version: '1.3.0',
+    });
+  });
+
+  it.each(['1.3', '1.2.0', 'v1.1.0', 'latest'])(
+    'refuses OCSF_VERSION=%s with one line naming the variable, the versions and an example',
+    (value) => {
+      for (const env of [{ ...BASE, ...LAKE }, { ...BASE, OCSF_OUTPUT: 'bucket' }, BASE]) {
+        expect(() => loadForwardResultsConfig({ ...env, OCSF_VERSION: value })).toThrow(ConfigError);
+        expect(() => loadForwardResultsConfig({ ...env, OCSF_VERSION: value })).toThrow(
+          /^Configuration error: OCSF_VERSION must be one of 1\.1\.0, 1\.3\.0 .*Example: OCSF_VERSION=1\.1\.0$/,
+        );
+      }
+    },
+  );
 
   it('reads every Security Lake setting in security-lake mode', () => {
     expect(loadForwardResultsConfig({ ...BASE, ...LAKE }).ocsf).toEqual({
       output: 'security-lake',
+      version: '1.1.0',
       securityLake: {
         bucket: LAKE.SECURITY_LAKE_BUCKET,
         region: 'eu-west-1',

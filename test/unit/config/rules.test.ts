@@ -83,6 +83,12 @@ const CASES: { param: string; variable: VariableName; good: string[]; bad: strin
     bad: ['vulns,vulns', 'findings', 'vulns;fixed'],
   },
   {
+    param: 'ocsfVersion',
+    variable: 'OCSF_VERSION',
+    good: ['1.1.0', '1.3.0'],
+    bad: ['1.3', '1.2.0', 'v1.1.0', 'latest'],
+  },
+  {
     param: 'eventBusName',
     variable: 'EVENT_BUS_NAME',
     good: ['default', 'sc2aws', 'team/sc2aws-bus.1'],
