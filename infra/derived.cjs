@@ -176,6 +176,17 @@ module.exports = async ({ resolveVariable }) => {
       fail(name, 'is required when ocsfOutput is security-lake', rule.example);
     follows(name, lakeValues[name], rule);
   }
+  // A source given as its provider.location must lie in the lake bucket, as the Lambda checks.
+  for (const name of ['securityLakeFindingsSource', 'securityLakeAssetsSource']) {
+    const bucketOf = /^s3:\/\/([^/]+)\//.exec(lakeValues[name])?.[1];
+    const lakeBucket = lakeValues.securityLakeBucket;
+    if (bucketOf !== undefined && lakeBucket !== '' && bucketOf !== lakeBucket)
+      fail(
+        name,
+        `is a location in the bucket ${bucketOf}, not in securityLakeBucket (${lakeBucket})`,
+        rules.securityLakeSource.example,
+      );
+  }
 
   const logging = dataBucketLogging(await p('dataBucketAccessLogs'), { dataBucketName: bucket });
 

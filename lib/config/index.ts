@@ -127,10 +127,27 @@ export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
   };
 }
 
-/** One Security Lake custom source: its name (as its location names it under `ext/`) and provider role. */
+/** One Security Lake custom source: its location under `ext/` (`<source>/<version>`) and provider role. */
 export interface SecurityLakeSourceConfig {
   sourceName: string;
   roleArn: string;
+}
+
+/**
+ * A source setting as its folder under `ext/`: `provider.location` verbatim
+ * (`s3://<bucket>/ext/sc2awsVulns/1.0/` → `sc2awsVulns/1.0`), whose bucket must be the lake's, or
+ * that folder as given.
+ */
+function sourceFolder(name: SecurityLakeVariable, value: string, lakeBucket: string): string {
+  const location = /^s3:\/\/([^/]+)\/ext\/(.+?)\/?$/.exec(value);
+  if (location === null) return value.replace(/\/$/, '');
+  if (location[1] !== lakeBucket)
+    throw new ConfigError(
+      name,
+      `is a location in the bucket ${location[1]}, not in SECURITY_LAKE_BUCKET (${lakeBucket}): both come from the same create-custom-log-source answers`,
+      CONFIG_VARIABLES[name].example,
+    );
+  return location[2] as string;
 }
 
 /** Where OCSF records go (README "OCSF output"), and in which OCSF version. */
@@ -203,20 +220,23 @@ function ocsfOutputConfig(env: Env): OcsfOutputConfig {
       );
     return value;
   };
+  const bucket = required('SECURITY_LAKE_BUCKET', lake.bucket);
+  const source = (name: SecurityLakeVariable, value: string | undefined) =>
+    sourceFolder(name, required(name, value), bucket);
   return {
     output,
     version,
     securityLake: {
-      bucket: required('SECURITY_LAKE_BUCKET', lake.bucket),
+      bucket,
       region: required('SECURITY_LAKE_REGION', lake.region),
       accountId: required('SECURITY_LAKE_ACCOUNT_ID', lake.accountId),
       externalId: required('SECURITY_LAKE_EXTERNAL_ID', lake.externalId),
       findings: {
-        sourceName: required('SECURITY_LAKE_FINDINGS_SOURCE', lake.findingsSource),
+        sourceName: source('SECURITY_LAKE_FINDINGS_SOURCE', lake.findingsSource),
         roleArn: required('SECURITY_LAKE_FINDINGS_ROLE_ARN', lake.findingsRole),
       },
       assets: {
-        sourceName: required('SECURITY_LAKE_ASSETS_SOURCE', lake.assetsSource),
+        sourceName: source('SECURITY_LAKE_ASSETS_SOURCE', lake.assetsSource),
         roleArn: required('SECURITY_LAKE_ASSETS_ROLE_ARN', lake.assetsRole),
       },
     },

@@ -309,10 +309,11 @@ export const CONFIG_VARIABLES = {
   },
   SECURITY_LAKE_FINDINGS_SOURCE: {
     schema: matching(SECURITY_LAKE_SOURCE),
-    example: 'sc2awsVulns',
+    example: 's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsVulns/1.0/',
     readBy: ['forward-results'],
     param: 'securityLakeFindingsSource',
-    description: 'custom source of Vulnerability Finding (2002): findings of `vulns` and `fixed`',
+    description:
+      'custom source of Vulnerability Finding (2002), findings of `vulns` and `fixed`: its `provider.location` as create-custom-log-source returned it',
   },
   SECURITY_LAKE_FINDINGS_ROLE_ARN: {
     schema: matching(IAM_ROLE_ARN, 120),
@@ -323,10 +324,11 @@ export const CONFIG_VARIABLES = {
   },
   SECURITY_LAKE_ASSETS_SOURCE: {
     schema: matching(SECURITY_LAKE_SOURCE),
-    example: 'sc2awsHosts',
+    example: 's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsHosts/1.0/',
     readBy: ['forward-results'],
     param: 'securityLakeAssetsSource',
-    description: 'custom source of Device Inventory Info (5001): hosts of `assets`',
+    description:
+      'custom source of Device Inventory Info (5001), hosts of `assets`: its `provider.location` as create-custom-log-source returned it',
   },
   SECURITY_LAKE_ASSETS_ROLE_ARN: {
     schema: matching(IAM_ROLE_ARN, 120),

@@ -66,6 +66,33 @@ describe('forward-results OCSF settings', () => {
     });
   });
 
+  it('takes each source as the provider.location create-custom-log-source returned, version folder included', () => {
+    const env = {
+      ...BASE,
+      ...LAKE,
+      SECURITY_LAKE_FINDINGS_SOURCE: 's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsVulns/1.0/',
+      SECURITY_LAKE_ASSETS_SOURCE: 's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsHosts/1.0',
+    };
+    const lake = loadForwardResultsConfig(env).ocsf;
+    expect(lake).toMatchObject({
+      securityLake: {
+        findings: { sourceName: 'sc2awsVulns/1.0' },
+        assets: { sourceName: 'sc2awsHosts/1.0' },
+      },
+    });
+  });
+
+  it('refuses a provider.location in another bucket than SECURITY_LAKE_BUCKET, naming both', () => {
+    const env = {
+      ...BASE,
+      ...LAKE,
+      SECURITY_LAKE_FINDINGS_SOURCE: 's3://aws-security-data-lake-us-east-1-zzz999/ext/sc2awsVulns/1.0/',
+    };
+    expect(() => loadForwardResultsConfig(env)).toThrow(
+      /^Configuration error: SECURITY_LAKE_FINDINGS_SOURCE is a location in the bucket aws-security-data-lake-us-east-1-zzz999, not in SECURITY_LAKE_BUCKET \(aws-security-data-lake-eu-west-1-abc123\)/,
+    );
+  });
+
   it('names the missing Security Lake setting in security-lake mode', () => {
     const env = { ...BASE, ...LAKE, SECURITY_LAKE_ASSETS_ROLE_ARN: '' };
     expect(() => loadForwardResultsConfig(env)).toThrow(ConfigError);
@@ -78,7 +105,12 @@ describe('forward-results OCSF settings', () => {
     ['OCSF_OUTPUT', 'parquet', /must be one of off, bucket, security-lake/],
     ['SECURITY_LAKE_FINDINGS_ROLE_ARN', 'AmazonSecurityLake-Provider-x', /must be an IAM role ARN/],
     ['SECURITY_LAKE_ACCOUNT_ID', '1234', /12-digit AWS account id, external/],
-    ['SECURITY_LAKE_FINDINGS_SOURCE', 'ext/sc2aws vulns', /custom source name/],
+    [
+      'SECURITY_LAKE_FINDINGS_SOURCE',
+      'ext/sc2aws vulns',
+      /provider\.location as create-custom-log-source returned it/,
+    ],
+    ['SECURITY_LAKE_FINDINGS_SOURCE', 's3://lake-bucket/sc2awsVulns/1.0/', /provider\.location/],
   ])('refuses %s=%s with one line naming the problem', (name, value, problem) => {
     expect(() => loadForwardResultsConfig({ ...BASE, ...LAKE, [name]: value })).toThrow(problem);
   });
