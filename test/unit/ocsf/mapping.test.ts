@@ -3,11 +3,12 @@ import {
   DEVICE_INVENTORY_INFO_COLUMNS,
   deviceInventoryInfoOf,
   OCSF_VERSIONS,
+  ocsfColumnsOf,
   vulnerabilityFindingOf,
 } from '#lib/ocsf';
 import { columnValue } from '../../../lib/ocsf/parquet';
 import { asset, fixedFinding, openFinding } from '../findings/helpers';
-import { ms17010 } from './rows';
+import { assetCases, findingCases, ms17010 } from './rows';
 
 describe('vulnerabilityFindingOf', () => {
   it('maps an open finding: Create + New, severity + 1, time from last seen, ids from the row', () => {
@@ -305,6 +306,26 @@ describe('deviceInventoryInfoOf', () => {
 });
 
 describe('the Parquet projection', () => {
+  for (const version of OCSF_VERSIONS) {
+    it(`has a column for every attribute of every record, in OCSF ${version}`, () => {
+      const records = [
+        ...Object.values(findingCases).map(
+          (row) => ['vulnerabilityFinding', vulnerabilityFindingOf(row, version)] as const,
+        ),
+        ...Object.values(assetCases).map(
+          (row) => ['deviceInventoryInfo', deviceInventoryInfoOf(row, version)] as const,
+        ),
+      ];
+      for (const [classKey, record] of records) {
+        const columns = ocsfColumnsOf(classKey, version);
+        const names = columns.map((c) => c.name);
+        expect(Object.keys(record).filter((key) => !names.includes(key))).toEqual([]);
+        for (const column of columns)
+          expect(() => columnValue(column, (record as unknown as Record<string, unknown>)[column.name])).not.toThrow();
+      }
+    });
+  }
+
   it('throws on an attribute that has no Parquet column instead of dropping it', () => {
     const device = DEVICE_INVENTORY_INFO_COLUMNS.find((c) => c.name === 'device');
     const record = deviceInventoryInfoOf(asset());

@@ -38,6 +38,15 @@ export function ms17010(overrides: Record<string, unknown> = {}): DeliveredFindi
 export const findingCases: Record<string, DeliveredFinding> = {
   'MS17-010: six CVEs, one plugin score': ms17010(),
   'one CVE, CVSS v3 vector without prefix': openFinding({ cve: 'CVE-2019-3855' }),
+  'one CVE, CVSS v2 only, no EPSS, exploit or patch date': openFinding({
+    cve: 'CVE-2012-0002',
+    cvssV3BaseScore: '',
+    cvssV3TemporalScore: '',
+    cvssV3Vector: '',
+    epssScore: '',
+    exploitAvailable: '',
+    patchPubDate: '-1',
+  }),
   'Cisco IOS host, no DNS name': openFinding({ operatingSystem: 'Cisco IOS 15.2(4)M', dnsName: '' }),
   'open, two CVEs, CVSS v2 and v3': openFinding(),
   'reopened, CVSS v4': openFinding({
