@@ -321,7 +321,9 @@ describe('the Parquet projection', () => {
         const names = columns.map((c) => c.name);
         expect(Object.keys(record).filter((key) => !names.includes(key))).toEqual([]);
         for (const column of columns)
-          expect(() => columnValue(column, (record as unknown as Record<string, unknown>)[column.name])).not.toThrow();
+          expect(() =>
+            columnValue(column, (record as unknown as Record<string, unknown>)[column.name]),
+          ).not.toThrow();
       }
     });
   }
