@@ -28,7 +28,14 @@ export type OcsfTarget =
   /** Also the Security Lake custom source of each class (copied at commit). */
   | { kind: 'security-lake'; lake: SecurityLakeWriter; version?: OcsfVersion };
 
-/** The OCSF version a target's records are written in. */
+/**
+ * The OCSF version a target's records are written in: its own, else its kind's default.
+ *
+ * @example
+ * ```ts
+ * ocsfVersionOf({ kind: 'bucket' }); // '1.3.0'
+ * ```
+ */
 export function ocsfVersionOf(target: OcsfTarget): OcsfVersion {
   return target.version ?? DEFAULT_OCSF_VERSION[target.kind];
 }

@@ -3,8 +3,9 @@ import type { DeliveredAsset, DeliveredFinding } from '#lib/findings';
 import { asset, fixedFinding, openFinding } from '../findings/helpers';
 
 /**
- * MS17-010 as SC's vulndetails returns it (reference §3.3 shapes: strings, a comma list of six
- * CVEs, a v3 vector without its `CVSS:3.x/` prefix, xref without a CWE): one plugin, one score.
+ * An MS17-010 finding in the shape of SC's vulndetails rows (reference §3.3, as recorded: strings,
+ * a comma list of six CVEs, a v3 vector without its `CVSS:3.x/` prefix, xref without a CWE): one
+ * plugin, one score for its six CVEs.
  */
 export function ms17010(overrides: Record<string, unknown> = {}): DeliveredFinding {
   return openFinding({
