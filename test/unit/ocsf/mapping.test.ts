@@ -125,12 +125,14 @@ describe('vulnerabilityFindingOf', () => {
     expect(record.unmapped.vuln_pub_date).toBe('2019-03-21T12:00:00.000Z');
   });
 
-  it('never writes a CVSS v3 minor version SC did not state', () => {
-    for (const row of [openFinding({ cve: 'CVE-2019-3855' }), ms17010({ cve: 'CVE-2017-0144' })]) {
-      const cvss = vulnerabilityFindingOf(row).vulnerabilities[0]?.cve?.cvss ?? [];
-      expect(cvss.map((c) => c.version)).toEqual(['2.0', '3']);
-    }
-  });
+  for (const version of OCSF_VERSIONS) {
+    it(`never writes a CVSS v3 minor version SC did not state (${version})`, () => {
+      for (const row of [openFinding({ cve: 'CVE-2019-3855' }), ms17010({ cve: 'CVE-2017-0144' })]) {
+        const cvss = vulnerabilityFindingOf(row, version).vulnerabilities[0]?.cve?.cvss ?? [];
+        expect(cvss.map((c) => c.version)).toEqual(['2.0', '3']);
+      }
+    });
+  }
 
   it('reads the CVSS minor version from a vector that names it, and maps CVSS v4', () => {
     const record = vulnerabilityFindingOf(
