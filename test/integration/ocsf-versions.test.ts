@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveredAsset, DeliveredFinding } from '#lib/findings';
 import {
+  commitOcsfRun,
   deviceInventoryInfoOf,
   OCSF_VERSIONS,
   ocsfColumnsOf,
   ocsfFileForPart,
+  storeOcsfFile,
   vulnerabilityFindingOf,
 } from '#lib/ocsf';
 import { createLocalStore, type ObjectStore } from '#lib/sink';
@@ -76,6 +78,33 @@ describe('OCSF files of each version, read back by DuckDB', () => {
         });
       });
     }
+  }
+
+  for (const [target, version] of [
+    [{ kind: 'bucket' }, '1.3.0'],
+    [{ kind: 'bucket', version: '1.1.0' }, '1.1.0'],
+  ] as const) {
+    it(`says OCSF ${version} in the run's manifest when the target is ${JSON.stringify(target)}`, async () => {
+      const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
+      const file = await ocsfFileForPart(store, 'vulns', part, { ...RUN, version });
+      const stored = await storeOcsfFile(store, file);
+
+      const commit = await commitOcsfRun(
+        store,
+        target,
+        {
+          dataset: 'vulns',
+          runId: RUN.runId,
+          dt: RUN.dt,
+          source: part.key,
+          createdAt: '2024-04-04T06:00:00.000Z',
+        },
+        [stored],
+      );
+
+      const manifest = JSON.parse((await store.getText(commit.manifestKey))?.body ?? '{}');
+      expect(manifest.ocsfVersion).toBe(version);
+    });
   }
 
   it('keeps an empty vulnerabilities list (a plugin without CVE or CWE) empty, not null, in the file', async () => {
