@@ -35,7 +35,13 @@ if (!root) {
   process.exit(2);
 }
 const read = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
-const version = read('version.json').version;
+let version;
+try {
+  version = read('version.json').version;
+} catch (err) {
+  console.error(`${root} is not an OCSF schema source (no readable version.json: ${err.message})`);
+  process.exit(2);
+}
 if (!VERSIONS.includes(version)) {
   console.error(
     `The schema source is OCSF ${version}; sc2aws writes ${VERSIONS.join(' or ')}. Point at a checkout of one of those tags.`,
