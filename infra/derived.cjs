@@ -13,7 +13,12 @@
 // infra/derived/.
 'use strict';
 
-const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('./vocabulary.json');
+const {
+  datasets: KNOWN_DATASETS,
+  ocsfOutputs: OCSF_OUTPUTS,
+  ocsfVersions: OCSF_VERSIONS,
+  rules,
+} = require('./vocabulary.json');
 const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
 const { dataBucketLogging } = require('./derived/access-logs.cjs');
 const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
@@ -145,6 +150,14 @@ module.exports = async ({ resolveVariable }) => {
   if (!OCSF_OUTPUTS.includes(ocsfOutput)) {
     fail('ocsfOutput', `must be one of ${OCSF_OUTPUTS.join(', ')} (got "${ocsfOutput}")`, 'security-lake');
   }
+  const ocsfVersion = await p('ocsfVersion');
+  if (ocsfVersion !== '' && !OCSF_VERSIONS.includes(ocsfVersion)) {
+    fail(
+      'ocsfVersion',
+      `must be one of ${OCSF_VERSIONS.join(', ')}, or empty (got "${ocsfVersion}")`,
+      '1.1.0',
+    );
+  }
   const lake = ocsfOutput === 'security-lake';
   const lakeParams = [
     ['securityLakeBucket', rules.dataBucketName],
@@ -162,6 +175,17 @@ module.exports = async ({ resolveVariable }) => {
     if (lake && lakeValues[name] === '')
       fail(name, 'is required when ocsfOutput is security-lake', rule.example);
     follows(name, lakeValues[name], rule);
+  }
+  // A source given as its provider.location must lie in the lake bucket, as the Lambda checks.
+  for (const name of ['securityLakeFindingsSource', 'securityLakeAssetsSource']) {
+    const bucketOf = /^s3:\/\/([^/]+)\//.exec(lakeValues[name])?.[1];
+    const lakeBucket = lakeValues.securityLakeBucket;
+    if (bucketOf !== undefined && lakeBucket !== '' && bucketOf !== lakeBucket)
+      fail(
+        name,
+        `is a location in the bucket ${bucketOf}, not in securityLakeBucket (${lakeBucket})`,
+        rules.securityLakeSource.example,
+      );
   }
 
   const logging = dataBucketLogging(await p('dataBucketAccessLogs'), { dataBucketName: bucket });

@@ -20,7 +20,7 @@ export interface DeliveryDeps {
   remainingMs?: () => number;
   /** Stop at the next part boundary, as when time runs out (the CLI's Ctrl-C). */
   cancel?: AbortSignal;
-  /** Also write each delivered run as OCSF 1.3 Parquet (lib/ocsf), after its findings; absent: off. */
+  /** Also write each delivered run as OCSF Parquet (lib/ocsf; the target says the version), after its findings; absent: off. */
   ocsf?: OcsfTarget;
   /** Called after each part of each phase, for progress reports. */
   onProgress?: (progress: DeliveryProgress) => void;
