@@ -27,6 +27,7 @@ export {
 } from './import-client';
 export { SECURITY_HUB_STATE_PREFIX, SENDER_LEASE_KEY } from './layout';
 export { type LedgerEntry, SentLedger } from './ledger';
+export { ASFF_MODEL_RULES } from './model-rules';
 export { backfillOpenFindings, type OpenFindingsOutcome, refreshOpenFindings } from './open-findings';
 export { readChangePart, readCurrentRows } from './part-rows';
 export { type ChangeRunSendOutcome, sendChangeRun } from './send-changes';
