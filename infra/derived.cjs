@@ -13,7 +13,12 @@
 // infra/derived/.
 'use strict';
 
-const { datasets: KNOWN_DATASETS, ocsfOutputs: OCSF_OUTPUTS, rules } = require('./vocabulary.json');
+const {
+  datasets: KNOWN_DATASETS,
+  ocsfOutputs: OCSF_OUTPUTS,
+  securityHubOutputs: SECURITY_HUB_OUTPUTS,
+  rules,
+} = require('./vocabulary.json');
 const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
 const { dataBucketLogging } = require('./derived/access-logs.cjs');
 const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
@@ -163,6 +168,18 @@ module.exports = async ({ resolveVariable }) => {
       fail(name, 'is required when ocsfOutput is security-lake', rule.example);
     follows(name, lakeValues[name], rule);
   }
+
+  // Security Hub output (README "Security Hub"): on or off, with its floor and refresh checked either way.
+  const securityHubOutput = await p('securityHubOutput');
+  if (!SECURITY_HUB_OUTPUTS.includes(securityHubOutput)) {
+    fail(
+      'securityHubOutput',
+      `must be one of ${SECURITY_HUB_OUTPUTS.join(', ')} (got "${securityHubOutput}")`,
+      'on',
+    );
+  }
+  integer('securityHubSeverityFloor', await p('securityHubSeverityFloor'), 0, 4, '1');
+  integer('securityHubRefreshDays', await p('securityHubRefreshDays'), 1, 89, '30');
 
   const logging = dataBucketLogging(await p('dataBucketAccessLogs'), { dataBucketName: bucket });
 

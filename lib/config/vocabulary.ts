@@ -11,7 +11,7 @@ import {
   SECURITY_LAKE_SOURCE,
   type ValueRule,
 } from './rules';
-import { OCSF_OUTPUTS } from './schemas';
+import { OCSF_OUTPUTS, SECURITY_HUB_OUTPUTS } from './schemas';
 
 /**
  * What infra/derived.cjs checks the deployment parameters with, as plain JSON.
@@ -32,6 +32,7 @@ export function deploymentVocabulary() {
     $comment: 'Written by scripts/vocabulary.mjs from lib/config; do not edit.',
     datasets: [...DATASETS],
     ocsfOutputs: [...OCSF_OUTPUTS],
+    securityHubOutputs: [...SECURITY_HUB_OUTPUTS],
     rules: {
       secretArn: rule(SECRET_ARN),
       kmsKeyArn: rule(KMS_KEY_ARN),
