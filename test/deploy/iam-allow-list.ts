@@ -255,8 +255,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
               Action: ['securityhub:BatchImportFindings'],
               Resource: [
                 {
-                  'Fn::Sub':
-                    'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+                  'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
                 },
               ],
             } satisfies Statement,

@@ -300,6 +300,9 @@ describe('functions', () => {
       SECURITY_LAKE_FINDINGS_ROLE_ARN: '',
       SECURITY_LAKE_ASSETS_SOURCE: '',
       SECURITY_LAKE_ASSETS_ROLE_ARN: '',
+      SECURITY_HUB_OUTPUT: 'off',
+      SECURITY_HUB_SEVERITY_FLOOR: '1',
+      SECURITY_HUB_REFRESH_DAYS: '30',
     });
   });
 
@@ -467,8 +470,7 @@ describe('IAM: one least-privilege role per function', () => {
         ['securityhub:BatchImportFindings'],
         [
           {
-            'Fn::Sub':
-              'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+            'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
           },
         ],
       ],

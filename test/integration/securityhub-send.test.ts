@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DetailType } from '#lib/events';
 import { ErrorCode } from '#lib/errors';
+import { DetailType } from '#lib/events';
 import {
   asffIdOf,
   MAX_FINDING_ATTEMPTS,
@@ -42,7 +42,9 @@ let dir: string;
 let store: ObjectStore;
 beforeEach(async () => {
   securityHub.reset();
-  securityHub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 0, FailedFindings: [] });
+  securityHub
+    .on(BatchImportFindingsCommand)
+    .resolves({ FailedCount: 0, SuccessCount: 0, FailedFindings: [] });
   dir = await mkdtemp(join(tmpdir(), 'sc2aws-securityhub-'));
   store = createLocalStore(dir);
 });
@@ -89,7 +91,9 @@ describe('sending a change run to Security Hub', () => {
     const outcome = await sendChangeRun(s, manifest);
 
     expect(calls().map((c) => c.length)).toEqual([100, 100, 50]);
-    const ids = calls().flat().map((f) => f.Id);
+    const ids = calls()
+      .flat()
+      .map((f) => f.Id);
     expect(new Set(ids).size).toBe(250);
     expect(outcome).toMatchObject({ status: 'sent', counts: { sent: 250, failed: 0, calls: 3 } });
   });
@@ -112,7 +116,11 @@ describe('sending a change run to Security Hub', () => {
 
     const outcome = await sendChangeRun(newSession().session, manifest);
 
-    expect(calls().flat().map((f) => f.FindingProviderFields?.Severity?.Label)).toEqual(['LOW']);
+    expect(
+      calls()
+        .flat()
+        .map((f) => f.FindingProviderFields?.Severity?.Label),
+    ).toEqual(['LOW']);
     expect(outcome.counts).toMatchObject({ sent: 1, skipped: 1 });
   });
 
@@ -178,7 +186,9 @@ describe('sending a change run to Security Hub', () => {
 
     expect(calls().map((c) => c.length)).toEqual([5, 2, ...Array(MAX_FINDING_ATTEMPTS - 2).fill(1)]);
     expect(outcome.counts).toMatchObject({ sent: 4, failed: 1 });
-    expect(metrics).toEqual([{ name: 'SecurityHubFindingsFailed', value: 1, dimensions: { source: 'changes' } }]);
+    expect(metrics).toEqual([
+      { name: 'SecurityHubFindingsFailed', value: 1, dimensions: { source: 'changes' } },
+    ]);
     const failedEvents = events.filter((e) => e.detailType === DetailType.SecurityHubFindingsFailed);
     expect(failedEvents.map((e) => e.detail)).toEqual([
       expect.objectContaining({
@@ -234,7 +244,9 @@ describe('sending a change run to Security Hub', () => {
 
     expect(first.status).toBe('stopped');
     expect(second).toMatchObject({ status: 'sent', counts: { sent: 230 } });
-    const ids = calls().flat().map((f) => f.Id);
+    const ids = calls()
+      .flat()
+      .map((f) => f.Id);
     expect(ids).toHaveLength(230);
     expect(new Set(ids).size).toBe(230);
   });
