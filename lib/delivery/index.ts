@@ -5,7 +5,7 @@ export { PartIntegrityError } from './errors';
 export { ocsfTargetOf } from './ocsf-target';
 export { createPartRunner, deliveryThreads, type PartRunner } from './part-runner';
 export { RawManifestError } from './raw-manifest';
-export { type SecurityHubDelivery, takeSenderLease } from './securityhub-phase';
+export { type SecurityHubDelivery, type SenderLeaseRequest, takeSenderLease } from './securityhub-phase';
 export { securityHubDeliveryOf, targetOfFunctionArn } from './securityhub-target';
 export { manifestKeyForEvent } from './trigger';
 export {

@@ -1,4 +1,6 @@
+import type { LogSink } from '#lib/logging';
 import type { SecurityHubSessionOptions } from '#lib/securityhub';
+import type { ObjectStore } from '#lib/sink';
 import { type HeldLease, type RefusedLease, takeDeliveryLease } from './lease';
 import type { RunDelivery } from './run-delivery';
 
@@ -15,41 +17,56 @@ export type SecurityHubDelivery = Omit<
 /** How often an invocation waiting for the sender lease looks again. */
 const SENDER_POLL_MS = 2_000;
 
+/** Who asks for the sender lease, and how long it may wait. */
+export interface SenderLeaseRequest {
+  store: ObjectStore;
+  logger: LogSink;
+  /** For the log and the lease record: the run being sent, or what the CLI sends. */
+  dataset: string;
+  runId: string;
+  owner?: string;
+  clock?: () => number;
+  /** Milliseconds left (Lambda); absent: wait as long as it takes (the CLI). */
+  remainingMs?: () => number;
+  /** Give up waiting with this little time left. */
+  timeGuardMs: number;
+  shouldStop: () => boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
  * Takes the deployment's one Security Hub sender lease (`state/securityhub/sender-lease.json`). One
  * sender at a time makes its token bucket the account's (10 calls/s, burst 30, whatever the number
  * of deliveries running) and keeps the ledger single-writer. Refused, it waits while the invocation
- * has time to spare (polling), so a second run's delivery queues behind the first; out of time it
- * gives up and the delivery continues in a new invocation.
+ * has time to spare (polling), so a second run's delivery queues behind the first; out of time or
+ * stopped it gives up, and the delivery continues in a new invocation.
+ *
+ * @example
+ * ```ts
+ * const lease = await takeSenderLease({ store, logger, dataset: 'backfill', runId: 'cli', timeGuardMs: 0, shouldStop });
+ * if (lease.held) try { … } finally { await lease.release(); }
+ * ```
  */
-export async function takeSenderLease(
-  run: Pick<RunDelivery, 'deps' | 'settings' | 'raw' | 'shouldStop'>,
-): Promise<HeldLease | RefusedLease> {
-  const { deps } = run;
+export async function takeSenderLease(request: SenderLeaseRequest): Promise<HeldLease | RefusedLease> {
   const { SENDER_LEASE_KEY } = await import('#lib/securityhub');
-  const request = {
-    ...deps,
-    dataset: run.raw.dataset,
-    runId: run.raw.runId,
-    key: SENDER_LEASE_KEY,
-  };
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
-  let lease = await takeDeliveryLease(request);
+  const leaseRequest = { ...request, key: SENDER_LEASE_KEY };
+  const sleep = request.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
+  let lease = await takeDeliveryLease(leaseRequest);
   let logged = false;
   while (!lease.held) {
-    const left = deps.remainingMs?.();
-    if (run.shouldStop() || (left !== undefined && left - SENDER_POLL_MS < run.settings.timeGuardMs))
+    const left = request.remainingMs?.();
+    if (request.shouldStop() || (left !== undefined && left - SENDER_POLL_MS < request.timeGuardMs))
       return lease;
     if (!logged) {
-      deps.logger.info('Another invocation is sending to Security Hub; waiting for its turn.', {
-        dataset: run.raw.dataset,
-        runId: run.raw.runId,
+      request.logger.info('Another invocation is sending to Security Hub; waiting for its turn.', {
+        dataset: request.dataset,
+        runId: request.runId,
         holder: lease.holder,
       });
       logged = true;
     }
     await sleep(SENDER_POLL_MS);
-    lease = await takeDeliveryLease(request);
+    lease = await takeDeliveryLease(leaseRequest);
   }
   return lease;
 }
@@ -66,7 +83,13 @@ export async function securityHub(run: RunDelivery): Promise<boolean> {
   if (options === undefined || changes === undefined) return true;
   // Loaded here, not at start: with Security Hub output off a cold start never pays for it.
   const { createSecurityHubSession, refreshOpenFindings, sendChangeRun } = await import('#lib/securityhub');
-  const lease = await takeSenderLease(run);
+  const lease = await takeSenderLease({
+    ...run.deps,
+    dataset: run.raw.dataset,
+    runId: run.raw.runId,
+    timeGuardMs: run.settings.timeGuardMs,
+    shouldStop: () => run.shouldStop(),
+  });
   if (!lease.held) return false;
   try {
     const session = createSecurityHubSession({
