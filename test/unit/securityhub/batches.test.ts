@@ -4,7 +4,18 @@ import { AsffBatcher, MAX_CALL_BYTES, MAX_FINDINGS_PER_CALL } from '#lib/securit
 
 /** A finding of about `bytes` bytes of JSON. */
 function finding(i: number, bytes: number): AwsSecurityFinding {
-  const base = { Id: `sc2aws/${String(i).padStart(32, '0')}`, Description: '' };
+  const base: AwsSecurityFinding = {
+    SchemaVersion: '2018-10-08',
+    Id: `sc2aws/${String(i).padStart(32, '0')}`,
+    ProductArn: 'arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default',
+    GeneratorId: 'tenable-sc/plugin/1',
+    AwsAccountId: '123456789012',
+    CreatedAt: '2026-12-01T00:00:00.000Z',
+    UpdatedAt: '2026-12-01T00:00:00.000Z',
+    Title: 'T',
+    Description: '',
+    Resources: [{ Type: 'Other', Id: 'h' }],
+  };
   const pad = bytes - Buffer.byteLength(JSON.stringify(base));
   return { ...base, Description: 'x'.repeat(Math.max(0, pad)) };
 }
