@@ -8,7 +8,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DeliveryOutcome, deliverRun } from '#lib/delivery';
+import { type DeliveryOutcome, deliverRun, takeSenderLease } from '#lib/delivery';
 import { DetailType, type Sc2awsEvent } from '#lib/events';
 import { exportDataset } from '#lib/export';
 import { securityHubImportCall } from '#lib/securityhub';
@@ -141,5 +141,62 @@ describe('the securityhub delivery phase', () => {
     expect(ids.length).toBeGreaterThan(200);
     expect(new Set(ids).size).toBe(ids.length);
     expect(second.securityHub?.sent).toBe(ids.length);
+  });
+  it('waits for the one sender at a time: out of time meanwhile, it continues later and sends once the lease is free', async () => {
+    const h2 = await exportHarness({ store: 'local' });
+    try {
+      await exportDataset(h2.deps(), h2.settings(), 'fixed');
+      const completed = h2.events.find((e) => e.detailType === DetailType.ExportCompleted);
+      if (completed?.detailType !== DetailType.ExportCompleted) throw new Error('no Export Completed');
+      const rawKey = h2.store.keyOf(completed.detail.manifestKey) as string;
+      const client = new SecurityHubClient({
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example' },
+      });
+      // Time passes only while it waits for the lease.
+      let left = 70_000;
+      const deps = (remainingMs: () => number) => ({
+        store: h2.store,
+        events: { publish: async () => {} },
+        logger: quietLogger,
+        remainingMs,
+        sleep: async (ms: number) => {
+          left -= ms;
+        },
+        securityHub: { call: securityHubImportCall(client), target: TARGET, pacing: fakePacing() },
+      });
+      // Another invocation is sending (a CLI backfill, say).
+      const other = await takeSenderLease({
+        store: h2.store,
+        logger: quietLogger,
+        dataset: 'securityhub',
+        runId: 'backfill',
+        owner: 'cli-other',
+        remainingMs: () => 600_000,
+        timeGuardMs: 0,
+        shouldStop: () => false,
+      });
+
+      const waiting = await deliverRun(
+        deps(() => left),
+        DELIVERY_SETTINGS,
+        rawKey,
+      );
+      const callsWhileHeld = calls().length;
+      if (other.held) await other.release();
+      const after = await deliverRun(
+        deps(() => 900_000),
+        DELIVERY_SETTINGS,
+        rawKey,
+      );
+
+      expect(other.held).toBe(true);
+      expect(waiting).toMatchObject({ status: 'continued', phase: 'securityhub' });
+      expect(callsWhileHeld).toBe(0);
+      expect(after.status).toBe('delivered');
+      expect(calls().length).toBeGreaterThan(0);
+    } finally {
+      await h2.close();
+    }
   });
 });
