@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { parseDocument } from '#lib/errors';
 import { changePartsInStore, readChangesManifest } from '#lib/lifecycle';
-import { partitionOfRow } from './finding-row';
+
 import { changeRunProgressKey } from './layout';
 import { LedgerCorruptError } from './ledger';
-import { readChangePart } from './part-rows';
+import { partitionOfLine, readChangePartLines } from './part-rows';
 import { reportFailed } from './report-failed';
 import { addCounts, type SecurityHubSession, type SendCounts, sendRows, zeroSendCounts } from './session';
 
@@ -78,11 +78,10 @@ export async function sendChangeRun(
       await save();
       return { status: 'stopped', already: false, dataset, runId, counts: progress.counts };
     }
-    const rows = (await readChangePart(store, parts[progress.part] as (typeof parts)[number])).slice(
-      progress.line,
-    );
-    await ledger.load(rows.map(partitionOfRow));
-    const outcome = await sendRows(session, rows);
+    const part = parts[progress.part] as (typeof parts)[number];
+    const rows = (await readChangePartLines(store, part)).slice(progress.line);
+    await ledger.load(rows.map(partitionOfLine));
+    const outcome = await sendRows(session, rows, store.uri(part.key));
     // The ledger first: a progress past rows whose ledger was not written would lose their times.
     await ledger.save();
     addCounts(progress.counts, outcome.counts);

@@ -9,6 +9,7 @@ import { AsffInvalidError } from './errors';
 import { type FindingRow, partitionOfRow } from './finding-row';
 import type { FailedFinding, FindingsImporter } from './import-client';
 import type { SentLedger } from './ledger';
+import { parseRowLine } from './part-rows';
 import { asffProblems } from './validate';
 
 /** What every send shares: where state lives, how findings are imported, and the settings. */
@@ -73,7 +74,8 @@ export interface RowsOutcome {
  */
 export async function sendRows(
   session: SecurityHubSession,
-  rows: readonly FindingRow[],
+  rows: readonly (FindingRow | string)[],
+  where = 'rows',
 ): Promise<RowsOutcome> {
   const counts = zeroSendCounts();
   const failed: FailedFinding[] = [];
@@ -109,7 +111,9 @@ export async function sendRows(
     done = end;
   };
   for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i] as FindingRow;
+    const item = rows[i] as FindingRow | string;
+    // A line is parsed here, as it is sent: one row an object at a time, not the whole part.
+    const row = typeof item === 'string' ? parseRowLine(item, where, i) : item;
     const partition = partitionOfRow(row);
     const known = session.ledger.entry(row.finding_id, partition) !== undefined;
     if (!known && (row.severity?.id ?? 0) < session.severityFloor) {
