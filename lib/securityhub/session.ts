@@ -3,7 +3,7 @@ import type { EventPublisher } from '#lib/events';
 import type { LogSink } from '#lib/logging';
 import type { Metrics } from '#lib/metrics';
 import type { ObjectStore } from '#lib/sink';
-import { type AsffTarget, toAsffFinding } from './asff';
+import { type AsffTarget, recordStateOf, toAsffFinding } from './asff';
 import { AsffBatcher } from './batches';
 import { AsffInvalidError } from './errors';
 import { type FindingRow, partitionOfRow } from './finding-row';
@@ -40,7 +40,7 @@ export interface SecurityHubSession {
 export interface SendCounts {
   /** Findings Security Hub took. */
   sent: number;
-  /** Rows not sent: below the severity floor and never sent before. */
+  /** Rows not sent: never sent before, and below the severity floor or already fixed / accepted. */
   skipped: number;
   failed: number;
   calls: number;
@@ -116,7 +116,9 @@ export async function sendRows(
     const row = typeof item === 'string' ? parseRowLine(item, where, i) : item;
     const partition = partitionOfRow(row);
     const known = session.ledger.entry(row.finding_id, partition) !== undefined;
-    if (!known && (row.severity?.id ?? 0) < session.severityFloor) {
+    // A finding Security Hub never saw is sent only when it is worth triaging: at or above the
+    // floor, and not already fixed or accepted (an ARCHIVED first send is paid for and never seen).
+    if (!known && ((row.severity?.id ?? 0) < session.severityFloor || recordStateOf(row) === 'ARCHIVED')) {
       counts.skipped += 1;
       if (batcher.pending === 0) done = i + 1;
       continue;

@@ -124,6 +124,31 @@ describe('sending a change run to Security Hub', () => {
     expect(outcome.counts).toMatchObject({ sent: 1, skipped: 1 });
   });
 
+  it('does not send a finding Security Hub never saw when it is already fixed or risk accepted', async () => {
+    const first = await changeRun(store, 'vulns', T0 + DAY, [
+      { host: 1, plugin: 10, lastSeen: T0 + DAY },
+      { host: 2, plugin: 10, lastSeen: T0 + DAY, acceptRisk: true },
+    ]);
+    const fixed = await changeRun(store, 'fixed', T0 + 2 * DAY, [
+      { host: 1, plugin: 10, lastSeen: T0 + DAY, lastMitigated: T0 + 2 * DAY },
+      { host: 3, plugin: 10, lastSeen: T0 + DAY, lastMitigated: T0 + 2 * DAY },
+    ]);
+
+    const sentFirst = await sendChangeRun(newSession().session, first);
+    const sentFixed = await sendChangeRun(newSession().session, fixed);
+
+    expect(sentFirst.counts).toMatchObject({ sent: 1, skipped: 1 });
+    expect(sentFixed.counts).toMatchObject({ sent: 1, skipped: 1 });
+    expect(
+      calls()
+        .flat()
+        .map((f) => [f.Resources?.[0]?.Details?.Other?.dns_name, f.RecordState]),
+    ).toEqual([
+      ['host-1.example', 'ACTIVE'],
+      ['host-1.example', 'ARCHIVED'],
+    ]);
+  });
+
   it('waits for Security Hub when it throttles, and sends everything after', async () => {
     securityHub
       .on(BatchImportFindingsCommand)
