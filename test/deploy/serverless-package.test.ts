@@ -1062,4 +1062,21 @@ describe('alarms', () => {
       'ValidateKeysErrorsAlarm',
     ]);
   });
+
+  it('alarms on findings Security Hub refused only with securityHubOutput=on', () => {
+    expect(idsOfType(full, 'AWS::CloudWatch::Alarm')).toContain('SecurityHubFindingsFailedAlarm');
+    const metrics = props(full, 'SecurityHubFindingsFailedAlarm').Metrics as {
+      MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } };
+    }[];
+    expect(
+      metrics.flatMap((m) =>
+        m.MetricStat === undefined
+          ? []
+          : [[m.MetricStat.Metric.MetricName, ...m.MetricStat.Metric.Dimensions.map((d) => d.Value)]],
+      ),
+    ).toEqual([
+      ['SecurityHubFindingsFailed', 'forward-results', 'changes'],
+      ['SecurityHubFindingsFailed', 'forward-results', 'refresh'],
+    ]);
+  });
 });
