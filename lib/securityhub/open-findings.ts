@@ -65,6 +65,7 @@ export async function refreshOpenFindings(session: SecurityHubSession): Promise<
     await session.ledger.save();
     addCounts(counts, outcome.counts);
     await reportFailed(session, 'refresh', outcome.failed);
+    if (outcome.error !== undefined) throw outcome.error;
     if (outcome.done < stale.length) return { status: 'stopped', partitions, counts };
   }
   if (counts.sent > 0)
@@ -130,6 +131,7 @@ export async function backfillOpenFindings(session: SecurityHubSession): Promise
       // The rows sent are in the ledger now: continuing this partition skips them.
       progress.nextPartition = partition;
       await save();
+      if (outcome.error !== undefined) throw outcome.error;
       return { status: 'stopped', partitions, counts: progress.counts };
     }
     progress.nextPartition = partition + 1;

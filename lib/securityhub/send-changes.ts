@@ -36,7 +36,9 @@ export interface ChangeRunSendOutcome {
  * Sends one committed change run (`changes/dt=…/run=…/_manifest.json`) to Security Hub, a part at
  * a time, each part's rows in order. Where it is (part, row) and the ledger are saved after each
  * part and whenever it stops between batches (out of time, Ctrl-C), so the next call continues
- * there; a run sent whole is marked so, and sending it again sends nothing. Should an invocation
+ * there; a run sent whole is marked so, and sending it again sends nothing. A call that fails for
+ * good (Security Hub refuses it, or throttles it past the attempts) is thrown after the same save,
+ * so the retry starts at that batch. Should an invocation
  * die between two saves, the batches of that part sent meanwhile are sent again, with a newer
  * `UpdatedAt`: harmless to Security Hub, counted twice in its bill (at most one part's rows).
  *
@@ -89,6 +91,8 @@ export async function sendChangeRun(
     if (outcome.done < rows.length) {
       progress.line += outcome.done;
       await save();
+      // Saved first: the retry continues after the last batch Security Hub took.
+      if (outcome.error !== undefined) throw outcome.error;
       return { status: 'stopped', already: false, dataset, runId, counts: progress.counts };
     }
     progress.part += 1;

@@ -59,11 +59,16 @@ export function addCounts(into: SendCounts, more: SendCounts): void {
   into.throttled += more.throttled;
 }
 
-/** How far `sendRows` got: rows `[0, done)` are sent or skipped; `failed` names what Security Hub refused. */
+/**
+ * How far `sendRows` got: rows `[0, done)` are sent or skipped; `failed` names what Security Hub
+ * refused. `error`: a call failed for good (refused, or throttled past the attempts); what was sent
+ * before it is in the ledger, so the caller saves both and then throws it.
+ */
 export interface RowsOutcome {
   done: number;
   counts: SendCounts;
   failed: FailedFinding[];
+  error?: unknown;
 }
 
 /**
@@ -135,11 +140,19 @@ export async function sendRows(
     batchRows.push({ row, finding });
     if (full !== undefined) {
       // The batch just closed ends before this row.
-      await flushed(full.findings, i);
+      try {
+        await flushed(full.findings, i);
+      } catch (error) {
+        return { done, counts, failed, error };
+      }
       if (session.shouldStop()) return { done, counts, failed };
     }
   }
-  await flushed(batcher.flush()?.findings, rows.length);
+  try {
+    await flushed(batcher.flush()?.findings, rows.length);
+  } catch (error) {
+    return { done, counts, failed, error };
+  }
   done = rows.length;
   return { done, counts, failed };
 }

@@ -145,7 +145,7 @@ describe('the securityhub delivery phase', () => {
   it('waits for the one sender at a time: out of time meanwhile, it continues later and sends once the lease is free', async () => {
     const h2 = await exportHarness({ store: 'local' });
     try {
-      await exportDataset(h2.deps(), h2.settings(), 'fixed');
+      await exportDataset(h2.deps(), h2.settings(), 'vulns');
       const completed = h2.events.find((e) => e.detailType === DetailType.ExportCompleted);
       if (completed?.detailType !== DetailType.ExportCompleted) throw new Error('no Export Completed');
       const rawKey = h2.store.keyOf(completed.detail.manifestKey) as string;

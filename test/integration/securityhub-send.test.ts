@@ -187,8 +187,17 @@ describe('sending a change run to Security Hub', () => {
     const again = await sendChangeRun(newSession().session, manifest);
 
     expect(again.status).toBe('sent');
-    // The whole part again (its progress is saved per part): harmless, a newer UpdatedAt.
-    expect(calls().map((c) => c.length)).toEqual([100, 50, 100, 50]);
+    // The refused batch again, and not the one Security Hub took before it.
+    expect(calls().map((c) => c.length)).toEqual([100, 50, 50]);
+    expect(
+      new Set(
+        calls()
+          .slice(0, 2)
+          .flat()
+          .map((f) => f.Id),
+      ).size,
+    ).toBe(150);
+    expect(again.counts).toMatchObject({ sent: 150 });
   });
 
   it('sends each FailedFindings entry again with backoff, then counts and names what still fails', async () => {
