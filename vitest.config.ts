@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { coverageConfigDefaults, defineConfig } from 'vitest/config';
 
 /**
@@ -41,6 +42,11 @@ export default defineConfig({
   test: {
     include: runtimeDependentOnly ? RUNTIME_DEPENDENT_TESTS : ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine, though most
+    // of the suite waits on sockets, child processes and worker threads. A worker per core, and at
+    // least two, keeps both cores busy; the longest files (the fault matrix, the bench smoke tests)
+    // are split or small enough that no single file sets the pace.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 20_000,
     hookTimeout: 30_000,
     env: {

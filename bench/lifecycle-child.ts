@@ -7,8 +7,8 @@
  *   apply DIR RUN WORK SECONDS [GROUP]  one invocation of applyLifecycle, stopping after SECONDS (0: never)
  *
  * The state is written in the lib's own formats by the lib's own code (applyToPartition on rows
- * normalized as the delivery normalizes them), one partition at a time, but at gzip level 1: a
- * reader does not care, and it makes a 10M-finding state several times quicker to build.
+ * normalized as the delivery normalizes them, host by host, and the partition encoder), one
+ * partition at a time.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -34,6 +34,7 @@ import {
 } from '#lib/sink';
 import { currentPartKey } from '../lib/lifecycle/layout.ts';
 import { applyToPartition, type DeliveredLine } from '../lib/lifecycle/partition-apply.ts';
+import { encodeHost, encodePartition } from '../lib/lifecycle/partition-file.ts';
 
 /** The state's rows were last seen on this day; a run's rows a day later. */
 const STATE_SEEN = 1_763_000_000;
@@ -94,11 +95,16 @@ function partitionOfHost(h: number): number {
   return Number.parseInt(assetId(hostFields(h)).slice(0, 3), 16);
 }
 
-async function putGzip(store: ObjectStore, key: string, text: string): Promise<Uint8Array> {
-  const bytes = gzipSync(text, { level: constants.Z_BEST_SPEED });
+async function putBytes(store: ObjectStore, key: string, bytes: Uint8Array): Promise<number> {
   const upload = store.openUpload(key, 'application/gzip');
   upload.stream.end(bytes);
   await upload.done();
+  return bytes.byteLength;
+}
+
+async function putGzip(store: ObjectStore, key: string, text: string): Promise<Uint8Array> {
+  const bytes = gzipSync(text, { level: constants.Z_BEST_SPEED });
+  await putBytes(store, key, bytes);
   return bytes;
 }
 
@@ -114,20 +120,28 @@ async function buildState(dir: string, findings: number, perHost: number) {
   let written = 0;
   let bytes = 0;
   for (let p = 0; p < PARTITIONS; p++) {
-    const rows: DeliveredLine[] = [];
+    const hostsHere = [];
     for (const h of byPartition[p] as number[]) {
+      const rows: DeliveredLine[] = [];
       const count = Math.min(perHost, findings - h * perHost);
       for (let k = 0; k < count; k++) rows.push(normalize(scRow(h, k, STATE_SEEN, 3)));
+      const out = applyToPartition({ states: [], current: new Map(), rows, baseline: true });
+      hostsHere.push(encodeHost(assetId(hostFields(h)), out.states, out.current));
     }
-    if (rows.length === 0) continue;
-    const out = applyToPartition({ states: [], current: new Map(), rows, baseline: true });
+    if (hostsHere.length === 0) continue;
+    const encoded = encodePartition(p, hostsHere);
     const state = partitionStateKey(p, 'vulns', STATE_RUN_ID);
     const current = currentPartKey(p, 'vulns', STATE_RUN_ID);
-    const doc = JSON.stringify({ lifecycleVersion: 1, partition: p, findings: out.states });
-    bytes += (await putGzip(store, state, doc)).byteLength;
-    bytes += (await putGzip(store, current, out.current.map((l) => `${l}\n`).join(''))).byteLength;
-    objects[p] = { state, current, findings: out.states.length, open: out.current.length };
-    written += out.states.length;
+    bytes += await putBytes(store, state, encoded.state);
+    if (encoded.current !== null) bytes += await putBytes(store, current, encoded.current);
+    objects[p] = {
+      state,
+      current: encoded.current === null ? null : current,
+      findings: encoded.findings,
+      open: encoded.open,
+      index: encoded.index,
+    };
+    written += encoded.findings;
   }
   const root: LifecycleRoot = {
     lifecycleVersion: 1,

@@ -16,6 +16,7 @@
 const {
   datasets: KNOWN_DATASETS,
   ocsfOutputs: OCSF_OUTPUTS,
+  ocsfVersions: OCSF_VERSIONS,
   securityHubOutputs: SECURITY_HUB_OUTPUTS,
   rules,
 } = require('./vocabulary.json');
@@ -150,6 +151,14 @@ module.exports = async ({ resolveVariable }) => {
   if (!OCSF_OUTPUTS.includes(ocsfOutput)) {
     fail('ocsfOutput', `must be one of ${OCSF_OUTPUTS.join(', ')} (got "${ocsfOutput}")`, 'security-lake');
   }
+  const ocsfVersion = await p('ocsfVersion');
+  if (ocsfVersion !== '' && !OCSF_VERSIONS.includes(ocsfVersion)) {
+    fail(
+      'ocsfVersion',
+      `must be one of ${OCSF_VERSIONS.join(', ')}, or empty (got "${ocsfVersion}")`,
+      '1.1.0',
+    );
+  }
   const lake = ocsfOutput === 'security-lake';
   const lakeParams = [
     ['securityLakeBucket', rules.dataBucketName],
@@ -167,6 +176,17 @@ module.exports = async ({ resolveVariable }) => {
     if (lake && lakeValues[name] === '')
       fail(name, 'is required when ocsfOutput is security-lake', rule.example);
     follows(name, lakeValues[name], rule);
+  }
+  // A source given as its provider.location must lie in the lake bucket, as the Lambda checks.
+  for (const name of ['securityLakeFindingsSource', 'securityLakeAssetsSource']) {
+    const bucketOf = /^s3:\/\/([^/]+)\//.exec(lakeValues[name])?.[1];
+    const lakeBucket = lakeValues.securityLakeBucket;
+    if (bucketOf !== undefined && lakeBucket !== '' && bucketOf !== lakeBucket)
+      fail(
+        name,
+        `is a location in the bucket ${bucketOf}, not in securityLakeBucket (${lakeBucket})`,
+        rules.securityLakeSource.example,
+      );
   }
 
   // Security Hub output (README "Security Hub"): on or off, with its floor and refresh checked either way.

@@ -1,10 +1,11 @@
-// Compiles the two OCSF 1.3.0 event classes sc2aws writes (Vulnerability Finding 2002, Device
-// Inventory Info 5001) from the OCSF schema source into JSON Schema (draft-07) files that the tests
-// validate every mapped record against. Run by hand when the OCSF version changes:
+// Compiles the two OCSF event classes sc2aws writes (Vulnerability Finding 2002, Device Inventory
+// Info 5001) from the OCSF schema source into JSON Schema (draft-07) files that the tests validate
+// every mapped record against, one folder per OCSF version sc2aws writes (1.1.0 and 1.3.0). Run by
+// hand, once per version, when a version is added or changed:
 //
-//   node scripts/ocsf-schema.mjs <path to ocsf-schema source at tag 1.3.0>
+//   node scripts/ocsf-schema.mjs <path to ocsf-schema source at tag 1.1.0 or 1.3.0>
 //
-// It writes test/support/ocsf/<class>.schema.json. Resolution follows the OCSF server's rules as the
+// It writes test/support/ocsf/<version>/<class>.schema.json. Resolution follows the OCSF server's rules as the
 // two classes use them: `extends` chains (classes and objects), `$include` of includes/ and
 // profiles/, attribute definitions deep-merged over dictionary.json (so enums of the dictionary, an
 // include and the class add up), object constraints (`at_least_one`, `just_one`), data types with
@@ -13,8 +14,11 @@
 // events that do not declare them. Class-level checks the schema source states in prose are added:
 // class_uid and category_uid are constants, type_uid = class_uid * 100 + activity_id, and a sibling
 // caption (severity, status, activity_name, type …) equals the caption of its *_id unless the id is
-// 99 (Other). Every object is closed (additionalProperties: false) so a misspelt attribute fails.
-import { readFileSync, writeFileSync } from 'node:fs';
+// 99 (Other). The observable object's type_id enum is built as the OCSF server builds it: from the
+// `observable` ids of dictionary types (caption of the type), dictionary attributes (caption of the
+// attribute), objects (caption of the object) and object attributes (`<object caption> Object:
+// <attribute>`). Every object is closed (additionalProperties: false) so a misspelt attribute fails.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const APPLIED_PROFILES = new Set(['host']);
@@ -22,19 +26,29 @@ const CLASSES = [
   { file: 'events/findings/vulnerability_finding.json', out: 'vulnerability_finding' },
   { file: 'events/discovery/inventory_info.json', out: 'device_inventory_info' },
 ];
-const OUT_DIR = 'test/support/ocsf';
+/** The OCSF versions sc2aws writes (lib/ocsf OCSF_VERSIONS). */
+const VERSIONS = ['1.1.0', '1.3.0'];
 
 const root = process.argv[2];
 if (!root) {
-  console.error('usage: node scripts/ocsf-schema.mjs <path to the OCSF schema source, tag 1.3.0>');
+  console.error('usage: node scripts/ocsf-schema.mjs <path to the OCSF schema source, tag 1.1.0 or 1.3.0>');
   process.exit(2);
 }
 const read = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
-const version = read('version.json').version;
-if (version !== '1.3.0') {
-  console.error(`The schema source is OCSF ${version}; sc2aws maps to 1.3.0. Point at a 1.3.0 checkout.`);
+let version;
+try {
+  version = read('version.json').version;
+} catch (err) {
+  console.error(`${root} is not an OCSF schema source (no readable version.json: ${err.message})`);
   process.exit(2);
 }
+if (!VERSIONS.includes(version)) {
+  console.error(
+    `The schema source is OCSF ${version}; sc2aws writes ${VERSIONS.join(' or ')}. Point at a checkout of one of those tags.`,
+  );
+  process.exit(2);
+}
+const OUT_DIR = join('test/support/ocsf', version);
 const dictionary = read('dictionary.json');
 const types = dictionary.types.attributes;
 const categories = read('categories.json').attributes;
@@ -128,6 +142,30 @@ function primitive(name) {
   }
 }
 
+/**
+ * The observable type_id enum (id → caption), collected from every `observable` id in the source:
+ * dictionary types and attributes, objects, and attributes of objects.
+ */
+function observableTypes() {
+  const out = {};
+  const add = (id, caption) => {
+    if (out[id] === undefined) out[id] = { caption };
+  };
+  for (const [name, attribute] of Object.entries(dictionary.attributes))
+    if (attribute.observable !== undefined) add(attribute.observable, attribute.caption ?? name);
+  for (const type of Object.values(types))
+    if (type.observable !== undefined) add(type.observable, type.caption);
+  for (const file of readdirSync(join(root, 'objects'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const object = read(`objects/${file}`);
+    if (object.observable !== undefined) add(object.observable, object.caption);
+    for (const [name, attribute] of Object.entries(object.attributes ?? {}))
+      if (attribute?.observable !== undefined) add(attribute.observable, `${object.caption} Object: ${name}`);
+  }
+  return out;
+}
+
 const definitions = new Map();
 
 function objectRef(name) {
@@ -169,7 +207,16 @@ function siblingChecks(attributes) {
   return checks;
 }
 
-function compile(resolved, isClass) {
+/** The observable object with its type_id enum filled in; any other object as it is. */
+function withObservableTypes(resolved) {
+  if (resolved.name !== 'observable') return resolved;
+  const typeId = resolved.attributes.type_id;
+  const enumeration = { ...typeId.enum, ...observableTypes() };
+  return { ...resolved, attributes: { ...resolved.attributes, type_id: { ...typeId, enum: enumeration } } };
+}
+
+function compile(source, isClass) {
+  const resolved = withObservableTypes(source);
   const properties = {};
   const required = [];
   for (const [name, attribute] of Object.entries(resolved.attributes)) {
@@ -199,6 +246,7 @@ function compile(resolved, isClass) {
   return schema;
 }
 
+mkdirSync(OUT_DIR, { recursive: true });
 for (const { file, out } of CLASSES) {
   definitions.clear();
   const resolved = resolve(file, classPath);

@@ -11,6 +11,8 @@ import {
 import { codeOf, ErrorCode, parseDocument } from '#lib/errors';
 import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { createConsoleLogger } from '#lib/logging';
+import type { OcsfTarget } from '#lib/ocsf';
+import { DEFAULT_OCSF_VERSION, OCSF_VERSIONS } from '#lib/product';
 import { type ObjectStore, rawRunManifestSchema } from '#lib/sink';
 import { datasetsFlag, intFlag, parseFlags } from '../args';
 import {
@@ -35,7 +37,7 @@ const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
 
 export const DELIVER_HELP = `Usage: sc2aws deliver --from DIR|s3://bucket/prefix/raw/…/_manifest.json|PATH/raw/…/_manifest.json
                       [--out DIR|s3://bucket/prefix] [--dataset vulns|fixed|assets|all] [--redeliver]
-                      [--threads N] [--plugin-output-max-bytes N] [--ocsf]
+                      [--threads N] [--plugin-output-max-bytes N] [--ocsf [--ocsf-version V]]
                       [--asff OUTDIR | --securityhub] [--account ID] [--region R] [--severity-floor N]
 
 Runs the forward-results job outside Lambda: raw runs become delivered findings, with the same keys,
@@ -51,8 +53,10 @@ Progress goes to stderr; a JSON summary to stdout.
   --threads N           threads delivering parts side by side, 0–16; 0 = one per core (default 0),
                         1 = this thread only
   --plugin-output-max-bytes N   cap on plugin_output in bytes, 0–1048576 (default 8192)
-  --ocsf                also write each delivered run as OCSF 1.3 Parquet under <out>/ocsf/, committed
+  --ocsf                also write each delivered run as OCSF Parquet under <out>/ocsf/, committed
                         like findings (what OCSF_OUTPUT=bucket does in the Lambda)
+  --ocsf-version V      with --ocsf: the OCSF version of the records, 1.1.0 or 1.3.0 (unset: 1.3.0,
+                        as OCSF_OUTPUT=bucket with OCSF_VERSION unset)
   --asff OUTDIR         write the Security Hub batches each run's changes would make, one JSON file
                         per BatchImportFindings call ({"Findings": […]}), instead of sending them
   --securityhub         send each run's changes to Security Hub CSPM (what SECURITY_HUB_OUTPUT=on does),
@@ -78,6 +82,7 @@ const FLAGS = {
   threads: { type: 'string' },
   'plugin-output-max-bytes': { type: 'string' },
   ocsf: { type: 'boolean' },
+  'ocsf-version': { type: 'string' },
   asff: { type: 'string' },
   securityhub: { type: 'boolean' },
   ...SECURITY_HUB_FLAGS,
@@ -113,6 +118,24 @@ export function deliverySettingsFor(flags: { threads?: string; 'plugin-output-ma
   };
 }
 
+/**
+ * `--ocsf` and `--ocsf-version` as the delivery's OCSF target: the data bucket, in the version the
+ * Lambda's OCSF_VERSION would give (checked by the same schema, named by the flag when bad).
+ */
+export function ocsfTargetFor(flags: { ocsf?: boolean; 'ocsf-version'?: string }): OcsfTarget | undefined {
+  const chosen = flags['ocsf-version'];
+  if (chosen !== undefined && flags.ocsf !== true)
+    throw new CliUsageError('--ocsf-version applies with --ocsf: add --ocsf, or leave --ocsf-version out.');
+  if (flags.ocsf !== true) return undefined;
+  if (chosen === undefined) return { kind: 'bucket', version: DEFAULT_OCSF_VERSION.bucket };
+  const parsed = CONFIG_VARIABLES.OCSF_VERSION.schema.safeParse(chosen.trim());
+  if (!parsed.success)
+    throw new CliUsageError(
+      `--ocsf-version must be one of ${OCSF_VERSIONS.join(', ')} (got "${chosen.slice(0, 40)}"). Example: --ocsf-version 1.1.0`,
+    );
+  return { kind: 'bucket', version: parsed.data };
+}
+
 type RunSummary =
   | ({ status: 'delivered'; rawRows: number; durationMs: number; rowsPerSecond: number } & Omit<
       Extract<DeliveryOutcome, { status: 'delivered' }>,
@@ -145,6 +168,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
       '--out discard: cannot take a delivery: it reads its findings back to remove duplicates.',
     );
   const { delivery: settings, threads: threadsSetting } = deliverySettingsFor(flags);
+  const ocsf = ocsfTargetFor(flags);
   const threads = deliveryThreads(threadsSetting, io.env);
   const datasets = datasetsFlag(flags.dataset);
   const from = await resolveFrom(flags.from, io.env);
@@ -194,7 +218,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
             runner,
             cancel: cancel.signal,
             owner: `cli-${process.pid}`,
-            ...(flags.ocsf ? { ocsf: { kind: 'bucket' } as const } : {}),
+            ...(ocsf === undefined ? {} : { ocsf }),
             ...(securityHub === undefined ? {} : { securityHub: securityHub.delivery }),
             onProgress: (p) => {
               wroteParts = true;

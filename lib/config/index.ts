@@ -1,4 +1,4 @@
-import type { Dataset, WasFindings } from '#lib/product';
+import { type Dataset, DEFAULT_OCSF_VERSION, type OcsfVersion, type WasFindings } from '#lib/product';
 import { ConfigError, caBundle, configValue, type Env } from './env';
 import { CONFIG_VARIABLES } from './variables';
 
@@ -127,17 +127,36 @@ export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
   };
 }
 
-/** One Security Lake custom source: its name (as its location names it under `ext/`) and provider role. */
+/** One Security Lake custom source: its location under `ext/` (`<source>/<version>`) and provider role. */
 export interface SecurityLakeSourceConfig {
   sourceName: string;
   roleArn: string;
 }
 
-/** Where OCSF records go (README "OCSF output"). */
+/**
+ * A source setting as its folder under `ext/`: `provider.location` verbatim
+ * (`s3://<bucket>/ext/sc2awsVulns/1.0/` → `sc2awsVulns/1.0`), whose bucket must be the lake's, or
+ * that folder as given.
+ */
+function sourceFolder(name: SecurityLakeVariable, value: string, lakeBucket: string): string {
+  const location = /^s3:\/\/([^/]+)\/ext\/(.+?)\/?$/.exec(value);
+  if (location === null) return value.replace(/\/$/, '');
+  if (location[1] !== lakeBucket)
+    throw new ConfigError(
+      name,
+      `is a location in the bucket ${location[1]}, not in SECURITY_LAKE_BUCKET (${lakeBucket}): both come from the same create-custom-log-source answers`,
+      CONFIG_VARIABLES[name].example,
+    );
+  return location[2] as string;
+}
+
+/** Where OCSF records go (README "OCSF output"), and in which OCSF version. */
 export type OcsfOutputConfig =
-  | { output: 'off' | 'bucket' }
+  | { output: 'off' }
+  | { output: 'bucket'; version: OcsfVersion }
   | {
       output: 'security-lake';
+      version: OcsfVersion;
       securityLake: {
         bucket: string;
         region: string;
@@ -178,11 +197,13 @@ type SecurityLakeVariable =
   | 'SECURITY_LAKE_ASSETS_ROLE_ARN';
 
 /**
- * The OCSF settings. A SECURITY_LAKE_* value that is set is checked whatever the mode (a bad value
- * fails the start, not the first commit); in security-lake mode every one is required.
+ * The OCSF settings. OCSF_VERSION and a SECURITY_LAKE_* value that is set are checked whatever the
+ * mode (a bad value fails the start, not the first commit); in security-lake mode every
+ * SECURITY_LAKE_* is required. OCSF_VERSION unset: 1.1.0 for security-lake, 1.3.0 for bucket.
  */
 function ocsfOutputConfig(env: Env): OcsfOutputConfig {
   const output = configValue(env, 'OCSF_OUTPUT');
+  const chosenVersion = configValue(env, 'OCSF_VERSION');
   const lake = {
     bucket: configValue(env, 'SECURITY_LAKE_BUCKET'),
     region: configValue(env, 'SECURITY_LAKE_REGION'),
@@ -193,7 +214,9 @@ function ocsfOutputConfig(env: Env): OcsfOutputConfig {
     assetsSource: configValue(env, 'SECURITY_LAKE_ASSETS_SOURCE'),
     assetsRole: configValue(env, 'SECURITY_LAKE_ASSETS_ROLE_ARN'),
   };
-  if (output !== 'security-lake') return { output };
+  if (output === 'off') return { output };
+  const version = chosenVersion ?? DEFAULT_OCSF_VERSION[output];
+  if (output === 'bucket') return { output, version };
   const required = (name: SecurityLakeVariable, value: string | undefined): string => {
     if (value === undefined)
       throw new ConfigError(
@@ -203,19 +226,23 @@ function ocsfOutputConfig(env: Env): OcsfOutputConfig {
       );
     return value;
   };
+  const bucket = required('SECURITY_LAKE_BUCKET', lake.bucket);
+  const source = (name: SecurityLakeVariable, value: string | undefined) =>
+    sourceFolder(name, required(name, value), bucket);
   return {
     output,
+    version,
     securityLake: {
-      bucket: required('SECURITY_LAKE_BUCKET', lake.bucket),
+      bucket,
       region: required('SECURITY_LAKE_REGION', lake.region),
       accountId: required('SECURITY_LAKE_ACCOUNT_ID', lake.accountId),
       externalId: required('SECURITY_LAKE_EXTERNAL_ID', lake.externalId),
       findings: {
-        sourceName: required('SECURITY_LAKE_FINDINGS_SOURCE', lake.findingsSource),
+        sourceName: source('SECURITY_LAKE_FINDINGS_SOURCE', lake.findingsSource),
         roleArn: required('SECURITY_LAKE_FINDINGS_ROLE_ARN', lake.findingsRole),
       },
       assets: {
-        sourceName: required('SECURITY_LAKE_ASSETS_SOURCE', lake.assetsSource),
+        sourceName: source('SECURITY_LAKE_ASSETS_SOURCE', lake.assetsSource),
         roleArn: required('SECURITY_LAKE_ASSETS_ROLE_ARN', lake.assetsRole),
       },
     },

@@ -77,13 +77,16 @@ export const IAM_ROLE_ARN: ValueRule = {
 };
 
 /**
- * A Security Lake custom source as its location names it under `ext/`: the source name
- * (letters, digits, `_-:.`, up to 64), and `/<version>` when the provider location has a version folder.
+ * A Security Lake custom source: its `provider.location` exactly as create-custom-log-source
+ * returned it (`s3://<lake bucket>/ext/<source>/<version>/`, the version folder included), or the
+ * part of it after `ext/`. Source names: letters, digits, `_-:.`, up to 64; versions up to 32.
  */
 export const SECURITY_LAKE_SOURCE: ValueRule = {
-  pattern: /^[A-Za-z0-9_\-:.]{1,64}(?:\/[A-Za-z0-9_\-.]{1,32})?$/,
-  problem: 'must be a Security Lake custom source name, optionally followed by /<version>',
-  example: 'sc2awsVulns',
+  pattern:
+    /^(?:s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/ext\/)?[A-Za-z0-9_\-:.]{1,64}(?:\/[A-Za-z0-9_\-.]{1,32})?\/?$/,
+  problem:
+    "must be the source's provider.location as create-custom-log-source returned it (s3://<lake bucket>/ext/<source>/<version>/), or the part after ext/",
+  example: 's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsVulns/1.0/',
 };
 
 /** The `accountId=` partition: an AWS account id, or `external` / `external_<id>` for data from outside AWS. */

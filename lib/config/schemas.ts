@@ -1,5 +1,13 @@
 import * as z from 'zod/mini';
-import { DATASETS, type Dataset, isDataset, WAS_FINDINGS, type WasFindings } from '#lib/product';
+import {
+  DATASETS,
+  type Dataset,
+  isDataset,
+  OCSF_VERSIONS,
+  type OcsfVersion,
+  WAS_FINDINGS,
+  type WasFindings,
+} from '#lib/product';
 import { parseBaseUrl } from '#lib/tenable';
 import type { ValueRule } from './rules';
 
@@ -98,6 +106,12 @@ export type OcsfOutput = (typeof OCSF_OUTPUTS)[number];
 export const ocsfOutput: TextSchema<OcsfOutput> = z.enum(
   OCSF_OUTPUTS,
   got(`must be one of ${OCSF_OUTPUTS.join(', ')}`, 40),
+);
+
+/** The OCSF version of the records (lib/product OCSF_VERSIONS). */
+export const ocsfVersion: TextSchema<OcsfVersion> = z.enum(
+  OCSF_VERSIONS,
+  got(`must be one of ${OCSF_VERSIONS.join(', ')} (the OCSF schema versions sc2aws writes)`, 40),
 );
 
 /** Whether forward-results sends change runs to Security Hub CSPM (lib/securityhub). */

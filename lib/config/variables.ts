@@ -21,6 +21,7 @@ import {
   keyPrefix,
   matching,
   ocsfOutput,
+  ocsfVersion,
   repositoryIds,
   scUrl,
   securityHubOutput,
@@ -269,7 +270,15 @@ export const CONFIG_VARIABLES = {
     readBy: ['forward-results'],
     param: 'ocsfOutput',
     description:
-      '`off`; `bucket`: OCSF 1.3 Parquet under `<prefix>/ocsf/` with Athena DDL; `security-lake`: also copied to the two custom sources at commit',
+      '`off`; `bucket`: OCSF Parquet under `<prefix>/ocsf/` with Athena DDL; `security-lake`: also copied to the two custom sources at commit',
+  },
+  OCSF_VERSION: {
+    schema: ocsfVersion,
+    example: '1.1.0',
+    readBy: ['forward-results'],
+    param: 'ocsfVersion',
+    description:
+      "OCSF schema version of the records: `1.1.0` or `1.3.0`; unset: `1.1.0` with `security-lake` (what AWS's custom-source validator and Security Lake's own sources use), `1.3.0` with `bucket`",
   },
   SECURITY_LAKE_BUCKET: {
     schema: matching(BUCKET_NAME),
@@ -301,10 +310,11 @@ export const CONFIG_VARIABLES = {
   },
   SECURITY_LAKE_FINDINGS_SOURCE: {
     schema: matching(SECURITY_LAKE_SOURCE),
-    example: 'sc2awsVulns',
+    example: 's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsVulns/1.0/',
     readBy: ['forward-results'],
     param: 'securityLakeFindingsSource',
-    description: 'custom source of Vulnerability Finding (2002): findings of `vulns` and `fixed`',
+    description:
+      'custom source of Vulnerability Finding (2002), findings of `vulns` and `fixed`: its `provider.location` as create-custom-log-source returned it',
   },
   SECURITY_LAKE_FINDINGS_ROLE_ARN: {
     schema: matching(IAM_ROLE_ARN, 120),
@@ -315,10 +325,11 @@ export const CONFIG_VARIABLES = {
   },
   SECURITY_LAKE_ASSETS_SOURCE: {
     schema: matching(SECURITY_LAKE_SOURCE),
-    example: 'sc2awsHosts',
+    example: 's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsHosts/1.0/',
     readBy: ['forward-results'],
     param: 'securityLakeAssetsSource',
-    description: 'custom source of Device Inventory Info (5001): hosts of `assets`',
+    description:
+      'custom source of Device Inventory Info (5001), hosts of `assets`: its `provider.location` as create-custom-log-source returned it',
   },
   SECURITY_LAKE_ASSETS_ROLE_ARN: {
     schema: matching(IAM_ROLE_ARN, 120),

@@ -1,4 +1,4 @@
-import { DATASETS } from '#lib/product';
+import { DATASETS, OCSF_VERSIONS } from '#lib/product';
 import {
   AWS_REGION,
   BUCKET_NAME,
@@ -32,6 +32,7 @@ export function deploymentVocabulary() {
     $comment: 'Written by scripts/vocabulary.mjs from lib/config; do not edit.',
     datasets: [...DATASETS],
     ocsfOutputs: [...OCSF_OUTPUTS],
+    ocsfVersions: [...OCSF_VERSIONS],
     securityHubOutputs: [...SECURITY_HUB_OUTPUTS],
     rules: {
       secretArn: rule(SECRET_ARN),

@@ -11,7 +11,8 @@ import type { DeliveryOutcome, DeliveryResult } from './types';
 export async function ocsf(run: RunDelivery): Promise<boolean> {
   if (run.deps.ocsf === undefined) return true;
   // Loaded here, not at start: with OCSF output off a cold start never pays for the Parquet writer.
-  const { storeOcsfFile } = await import('#lib/ocsf');
+  const { ocsfVersionOf, storeOcsfFile } = await import('#lib/ocsf');
+  const version = ocsfVersionOf(run.deps.ocsf);
   // vulns and fixed: from the change run (one record per change); assets: from the findings.
   const source = run.state.ocsfSource;
   const parts = source?.parts ?? run.state.findings;
@@ -31,7 +32,7 @@ export async function ocsf(run: RunDelivery): Promise<boolean> {
         stored,
         dataset: run.raw.dataset,
         part,
-        ctx: { runId: run.raw.runId, dt: run.dt, index, where: run.objects.where(part.key) },
+        ctx: { runId: run.raw.runId, dt: run.dt, index, version, where: run.objects.where(part.key) },
       });
     },
     finish: async (position, file) => {

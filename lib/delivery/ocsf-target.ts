@@ -13,7 +13,8 @@ import type { OcsfTarget } from '#lib/ocsf';
  * ```
  */
 export async function ocsfTargetOf(ocsf: OcsfOutputConfig): Promise<OcsfTarget | undefined> {
-  if (ocsf.output !== 'security-lake') return ocsf.output === 'bucket' ? { kind: 'bucket' } : undefined;
+  if (ocsf.output === 'off') return undefined;
+  if (ocsf.output === 'bucket') return { kind: 'bucket', version: ocsf.version };
   const { findings, assets, ...lake } = ocsf.securityLake;
   const [{ createSecurityLakeWriter, OCSF_CLASSES }, { STSClient }] = await Promise.all([
     import('#lib/ocsf'),
@@ -21,6 +22,7 @@ export async function ocsfTargetOf(ocsf: OcsfOutputConfig): Promise<OcsfTarget |
   ]);
   return {
     kind: 'security-lake',
+    version: ocsf.version,
     lake: createSecurityLakeWriter({
       ...lake,
       sources: {

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, Sc2awsError } from '#lib/errors';
 import type { Dataset } from '#lib/findings';
-import type { OcsfInputAddress, OcsfPartFile } from '#lib/ocsf';
+import type { OcsfInputAddress, OcsfPartFile, OcsfVersion } from '#lib/ocsf';
 import type { PartInfo } from '#lib/sink';
 import { type PartOutput, type PartTask, transformPart } from './part-transform';
 
@@ -11,7 +11,7 @@ export interface OcsfTask {
   stored: Uint8Array;
   dataset: Dataset;
   part: PartInfo;
-  ctx: { runId: string; dt: string; index: number; where?: OcsfInputAddress };
+  ctx: { runId: string; dt: string; index: number; version: OcsfVersion; where?: OcsfInputAddress };
 }
 
 /** What a thread is asked to do. */

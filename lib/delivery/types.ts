@@ -21,7 +21,7 @@ export interface DeliveryDeps {
   remainingMs?: () => number;
   /** Stop at the next part boundary, as when time runs out (the CLI's Ctrl-C). */
   cancel?: AbortSignal;
-  /** Also write each delivered run as OCSF 1.3 Parquet (lib/ocsf), after its findings; absent: off. */
+  /** Also write each delivered run as OCSF Parquet (lib/ocsf; the target says the version), after its findings; absent: off. */
   ocsf?: OcsfTarget;
   /** Also send each committed change run to Security Hub (lib/securityhub); absent: off. */
   securityHub?: SecurityHubDelivery;

@@ -1,4 +1,4 @@
-import type { ObjectStore, PartInfo } from '#lib/sink';
+import { manifestKey, type ObjectStore, type PartInfo } from '#lib/sink';
 import {
   changePartsInStore,
   commitWork,
@@ -7,9 +7,11 @@ import {
   readChangesManifest,
   removeLeftovers,
 } from './commit';
+import type { APPLIED_RUNS_KEPT } from './constants';
+import { changesCommittedKey, changesRunPrefix } from './layout';
 import { applyRun, type LifecycleRunInfo, startWork } from './lifecycle-run';
 import { readRoot } from './root';
-import { type ChangesManifest, isBaseline, type LifecycleResult } from './schema';
+import { type ChangesManifest, isBaseline, type LifecycleResult, type LifecycleRoot } from './schema';
 import type { LifecycleWork } from './work';
 
 export interface LifecycleDeps {
@@ -51,6 +53,23 @@ function resultOf(
 }
 
 /**
+ * The change manifest of `run` if the state holds it: a run the root lists, or one that left the
+ * list (see {@link APPLIED_RUNS_KEPT}) whose change run is listed for its table, which happens only
+ * after its commit. Applying a forgotten run again would change nothing in the state, but would
+ * write an empty change run over the one it committed.
+ */
+async function appliedChanges(
+  store: ObjectStore,
+  root: LifecycleRoot,
+  run: LifecycleRunInfo,
+): Promise<{ changes: string } | undefined> {
+  const listed = root.applied.find((a) => a.dataset === run.dataset && a.runId === run.runId);
+  if (listed !== undefined || (root.forgotten ?? 0) === 0) return listed;
+  const committed = await store.getText(changesCommittedKey(run.dt, run.runId));
+  return committed === undefined ? undefined : { changes: manifestKey(changesRunPrefix(run.dt, run.runId)) };
+}
+
+/**
  * Applies a delivered run (`vulns` or `fixed`) to the finding lifecycle, resuming `saved` work.
  * A run the state already holds is not applied again: its committed change run is listed and
  * returned as it was, so a redelivery, or a rerun after a crash, makes no second change.
@@ -68,7 +87,7 @@ export async function applyLifecycle(
 ): Promise<LifecycleOutcome> {
   const { store } = deps;
   const before = await readRoot(store);
-  const applied = before?.root.applied.find((a) => a.dataset === run.dataset && a.runId === run.runId);
+  const applied = before === undefined ? undefined : await appliedChanges(store, before.root, run);
   if (before !== undefined && applied !== undefined) {
     const manifest = await readChangesManifest(store, applied.changes);
     await publishCurrent(store, before.root);

@@ -14,7 +14,7 @@ import {
   StoreConflictError,
   totalsOf,
 } from '#lib/sink';
-import { MAX_COMMIT_ATTEMPTS } from './constants';
+import { APPLIED_RUNS_KEPT, MAX_COMMIT_ATTEMPTS } from './constants';
 import { LifecycleContendedError, LifecycleStateCorruptError } from './errors';
 import {
   CURRENT_LIST_KEY,
@@ -31,7 +31,13 @@ import {
   totalsOfWork,
 } from './lifecycle-run';
 import { emptyRoot, type LoadedRoot, readRoot } from './root';
-import { type ChangesManifest, changesManifestSchema, isBaseline, type LifecycleRoot } from './schema';
+import {
+  type ChangesManifest,
+  changesManifestSchema,
+  importedOf,
+  isBaseline,
+  type LifecycleRoot,
+} from './schema';
 import type { LifecycleWork } from './work';
 
 /** The root after this run: its partitions replaced, the objects they replace retired. */
@@ -48,21 +54,33 @@ function nextRoot(
     if (w.state === null) continue;
     const old = objects[p];
     if (old !== undefined) replaced.push(old.state, ...(old.current === null ? [] : [old.current]));
-    objects[p] = { state: w.state, current: w.current, findings: w.findings, open: w.open };
+    objects[p] = {
+      state: w.state,
+      current: w.current,
+      findings: w.findings,
+      open: w.open,
+      ...(w.index === undefined ? {} : { index: w.index }),
+    };
   }
+  const applied = [
+    ...base.applied,
+    {
+      dataset: run.dataset,
+      runId: run.runId,
+      changes,
+      generation,
+      rows: run.parts.reduce((sum, p) => sum + p.rows, 0),
+    },
+  ];
+  // The datasets imported are taken before the oldest runs leave the list: they may be the imports.
+  const imported = importedOf({ ...base, applied });
+  const forgotten = Math.max(0, applied.length - APPLIED_RUNS_KEPT);
   return {
     ...base,
     generation,
-    applied: [
-      ...base.applied,
-      {
-        dataset: run.dataset,
-        runId: run.runId,
-        changes,
-        generation,
-        rows: run.parts.reduce((sum, p) => sum + p.rows, 0),
-      },
-    ],
+    applied: applied.slice(forgotten),
+    imported,
+    forgotten: (base.forgotten ?? 0) + forgotten,
     objects,
     retired: [...base.retired.filter((r) => r.generation > generation - 2), { generation, keys: replaced }],
   };

@@ -19,6 +19,16 @@ export const GROUP_TARGET_BYTES = 32 * 1024 * 1024;
 /** Partitions of a group worked on at once: each is a few small reads and writes, bound by latency. */
 export const PARTITION_CONCURRENCY = 16;
 
+/**
+ * The runs the root remembers, newest last. The list is how a rerun or a duplicated event finds
+ * its run already applied (and announces it as it was instead of applying it again); without a
+ * bound the root, read and written at every commit, would grow by every run for the life of a
+ * deployment. 8 192 covers the 14 days an event can wait in a dead-letter queue, for both finding
+ * datasets, at a schedule as short as 5 minutes (14 × 288 × 2 = 8 064). A run older than that,
+ * delivered again, is found by its change run's entry in the committed list instead.
+ */
+export const APPLIED_RUNS_KEPT = 8192;
+
 /** How many times one invocation redoes the partitions another delivery changed meanwhile. */
 export const MAX_COMMIT_ATTEMPTS = 5;
 

@@ -24,7 +24,7 @@ export {
   PLACEHOLDER_DATA_LOCATION,
 } from './athena';
 export { changePartsInStore, readChangesManifest } from './commit';
-export { CHANGE_TYPES, type ChangeType, PARTITIONS, TRACKED_FIELDS } from './constants';
+export { APPLIED_RUNS_KEPT, CHANGE_TYPES, type ChangeType, PARTITIONS, TRACKED_FIELDS } from './constants';
 export {
   FindingsPartCorruptError,
   LifecycleContendedError,

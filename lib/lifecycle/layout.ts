@@ -3,11 +3,13 @@
  * - `state/lifecycle/root.json`: the commit point. Which object holds each partition's state and
  *   current rows, and which runs were applied. Written with a conditional PUT.
  * - `state/lifecycle/partition=PPP/<dataset>-<runId>.json.gz`: a partition's finding states, as the
- *   run named wrote them (copy on write: a committed object is never overwritten).
+ *   run named wrote them (copy on write: a committed object is never overwritten); an index, then
+ *   one gzip member per host (./partition-file.ts).
  * - `state/lifecycle/work/run=<runId>/…`: a large run's rows routed by group, removed after commit.
  * - `changes/dt=…/run=<runId>/part-NNNNN.ndjson.gz` + `_manifest.json`, listed once committed in
  *   `changes/committed/dt=…/<runId>.txt`: the change feed.
- * - `current/partition=PPP/<dataset>-<runId>.ndjson.gz`: the open findings of a partition, listed
+ * - `current/partition=PPP/<dataset>-<runId>.ndjson.gz`: the open findings of a partition (one gzip
+ *   member per host), listed
  *   in `current/committed/current.txt` (the current table's only file; one PUT moves it whole).
  */
 import { COMMITTED_FOLDER } from '#lib/sink';

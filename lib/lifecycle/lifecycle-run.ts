@@ -3,7 +3,8 @@
  * state, the current rows and a change run; then one conditional PUT of the root commits all of it.
  *
  * Work is proportional to the run: only the partitions of the hosts in the run are read and
- * written, one at a time (memory: one group of the run's rows and one partition). Objects are
+ * written, and within them only the members of those hosts are decoded and encoded again (memory:
+ * one group of the run's rows and the partitions in flight). Objects are
  * copy-on-write under keys named by the run, so until the root moves nothing a reader or another
  * delivery sees has changed; a crash anywhere before it leaves the old state whole, and the rerun
  * computes the same objects again. Another delivery that commits first (a `fixed` run beside a
@@ -15,15 +16,14 @@ import type { RunWindow } from '#lib/product';
 import { type ObjectStore, type PartInfo, partKey } from '#lib/sink';
 import { GROUP_TARGET_BYTES, PARTITION_CONCURRENCY, PARTITION_HEX_DIGITS, PARTITIONS } from './constants';
 import { changesRunPrefix, currentPartKey, partitionStateKey, routedKey } from './layout';
-import { applyToPartition, type DeliveredLine } from './partition-apply';
+import { applyToPartition, type DeliveredLine, findingIdOfLine } from './partition-apply';
+import { encodeHost, encodePartition, hostCurrentLines, hostStates } from './partition-file';
 import {
-  readCurrentRows,
-  readPartitionStates,
+  readPartition,
   readPartLines,
   readPlainLines,
-  writeCurrentRows,
   writeGzip,
-  writePartitionStates,
+  writePartition,
   writePlain,
 } from './partition-objects';
 import { type ChangeCounts, type LifecycleRoot, zeroCounts } from './schema';
@@ -169,21 +169,50 @@ interface PartitionResult {
   unchanged: number;
 }
 
-/** Applies the run's rows of one partition and writes its objects (none when nothing changed). */
+/**
+ * Applies the run's rows of one partition, host by host, and writes its objects (none when nothing
+ * changed). Only the hosts with rows in the run are inflated and parsed; the others' members are
+ * copied as they are.
+ */
 async function applyPartition(
   store: ObjectStore,
   run: LifecycleRunInfo,
   work: LifecycleWork,
   root: LifecycleRoot | undefined,
   partition: number,
-  rows: DeliveredLine[],
+  lines: readonly string[],
 ): Promise<PartitionResult> {
   const base = root?.objects[partition];
-  const states = base === undefined ? [] : await readPartitionStates(store, base.state, partition, work.io);
-  const current =
-    base?.current == null ? new Map<string, string>() : await readCurrentRows(store, base.current, work.io);
-  const out = applyToPartition({ states, current, rows, baseline: work.baseline });
-  const result = { changes: out.changes, counts: out.counts, unchanged: out.unchanged };
+  const content =
+    base === undefined
+      ? { uri: store.uri(partitionStateKey(partition, run.dataset, run.runId)), hosts: new Map() }
+      : await readPartition(store, partition, base, work.io);
+  const byHost = new Map<string, DeliveredLine[]>();
+  for (const line of lines) {
+    const row = JSON.parse(line) as DeliveredFinding;
+    const list = byHost.get(row.asset_id);
+    if (list === undefined) byHost.set(row.asset_id, [{ row, line }]);
+    else list.push({ row, line });
+  }
+  const result: PartitionResult = { changes: [], counts: zeroCounts(), unchanged: 0 };
+  let touched = false;
+  for (const [assetId, rows] of byHost) {
+    const host = content.hosts.get(assetId);
+    const states = host === undefined ? [] : hostStates(host, content.uri);
+    const current =
+      host === undefined
+        ? new Map<string, string>()
+        : new Map(hostCurrentLines(host, content.uri).map((l) => [findingIdOfLine(l), l]));
+    const out = applyToPartition({ states, current, rows, baseline: work.baseline });
+    for (const [type, n] of Object.entries(out.counts)) result.counts[type as keyof ChangeCounts] += n;
+    result.unchanged += out.unchanged;
+    for (const line of out.changes) result.changes.push(line);
+    if (!out.touched) continue;
+    touched = true;
+    content.hosts.set(assetId, encodeHost(assetId, out.states, out.current));
+  }
+  // In finding_id order, as one partition's changes always were (each line starts with it).
+  result.changes.sort();
   // An untouched partition is kept with its base: should another delivery change it first, it is applied again.
   let written: LifecycleWork['written'][string] = {
     base: base?.state ?? null,
@@ -192,20 +221,20 @@ async function applyPartition(
     findings: 0,
     open: 0,
   };
-  if (out.touched) {
-    const stateKey = partitionStateKey(partition, run.dataset, run.runId);
-    await writePartitionStates(store, stateKey, partition, out.states, work.io);
-    let currentKey: string | null = null;
-    if (out.current.length > 0) {
-      currentKey = currentPartKey(partition, run.dataset, run.runId);
-      await writeCurrentRows(store, currentKey, out.current, work.io);
-    }
+  if (touched) {
+    const encoded = encodePartition(partition, content.hosts.values());
+    const keys = {
+      state: partitionStateKey(partition, run.dataset, run.runId),
+      current: currentPartKey(partition, run.dataset, run.runId),
+    };
+    await writePartition(store, keys, encoded, work.io);
     written = {
       ...written,
-      state: stateKey,
-      current: currentKey,
-      findings: out.states.length,
-      open: out.current.length,
+      state: keys.state,
+      current: encoded.current === null ? null : keys.current,
+      findings: encoded.findings,
+      open: encoded.open,
+      index: encoded.index,
     };
   }
   work.written[partition] = written;
@@ -224,13 +253,12 @@ async function applyGroup(
   root: LifecycleRoot | undefined,
   g: number,
 ): Promise<void> {
-  const byPartition = new Map<number, DeliveredLine[]>();
+  const byPartition = new Map<number, string[]>();
   for (const line of await groupLines(store, run, work, g)) {
     const partition = partitionOfLine(line);
-    const delivered = { row: JSON.parse(line) as DeliveredFinding, line };
     const list = byPartition.get(partition);
-    if (list === undefined) byPartition.set(partition, [delivered]);
-    else list.push(delivered);
+    if (list === undefined) byPartition.set(partition, [line]);
+    else list.push(line);
   }
   const partitions = [...byPartition.keys()].sort((a, b) => a - b);
   const results: PartitionResult[] = new Array(partitions.length);

@@ -1,28 +1,16 @@
-/** Reading and writing the lifecycle's partition objects: gzip JSON states, gzip NDJSON current rows. */
+/** Reading and writing the lifecycle's objects: partitions (./partition-file.ts), change parts, work objects. */
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { parseDocument } from '#lib/errors';
 import type { ObjectStore, PartInfo } from '#lib/sink';
-import { LIFECYCLE_VERSION } from './constants';
-import { FindingsPartCorruptError, LifecycleStateCorruptError } from './errors';
-import { findingIdOfLine } from './partition-apply';
-import { type FindingState, partitionDocumentSchema } from './schema';
+import { FindingsPartCorruptError } from './errors';
+import { type EncodedPartition, hostStates, type PartitionContent, partitionContent } from './partition-file';
+import type { FindingState, PartitionObjects } from './schema';
 
 /** Counts object reads and writes, for the run's manifest and the bench. */
 export interface IoCounts {
   reads: number;
   writes: number;
-}
-
-async function readGzip(store: ObjectStore, key: string, io: IoCounts): Promise<string> {
-  io.reads += 1;
-  const stored = await buffer(await store.getStream(key));
-  try {
-    return gunzipSync(stored).toString('utf8');
-  } catch {
-    throw new LifecycleStateCorruptError(store.uri(key), 'it is not gzip');
-  }
 }
 
 /**
@@ -32,69 +20,59 @@ async function readGzip(store: ObjectStore, key: string, io: IoCounts): Promise<
 const GZIP_LEVEL = 1;
 
 async function writeGzip(store: ObjectStore, key: string, text: string, io: IoCounts): Promise<Uint8Array> {
-  io.writes += 1;
   const bytes = gzipSync(text, { level: GZIP_LEVEL });
-  const upload = store.openUpload(key, 'application/gzip');
-  upload.stream.end(bytes);
-  await upload.done();
+  await writeBytes(store, key, bytes, io);
   return bytes;
 }
 
+async function readBytes(store: ObjectStore, key: string, io: IoCounts): Promise<Buffer> {
+  io.reads += 1;
+  return buffer(await store.getStream(key));
+}
+
+/** A partition's hosts as its objects hold them (see ./partition-file.ts). */
+export async function readPartition(
+  store: ObjectStore,
+  partition: number,
+  objects: PartitionObjects,
+  io: IoCounts,
+): Promise<PartitionContent> {
+  const state = await readBytes(store, objects.state, io);
+  const current = objects.current === null ? undefined : await readBytes(store, objects.current, io);
+  const uris = {
+    state: store.uri(objects.state),
+    current: objects.current === null ? undefined : store.uri(objects.current),
+  };
+  return partitionContent(partition, objects, uris, state, current);
+}
+
+/** Every finding state of a partition, each parsed against the schema. */
 export async function readPartitionStates(
   store: ObjectStore,
-  key: string,
   partition: number,
+  objects: PartitionObjects,
   io: IoCounts,
 ): Promise<FindingState[]> {
-  const parsed = parseDocument(partitionDocumentSchema, await readGzip(store, key, io));
-  if (!parsed.ok) throw new LifecycleStateCorruptError(store.uri(key), parsed.problem);
-  if (parsed.value.partition !== partition)
-    throw new LifecycleStateCorruptError(
-      store.uri(key),
-      `it holds partition ${parsed.value.partition}, not ${partition}`,
-    );
-  return parsed.value.findings;
+  const content = await readPartition(store, partition, objects, io);
+  return [...content.hosts.values()].flatMap((host) => hostStates(host, content.uri));
 }
 
-export async function writePartitionStates(
+/** Stores a partition's objects under the keys given (the current one only when a finding is open). */
+export async function writePartition(
   store: ObjectStore,
-  key: string,
-  partition: number,
-  findings: readonly FindingState[],
+  keys: { state: string; current: string },
+  encoded: EncodedPartition,
   io: IoCounts,
 ): Promise<void> {
-  await writeGzip(
-    store,
-    key,
-    JSON.stringify({ lifecycleVersion: LIFECYCLE_VERSION, partition, findings }),
-    io,
-  );
+  await writeBytes(store, keys.state, encoded.state, io);
+  if (encoded.current !== null) await writeBytes(store, keys.current, encoded.current, io);
 }
 
-/** A partition's current rows by finding_id. */
-export async function readCurrentRows(
-  store: ObjectStore,
-  key: string,
-  io: IoCounts,
-): Promise<Map<string, string>> {
-  const text = await readGzip(store, key, io);
-  const rows = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    if (!line.startsWith('{"finding_id":"'))
-      throw new LifecycleStateCorruptError(store.uri(key), 'a line is not a current finding row');
-    rows.set(findingIdOfLine(line), line);
-  }
-  return rows;
-}
-
-export async function writeCurrentRows(
-  store: ObjectStore,
-  key: string,
-  lines: readonly string[],
-  io: IoCounts,
-): Promise<void> {
-  await writeGzip(store, key, lines.map((l) => `${l}\n`).join(''), io);
+async function writeBytes(store: ObjectStore, key: string, bytes: Uint8Array, io: IoCounts): Promise<void> {
+  io.writes += 1;
+  const upload = store.openUpload(key, 'application/gzip');
+  upload.stream.end(bytes);
+  await upload.done();
 }
 
 /** A work object's lines (a large run's routed rows, stored as they are: see {@link writePlain}). */

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { changeCountsSchema } from '#lib/events';
 import { runWindowSchema } from '#lib/product';
 import { partInfoSchema } from '#lib/sink';
-import { CHANGE_TYPES, LIFECYCLE_VERSION, PARTITIONS } from './constants';
+import { type APPLIED_RUNS_KEPT, CHANGE_TYPES, LIFECYCLE_VERSION, PARTITIONS } from './constants';
 
 const count = z.int().check(z.nonnegative());
 const hex32 = z.string().check(z.regex(/^[0-9a-f]{32}$/));
@@ -48,7 +48,10 @@ export const findingStateSchema = z.object({
 });
 export type FindingState = z.infer<typeof findingStateSchema>;
 
-/** `state/lifecycle/partition=PPP/…json.gz`: the states of one partition's findings, by finding_id. */
+/**
+ * `state/lifecycle/partition=PPP/…json.gz` as written before partitions were stored host by host:
+ * the states of one partition's findings in one document. Still read; never written.
+ */
 export const partitionDocumentSchema = z.object({
   lifecycleVersion: z.literal(LIFECYCLE_VERSION),
   partition: z.int().check(z.nonnegative(), z.lt(PARTITIONS)),
@@ -63,6 +66,11 @@ const partitionObjectsSchema = z.object({
   current: z.nullable(z.string()),
   findings: count,
   open: count,
+  /**
+   * The bytes of the index member at the start of `state` (./partition-file.ts). Absent: the state
+   * object is one JSON document, as written before partitions were stored host by host.
+   */
+  index: z.optional(count),
 });
 export type PartitionObjects = z.infer<typeof partitionObjectsSchema>;
 
@@ -83,8 +91,18 @@ export const lifecycleRootSchema = z.object({
   partitions: z.literal(PARTITIONS),
   /** One more at every commit. */
   generation: count,
-  /** Every run applied, oldest first: a run applied again is skipped, not applied twice. */
+  /**
+   * The last {@link APPLIED_RUNS_KEPT} runs applied, oldest first: one of them applied again is
+   * skipped, not applied twice.
+   */
   applied: z.array(appliedRunSchema),
+  /**
+   * The datasets of which a run with rows was ever applied (kept when its run leaves `applied`).
+   * Absent in a root written before the list was bounded, whose `applied` still holds every run.
+   */
+  imported: z.optional(z.array(datasetSchema)),
+  /** Runs that left `applied`, oldest first, to keep it within {@link APPLIED_RUNS_KEPT}. */
+  forgotten: z.optional(count),
   /** Partitions that hold findings, by number (decimal text). */
   objects: z.record(z.string(), partitionObjectsSchema),
   /** Objects the last commits replaced, removed two commits later (a reader may still be on them). */
@@ -96,8 +114,15 @@ export type LifecycleRoot = z.infer<typeof lifecycleRootSchema>;
  * Whether a run of `dataset` is its dataset's first import for this state: no run of it with rows
  * was applied before. The one rule, for a first apply and for a commit after another delivery's.
  */
-export function isBaseline(root: LifecycleRoot | undefined, dataset: string): boolean {
-  return !(root?.applied ?? []).some((a) => a.dataset === dataset && a.rows > 0);
+export function isBaseline(root: LifecycleRoot | undefined, dataset: 'vulns' | 'fixed'): boolean {
+  return !importedOf(root).includes(dataset);
+}
+
+/** The datasets of which a run with rows was applied, by {@link LifecycleRoot.imported} or the list. */
+export function importedOf(root: LifecycleRoot | undefined): ('vulns' | 'fixed')[] {
+  const datasets = new Set(root?.imported ?? []);
+  for (const a of root?.applied ?? []) if (a.rows > 0) datasets.add(a.dataset);
+  return [...datasets].sort();
 }
 
 /** The same counts `Findings Changed` carries (one schema for both). */

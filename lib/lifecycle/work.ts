@@ -29,6 +29,8 @@ export const lifecycleWorkSchema = z.object({
       current: z.nullable(z.string()),
       findings: count,
       open: count,
+      /** The index member's bytes in `state` (./partition-file.ts). */
+      index: z.optional(count),
     }),
   ),
   /** Groups applied, by number: their change part (none when nothing changed) and counts. */

@@ -12,18 +12,33 @@ import {
   partsForManifest,
   SinkError,
 } from '#lib/sink';
-import { OCSF_VERSION } from './constants';
+import { DEFAULT_OCSF_VERSION, type OcsfVersion } from './constants';
 import type { OcsfRunManifest } from './manifest';
 import { type OcsfCodec, runtimeCodec } from './parquet';
 import { ocsfClassOf } from './part-file';
 import type { SecurityLakeWriter } from './security-lake';
 
-/** Where committed OCSF runs become visible. */
+/**
+ * Where committed OCSF runs become visible, and in which OCSF version (`OCSF_VERSION`; when not
+ * given, {@link DEFAULT_OCSF_VERSION} of the kind: 1.3.0 for the bucket, 1.1.0 for Security Lake).
+ */
 export type OcsfTarget =
   /** The data bucket only: `<prefix>/ocsf/…`, read by the shipped Athena tables. */
-  | { kind: 'bucket' }
+  | { kind: 'bucket'; version?: OcsfVersion }
   /** Also the Security Lake custom source of each class (copied at commit). */
-  | { kind: 'security-lake'; lake: SecurityLakeWriter };
+  | { kind: 'security-lake'; lake: SecurityLakeWriter; version?: OcsfVersion };
+
+/**
+ * The OCSF version a target's records are written in: its own, else its kind's default.
+ *
+ * @example
+ * ```ts
+ * ocsfVersionOf({ kind: 'bucket' }); // '1.3.0'
+ * ```
+ */
+export function ocsfVersionOf(target: OcsfTarget): OcsfVersion {
+  return target.version ?? DEFAULT_OCSF_VERSION[target.kind];
+}
 
 /** The run whose OCSF files are committed. */
 export interface OcsfRun {
@@ -77,7 +92,7 @@ export async function commitOcsfRun(
   const manifest: OcsfRunManifest = {
     manifestVersion: MANIFEST_VERSION,
     kind: 'ocsf',
-    ocsfVersion: OCSF_VERSION,
+    ocsfVersion: ocsfVersionOf(target),
     classUid: ocsfClass.classUid,
     className: ocsfClass.name,
     dataset: run.dataset,

@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { utf8CutIndex } from '#lib/findings';
-import { MAX_STRING_BYTES, OCSF_PROFILES, OCSF_VERSION, PRODUCT_NAME, VENDOR_NAME } from './constants';
-import type { OcsfGroup, OcsfMetadata, OcsfOs } from './types';
+import { MAX_STRING_BYTES, OCSF_PROFILES, type OcsfVersion, PRODUCT_NAME, VENDOR_NAME } from './constants';
+import type { OcsfDevice, OcsfGroup, OcsfMetadata, OcsfObservable } from './types';
 
 /**
  * A record without its empty parts: OCSF has no nulls, so an attribute without a value is left out
@@ -53,9 +53,10 @@ export function metadataOf(
   },
   uid: string,
   loggedTime: number | undefined,
+  version: OcsfVersion,
 ): OcsfMetadata {
   return {
-    version: OCSF_VERSION,
+    version,
     product: { name: PRODUCT_NAME, vendor_name: VENDOR_NAME, version: row.sc_version ?? undefined },
     profiles: [...OCSF_PROFILES],
     uid,
@@ -84,28 +85,6 @@ export function ipOf(ip: string): string | undefined {
   return isIP(ip) === 0 ? undefined : ip;
 }
 
-// os.type_id (objects/os.json), recognised from SC's operating-system text or CPE; order matters
-// (Android and iOS before Linux and macOS, whose names they contain or resemble).
-const OS_TYPES: readonly (readonly [RegExp, number, string])[] = [
-  [/windows/i, 100, 'Windows'],
-  [/android/i, 201, 'Android'],
-  [/\bipados\b|ipad_?os/i, 302, 'iPadOS'],
-  [/\bios\b|iphone_?os/i, 301, 'iOS'],
-  [/mac ?os|os ?x|darwin|apple:mac/i, 300, 'macOS'],
-  [/solaris|sunos/i, 400, 'Solaris'],
-  [/\baix\b|ibm:aix/i, 401, 'AIX'],
-  [/hp-?ux/i, 402, 'HP-UX'],
-  [/linux|ubuntu|debian|red ?hat|centos|suse|fedora|rocky|alma|amazon/i, 200, 'Linux'],
-];
-
-/** `device.os` from SC's text (`operating_system`) or CPE (`os_cpe`); undefined without either. */
-export function osOf(name: string | null, cpe?: string | null): OcsfOs | undefined {
-  const label = name ?? cpe ?? null;
-  if (label === null) return undefined;
-  const [, typeId, type] = OS_TYPES.find(([pattern]) => pattern.test(label)) ?? [null, 0, 'Unknown'];
-  return { name: text(label) ?? label, type_id: typeId, type, cpe_name: cpe ?? undefined };
-}
-
 /** The SC repository as a group of the device. */
 export function repositoryGroup(
   repository: { id: string | null; name: string | null } | null,
@@ -124,3 +103,38 @@ export function severityOf(scSeverity: number | null): { severity_id: number; se
 
 /** Device type: SC does not say whether a host is a server, desktop or router. */
 export const UNKNOWN_DEVICE_TYPE = { type_id: 0, type: 'Unknown' } as const;
+
+/**
+ * Observable types (the observable object's type_id, built from the schema's `observable` ids):
+ * hostname_t, ip_t and mac_t in both versions; a CVE id only in 1.3.0 (`cve.uid`, 18), so 1.1.0
+ * says Other (99) with the type's name.
+ */
+const OBSERVABLE = {
+  hostname: { type_id: 1, type: 'Hostname' },
+  ip: { type_id: 2, type: 'IP Address' },
+  mac: { type_id: 3, type: 'MAC Address' },
+  cve: {
+    '1.1.0': { type_id: 99, type: 'CVE ID' },
+    '1.3.0': { type_id: 18, type: 'CVE Object: uid' },
+  },
+} as const;
+
+/**
+ * `observables`: the host's IP, hostname and MAC as the record's `device` carries them (so only
+ * values valid for their type), and the CVE ids SC named, each once. Security Lake queries that
+ * search every source by an IP, a hostname or a CVE find the record through them.
+ */
+export function observablesOf(
+  device: Pick<OcsfDevice, 'ip' | 'hostname' | 'mac'>,
+  cves: readonly string[],
+  version: OcsfVersion,
+): OcsfObservable[] {
+  const out: OcsfObservable[] = [];
+  if (device.ip !== undefined) out.push({ name: 'device.ip', ...OBSERVABLE.ip, value: device.ip });
+  if (device.hostname !== undefined)
+    out.push({ name: 'device.hostname', ...OBSERVABLE.hostname, value: device.hostname });
+  if (device.mac !== undefined) out.push({ name: 'device.mac', ...OBSERVABLE.mac, value: device.mac });
+  for (const cve of new Set(cves))
+    out.push({ name: 'vulnerabilities.cve.uid', ...OBSERVABLE.cve[version], value: cve });
+  return out;
+}

@@ -1,5 +1,9 @@
-/** The OCSF version every record declares (`metadata.version`); Security Lake accepts up to 1.3. */
-export const OCSF_VERSION = '1.3.0';
+/**
+ * The OCSF versions sc2aws writes, and the default of each output (lib/product, where lib/config
+ * reads them too). For classes 2002 and 5001 they differ, in what sc2aws fills, in one attribute:
+ * the finding's affected host is `resource` (one object) in 1.1.0 and `resources` (a list) in 1.3.0.
+ */
+export { DEFAULT_OCSF_VERSION, OCSF_VERSIONS, type OcsfVersion } from '#lib/product';
 
 /** The two event classes sc2aws writes, one class per file and per Security Lake source. */
 export const OCSF_CLASSES = {
@@ -32,13 +36,6 @@ export const VENDOR_NAME = 'Tenable';
  * JSON Schema the tests validate against is compiled with exactly these applied.
  */
 export const OCSF_PROFILES = ['host'] as const;
-
-/**
- * The CWE a vulnerability gets when its plugin names neither a CVE nor a CWE: NVD's own marker
- * for "insufficient information". OCSF's vulnerability object needs one of the two; this keeps
- * the finding (many configuration and certificate checks have neither) without inventing a CVE.
- */
-export const NO_WEAKNESS_CWE = { uid: 'NVD-CWE-noinfo', caption: 'Insufficient Information' } as const;
 
 /** OCSF's string_t holds at most 65 535 bytes of UTF-8; longer text is cut at a character boundary. */
 export const MAX_STRING_BYTES = 65_535;

@@ -5,13 +5,14 @@ import {
   ipOf,
   macOf,
   metadataOf,
-  osOf,
+  observablesOf,
   prune,
   repositoryGroup,
   text,
   UNKNOWN_DEVICE_TYPE,
 } from './common';
-import { OCSF_CLASSES } from './constants';
+import { OCSF_CLASSES, type OcsfVersion } from './constants';
+import { osOf } from './os';
 import { epochMs } from './time';
 import type { DeviceInventoryInfoEvent } from './types';
 
@@ -25,20 +26,38 @@ export function deviceInventoryInfoTime(row: DeliveredAsset): number {
 }
 
 /**
- * A delivered host (`assets`) as an OCSF 1.3.0 Device Inventory Info record (class 5001). Pure:
- * the same row gives the same record. Severity is Informational: an inventory record reports no
- * problem (the host's findings carry theirs).
+ * A delivered host (`assets`) as an OCSF Device Inventory Info record (class 5001) of `version`.
+ * Pure: the same row and version give the same record. Severity is Informational: an inventory
+ * record reports no problem (the host's findings carry theirs).
  *
  * @example
  * ```ts
- * const event = deviceInventoryInfoOf(JSON.parse(line) as DeliveredAsset);
+ * const event = deviceInventoryInfoOf(JSON.parse(line) as DeliveredAsset, '1.1.0');
  * ```
  */
-export function deviceInventoryInfoOf(row: DeliveredAsset): DeviceInventoryInfoEvent {
+export function deviceInventoryInfoOf(
+  row: DeliveredAsset,
+  version: OcsfVersion = '1.3.0',
+): DeviceInventoryInfoEvent {
   const lastSeen = epochMs(row.last_seen);
   const collected = epochMs(row.collected_at);
   const group = repositoryGroup(row.repository);
   const counts = row.severity_counts;
+  const device = {
+    ...UNKNOWN_DEVICE_TYPE,
+    uid: row.asset_id,
+    uid_alt: row.host_uuid ?? undefined,
+    ip: ipOf(row.ip),
+    hostname: hostnameOf(row.dns_name),
+    name: text(row.netbios_name ?? row.dns_name),
+    mac: macOf(row.mac_address),
+    // SC gives a host's system as a CPE only: os.name reads it, os.cpe_name holds it.
+    os: osOf(null, row.os_cpe),
+    groups: group === undefined ? undefined : [group],
+    risk_score: row.asset_exposure_score === null ? undefined : Math.round(row.asset_exposure_score),
+    first_seen_time: epochMs(row.first_seen),
+    last_seen_time: lastSeen,
+  };
   return prune<DeviceInventoryInfoEvent>({
     activity_id: COLLECT,
     activity_name: 'Collect',
@@ -51,21 +70,9 @@ export function deviceInventoryInfoOf(row: DeliveredAsset): DeviceInventoryInfoE
     time: deviceInventoryInfoTime(row),
     severity_id: 1,
     severity: 'Informational',
-    metadata: metadataOf(row, eventUid(row.run_id, row.dataset, row.asset_id), collected),
-    device: {
-      ...UNKNOWN_DEVICE_TYPE,
-      uid: row.asset_id,
-      uid_alt: row.host_uuid ?? undefined,
-      ip: ipOf(row.ip),
-      hostname: hostnameOf(row.dns_name),
-      name: text(row.netbios_name ?? row.dns_name),
-      mac: macOf(row.mac_address),
-      os: osOf(null, row.os_cpe),
-      groups: group === undefined ? undefined : [group],
-      risk_score: row.asset_exposure_score === null ? undefined : Math.round(row.asset_exposure_score),
-      first_seen_time: epochMs(row.first_seen),
-      last_seen_time: lastSeen,
-    },
+    metadata: metadataOf(row, eventUid(row.run_id, row.dataset, row.asset_id), collected, version),
+    device,
+    observables: observablesOf(device, [], version),
     unmapped: {
       bios_guid: row.bios_guid ?? undefined,
       tpm_id: row.tpm_id ?? undefined,

@@ -1,5 +1,5 @@
 /**
- * lib/ocsf: delivered rows → OCSF 1.3.0 records (issue 16). Findings (`vulns`, `fixed`) become
+ * lib/ocsf: delivered rows → OCSF 1.1.0 or 1.3.0 records (issues 16, 22). Findings (`vulns`, `fixed`) become
  * Vulnerability Finding (2002), hosts (`assets`) Device Inventory Info (5001); the mapping, field by
  * field, is the README's OCSF table.
  *
@@ -15,21 +15,25 @@ export {
   athenaTypeOf,
   DEVICE_INVENTORY_INFO_COLUMNS,
   type OcsfColumn,
+  ocsfColumnsOf,
   VULNERABILITY_FINDING_COLUMNS,
+  VULNERABILITY_FINDING_COLUMNS_1_1,
 } from './columns';
-export { commitOcsfRun, type OcsfCommit, type OcsfRun, type OcsfTarget } from './commit';
+export { commitOcsfRun, type OcsfCommit, type OcsfRun, type OcsfTarget, ocsfVersionOf } from './commit';
 export {
-  NO_WEAKNESS_CWE,
+  DEFAULT_OCSF_VERSION,
   OCSF_CLASSES,
-  OCSF_VERSION,
+  OCSF_VERSIONS,
   type OcsfClass,
   type OcsfClassKey,
+  type OcsfVersion,
   PRODUCT_NAME,
   VENDOR_NAME,
 } from './constants';
 export { deviceInventoryInfoOf } from './device-inventory-info';
 export { type OcsfInputAddress, OcsfInputCorruptError, SecurityLakeWriteError } from './errors';
 export { type OcsfRunManifest, ocsfRunManifestSchema } from './manifest';
+export { osOf } from './os';
 export { type OcsfCodec, PAGE_SIZE_BYTES, runtimeCodec } from './parquet';
 export {
   type OcsfPartContext,

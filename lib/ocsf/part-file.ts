@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Dataset, DeliveredAsset, DeliveredFinding } from '#lib/findings';
 import { type ObjectStore, ocsfPartKey, ocsfRunPrefix, type PartInfo } from '#lib/sink';
-import { DEVICE_INVENTORY_INFO_COLUMNS, type OcsfColumn, VULNERABILITY_FINDING_COLUMNS } from './columns';
-import { OCSF_CLASSES, OCSF_VERSION, type OcsfClass } from './constants';
+import { type OcsfColumn, ocsfColumnsOf } from './columns';
+import { OCSF_CLASSES, type OcsfClass, type OcsfVersion } from './constants';
 import { deviceInventoryInfoOf, deviceInventoryInfoTime } from './device-inventory-info';
 import type { OcsfInputAddress } from './errors';
 import { type OcsfCodec, OcsfParquetWriter, runtimeCodec } from './parquet';
@@ -20,21 +20,21 @@ export const ROW_GROUP_MAX_INPUT_BYTES = 32 * 1024 * 1024;
 /** How a delivered dataset becomes OCSF: its class, its columns, its mapper and the time it sorts on. */
 interface ClassPlan {
   ocsfClass: OcsfClass;
-  columns: readonly OcsfColumn[];
-  map(row: unknown): object;
+  columns(version: OcsfVersion): readonly OcsfColumn[];
+  map(row: unknown, version: OcsfVersion): object;
   time(row: unknown): number;
 }
 
 const FINDINGS: ClassPlan = {
   ocsfClass: OCSF_CLASSES.vulnerabilityFinding,
-  columns: VULNERABILITY_FINDING_COLUMNS,
-  map: (row) => vulnerabilityFindingOf(row as DeliveredFinding),
+  columns: (version) => ocsfColumnsOf('vulnerabilityFinding', version),
+  map: (row, version) => vulnerabilityFindingOf(row as DeliveredFinding, version),
   time: (row) => vulnerabilityFindingTime(row as DeliveredFinding),
 };
 const ASSETS: ClassPlan = {
   ocsfClass: OCSF_CLASSES.deviceInventoryInfo,
-  columns: DEVICE_INVENTORY_INFO_COLUMNS,
-  map: (row) => deviceInventoryInfoOf(row as DeliveredAsset),
+  columns: (version) => ocsfColumnsOf('deviceInventoryInfo', version),
+  map: (row, version) => deviceInventoryInfoOf(row as DeliveredAsset, version),
   time: (row) => deviceInventoryInfoTime(row as DeliveredAsset),
 };
 
@@ -55,6 +55,8 @@ export interface OcsfPartContext {
   index: number;
   /** Defaults to {@link runtimeCodec}: zstd where this Node has it, else snappy. */
   codec?: OcsfCodec;
+  /** The OCSF version of the records (`OCSF_VERSION`); 1.3.0 when not given. */
+  version?: OcsfVersion;
   /** Full addresses of the findings part and of its delivery's state folder, for an integrity message. */
   where?: OcsfInputAddress;
 }
@@ -120,11 +122,12 @@ function ocsfFileOfLines(
   );
 
   const codec = ctx.codec ?? runtimeCodec();
+  const version = ctx.version ?? '1.3.0';
   const writer = new OcsfParquetWriter({
-    columns: plan.columns,
+    columns: plan.columns(version),
     codec,
     metadata: {
-      'ocsf.version': OCSF_VERSION,
+      'ocsf.version': version,
       'ocsf.class_uid': String(plan.ocsfClass.classUid),
       'sc2aws.run_id': ctx.runId,
       'sc2aws.dataset': dataset,
@@ -137,7 +140,7 @@ function ocsfFileOfLines(
     const line = lines[i] as string;
     // Released as it is mapped: the part's text shrinks while the file grows.
     lines[i] = '';
-    group.push(plan.map(JSON.parse(line)));
+    group.push(plan.map(JSON.parse(line), version));
     groupBytes += line.length;
     if (group.length >= ROW_GROUP_MAX_ROWS || groupBytes >= ROW_GROUP_MAX_INPUT_BYTES) {
       writer.writeRowGroup(group);

@@ -7,7 +7,10 @@ import { PARQUET_CONTENT_TYPE } from './part-file';
 
 /** One Security Lake custom source: one per OCSF class, each with its provider role. */
 export interface SecurityLakeSource {
-  /** The source name as registered; `<name>/<version>` when its provider location has a version folder. */
+  /**
+   * The source's folder under `ext/`, as its `provider.location` names it: `<name>/<version>` when
+   * the location has a version folder (create-custom-log-source with a source version), else `<name>`.
+   */
   sourceName: string;
   /** `arn:aws:iam::<account>:role/AmazonSecurityLake-Provider-<source>-<region>`. */
   roleArn: string;

@@ -1,7 +1,8 @@
 /**
- * The OCSF 1.3.0 attributes sc2aws fills, as TypeScript. Optional attributes are left out of a
+ * The OCSF attributes sc2aws fills, as TypeScript, for both versions it writes (1.1.0 and 1.3.0;
+ * where they differ, the attribute says which has it). Optional attributes are left out of a
  * record when there is no value (OCSF has no nulls); the Parquet columns are these same shapes
- * (parquet-schema.ts), and tests hold both to the schema compiled from the OCSF source.
+ * (columns.ts), and tests hold both to the schema compiled from the OCSF source of each version.
  */
 
 export interface OcsfProduct {
@@ -27,6 +28,18 @@ export interface OcsfOs {
   type_id: number;
   type: string;
   cpe_name?: string | undefined;
+}
+
+/**
+ * One value worth searching across sources (OCSF `observables`): `name` is the attribute that
+ * holds it, `type_id` the schema's observable type (1 Hostname, 2 IP Address, 3 MAC Address; a
+ * CVE id is 18 in 1.3.0 and 99 Other in 1.1.0, which has no CVE type).
+ */
+export interface OcsfObservable {
+  name: string;
+  type_id: number;
+  type: string;
+  value: string;
 }
 
 export interface OcsfGroup {
@@ -69,7 +82,6 @@ export interface OcsfCve {
   uid: string;
   cvss?: OcsfCvss[] | undefined;
   epss?: { score: string } | undefined;
-  created_time?: number | undefined;
 }
 
 export interface OcsfCwe {
@@ -136,15 +148,21 @@ export interface VulnerabilityFindingEvent extends OcsfEventBase {
   message?: string | undefined;
   comment?: string | undefined;
   finding_info: OcsfFindingInfo;
+  /** Empty when the plugin names neither a CVE nor a CWE (README "OCSF output", Vulnerabilities). */
   vulnerabilities: OcsfVulnerability[];
   device: OcsfDevice;
-  resources: OcsfResource[];
+  /** OCSF 1.3.0. */
+  resources?: OcsfResource[] | undefined;
+  /** OCSF 1.1.0, which has no `resources`. */
+  resource?: OcsfResource | undefined;
+  observables?: OcsfObservable[] | undefined;
   unmapped: FindingUnmapped;
 }
 
 /** Device Inventory Info (5001): one delivered host. */
 export interface DeviceInventoryInfoEvent extends OcsfEventBase {
   device: OcsfDevice;
+  observables?: OcsfObservable[] | undefined;
   unmapped: AssetUnmapped;
 }
 
@@ -152,8 +170,10 @@ export type OcsfEvent = VulnerabilityFindingEvent | DeviceInventoryInfoEvent;
 
 /**
  * Delivered fields without an OCSF attribute, under OCSF's `unmapped` object with their delivered
- * names and values (times stay ISO text), so nothing SC said is lost. CVE-scoped values (CVSS,
- * EPSS, vulnerability publication date) are here only when the plugin names no CVE to hang them on.
+ * names and values (times stay ISO text), so nothing SC said is lost. The plugin's scores (CVSS,
+ * EPSS) and its vulnerability publication date are always here: SC gives them for the plugin, and
+ * OCSF has a place for scores only on one CVE. The plugin's solution, references, exploit
+ * availability and related ids are here only when there is no vulnerability entry to hold them.
  */
 export interface FindingUnmapped {
   port?: number | undefined;
@@ -178,6 +198,10 @@ export interface FindingUnmapped {
   cvss_v4_vector?: string | undefined;
   epss_score?: number | undefined;
   vuln_pub_date?: string | undefined;
+  solution?: string | undefined;
+  see_also?: string[] | undefined;
+  exploit_available?: boolean | undefined;
+  related_vulnerabilities?: string[] | undefined;
   cpe?: string[] | undefined;
   family?: { id?: string | undefined; name?: string | undefined; type?: string | undefined } | undefined;
   check_type?: string | undefined;

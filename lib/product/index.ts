@@ -4,6 +4,7 @@
  * A unit test keeps PRODUCT_VERSION equal to package.json's version.
  */
 export { DATASETS, type Dataset, isDataset } from './datasets';
+export { DEFAULT_OCSF_VERSION, OCSF_VERSIONS, type OcsfVersion } from './ocsf-versions';
 export { type RunWindow, runWindowSchema } from './run-window';
 export { DEFAULT_WAS_FINDINGS, isWasFindings, WAS_FINDINGS, type WasFindings } from './was-findings';
 

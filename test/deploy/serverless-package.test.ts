@@ -292,6 +292,7 @@ describe('functions', () => {
       DELIVERY_THREADS: '0',
       KMS_KEY_ARN: '',
       OCSF_OUTPUT: 'off',
+      OCSF_VERSION: '',
       SECURITY_LAKE_BUCKET: '',
       SECURITY_LAKE_REGION: '',
       SECURITY_LAKE_ACCOUNT_ID: '',

@@ -302,6 +302,29 @@ describe('sc2aws deliver', () => {
     expect(files.filter((f) => f.startsWith('ocsf/committed/'))).toHaveLength(3);
   });
 
+  it('--ocsf --ocsf-version 1.1.0 writes OCSF 1.1.0, as the Lambda with OCSF_VERSION=1.1.0', async () => {
+    const out = await copyOfExport('ocsf-1.1.0');
+    const r = await runCliInProcess([
+      'deliver',
+      '--from',
+      out,
+      '--ocsf',
+      '--ocsf-version',
+      '1.1.0',
+      '--threads',
+      '1',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = (JSON.parse(r.stdout) as Summary).runs as Array<{ ocsf?: { manifest: string } }>;
+    expect(runs).toHaveLength(3);
+    for (const run of runs) {
+      const manifest = JSON.parse(await readFile(run.ocsf?.manifest ?? '', 'utf8')) as {
+        ocsfVersion: string;
+      };
+      expect(manifest.ocsfVersion).toBe('1.1.0');
+    }
+  });
+
   it('exits 3 with one line naming a missing manifest and the fix', async () => {
     const missing = join(
       exported,

@@ -1,11 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { exportDataset } from '#lib/export';
 import { listKeys } from '#support/athena-table';
 import { type ExportHarness, exportHarness } from '#support/export-harness';
+import { withDuckDb } from '#support/ocsf-files';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -55,7 +56,8 @@ describe('functions/forward-results handler, OCSF to Security Lake', () => {
       SECURITY_LAKE_REGION: 'eu-west-1',
       SECURITY_LAKE_ACCOUNT_ID: '123456789012',
       SECURITY_LAKE_EXTERNAL_ID: 'sc2aws-external-id',
-      SECURITY_LAKE_FINDINGS_SOURCE: 'sc2awsVulns',
+      // provider.location as create-custom-log-source returns it, version folder included.
+      SECURITY_LAKE_FINDINGS_SOURCE: `s3://${LAKE_BUCKET}/ext/sc2awsVulns/1.0/`,
       SECURITY_LAKE_FINDINGS_ROLE_ARN: FINDINGS_ROLE,
       SECURITY_LAKE_ASSETS_SOURCE: 'sc2awsHosts',
       SECURITY_LAKE_ASSETS_ROLE_ARN: ASSETS_ROLE,
@@ -87,9 +89,21 @@ describe('functions/forward-results handler, OCSF to Security Lake', () => {
     expect(lakeKeys.length).toBe(result.ocsf?.files);
     for (const key of lakeKeys) {
       expect(key).toMatch(
-        /^ext\/sc2awsVulns\/region=eu-west-1\/accountId=123456789012\/eventDay=\d{8}\/vulns-[\w-]+-part-\d{5}\.parquet$/,
+        /^ext\/sc2awsVulns\/1\.0\/region=eu-west-1\/accountId=123456789012\/eventDay=\d{8}\/vulns-[\w-]+-part-\d{5}\.parquet$/,
       );
     }
+    // OCSF_VERSION unset: Security Lake gets OCSF 1.1.0.
+    const first = await client.send(
+      new GetObjectCommand({ Bucket: LAKE_BUCKET, Key: lakeKeys[0] as string }),
+    );
+    const bytes = await first.Body?.transformToByteArray();
+    await withDuckDb(bytes as Uint8Array, async (query) => {
+      const versions = await query('SELECT DISTINCT metadata.version AS v FROM read_parquet($file)');
+      expect(versions.map((row) => row.v)).toEqual(['1.1.0']);
+      const columns = (await query('DESCRIBE SELECT * FROM read_parquet($file)')).map((c) => c.column_name);
+      expect(columns).toContain('resource');
+      expect(columns).not.toContain('resources');
+    });
     const dataKeys = await listKeys({ client, bucket: h.s3?.bucket as string });
     expect(dataKeys.some((k) => k.startsWith('sc2aws/ocsf/committed/class=vulnerability_finding/'))).toBe(
       true,

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  APPLIED_RUNS_KEPT,
   applyLifecycle,
   CURRENT_LIST_KEY,
   type FindingState,
   LIFECYCLE_ROOT_KEY,
   type LifecycleResult,
+  type LifecycleRoot,
   type LifecycleRunInfo,
   readRoot,
 } from '#lib/lifecycle';
@@ -188,6 +190,48 @@ describe('the finding lifecycle', () => {
     const again = await apply(store, run);
     expect(again).toMatchObject({ manifestKey: first.manifestKey, counts: first.counts, generation: 1 });
     expect((await readRoot(store))?.root.generation).toBe(1);
+  });
+
+  it('remembers the last runs only: the oldest leave the root, its imports stay known, and a forgotten run delivered again is announced as it was', async () => {
+    const store = await newStore();
+    const e = estate();
+    const day1 = await storeDeliveredRun(store, 'vulns', T0 + DAY, e.day1);
+    const first = await apply(store, day1);
+    // A root as one written before the list was bounded (no `imported`), whose oldest run is the import.
+    const loaded = await readRoot(store);
+    const root = loaded?.root as LifecycleRoot;
+    const { imported: _, forgotten: __, ...old } = root;
+    const fillers = Array.from({ length: APPLIED_RUNS_KEPT - 1 }, (_, i) => ({
+      dataset: 'fixed' as const,
+      runId: `20250101T000000Z-filler${i}`,
+      changes: `changes/dt=2025-01-01/run=filler${i}/_manifest.json`,
+      generation: 0,
+      rows: 0,
+    }));
+    await store.putText(
+      LIFECYCLE_ROOT_KEY,
+      JSON.stringify({ ...old, applied: [...old.applied, ...fillers] }),
+    );
+    const statesBefore = orderFree(await readAllStates(store));
+
+    const day2 = await apply(store, await storeDeliveredRun(store, 'vulns', T0 + 2 * DAY, e.day2));
+    const after = (await readRoot(store))?.root as LifecycleRoot;
+    expect(after.applied).toHaveLength(APPLIED_RUNS_KEPT);
+    expect(after.applied.some((a) => a.runId === day1.runId)).toBe(false);
+    expect(after.forgotten).toBe(1);
+    expect(after.imported).toEqual(['vulns']);
+    // The import left the list, not the root's memory of it: the next vulns run is no baseline.
+    expect(day2).toMatchObject({ baseline: false, counts: { new: 1, changed: 1 } });
+
+    // day1 again, past the list: found by its listed change run, announced as it was, not applied again.
+    const statesAfterDay2 = orderFree(await readAllStates(store));
+    expect(statesAfterDay2).not.toEqual(statesBefore);
+    const replay = await apply(store, day1);
+    expect(replay).toMatchObject({ manifestKey: first.manifestKey, counts: first.counts, generation: 1 });
+    expect((await readRoot(store))?.root.generation).toBe(after.generation);
+    expect(await changesOf(store, replay)).toEqual(await changesOf(store, first));
+    expect(await changesOf(store, first)).toHaveLength(5);
+    expect(orderFree(await readAllStates(store))).toEqual(statesAfterDay2);
   });
 
   it('ends in the same state and current table whatever order the runs arrive in', async () => {

@@ -9,11 +9,13 @@ import {
   schemaErrors,
   validateDeviceInventoryInfo,
   validateVulnerabilityFinding,
+  validatorsFor,
 } from '#support/ocsf-schema';
 
 /**
  * The simulator's rows, in the shapes recorded from a real SC, through the real export and
- * delivery, then OCSF: every record validates against OCSF 1.3.0 and the files hold them.
+ * delivery, then OCSF: every record validates against OCSF 1.3.0 and the files hold them; mapped
+ * as OCSF 1.1.0, every record validates against 1.1.0.
  */
 const settings = { pluginOutputMaxBytes: 8192 };
 
@@ -58,6 +60,18 @@ describe('OCSF from simulator rows through export and delivery', () => {
       const expected = delivered.rows.map((row) => JSON.parse(JSON.stringify(map(row))));
       for (const record of expected) {
         expect(validate(record), schemaErrors(validate)).toBe(true);
+      }
+      const validate11 =
+        validatorsFor['1.1.0'][dataset === 'vulns' ? 'vulnerabilityFinding' : 'deviceInventoryInfo'];
+      for (const row of delivered.rows) {
+        const record = JSON.parse(
+          JSON.stringify(
+            dataset === 'vulns'
+              ? vulnerabilityFindingOf(row as unknown as DeliveredFinding, '1.1.0')
+              : deviceInventoryInfoOf(row as unknown as DeliveredAsset, '1.1.0'),
+          ),
+        );
+        expect(validate11(record), schemaErrors(validate11)).toBe(true);
       }
       const read: unknown[] = [];
       for (const file of files) {

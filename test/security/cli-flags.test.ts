@@ -158,6 +158,9 @@ const CASES: BadLine[] = [
     { set: { '--plugin-output-max-bytes': 'lots' }, says: /--plugin-output-max-bytes/ },
     { append: ['--redeliver=yes'], says: /does not take an argument/ },
     { append: ['--ocsf=bucket'], says: /does not take an argument/ },
+    { append: ['--ocsf', '--ocsf-version', '1.2.0'], says: /--ocsf-version must be one of 1\.1\.0, 1\.3\.0/ },
+    { append: ['--ocsf', '--ocsf-version', '1.3'], says: /--ocsf-version must be one of 1\.1\.0, 1\.3\.0/ },
+    { append: ['--ocsf-version', '1.1.0'], says: /--ocsf-version applies with --ocsf/ },
     { append: ['--bogus'], says: /bogus/ },
   ]),
   ...badLines('simulator', ['simulator'], {}, [

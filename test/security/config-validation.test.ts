@@ -76,6 +76,7 @@ const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
   { variable: 'DELIVERY_THREADS', functions: ['forward-results'], values: ['-1', '17', 'auto', '2.5'] },
   { variable: 'PLUGIN_OUTPUT_MAX_BYTES', functions: ['forward-results'], values: ['-1', '1048577', '8k'] },
   { variable: 'OCSF_OUTPUT', functions: ['forward-results'], values: ['on', 'Bucket', 'securitylake'] },
+  { variable: 'OCSF_VERSION', functions: ['forward-results'], values: ['1.3', '1.2.0', 'v1.1.0', 'latest'] },
   { variable: 'SECURITY_LAKE_BUCKET', functions: ['forward-results'], values: ['s3://lake', 'Lake_Bucket'] },
   { variable: 'SECURITY_LAKE_REGION', functions: ['forward-results'], values: ['Ireland', 'eu-west'] },
   { variable: 'SECURITY_LAKE_ACCOUNT_ID', functions: ['forward-results'], values: ['1234', 'extern'] },

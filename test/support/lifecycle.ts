@@ -132,8 +132,7 @@ export async function readAllStates(store: ObjectStore): Promise<Map<string, Fin
   const states = new Map<string, FindingState>();
   const io = { reads: 0, writes: 0 };
   for (const [p, objects] of Object.entries(loaded?.root.objects ?? {}))
-    for (const s of await readPartitionStates(store, objects.state, Number(p), io))
-      states.set(s.finding_id, s);
+    for (const s of await readPartitionStates(store, Number(p), objects, io)) states.set(s.finding_id, s);
   return states;
 }
 

@@ -83,6 +83,23 @@ const CASES: { param: string; variable: VariableName; good: string[]; bad: strin
     bad: ['vulns,vulns', 'findings', 'vulns;fixed'],
   },
   {
+    param: 'securityLakeFindingsSource',
+    variable: 'SECURITY_LAKE_FINDINGS_SOURCE',
+    good: [
+      's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsVulns/1.0/',
+      's3://aws-security-data-lake-eu-west-1-abc123/ext/sc2awsVulns/',
+      'sc2awsVulns/1.0',
+      'sc2awsVulns',
+    ],
+    bad: ['ext/sc2awsVulns/1.0', 's3://lake/ext/a/b/c/', 'https://lake/ext/sc2awsVulns/1.0/', 'a b'],
+  },
+  {
+    param: 'ocsfVersion',
+    variable: 'OCSF_VERSION',
+    good: ['1.1.0', '1.3.0'],
+    bad: ['1.3', '1.2.0', 'v1.1.0', 'latest'],
+  },
+  {
     param: 'eventBusName',
     variable: 'EVENT_BUS_NAME',
     good: ['default', 'sc2aws', 'team/sc2aws-bus.1'],
@@ -106,6 +123,17 @@ describe('values the deployment and the Lambdas share', () => {
       expect(lambdaRefuses(variable, value)).toMatch(new RegExp(`^Configuration error: ${variable} `));
     },
   );
+
+  it('both refuse a source location outside the lake bucket, naming it', async () => {
+    const location = 's3://aws-security-data-lake-us-east-1-zzz999/ext/sc2awsVulns/1.0/';
+    expect(
+      await deployRefuses('securityLakeFindingsSource', location, {
+        securityLakeBucket: 'aws-security-data-lake-eu-west-1-abc123',
+      }),
+    ).toMatch(
+      /^Parameter securityLakeFindingsSource is a location in the bucket aws-security-data-lake-us-east-1-zzz999, not in securityLakeBucket/,
+    );
+  });
 
   it('passes the default parameters', async () => {
     expect(await deployRefuses('datasets', params.datasets ?? '')).toBeUndefined();

@@ -23,6 +23,21 @@ describe('the OCSF Athena DDL', () => {
     expect(ocsfAthenaDdl('deviceInventoryInfo')).toContain("'projection.dataset.values' = 'assets'");
   });
 
+  it('declares the columns of the OCSF version it is rendered for: resources in 1.3.0, resource in 1.1.0', () => {
+    const v13 = ocsfAthenaDdl('vulnerabilityFinding');
+    const v11 = ocsfAthenaDdl('vulnerabilityFinding', undefined, undefined, '1.1.0');
+    expect(v13).toContain('OCSF 1.3.0');
+    expect(v13).toMatch(/^ {2}`resources` array<struct<uid:string,/m);
+    expect(v13).not.toMatch(/^ {2}`resource` /m);
+    expect(v11).toContain('OCSF 1.1.0');
+    expect(v11).toMatch(/^ {2}`resource` struct<uid:string,/m);
+    expect(v11).not.toMatch(/^ {2}`resources` /m);
+    for (const ddl of [v13, v11, ocsfAthenaDdl('deviceInventoryInfo')])
+      expect(ddl).toMatch(
+        /^ {2}`observables` array<struct<name:string,type_id:int,type:string,value:string>>/m,
+      );
+  });
+
   it.each([
     ['a location that is not s3', () => ocsfAthenaDdl('vulnerabilityFinding', 'https://bucket/ocsf/')],
     ['a location with a quote', () => ocsfAthenaDdl('vulnerabilityFinding', "s3://bucket/x'y/")],

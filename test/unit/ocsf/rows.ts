@@ -2,7 +2,53 @@
 import type { DeliveredAsset, DeliveredFinding } from '#lib/findings';
 import { asset, fixedFinding, openFinding } from '../findings/helpers';
 
+/**
+ * An MS17-010 finding in the shape of SC's vulndetails rows (reference §3.3, as recorded: strings,
+ * a comma list of six CVEs, a v3 vector without its `CVSS:3.x/` prefix, xref without a CWE): one
+ * plugin, one score for its six CVEs.
+ */
+export function ms17010(overrides: Record<string, unknown> = {}): DeliveredFinding {
+  return openFinding({
+    pluginID: '97833',
+    severity: { id: '4', name: 'Critical', description: 'Critical Severity' },
+    port: '445',
+    pluginName:
+      'MS17-010: Security Update for Microsoft Windows SMB Server (4013389) (ETERNALBLUE) (uncredentialed check)',
+    exploitAvailable: 'Yes',
+    exploitFrameworks: 'Metasploit (MS17-010 EternalBlue SMB Remote Windows Kernel Pool Corruption)',
+    baseScore: '9.3',
+    temporalScore: '8.1',
+    cvssVector: 'AV:N/AC:M/Au:N/C:C/I:C/A:C',
+    cvssV3BaseScore: '8.1',
+    cvssV3TemporalScore: '7.7',
+    cvssV3Vector: 'AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H/E:H/RL:O/RC:C',
+    epssScore: '0.9750',
+    cve: 'CVE-2017-0143,CVE-2017-0144,CVE-2017-0145,CVE-2017-0146,CVE-2017-0147,CVE-2017-0148',
+    bid: '96703,96704,96705,96706,96707,96709',
+    xref: 'MSFT #MS17-010,IAVA #2017-A-0065,MSKB #4012212',
+    cpe: 'cpe:/o:microsoft:windows',
+    vulnPubDate: '1489492800',
+    patchPubDate: '1489492800',
+    family: { id: '20', name: 'Windows', type: 'remote' },
+    operatingSystem: 'Microsoft Windows Server 2008 R2 Standard Service Pack 1',
+    dnsName: 'fileserver01.example',
+    ...overrides,
+  });
+}
+
 export const findingCases: Record<string, DeliveredFinding> = {
+  'MS17-010: six CVEs, one plugin score': ms17010(),
+  'one CVE, CVSS v3 vector without prefix': openFinding({ cve: 'CVE-2019-3855' }),
+  'one CVE, CVSS v2 only, no EPSS, exploit or patch date': openFinding({
+    cve: 'CVE-2012-0002',
+    cvssV3BaseScore: '',
+    cvssV3TemporalScore: '',
+    cvssV3Vector: '',
+    epssScore: '',
+    exploitAvailable: '',
+    patchPubDate: '-1',
+  }),
+  'Cisco IOS host, no DNS name': openFinding({ operatingSystem: 'Cisco IOS 15.2(4)M', dnsName: '' }),
   'open, two CVEs, CVSS v2 and v3': openFinding(),
   'reopened, CVSS v4': openFinding({
     hasBeenMitigated: '1',
@@ -63,6 +109,8 @@ export const findingCases: Record<string, DeliveredFinding> = {
 
 export const assetCases: Record<string, DeliveredAsset> = {
   'scanned host with os and mac': asset(),
+  'Cisco IOS XE router': asset({ osCPE: 'cpe:/o:cisco:ios_xe:16.9', macAddress: '' }),
+  'host with an OS CPE sc2aws does not know': asset({ osCPE: 'cpe:/o:haiku:haiku:r1' }),
   'host without os, mac or scans': asset({
     osCPE: '',
     macAddress: '',
