@@ -26,7 +26,8 @@ one markdown table with the goals beside the figures and writes it to bench/resu
   --lifecycle-invocation-boundaries N  instead, it stops at its (N+1)th boundary: the same on any machine (tests)
                         (default 486: Lambda's 900 s less the 60 s guard, at 1024 MB's 0.58 vCPU; quick 1)
   --lifecycle-group-bytes N  the lifecycle's rows per group in memory (default: the lib's, 32 MiB; quick 1 MiB)
-  --only LIST           run only some sections: throughput, memory, bundles, ocsf, delivery, lifecycle (comma list)
+  --only LIST           run only some sections: throughput, memory, bundles, ocsf, delivery, lifecycle,
+                        securityhub (comma list; securityhub encodes --rows rows, --reps times)
   --no-build            measure dist/ as it is instead of running scripts/build.mjs first
   --results-dir DIR     where the report goes (default bench/results)
   -h, --help            this help
@@ -71,7 +72,7 @@ const QUICK = {
   lifecycleGroupBytes: 1 << 20,
 };
 
-export const SECTIONS = ['throughput', 'memory', 'bundles', 'ocsf', 'delivery', 'lifecycle'];
+export const SECTIONS = ['throughput', 'memory', 'bundles', 'ocsf', 'delivery', 'lifecycle', 'securityhub'];
 
 /** Sizes at or above this many rows run `memRepsLarge` times (a 1M-row export takes a minute or two). */
 export const LARGE_EXPORT_ROWS = 1_000_000;

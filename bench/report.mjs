@@ -5,6 +5,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { FUNCTIONS } from './bundles.mjs';
 import { ocsfRows } from './ocsf.mjs';
 import { LAMBDA_TIMEOUT_SECONDS, LARGE_EXPORT_ROWS } from './options.mjs';
+import { securityHubRows } from './securityhub.mjs';
 import { fixed, grouped, mb } from './stats.mjs';
 
 /** The goals of issue 9, in one place. Sizes in MB = 10^6 bytes. */
@@ -356,6 +357,7 @@ export function renderReport(results) {
   if (results.ocsf) lines.push(...ocsfRows(results.ocsf));
   if (results.delivery) lines.push(...deliveryRows(results.delivery));
   if (results.lifecycle) lines.push(...lifecycleRows(results.lifecycle));
+  if (results.securityhub) lines.push(...securityHubRows(results.securityhub, results.delivery));
   for (const [section, message] of Object.entries(results.errors)) {
     lines.push(row([`${section}: FAILED`, message.replaceAll('|', '/').slice(0, 300), '—', '—']));
   }

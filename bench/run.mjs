@@ -14,6 +14,7 @@ import { measureMemory } from './memory.mjs';
 import { measureOcsf } from './ocsf.mjs';
 import { benchOptions, HELP } from './options.mjs';
 import { machine, renderReport } from './report.mjs';
+import { measureSecurityHub } from './securityhub.mjs';
 import { measureThroughput } from './throughput.mjs';
 
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -51,9 +52,10 @@ try {
     ocsf: () => measureOcsf(ctx, options, log),
     delivery: () => measureDelivery(ctx, options, log),
     lifecycle: () => measureLifecycle(ctx, options, log),
+    securityhub: () => measureSecurityHub(ctx, options, log),
   };
   // Bundles first: the shortest section, and the one least disturbed by what the others leave behind.
-  for (const name of ['bundles', 'throughput', 'memory', 'ocsf', 'delivery', 'lifecycle']) {
+  for (const name of ['bundles', 'throughput', 'memory', 'ocsf', 'delivery', 'lifecycle', 'securityhub']) {
     if (!options.sections.includes(name)) continue;
     log(`${name} …`);
     try {

@@ -112,6 +112,8 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   // `sc2aws lifecycle rebuild` found a committed findings run it cannot replay: input, not transient.
   [ErrorCode.FindingsManifestInvalid]: ExitCode.BadInput,
   [ErrorCode.SecurityLakeWriteFailed]: ExitCode.Unreachable,
+  [ErrorCode.SecurityHubFindingInvalid]: ExitCode.Internal,
+  [ErrorCode.SecurityHubImportFailed]: ExitCode.Unreachable,
   [ErrorCode.Internal]: ExitCode.Internal,
 };
 

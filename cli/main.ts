@@ -5,6 +5,7 @@ import { deliverCommand } from './commands/deliver';
 import { exportCommand } from './commands/export';
 import { KEYS_STAGE_HELP, keysStageCommand } from './commands/keys-stage';
 import { LIFECYCLE_REBUILD_HELP, lifecycleRebuildCommand } from './commands/lifecycle';
+import { securityHubCommand } from './commands/securityhub';
 import { simulatorCommand } from './commands/simulator';
 import { validateCommand } from './commands/validate';
 import { ExitCode, exitCodeFor } from './exit-codes';
@@ -20,6 +21,7 @@ Commands:
   export      run the pull-analysis job outside Lambda (to a directory or S3)
   deliver     run the forward-results job outside Lambda: deliver or redeliver raw runs as findings
   lifecycle rebuild  rebuild the finding lifecycle state from the delivered findings runs
+  securityhub send|backfill|refresh  send change runs or open findings to Security Hub CSPM as ASFF
   simulator   run the bundled SC simulator on 127.0.0.1 (HTTPS, generated CA)
 
 Run "sc2aws <command> --help" for a command's flags.
@@ -45,6 +47,8 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return await exportCommand(rest, io, stop);
       case 'deliver':
         return await deliverCommand(rest, io, stop);
+      case 'securityhub':
+        return await securityHubCommand(rest, io, stop);
       case 'keys':
         if (rest[0] === 'stage') return await keysStageCommand(rest.slice(1), io);
         if (rest[0] === '--help' || rest[0] === '-h') {
@@ -75,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return ExitCode.Ok;
       default:
         io.stderr.write(
-          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, deliver, lifecycle rebuild, simulator. See "sc2aws --help".\n`,
+          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, deliver, lifecycle rebuild, securityhub, simulator. See "sc2aws --help".\n`,
         );
         return ExitCode.BadInput;
     }

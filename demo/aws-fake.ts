@@ -22,6 +22,8 @@ export interface AwsFake {
   secretArn: string;
   /** Every event put on the bus, and every native Secrets Manager event, in order. */
   events: FakeEvent[];
+  /** Every BatchImportFindings call's findings, in order (Security Hub's restJson API, `--securityhub`). */
+  securityHubImports: Record<string, unknown>[][];
   /** Called for each new event (the demo routes them like EventBridge rules would). */
   onEvent: (event: FakeEvent) => void;
   /** Called when RotateSecret starts a rotation; the demo then runs the rotation steps. */
@@ -56,6 +58,7 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
     endpoint: '',
     secretArn,
     events: [],
+    securityHubImports: [],
     onEvent: () => {},
     onRotate: () => {},
     put: (value, stages) => {
@@ -189,6 +192,16 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // Security Hub speaks restJson: BatchImportFindings is POST /findings/import; it takes them all.
+      if (req.method === 'POST' && req.url === '/findings/import') {
+        const { Findings = [] } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          Findings?: Record<string, unknown>[];
+        };
+        fake.securityHubImports.push(Findings);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ FailedCount: 0, SuccessCount: Findings.length, FailedFindings: [] }));
+        return;
+      }
       const target = String(req.headers['x-amz-target'] ?? '');
       const [service, operation = ''] = target.split('.');
       const handlers =

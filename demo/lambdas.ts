@@ -91,6 +91,7 @@ export class LocalLambdas {
       let calls = 0;
       const context = {
         functionName: `sc2aws-demo-${next.fn}`,
+        invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:sc2aws-demo-${next.fn}`,
         awsRequestId: randomUUID(),
         // pull-analysis asks once per page, so its deadline arrives after a known number of pages.
         getRemainingTimeInMillis: () => Math.max(0, startMs - perCallMs * calls++),

@@ -10,6 +10,7 @@ import { LocalLambdas } from './lambdas';
 import { printReport } from './print-report';
 import { buildReport } from './report';
 import { startLocalS3 } from './s3';
+import { buildSecurityHubReport, printSecurityHubReport } from './securityhub-report';
 
 /** The lowest severity exported (SEVERITY_FLOOR); the scan between the cycles changes only such findings. */
 const SEVERITY_FLOOR = 1;
@@ -23,11 +24,20 @@ const SCAN = { newFindings: 12, fixed: 10, reopened: 6, recast: 4 } as const;
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, report: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      out: { type: 'string' },
+      report: { type: 'string' },
+      securityhub: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('Usage: npm run demo [-- --out DIR] [--report FILE]\n');
+    process.stdout.write(
+      'Usage: npm run demo [-- --out DIR] [--report FILE] [--securityhub]\n' +
+        '  --securityhub  also SECURITY_HUB_OUTPUT=on, against a local stand-in for Security Hub: prints the\n' +
+        '                 ASFF of one new, one fixed and one reopened finding\n',
+    );
     return 0;
   }
   const started = Date.now();
@@ -90,6 +100,10 @@ async function main(): Promise<number> {
       OCSF_OUTPUT: 'bucket',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // --securityhub: each change run also goes to Security Hub (BatchImportFindings on the fake).
+      ...(values.securityhub
+        ? { SECURITY_HUB_OUTPUT: 'on', AWS_ENDPOINT_URL_SECURITYHUB: aws.endpoint }
+        : {}),
     });
 
     say(
@@ -161,9 +175,15 @@ async function main(): Promise<number> {
       keys: [sim.users[0]?.keys, fresh],
     });
     printReport(report, (line) => process.stdout.write(`${line}\n`));
-    if (values.report !== undefined) await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    const securityHub = values.securityhub ? buildSecurityHubReport(aws.securityHubImports) : undefined;
+    if (securityHub !== undefined)
+      printSecurityHubReport(securityHub, (line) => process.stdout.write(`${line}\n`));
+    if (values.report !== undefined)
+      await writeFile(values.report, `${JSON.stringify({ ...report, securityHub }, null, 2)}\n`);
     say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Outputs: ${join(out, 'bucket')}`);
-    return report.ok ? 0 : 1;
+    const securityHubOk =
+      securityHub === undefined || (securityHub.invalid === 0 && securityHub.samples.length === 3);
+    return report.ok && securityHubOk ? 0 : 1;
   } finally {
     await aws.close();
     await s3.close();

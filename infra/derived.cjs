@@ -17,6 +17,7 @@ const {
   datasets: KNOWN_DATASETS,
   ocsfOutputs: OCSF_OUTPUTS,
   ocsfVersions: OCSF_VERSIONS,
+  securityHubOutputs: SECURITY_HUB_OUTPUTS,
   rules,
 } = require('./vocabulary.json');
 const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
@@ -187,6 +188,18 @@ module.exports = async ({ resolveVariable }) => {
         rules.securityLakeSource.example,
       );
   }
+
+  // Security Hub output (README "Security Hub"): on or off, with its floor and refresh checked either way.
+  const securityHubOutput = await p('securityHubOutput');
+  if (!SECURITY_HUB_OUTPUTS.includes(securityHubOutput)) {
+    fail(
+      'securityHubOutput',
+      `must be one of ${SECURITY_HUB_OUTPUTS.join(', ')} (got "${securityHubOutput}")`,
+      'on',
+    );
+  }
+  integer('securityHubSeverityFloor', await p('securityHubSeverityFloor'), 0, 4, '1');
+  integer('securityHubRefreshDays', await p('securityHubRefreshDays'), 1, 89, '30');
 
   const logging = dataBucketLogging(await p('dataBucketAccessLogs'), { dataBucketName: bucket });
 

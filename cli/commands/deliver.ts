@@ -24,6 +24,7 @@ import {
 } from '../delivery-targets';
 import { CliUsageError, DeliveryInterruptedError, ExitCode } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
+import { asffTargetFor, SECURITY_HUB_FLAGS, securityHubDeliveryFor } from '../securityhub-output';
 import { type CliStore, storeFor } from '../stores';
 
 /** Failures that keep their own exit code after parts were written: rerunning as is would not help. */
@@ -37,6 +38,7 @@ const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
 export const DELIVER_HELP = `Usage: sc2aws deliver --from DIR|s3://bucket/prefix/raw/…/_manifest.json|PATH/raw/…/_manifest.json
                       [--out DIR|s3://bucket/prefix] [--dataset vulns|fixed|assets|all] [--redeliver]
                       [--threads N] [--plugin-output-max-bytes N] [--ocsf [--ocsf-version V]]
+                      [--asff OUTDIR | --securityhub] [--account ID] [--region R] [--severity-floor N]
 
 Runs the forward-results job outside Lambda: raw runs become delivered findings, with the same keys,
 bytes, committed lists and dedupe. A stopped delivery continues where it stopped.
@@ -55,6 +57,14 @@ Progress goes to stderr; a JSON summary to stdout.
                         like findings (what OCSF_OUTPUT=bucket does in the Lambda)
   --ocsf-version V      with --ocsf: the OCSF version of the records, 1.1.0 or 1.3.0 (unset: 1.3.0,
                         as OCSF_OUTPUT=bucket with OCSF_VERSION unset)
+  --asff OUTDIR         write the Security Hub batches each run's changes would make, one JSON file
+                        per BatchImportFindings call ({"Findings": […]}), instead of sending them
+  --securityhub         send each run's changes to Security Hub CSPM (what SECURITY_HUB_OUTPUT=on does),
+                        with your AWS credentials; Ctrl-C stops between batches, a rerun continues
+  --account ID          the account whose custom-integration product receives the findings (default:
+                        the caller's, from STS; with --asff a placeholder, 000000000000)
+  --region R            Security Hub's Region (default AWS_REGION; with --asff us-east-1)
+  --severity-floor N    SC severity id below which a finding is not sent, 0–4 (default 1: not Info)
   -h, --help            this help
 
 AWS credentials, region and endpoint for s3:// come from the environment, as for "sc2aws export".
@@ -73,6 +83,9 @@ const FLAGS = {
   'plugin-output-max-bytes': { type: 'string' },
   ocsf: { type: 'boolean' },
   'ocsf-version': { type: 'string' },
+  asff: { type: 'string' },
+  securityhub: { type: 'boolean' },
+  ...SECURITY_HUB_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -165,6 +178,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
     );
   const out: CliStore = flags.out === undefined ? from.source : storeFor(flags.out, io.env);
   const targets = await chooseRuns(from, out.store, datasets, flags.redeliver ?? false);
+  const securityHub = await securityHubFor(flags, io.env);
 
   const logger = createConsoleLogger(io.stderr);
   const published: Sc2awsEvent[] = [];
@@ -205,6 +219,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
             cancel: cancel.signal,
             owner: `cli-${process.pid}`,
             ...(ocsf === undefined ? {} : { ocsf }),
+            ...(securityHub === undefined ? {} : { securityHub: securityHub.delivery }),
             onProgress: (p) => {
               wroteParts = true;
               progress(p);
@@ -231,12 +246,46 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       runs,
       events: published.map((e) => e.detailType),
+      ...(flags.asff === undefined ? {} : { asffFiles: securityHub?.files.length ?? 0 }),
       ...(cancel.signal.aborted ? { interrupted: signal ?? 'SIGINT' } : {}),
     })}\n`,
   );
   if (!cancel.signal.aborted) return ExitCode.Ok;
   io.stderr.write('Stopped. The delivery state is saved: run the same command again to continue.\n');
   return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+}
+
+/** `--asff` / `--securityhub`: the delivery's Security Hub output, or none. */
+async function securityHubFor(
+  flags: {
+    asff?: string;
+    securityhub?: boolean;
+    account?: string;
+    region?: string;
+    'severity-floor'?: string;
+  },
+  env: NodeJS.ProcessEnv,
+) {
+  if (flags.asff === undefined && !flags.securityhub) {
+    if (flags.account ?? flags.region ?? flags['severity-floor'])
+      throw new CliUsageError('--account, --region and --severity-floor go with --asff or --securityhub.');
+    return undefined;
+  }
+  if (flags.asff !== undefined && flags.securityhub)
+    throw new CliUsageError(
+      '--asff writes the batches instead of sending them: pass --asff or --securityhub, not both.',
+    );
+  const severityFloor = intFlag('severity-floor', flags['severity-floor'], 0, 4);
+  const target = await asffTargetFor(flags, env, flags.securityhub === true);
+  return securityHubDeliveryFor(
+    {
+      ...(flags.asff === undefined ? {} : { asffDir: flags.asff }),
+      label: 'batch',
+      target,
+      ...(severityFloor === undefined ? {} : { severityFloor }),
+    },
+    env,
+  );
 }
 
 /** The runs to deliver and the ones left alone (already delivered, from a directory without --redeliver). */

@@ -178,7 +178,13 @@ export interface ForwardResultsConfig {
   /** 0: one per vCPU. */
   deliveryThreads: number;
   ocsf: OcsfOutputConfig;
+  securityHub: SecurityHubOutputConfig;
 }
+
+/** Security Hub output (README "Security Hub"): off, or on with its settings. */
+export type SecurityHubOutputConfig =
+  | { output: 'off' }
+  | { output: 'on'; severityFloor: number; refreshDays: number };
 
 type SecurityLakeVariable =
   | 'SECURITY_LAKE_BUCKET'
@@ -253,5 +259,14 @@ export function loadForwardResultsConfig(env: Env): ForwardResultsConfig {
     maxInvocations: configValue(env, 'MAX_INVOCATIONS_PER_RUN'),
     deliveryThreads: configValue(env, 'DELIVERY_THREADS'),
     ocsf: ocsfOutputConfig(env),
+    securityHub: securityHubOutputConfig(env),
   };
+}
+
+/** The Security Hub settings; the floor and refresh are checked whatever the mode. */
+function securityHubOutputConfig(env: Env): SecurityHubOutputConfig {
+  const output = configValue(env, 'SECURITY_HUB_OUTPUT');
+  const severityFloor = configValue(env, 'SECURITY_HUB_SEVERITY_FLOOR');
+  const refreshDays = configValue(env, 'SECURITY_HUB_REFRESH_DAYS');
+  return output === 'on' ? { output, severityFloor, refreshDays } : { output };
 }

@@ -114,6 +114,15 @@ export const ocsfVersion: TextSchema<OcsfVersion> = z.enum(
   got(`must be one of ${OCSF_VERSIONS.join(', ')} (the OCSF schema versions sc2aws writes)`, 40),
 );
 
+/** Whether forward-results sends change runs to Security Hub CSPM (lib/securityhub). */
+export const SECURITY_HUB_OUTPUTS = ['off', 'on'] as const;
+export type SecurityHubOutput = (typeof SECURITY_HUB_OUTPUTS)[number];
+
+export const securityHubOutput: TextSchema<SecurityHubOutput> = z.enum(
+  SECURITY_HUB_OUTPUTS,
+  got(`must be one of ${SECURITY_HUB_OUTPUTS.join(', ')}`, 40),
+);
+
 /** Numeric SC repository ids, comma-separated. */
 export const repositoryIds: TextSchema<string[]> = z.pipe(
   z.string(),

@@ -24,6 +24,7 @@ import {
   ocsfVersion,
   repositoryIds,
   scUrl,
+  securityHubOutput,
   type TextSchema,
   text,
   wasFindings,
@@ -336,6 +337,34 @@ export const CONFIG_VARIABLES = {
     readBy: ['forward-results'],
     param: 'securityLakeAssetsRoleArn',
     description: 'provider role of the hosts source',
+  },
+  // Security Hub output (lib/securityhub, README "Security Hub").
+  SECURITY_HUB_OUTPUT: {
+    schema: securityHubOutput,
+    default: 'off',
+    example: 'on',
+    readBy: ['forward-results'],
+    param: 'securityHubOutput',
+    description:
+      "`on`: each committed change run is sent to Security Hub CSPM as ASFF (BatchImportFindings to the account's own product)",
+  },
+  SECURITY_HUB_SEVERITY_FLOOR: {
+    ...integer(0, 4),
+    default: '1',
+    example: '1',
+    readBy: ['forward-results'],
+    param: 'securityHubSeverityFloor',
+    description:
+      'SC severity id below which a finding is not sent to Security Hub (0 Info … 4 Critical; default 1: Info findings cost money and are rarely triaged there)',
+  },
+  SECURITY_HUB_REFRESH_DAYS: {
+    ...integer(1, 89),
+    default: '30',
+    example: '30',
+    readBy: ['forward-results'],
+    param: 'securityHubRefreshDays',
+    description:
+      'an open finding not sent to Security Hub for this many days is sent again (Security Hub deletes findings not updated for 90 days)',
   },
 } as const satisfies Record<string, ConfigVariable>;
 

@@ -11,7 +11,7 @@ import {
   SECURITY_LAKE_SOURCE,
   type ValueRule,
 } from './rules';
-import { OCSF_OUTPUTS } from './schemas';
+import { OCSF_OUTPUTS, SECURITY_HUB_OUTPUTS } from './schemas';
 
 /**
  * What infra/derived.cjs checks the deployment parameters with, as plain JSON.
@@ -33,6 +33,7 @@ export function deploymentVocabulary() {
     datasets: [...DATASETS],
     ocsfOutputs: [...OCSF_OUTPUTS],
     ocsfVersions: [...OCSF_VERSIONS],
+    securityHubOutputs: [...SECURITY_HUB_OUTPUTS],
     rules: {
       secretArn: rule(SECRET_ARN),
       kmsKeyArn: rule(KMS_KEY_ARN),

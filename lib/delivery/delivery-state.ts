@@ -25,7 +25,7 @@ export type Occurrence = z.infer<typeof occurrenceSchema>;
  * Phases: `transform` (raw part `next` onwards), `scan` (findings part `next` onwards, for the ids
  * the filter flagged), `prune` (rewrite the parts holding a losing duplicate), `lifecycle` (the
  * findings are committed; their changes to the finding lifecycle, see lib/lifecycle), `ocsf` (OCSF
- * file `next` onwards).
+ * file `next` onwards), `securityhub` (the change run to Security Hub, ./securityhub-phase.ts).
  */
 export const deliveryStateSchema = z.object({
   stateVersion: z.literal(1),
@@ -34,7 +34,7 @@ export const deliveryStateSchema = z.object({
   rawSha256: z.string(),
   /** The plugin output cap the parts so far were made with: another cap makes other bytes. */
   pluginOutputMaxBytes: z.optional(count),
-  phase: z.enum(['transform', 'scan', 'prune', 'lifecycle', 'ocsf']),
+  phase: z.enum(['transform', 'scan', 'prune', 'lifecycle', 'ocsf', 'securityhub']),
   next: count,
   invocations: count,
   findings: z.array(partInfoSchema),
@@ -66,6 +66,20 @@ export const deliveryStateSchema = z.object({
   ocsfSource: z.optional(z.object({ parts: z.array(partInfoSchema), indexes: z.array(count) })),
   /** After phase `lifecycle`: the committed change run. */
   changes: z.optional(lifecycleResultSchema),
+  /**
+   * Phase `securityhub` done (SECURITY_HUB_OUTPUT=on): what was sent. Where a send stands lives with
+   * Security Hub's own state (lib/securityhub), so the CLI and a redelivery share it.
+   */
+  securityHub: z.optional(
+    z.object({
+      sent: count,
+      skipped: count,
+      failed: count,
+      calls: count,
+      throttled: count,
+      refreshed: count,
+    }),
+  ),
 });
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 

@@ -5,6 +5,8 @@ export { PartIntegrityError } from './errors';
 export { ocsfTargetOf } from './ocsf-target';
 export { createPartRunner, deliveryThreads, type PartRunner } from './part-runner';
 export { RawManifestError } from './raw-manifest';
+export { type SecurityHubDelivery, type SenderLeaseRequest, takeSenderLease } from './securityhub-phase';
+export { securityHubDeliveryOf, targetOfFunctionArn } from './securityhub-target';
 export { manifestKeyForEvent } from './trigger';
 export {
   type DeliveryDeps,

@@ -36,6 +36,8 @@ export interface LeaseRequest {
    * meanwhile means the run was finished, or handed on, by someone alive.
    */
   takeOverFrom?: string;
+  /** Another lease than the run's (the Security Hub sender's, one for the whole deployment). */
+  key?: string;
 }
 
 /** A lease this invocation holds: release it at the outcome, whatever the outcome. */
@@ -75,7 +77,7 @@ export async function takeDeliveryLease(request: LeaseRequest): Promise<HeldLeas
   const { store, logger } = request;
   const clock = request.clock ?? Date.now;
   const owner = request.owner ?? randomUUID();
-  const key = leaseKey(request.dataset, request.runId);
+  const key = request.key ?? leaseKey(request.dataset, request.runId);
   const lasts = () => {
     const left = request.remainingMs?.();
     return left === undefined || !Number.isFinite(left) ? DELIVERY_LEASE_MS : left + DELIVERY_LEASE_MARGIN_MS;

@@ -84,6 +84,7 @@ export async function finish(run: RunDelivery): Promise<DeliveryOutcome> {
     duplicates: delivered.duplicates,
     ...(run.state.changes === undefined ? {} : { changes: reportedChanges(run.state.changes) }),
     ...(ocsf === undefined ? {} : { ocsf }),
+    ...(run.state.securityHub === undefined ? {} : { securityHub: run.state.securityHub }),
   };
 }
 

@@ -11,6 +11,7 @@ import { finish, ocsf } from './ocsf-phase';
 import { inlinePartRunner, type PartRunner } from './part-runner';
 import type { PartTask } from './part-transform';
 import type { DeliverableManifest } from './raw-manifest';
+import { securityHub } from './securityhub-phase';
 import { transform } from './transform-phase';
 import {
   type DeliveryDeps,
@@ -23,7 +24,7 @@ import {
  * One raw run being delivered: where it stands (its saved state) and what every phase shares.
  * The phases, in order, each in its own file: transform (./transform-phase.ts), scan and prune
  * (./dedupe-phase.ts), commit (./commit-phase.ts), lifecycle (./lifecycle-phase.ts), OCSF and
- * finish (./ocsf-phase.ts). Each phase returns false when the invocation must stop; `go` then
+ * finish (./ocsf-phase.ts), Security Hub (./securityhub-phase.ts). Each phase returns false when the invocation must stop; `go` then
  * saves where it is.
  */
 export class RunDelivery {
@@ -138,7 +139,16 @@ export class RunDelivery {
       // A failure in the OCSF phase then retries OCSF only: the changes are committed and announced.
       if (this.deps.ocsf !== undefined) await this.objects.save(this.state, undefined);
     }
-    if (!(await ocsf(this))) return this.stop();
+    if (this.state.phase !== 'securityhub') {
+      if (!(await ocsf(this))) return this.stop();
+      if (this.deps.securityHub !== undefined && this.state.changes !== undefined) {
+        // As for OCSF: a failure while sending to Security Hub then retries only the sending.
+        this.state.phase = 'securityhub';
+        this.state.next = 0;
+        await this.objects.save(this.state, undefined);
+      }
+    }
+    if (this.state.phase === 'securityhub' && !(await securityHub(this))) return this.stop();
     return finish(this);
   }
 

@@ -6,6 +6,7 @@ import type { OcsfTarget } from '#lib/ocsf';
 import type { ObjectStore } from '#lib/sink';
 import type { DeliveryState } from './delivery-state';
 import type { PartRunner } from './part-runner';
+import type { SecurityHubDelivery } from './securityhub-phase';
 
 export interface DeliveryDeps {
   /** Where findings, rejected rows, the committed list and the delivery state go. */
@@ -22,6 +23,8 @@ export interface DeliveryDeps {
   cancel?: AbortSignal;
   /** Also write each delivered run as OCSF Parquet (lib/ocsf; the target says the version), after its findings; absent: off. */
   ocsf?: OcsfTarget;
+  /** Also send each committed change run to Security Hub (lib/securityhub); absent: off. */
+  securityHub?: SecurityHubDelivery;
   /** Called after each part of each phase, for progress reports. */
   onProgress?: (progress: DeliveryProgress) => void;
   /** Names this invocation in the run's delivery lease (Lambda request id, `cli-<pid>`); default a random id. */
@@ -67,6 +70,8 @@ export interface DeliveryResult {
   changes?: Omit<LifecycleResult, 'io' | 'redone'>;
   /** With OCSF output on: the committed OCSF run (its manifest's address, rows, files). */
   ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number };
+  /** With Security Hub output on, for `vulns` and `fixed`: the change run as sent (and open findings refreshed). */
+  securityHub?: NonNullable<DeliveryState['securityHub']>;
 }
 
 /**

@@ -138,6 +138,15 @@ export const ErrorCode = {
   /** The Security Lake provider role could not be assumed, or its bucket refused a write. */
   SecurityLakeWriteFailed: 'SECURITY_LAKE_WRITE_FAILED',
 
+  // Security Hub output (lib/securityhub).
+  /** A finding does not fit AWS's model of ASFF (a bug in the mapping): it was not sent. */
+  SecurityHubFindingInvalid: 'SECURITY_HUB_FINDING_INVALID',
+  /**
+   * Security Hub refused a call (access denied, no custom-integration product, invalid input), or
+   * throttled or failed it until the attempts ran out.
+   */
+  SecurityHubImportFailed: 'SECURITY_HUB_IMPORT_FAILED',
+
   // Finding lifecycle rebuild (lib/lifecycle).
   /**
    * A committed findings run the lifecycle reads (to apply or to replay) has no manifest, one that

@@ -19,5 +19,6 @@ export {
   type KeyRotationCompletedDetail,
   type KeyValidationDetail,
   type Sc2awsEvent,
+  type SecurityHubFindingsFailedDetail,
   type ValidationTrigger,
 } from './types';

@@ -24,6 +24,7 @@ export const DetailType = {
   DeliveryContinuationRequested: 'Delivery Continuation Requested',
   FindingsChanged: 'Findings Changed',
   ExportFailed: 'Export Failed',
+  SecurityHubFindingsFailed: 'Security Hub Findings Failed',
 } as const;
 export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
@@ -183,6 +184,22 @@ export const exportFailedDetailSchema = z.object({
 });
 export type ExportFailedDetail = z.infer<typeof exportFailedDetailSchema>;
 
+/**
+ * Security Hub refused findings (`FailedFindings` of BatchImportFindings) after every retry: they
+ * are named here (the first 50; `failed` counts all) and counted in the `SecurityHubFindingsFailed`
+ * metric. The rest of the run was sent; a redelivery of the run sends them again.
+ */
+export const securityHubFindingsFailedDetailSchema = z.object({
+  /** What was being sent: a change run, the refresh of open findings, or a backfill. */
+  source: z.enum(['changes', 'refresh', 'backfill']),
+  dataset: z.optional(z.string()),
+  runId: z.optional(z.string()),
+  failed: count,
+  findings: z.array(z.object({ id: z.string(), errorCode: z.string(), errorMessage: z.string() })),
+  failedAt: z.string(),
+});
+export type SecurityHubFindingsFailedDetail = z.infer<typeof securityHubFindingsFailedDetailSchema>;
+
 /** Each detail type's schema: what the publisher checks and the consumers parse. */
 export const EVENT_DETAIL_SCHEMAS = {
   [DetailType.KeyValidationSucceeded]: keyValidationDetailSchema,
@@ -194,6 +211,7 @@ export const EVENT_DETAIL_SCHEMAS = {
   [DetailType.DeliveryContinuationRequested]: deliveryContinuationDetailSchema,
   [DetailType.FindingsChanged]: findingsChangedDetailSchema,
   [DetailType.ExportFailed]: exportFailedDetailSchema,
+  [DetailType.SecurityHubFindingsFailed]: securityHubFindingsFailedDetailSchema,
 } as const;
 
 /** The detail of one detail type. */

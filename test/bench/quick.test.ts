@@ -60,6 +60,8 @@ describe('npm run bench -- --quick', () => {
         expect(m.byThreads.map((r: { threads: number }) => r.threads)).toEqual(report.delivery.threadCounts);
       expect(report.delivery.memory[1].byThreads[0].peakRssBytes).toBeGreaterThan(0);
       expect(report.lifecycle.emptyRowsPerSecond).toBeGreaterThan(0);
+      expect(report.securityhub.asffRowsPerSecond).toBeGreaterThan(0);
+      expect(report.securityhub.initialImport).toMatchObject({ findings: 500_000, calls: 5000 });
       expect(report.machine).toMatchObject({
         cores: expect.any(Number),
         node: expect.stringMatching(/^v\d+/),
@@ -68,6 +70,7 @@ describe('npm run bench -- --quick', () => {
       expect(markdown).toMatch(/validate-keys/);
       expect(markdown).toMatch(/Delivery \(`sc2aws deliver --threads 1`/);
       expect(markdown).toMatch(/End to end: SC rows → delivered findings/);
+      expect(markdown).toMatch(/Security Hub: initial import of 500 000 findings/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -33,6 +33,8 @@ export interface Setup {
   vpc?: { subnets: string[]; securityGroups: string[] };
   /** OCSF_OUTPUT when not `off`; with `security-lake`, the two provider roles it may assume. */
   ocsf?: { output: 'bucket' } | { output: 'security-lake'; providerRoles: string[] };
+  /** Whether `securityHubOutput=on`: forward-results imports findings into the account's own product. */
+  securityHub?: boolean;
 }
 
 /**
@@ -241,6 +243,27 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
               Effect: 'Allow',
               Action: ['sts:AssumeRole'],
               Resource: setup.ocsf.providerRoles,
+            } satisfies Statement,
+          ]
+        : []),
+      ...(setup.securityHub === true
+        ? [
+            {
+              // The account's own custom-integration product, nothing else of Security Hub.
+              Sid: 'ImportFindingsToOwnProduct',
+              Effect: 'Allow',
+              Action: ['securityhub:BatchImportFindings'],
+              Resource: [
+                {
+                  'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
+                },
+              ],
+            } satisfies Statement,
+            {
+              Sid: 'ReadWriteOwnSecurityHubState',
+              Effect: 'Allow',
+              Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+              Resource: [objects(setup.bucket, `/${p}/state/securityhub/*`)],
             } satisfies Statement,
           ]
         : []),

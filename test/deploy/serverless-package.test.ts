@@ -59,6 +59,9 @@ const OPTIONAL_ARGS = [
   '--param=alarmEmail=secops@example.com',
   '--param=dataLagThresholdHours=3',
   ...SECURITY_LAKE_ARGS,
+  '--param=securityHubOutput=on',
+  '--param=securityHubSeverityFloor=2',
+  '--param=securityHubRefreshDays=20',
 ];
 
 const DEFAULT_SETUP: Setup = {
@@ -80,6 +83,7 @@ const OPTIONAL_SETUP: Setup = {
   vpc: { subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'], securityGroups: ['sg-0a1b2c3d'] },
   tracing: true,
   ocsf: { output: 'security-lake', providerRoles: [FINDINGS_PROVIDER, ASSETS_PROVIDER] },
+  securityHub: true,
 };
 /** kmsScheduleOff: the stack's own secret, bucket and bus, a KMS key, OCSF into the bucket only. */
 const BUCKET_OCSF_SETUP: Setup = { ...DEFAULT_SETUP, kmsKeyArn: KMS_KEY, ocsf: { output: 'bucket' } };
@@ -108,6 +112,7 @@ const ANNOUNCEMENTS = [
   'Key Validation Failed',
   'Key Rotation Completed',
   'Export Failed',
+  'Security Hub Findings Failed',
 ];
 
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
@@ -296,6 +301,9 @@ describe('functions', () => {
       SECURITY_LAKE_FINDINGS_ROLE_ARN: '',
       SECURITY_LAKE_ASSETS_SOURCE: '',
       SECURITY_LAKE_ASSETS_ROLE_ARN: '',
+      SECURITY_HUB_OUTPUT: 'off',
+      SECURITY_HUB_SEVERITY_FLOOR: '1',
+      SECURITY_HUB_REFRESH_DAYS: '30',
     });
   });
 
@@ -448,6 +456,39 @@ describe('IAM: one least-privilege role per function', () => {
     expect(assumed(base)).toEqual([]);
     expect(assumed(kmsScheduleOff.effective as CfTemplate)).toEqual([]);
     expect(assumed(full).map((s) => s.Resource)).toEqual([[ASSETS_PROVIDER, FINDINGS_PROVIDER]]);
+  });
+
+  it("grants securityhub:BatchImportFindings only with securityHubOutput=on, and only on the account's own product", () => {
+    const securityHub = (t: CfTemplate) =>
+      ROLES.flatMap((r) => statementsOf(t, r).map((s) => ({ role: r, s }))).filter(({ s }) =>
+        (s.Action as string[]).some((a) => a.startsWith('securityhub:')),
+      );
+    expect(securityHub(base)).toEqual([]);
+    expect(securityHub(kmsScheduleOff.effective as CfTemplate)).toEqual([]);
+    expect(securityHub(full).map(({ role, s }) => [role, s.Action, s.Resource])).toEqual([
+      [
+        'ForwardResultsRole',
+        ['securityhub:BatchImportFindings'],
+        [
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:securityhub:\${AWS::Region}:\${AWS::AccountId}:product/\${AWS::AccountId}/default`,
+          },
+        ],
+      ],
+    ]);
+  });
+
+  it('passes securityHubOutput and its settings to forward-results, off by default', () => {
+    expect(env(base, 'ForwardResults')).toMatchObject({
+      SECURITY_HUB_OUTPUT: 'off',
+      SECURITY_HUB_SEVERITY_FLOOR: '1',
+      SECURITY_HUB_REFRESH_DAYS: '30',
+    });
+    expect(env(full, 'ForwardResults')).toMatchObject({
+      SECURITY_HUB_OUTPUT: 'on',
+      SECURITY_HUB_SEVERITY_FLOOR: '2',
+      SECURITY_HUB_REFRESH_DAYS: '20',
+    });
   });
 
   it('grants KMS only when kmsKeyArn is set', () => {
@@ -1020,6 +1061,23 @@ describe('alarms', () => {
       'PullAnalysisErrorsAlarm',
       'ValidateKeysDlqAlarm',
       'ValidateKeysErrorsAlarm',
+    ]);
+  });
+
+  it('alarms on findings Security Hub refused only with securityHubOutput=on', () => {
+    expect(idsOfType(full, 'AWS::CloudWatch::Alarm')).toContain('SecurityHubFindingsFailedAlarm');
+    const metrics = props(full, 'SecurityHubFindingsFailedAlarm').Metrics as {
+      MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } };
+    }[];
+    expect(
+      metrics.flatMap((m) =>
+        m.MetricStat === undefined
+          ? []
+          : [[m.MetricStat.Metric.MetricName, ...m.MetricStat.Metric.Dimensions.map((d) => d.Value)]],
+      ),
+    ).toEqual([
+      ['SecurityHubFindingsFailed', 'forward-results', 'changes'],
+      ['SecurityHubFindingsFailed', 'forward-results', 'refresh'],
     ]);
   });
 });

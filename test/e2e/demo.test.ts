@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keysFor } from '#sim';
 import { expectNoKeyMaterial } from '#support/keys';
 import type { DemoReport } from '../../demo/report';
+import type { SecurityHubDemoReport } from '../../demo/securityhub-report';
 
 const DEMO = fileURLToPath(new URL('../../dist/demo.mjs', import.meta.url));
 
@@ -26,7 +27,8 @@ describe('npm run demo', () => {
     dir = await mkdtemp(join(tmpdir(), 'sc2aws-demo-'));
     const child = spawn(
       process.execPath,
-      [DEMO, '--out', join(dir, 'demo'), '--report', join(dir, 'report.json')],
+      // --securityhub: the Security Hub output too (against the demo's stand-in), in the same run.
+      [DEMO, '--out', join(dir, 'demo'), '--report', join(dir, 'report.json'), '--securityhub'],
       {
         env: { PATH: process.env.PATH },
       },
@@ -42,6 +44,19 @@ describe('npm run demo', () => {
   }, 120_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the ASFF of one new, one fixed and one reopened finding, every finding sent within the model', () => {
+    const securityHub = (report as DemoReport & { securityHub: SecurityHubDemoReport }).securityHub;
+    expect(securityHub.samples.map((s) => [s.change, s.finding.RecordState])).toEqual([
+      ['new', 'ACTIVE'],
+      ['fixed', 'ARCHIVED'],
+      ['reopened', 'ACTIVE'],
+    ]);
+    expect(securityHub.invalid).toBe(0);
+    expect(securityHub.findings).toBeGreaterThan(100);
+    expect(securityHub.largestCall).toBeLessThanOrEqual(100);
+    expect(stdout).toMatch(/A reopened finding, as sent \(RecordState ACTIVE\)/);
   });
 
   it('finishes successfully with every check of its report passing', () => {

@@ -101,6 +101,9 @@ const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
     functions: ['forward-results'],
     values: ['arn:aws:iam::123456789012:user/x', 'role/x'],
   },
+  { variable: 'SECURITY_HUB_OUTPUT', functions: ['forward-results'], values: ['true', 'On', 'asff'] },
+  { variable: 'SECURITY_HUB_SEVERITY_FLOOR', functions: ['forward-results'], values: ['-1', '5', 'low'] },
+  { variable: 'SECURITY_HUB_REFRESH_DAYS', functions: ['forward-results'], values: ['0', '90', '30d'] },
 ];
 /** Free text: any value works (a user name, a key prefix). */
 const FREE_TEXT = ['SC_EXPECTED_USERNAME', 'DATA_PREFIX'];

@@ -1,0 +1,150 @@
+import { takeSenderLease } from '#lib/delivery';
+import type { EventPublisher, Sc2awsEvent } from '#lib/events';
+import { createConsoleLogger } from '#lib/logging';
+import {
+  backfillOpenFindings,
+  createSecurityHubSession,
+  refreshOpenFindings,
+  sendChangeRun,
+} from '#lib/securityhub';
+import { intFlag, parseFlags } from '../args';
+import { CliUsageError, ExitCode } from '../exit-codes';
+import type { CliIo, StopSignal } from '../io';
+import { asffTargetFor, SECURITY_HUB_FLAGS, securityHubDeliveryFor } from '../securityhub-output';
+import { storeFor } from '../stores';
+
+export const SECURITY_HUB_HELP = `Usage: sc2aws securityhub send --changes PATH|s3://…/changes/dt=…/run=…/_manifest.json
+       sc2aws securityhub backfill --state DIR|s3://bucket/prefix
+       sc2aws securityhub refresh --state DIR|s3://bucket/prefix
+         [--asff OUTDIR] [--account ID] [--region R] [--severity-floor N] [--refresh-days N]
+
+Sends to Security Hub CSPM with the code forward-results runs (SECURITY_HUB_OUTPUT=on):
+  send      one committed change run ("sc2aws deliver" writes them under changes/)
+  backfill  every open finding of the state (the current table) that Security Hub was never sent:
+            the first import of a state that existed before Security Hub output was on
+  refresh   the open findings not updated for --refresh-days (Security Hub deletes findings after 90)
+What was sent is kept under state/securityhub/ beside the data, so nothing is sent twice and
+CreatedAt / UpdatedAt stay right; Ctrl-C stops between batches and the same command continues.
+
+  --asff OUTDIR         write one JSON file per BatchImportFindings call ({"Findings": […]}) instead
+                        of sending (nothing is recorded as sent)
+  --account ID          the account whose custom-integration product receives the findings (default:
+                        the caller's, from STS; with --asff 000000000000)
+  --region R            Security Hub's Region (default AWS_REGION; with --asff us-east-1)
+  --severity-floor N    SC severity id below which a finding is not sent, 0–4 (default 1: not Info)
+  --refresh-days N      refresh: findings last sent this many days ago or more, 1–89 (default 30)
+  -h, --help            this help
+
+Exit codes: 0 done · 3 bad input · 4 Security Hub or S3 refusing or unreachable
+            130 / 143 stopped by Ctrl-C / SIGTERM between batches (rerun to continue)
+`;
+
+const FLAGS = {
+  changes: { type: 'string' },
+  state: { type: 'string' },
+  asff: { type: 'string' },
+  'refresh-days': { type: 'string' },
+  ...SECURITY_HUB_FLAGS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A change manifest's data root and key: `<root>/changes/dt=…/run=…/_manifest.json`. */
+function splitChangeManifest(path: string): { root: string; key: string } {
+  const at = path.lastIndexOf('/changes/dt=');
+  if (at < 0 || !/\/changes\/dt=[^/]+\/run=[^/]+\/_manifest\.json$/.test(path))
+    throw new CliUsageError(
+      `--changes "${path.slice(0, 200)}" is not a change run's manifest (<data root>/changes/dt=<day>/run=<id>/_manifest.json, local or s3://).`,
+    );
+  return { root: path.slice(0, at) || '/', key: path.slice(at + 1) };
+}
+
+/** `sc2aws securityhub send|backfill|refresh`: returns the exit code. */
+export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopSignal): Promise<ExitCode> {
+  const [action, ...rest] = argv;
+  const flags = parseFlags(rest, FLAGS, `securityhub ${action ?? ''}`.trim());
+  if (flags.help || action === '--help' || action === '-h' || action === undefined) {
+    io.stdout.write(SECURITY_HUB_HELP);
+    return action === undefined ? ExitCode.BadInput : ExitCode.Ok;
+  }
+  if (action !== 'send' && action !== 'backfill' && action !== 'refresh')
+    throw new CliUsageError(
+      `"sc2aws securityhub" has send, backfill and refresh (got "${action.slice(0, 40)}").`,
+    );
+  const changes = action === 'send' ? flags.changes : undefined;
+  if (action === 'send' && changes === undefined)
+    throw new CliUsageError("send needs --changes (a change run's _manifest.json).");
+  if (action !== 'send' && flags.state === undefined)
+    throw new CliUsageError(`${action} needs --state (the data directory or s3://bucket/prefix).`);
+  const where =
+    changes === undefined ? { root: flags.state as string, key: '' } : splitChangeManifest(changes);
+  const { store } = storeFor(where.root, io.env, changes === undefined ? '--state' : '--changes');
+  const severityFloor = intFlag('severity-floor', flags['severity-floor'], 0, 4);
+  const refreshDays = intFlag('refresh-days', flags['refresh-days'], 1, 89);
+  const sending = flags.asff === undefined;
+  const target = await asffTargetFor(flags, io.env, sending);
+  const { delivery, files } = await securityHubDeliveryFor(
+    {
+      ...(flags.asff === undefined ? {} : { asffDir: flags.asff }),
+      label: action,
+      target,
+      ...(severityFloor === undefined ? {} : { severityFloor }),
+    },
+    io.env,
+  );
+
+  const logger = createConsoleLogger(io.stderr);
+  const published: Sc2awsEvent[] = [];
+  const events: EventPublisher = { publish: async (event) => void published.push(event) };
+  const cancel = new AbortController();
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  void stop?.then((received) => {
+    signal = received;
+    io.stderr.write(`${received}: stopping after the batch in flight (where it is is saved first)...\n`);
+    cancel.abort();
+  });
+  const shouldStop = () => cancel.signal.aborted;
+  const session = createSecurityHubSession({
+    ...delivery,
+    store,
+    logger,
+    events,
+    shouldStop,
+    ...(refreshDays === undefined ? {} : { refreshDays }),
+  });
+  const lease = sending
+    ? await takeSenderLease({
+        store,
+        logger,
+        dataset: 'securityhub',
+        runId: action,
+        owner: `cli-${process.pid}`,
+        timeGuardMs: 0,
+        shouldStop,
+      })
+    : undefined;
+  if (lease !== undefined && !lease.held) {
+    io.stderr.write('Stopped while waiting for another sender to finish.\n');
+    return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+  }
+  let outcome: { status: 'sent' | 'stopped'; counts: object };
+  try {
+    if (action === 'send') outcome = await sendChangeRun(session, where.key);
+    else if (action === 'backfill') outcome = await backfillOpenFindings(session);
+    else outcome = await refreshOpenFindings(session);
+  } finally {
+    if (lease?.held) await lease.release();
+  }
+  io.stdout.write(
+    `${JSON.stringify({
+      action,
+      target: session.target,
+      ...outcome,
+      ...(flags.asff === undefined ? {} : { asffFiles: files.length }),
+      events: published.map((e) => e.detailType),
+      ...(outcome.status === 'stopped' ? { interrupted: signal ?? 'SIGINT' } : {}),
+    })}\n`,
+  );
+  if (outcome.status === 'sent') return ExitCode.Ok;
+  io.stderr.write('Stopped. Where it stood is saved: run the same command again to continue.\n');
+  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+}
