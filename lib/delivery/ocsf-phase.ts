@@ -5,8 +5,9 @@ import type { RunDelivery } from './run-delivery';
 import type { DeliveryOutcome, DeliveryResult } from './types';
 
 /**
- * Phase `ocsf`: one Parquet file per committed findings part, made on the delivery's threads
- * (mapping and encoding are the costly part), stored in part order; false when it stopped early.
+ * Phase `ocsf`: the Parquet files of each committed findings part (one per event day), made on the
+ * delivery's threads (mapping and encoding are the costly part), stored in part order; false when
+ * it stopped early.
  */
 export async function ocsf(run: RunDelivery): Promise<boolean> {
   if (run.deps.ocsf === undefined) return true;
@@ -34,8 +35,10 @@ export async function ocsf(run: RunDelivery): Promise<boolean> {
         ctx: { runId: run.raw.runId, dt: run.dt, index, where: run.objects.where(part.key) },
       });
     },
-    finish: async (position, file) => {
-      files[position] = await storeOcsfFile(run.deps.store, file);
+    finish: async (position, made) => {
+      const stored = [];
+      for (const file of made) stored.push(await storeOcsfFile(run.deps.store, file));
+      files[position] = stored;
       run.state.next = position + 1;
       run.progress(parts.length);
     },
@@ -51,7 +54,8 @@ export async function finish(run: RunDelivery): Promise<DeliveryOutcome> {
   let ocsf: DeliveryResult['ocsf'];
   if (run.deps.ocsf !== undefined) {
     const { commitOcsfRun } = await import('#lib/ocsf');
-    const files = run.state.ocsf ?? [];
+    // A state saved before files were split by day holds one file a part.
+    const files = (run.state.ocsf ?? []).flatMap((entry) => (Array.isArray(entry) ? entry : [entry]));
     const committed = await commitOcsfRun(
       run.deps.store,
       run.deps.ocsf,

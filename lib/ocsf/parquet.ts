@@ -112,14 +112,25 @@ export class OcsfParquetWriter {
     });
   }
 
+  /** Rows in the row groups ended so far. */
   get rows(): number {
     return this.#rows;
   }
 
-  /** Writes `records` as one row group (records already in file order). */
-  writeRowGroup(records: readonly object[]): void {
-    if (records.length === 0) return;
-    for (const record of records) this.#shredder.add(record);
+  /** Rows in the row group being filled. */
+  get groupRows(): number {
+    return this.#shredder.rows;
+  }
+
+  /** Adds `record` as the next row (records come in file order), to the row group being filled. */
+  add(record: object): void {
+    this.#shredder.add(record);
+  }
+
+  /** Encodes the rows added since the last row group as one row group. */
+  endRowGroup(): void {
+    const rows = this.#shredder.rows;
+    if (rows === 0) return;
     const leaves = this.#shredder.take();
     const start = this.#writer.offset;
     const columns: ColumnChunk[] = [];
@@ -142,16 +153,21 @@ export class OcsfParquetWriter {
     }
     let totalByteSize = 0n;
     for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
-    const rows = BigInt(records.length);
-    this.#parquet.num_rows += rows;
+    this.#parquet.num_rows += BigInt(rows);
     this.#parquet.row_groups.push({
       columns,
       total_byte_size: totalByteSize,
-      num_rows: rows,
+      num_rows: BigInt(rows),
       total_compressed_size: BigInt(this.#writer.offset - start),
     });
-    this.#rows += records.length;
+    this.#rows += rows;
     this.#drain();
+  }
+
+  /** Writes `records` as one row group (records in file order). */
+  writeRowGroup(records: readonly object[]): void {
+    for (const record of records) this.add(record);
+    this.endRowGroup();
   }
 
   /** The bytes written since the last call (whole row groups); the writer lets them go. */
@@ -159,8 +175,9 @@ export class OcsfParquetWriter {
     return this.#chunks.splice(0);
   }
 
-  /** Ends the file (indexes, footer) and returns its last bytes (those not taken yet). */
+  /** Ends the last row group and the file (indexes, footer); returns the bytes not taken yet. */
   finish(): Uint8Array {
+    this.endRowGroup();
     this.#parquet.finish();
     this.#drain();
     return Buffer.concat(this.take());

@@ -87,7 +87,7 @@ describe('functions/forward-results handler, OCSF to Security Lake', () => {
     expect(lakeKeys.length).toBe(result.ocsf?.files);
     for (const key of lakeKeys) {
       expect(key).toMatch(
-        /^ext\/sc2awsVulns\/region=eu-west-1\/accountId=123456789012\/eventDay=\d{8}\/vulns-[\w-]+-part-\d{5}\.parquet$/,
+        /^ext\/sc2awsVulns\/region=eu-west-1\/accountId=123456789012\/eventDay=(\d{8})\/vulns-[\w-]+-part-\d{5}-\1\.parquet$/,
       );
     }
     const dataKeys = await listKeys({ client, bucket: h.s3?.bucket as string });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEVICE_INVENTORY_INFO_COLUMNS,
-  deviceInventoryInfoOf,
-  NO_WEAKNESS_CWE,
-  vulnerabilityFindingOf,
-} from '#lib/ocsf';
+import { deviceInventoryInfoOf, NO_WEAKNESS_CWE, vulnerabilityFindingOf } from '#lib/ocsf';
 import { asset, fixedFinding, openFinding } from '../findings/helpers';
 
 describe('vulnerabilityFindingOf', () => {
