@@ -4,6 +4,9 @@ import { runInOrder } from './in-order';
 import type { RunDelivery } from './run-delivery';
 import type { DeliveryOutcome, DeliveryResult } from './types';
 
+/** When this invocation started the OCSF phase, for the time the outcome reports. */
+const STARTED = new WeakMap<RunDelivery, number>();
+
 /**
  * Phase `ocsf`: the Parquet files of each committed findings part (one per event day), made on the
  * delivery's threads (mapping and encoding are the costly part), stored in part order; false when
@@ -11,6 +14,7 @@ import type { DeliveryOutcome, DeliveryResult } from './types';
  */
 export async function ocsf(run: RunDelivery): Promise<boolean> {
   if (run.deps.ocsf === undefined) return true;
+  STARTED.set(run, Date.now());
   // Loaded here, not at start: with OCSF output off a cold start never pays for the Parquet writer.
   const { storeOcsfFile } = await import('#lib/ocsf');
   // vulns and fixed: from the change run (one record per change); assets: from the findings.
@@ -73,6 +77,7 @@ export async function finish(run: RunDelivery): Promise<DeliveryOutcome> {
       rows: committed.rows,
       files: files.length,
       securityLakeKeys: committed.securityLakeKeys.length,
+      durationMs: Date.now() - (STARTED.get(run) ?? Date.now()),
     };
     run.deps.logger.info('OCSF delivered.', { dataset, runId, ...ocsf });
   }
