@@ -1,12 +1,11 @@
 import * as zlib from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { writeColumn } from 'hyparquet-writer/src/column.js';
-import { schemaPathResolver } from 'hyparquet-writer/src/schema.js';
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
+import { type ChunkFormat, writeColumnChunk } from './column-chunk';
 import type { LeafType, OcsfColumn } from './columns';
 import { type Leaf, RecordShredder } from './shred';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
-type ColumnEncoder = Parameters<typeof writeColumn>[0]['column'];
 type ColumnChunk = ParquetWriter['row_groups'][number]['columns'][number];
 
 /** Parquet codecs sc2aws writes: zstd (Security Lake's recommendation) where Node has it, else snappy. */
@@ -79,7 +78,7 @@ export class OcsfParquetWriter {
   readonly #writer: ByteWriter;
   readonly #parquet: ParquetWriter;
   readonly #shredder: RecordShredder;
-  readonly #encoders: ColumnEncoder[];
+  readonly #formats: ChunkFormat[];
   readonly #chunks: Uint8Array[] = [];
   #rows = 0;
 
@@ -95,21 +94,17 @@ export class OcsfParquetWriter {
       createdBy: 'sc2aws (hyparquet-writer)',
     });
     this.#shredder = new RecordShredder(options.columns);
-    const resolve = schemaPathResolver(schema);
-    this.#encoders = this.#shredder.leaves.map((leaf) => {
-      const schemaPath = resolve(leaf.path).map((node) => node.element);
-      return {
-        columnName: leaf.path.join('.'),
-        element: schemaPath.at(-1) as SchemaElement,
-        schemaPath,
-        codec: options.codec,
-        compressors: this.#parquet.compressors as ColumnEncoder['compressors'],
-        stats: true,
-        pageSize: PAGE_SIZE_BYTES,
-        columnIndex: false,
-        offsetIndex: true,
-      };
-    });
+    const compress =
+      options.codec === 'ZSTD' && zstdCompressSync !== undefined
+        ? (input: Uint8Array) => zstdCompressSync(input)
+        : snappyCompress;
+    this.#formats = this.#shredder.leaves.map((leaf) => ({
+      type: LEAF[leaf.type].type as ChunkFormat['type'],
+      path: leaf.path,
+      codec: options.codec,
+      compress,
+      pageSize: PAGE_SIZE_BYTES,
+    }));
   }
 
   /** Rows in the row groups ended so far. */
@@ -135,19 +130,9 @@ export class OcsfParquetWriter {
     const start = this.#writer.offset;
     const columns: ColumnChunk[] = [];
     for (const [i, leaf] of leaves.entries()) {
-      const result = writeColumn({
-        writer: this.#writer,
-        column: this.#encoders[i] as ColumnEncoder,
-        pageData: {
-          values: leaf.values,
-          definitionLevels: leaf.definitionLevels,
-          // A column without a list above it has no repetition levels in Parquet.
-          repetitionLevels: leaf.maxRepetitionLevel === 0 ? [] : leaf.repetitionLevels,
-          maxDefinitionLevel: leaf.maxDefinitionLevel,
-        },
-      });
-      columns.push(result.chunk);
-      this.#parquet.pendingIndexes.push(result);
+      const chunk = writeColumnChunk(this.#writer, leaf, this.#formats[i] as ChunkFormat);
+      columns.push(chunk);
+      this.#parquet.pendingIndexes.push({ chunk });
       // The leaf's slots are encoded: let them go before the next leaf is encoded.
       leaves[i] = undefined as unknown as Leaf;
     }

@@ -10,7 +10,7 @@ export interface Leaf {
   type: LeafType;
   maxDefinitionLevel: number;
   maxRepetitionLevel: number;
-  /** One entry a slot: the value, or null where the slot's definition level is below the maximum. */
+  /** The defined values, in slot order: one for each slot whose definition level is the maximum. */
   values: unknown[];
   definitionLevels: number[];
   repetitionLevels: number[];
@@ -97,10 +97,8 @@ export class RecordShredder {
       // INT64 values go to the Parquet encoder as bigint.
       const long = column.type === 'long';
       return (value, d, r) => {
-        if (value === undefined || value === null) {
-          leaf.values.push(null);
-          leaf.definitionLevels.push(d);
-        } else {
+        if (value === undefined || value === null) leaf.definitionLevels.push(d);
+        else {
           leaf.values.push(long ? BigInt(value as number) : value);
           leaf.definitionLevels.push(defined);
         }
@@ -150,7 +148,6 @@ export class RecordShredder {
     const mine = this.leaves.slice(first);
     return (d, r) => {
       for (const leaf of mine) {
-        leaf.values.push(null);
         leaf.definitionLevels.push(d);
         leaf.repetitionLevels.push(r);
       }

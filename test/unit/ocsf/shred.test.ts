@@ -36,28 +36,28 @@ describe('RecordShredder', () => {
     ]);
 
     expect(leaves.time).toMatchObject({
-      values: [5n, null, null],
+      values: [5n],
       definitionLevels: [1, 0, 0],
       maxDefinitionLevel: 1,
     });
     expect(leaves['device.ip']).toMatchObject({
-      values: ['10.0.0.1', null, null],
+      values: ['10.0.0.1'],
       definitionLevels: [2, 0, 1],
     });
     expect(leaves['tags.list.element']).toMatchObject({
-      values: ['a', 'b', null, null],
+      values: ['a', 'b'],
       definitionLevels: [3, 3, 1, 0],
       repetitionLevels: [0, 1, 0, 0],
       maxDefinitionLevel: 3,
       maxRepetitionLevel: 1,
     });
     expect(leaves['vulns.list.element.uid']).toMatchObject({
-      values: ['x', 'y', null, null],
+      values: ['x', 'y'],
       definitionLevels: [4, 4, 2, 0],
       repetitionLevels: [0, 1, 0, 0],
     });
     expect(leaves['vulns.list.element.refs.list.element']).toMatchObject({
-      values: ['r1', 'r2', null, null, null],
+      values: ['r1', 'r2'],
       definitionLevels: [6, 6, 3, 2, 0],
       repetitionLevels: [0, 2, 1, 0, 0],
       maxDefinitionLevel: 6,
