@@ -66,8 +66,8 @@ export function writeColumnChunk(writer: ByteWriter, leaf: Leaf, format: ChunkFo
     });
   }
   const dataOffset = BigInt(writer.offset);
-  const definition = Uint8Array.from(leaf.definitionLevels);
-  const repetition = leaf.maxRepetitionLevel === 0 ? undefined : Uint8Array.from(leaf.repetitionLevels);
+  const definition = leaf.definitionLevels;
+  const repetition = leaf.maxRepetitionLevel === 0 ? undefined : leaf.repetitionLevels;
   const bitWidth = dictionary === undefined ? 0 : Math.max(1, Math.ceil(Math.log2(dictionary.values.length)));
   let pageStart = 0;
   let valueStart = 0;

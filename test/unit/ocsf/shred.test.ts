@@ -19,7 +19,16 @@ const COLUMNS: readonly OcsfColumn[] = [
 function shred(records: object[]) {
   const shredder = new RecordShredder(COLUMNS);
   for (const record of records) shredder.add(record);
-  return Object.fromEntries(shredder.take().map((leaf) => [leaf.path.join('.'), leaf]));
+  return Object.fromEntries(
+    shredder.take().map((leaf) => [
+      leaf.path.join('.'),
+      {
+        ...leaf,
+        definitionLevels: [...leaf.definitionLevels],
+        repetitionLevels: [...leaf.repetitionLevels],
+      },
+    ]),
+  );
 }
 
 describe('RecordShredder', () => {
