@@ -252,6 +252,8 @@ export async function runDeliver(
             files: made.files,
             durationMs: made.durationMs,
             rowsPerSecond: made.rows / (made.durationMs / 1000),
+            // The same process's delivery before its OCSF phase: the findings phases of that run.
+            deliveryRowsPerSecond: rows / ((durationMs - made.durationMs) / 1000),
           },
         }),
   };

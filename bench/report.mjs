@@ -134,8 +134,8 @@ function deliveryRows(d) {
     const rss = d.ocsfPeakRssBytes[threads];
     out.push(
       row([
-        `OCSF (\`sc2aws deliver --ocsf --threads ${threads}\`, the same run: the OCSF phase's files made, stored and committed)`,
-        `${grouped(rate)} rows/s · ${fixed(d.ocsfRatio[threads], 2)}× the delivery at --threads ${threads}`,
+        `OCSF (\`sc2aws deliver --redeliver --ocsf --threads ${threads}\` of that run: its OCSF phase, files made, stored and committed, beside the same process's delivery before it)`,
+        `${grouped(rate)} rows/s · ${fixed(d.ocsfRatio[threads], 2)}× the delivery's ${grouped(d.ocsfDeliveryRowsPerSecond[threads])} rows/s`,
         `≥ ${GOALS.ocsfRatio}× delivery`,
         verdict(d.ocsfRatio[threads] >= GOALS.ocsfRatio),
       ]),

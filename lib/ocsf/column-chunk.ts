@@ -17,10 +17,20 @@ export interface ChunkFormat {
   pageSize: number;
 }
 
-/** A growing byte buffer for page bodies, written with Buffer's native encoders. */
+/**
+ * A growing byte buffer for page bodies and levels, written with Buffer's native encoders. Three of
+ * them serve every page of a thread in turn ({@link SCRATCH}): a part split by day has thousands of
+ * small column chunks, and a fresh buffer per page was most of the garbage they made.
+ */
 class PageBytes {
   buf = Buffer.allocUnsafe(64 * 1024);
   length = 0;
+
+  /** Empty, for the next page (what was written is no longer needed). */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
 
   ensure(more: number): void {
     if (this.length + more <= this.buf.length) return;
@@ -33,6 +43,9 @@ class PageBytes {
     return this.buf.subarray(0, this.length);
   }
 }
+
+/** A page's body, its repetition levels and its definition levels: each page is written before the next is built. */
+const SCRATCH = { body: new PageBytes(), repetition: new PageBytes(), definition: new PageBytes() };
 
 /** A dictionary beats plain values when values repeat: at most this share of them is distinct. */
 const DICTIONARY_MAX_DISTINCT_SHARE = 0.5;
@@ -58,7 +71,7 @@ export function writeColumnChunk(writer: ByteWriter, leaf: Leaf, format: ChunkFo
   let dictionaryOffset: bigint | undefined;
   if (dictionary !== undefined) {
     dictionaryOffset = BigInt(writer.offset);
-    const plain = new PageBytes();
+    const plain = SCRATCH.body.reset();
     writePlain(plain, dictionary.values, 0, dictionary.values.length, format.type, format.path);
     uncompressed += writePage(writer, format, plain.bytes(), undefined, {
       type: 'DICTIONARY_PAGE',
@@ -75,7 +88,7 @@ export function writeColumnChunk(writer: ByteWriter, leaf: Leaf, format: ChunkFo
   // The bytes a page's values take: exact for plain, bit width for indexes.
   let pageBytes = 0;
   const flush = (end: number) => {
-    const body = new PageBytes();
+    const body = SCRATCH.body.reset();
     if (dictionary !== undefined) {
       body.ensure(1);
       body.buf[body.length++] = bitWidth;
@@ -234,8 +247,8 @@ function byteWriterOf(bytes: PageBytes): ByteWriter {
 }
 
 /** RLE/bit-packed hybrid levels of slots [from, to), as data page v2 stores them (no length prefix). */
-function levelBytes(levels: Uint8Array, from: number, to: number, max: number): Uint8Array {
-  const bytes = new PageBytes();
+function levelBytes(bytes: PageBytes, levels: Uint8Array, from: number, to: number, max: number): Uint8Array {
+  bytes.reset();
   const out = byteWriterOf(bytes);
   writeRleBitPackedHybrid(out, levels.subarray(from, to), Math.ceil(Math.log2(max + 1)));
   bytes.length = out.offset;
@@ -253,8 +266,10 @@ function writeDataPage(
   page: { body: Uint8Array; nulls: number; encoding: 'PLAIN' | 'RLE_DICTIONARY' },
 ): number {
   const rep =
-    repetition === undefined ? undefined : levelBytes(repetition, from, to, leaf.maxRepetitionLevel);
-  const def = levelBytes(definition, from, to, leaf.maxDefinitionLevel);
+    repetition === undefined
+      ? undefined
+      : levelBytes(SCRATCH.repetition, repetition, from, to, leaf.maxRepetitionLevel);
+  const def = levelBytes(SCRATCH.definition, definition, from, to, leaf.maxDefinitionLevel);
   let rows = to - from;
   if (repetition !== undefined) {
     rows = 0;

@@ -59,6 +59,12 @@ function pushColumn(out: SchemaElement[], column: OcsfColumn): void {
 
 export interface OcsfParquetWriterOptions {
   columns: readonly OcsfColumn[];
+  /**
+   * A shredder of these columns to reuse (its nodes are compiled once, and their inline caches stay
+   * warm from file to file); it must be empty, and no other writer may use it until this one is
+   * finished. Default: a new one.
+   */
+  shredder?: RecordShredder;
   codec: OcsfCodec;
   /** Key/value metadata in the file footer (OCSF version, class, run). */
   metadata: Record<string, string>;
@@ -93,7 +99,9 @@ export class OcsfParquetWriter {
       kvMetadata: Object.entries(options.metadata).map(([key, value]) => ({ key, value })),
       createdBy: 'sc2aws (hyparquet-writer)',
     });
-    this.#shredder = new RecordShredder(options.columns);
+    this.#shredder = options.shredder ?? new RecordShredder(options.columns);
+    if (this.#shredder.rows !== 0)
+      throw new Error('the shredder handed to an OCSF Parquet writer is not empty');
     const compress =
       options.codec === 'ZSTD' && zstdCompressSync !== undefined
         ? (input: Uint8Array) => zstdCompressSync(input)

@@ -8,6 +8,7 @@ import type { OcsfInputAddress } from './errors';
 import type { OcsfFileInfo } from './manifest';
 import { type OcsfCodec, OcsfParquetWriter, runtimeCodec } from './parquet';
 import { type PartLines, partLinesOf, readPartLines } from './part-lines';
+import { RecordShredder } from './shred';
 import { vulnerabilityFindingOf, vulnerabilityFindingTime } from './vulnerability-finding';
 
 /** Row groups hold at most this many rows … */
@@ -146,6 +147,8 @@ function ocsfFilesOfLines(
   const codec = ctx.codec ?? runtimeCodec();
   const prefix = ocsfRunPrefix(plan.ocsfClass.name, dataset, ctx.dt, ctx.runId);
   const files: OcsfPartFile[] = [];
+  // One shredder for the part's files, one file at a time: compiled once, warm from file to file.
+  const shredder = new RecordShredder(plan.columns);
   let writer: OcsfParquetWriter | undefined;
   let day = Number.NaN;
   let groupBytes = 0;
@@ -170,6 +173,7 @@ function ocsfFilesOfLines(
       groupBytes = 0;
       writer = new OcsfParquetWriter({
         columns: plan.columns,
+        shredder,
         codec,
         metadata: {
           'ocsf.version': OCSF_VERSION,

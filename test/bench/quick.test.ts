@@ -76,7 +76,7 @@ describe('npm run bench -- --quick', () => {
       expect(markdown).toMatch(/validate-keys/);
       expect(markdown).toMatch(/Delivery \(`sc2aws deliver --threads 1`/);
       expect(markdown).toMatch(/End to end: SC rows → delivered findings/);
-      expect(markdown).toMatch(/OCSF \(`sc2aws deliver --ocsf --threads 1`/);
+      expect(markdown).toMatch(/OCSF \(`sc2aws deliver --redeliver --ocsf --threads 1`/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
