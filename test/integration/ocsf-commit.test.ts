@@ -182,6 +182,18 @@ describe('committing OCSF runs', () => {
     expect((await store.getText(commit.committedKey))?.body).toContain('part-00001-20240401.parquet');
   });
 
+  it("files an OCSF file stored before files were split by day (no eventDay, a whole part) under the run's day", async () => {
+    // Prepare: what a delivery state saved by an earlier version holds for a part's file.
+    const parts = (await storedRun(store)).map(({ eventDay: _day, ...part }) => part);
+
+    // Act
+    const commit = await commitOcsfRun(store, { kind: 'security-lake', lake: lake() }, RUN, parts);
+
+    // Assert
+    expect(commit.securityLakeKeys).toHaveLength(parts.length);
+    for (const key of commit.securityLakeKeys) expect(key).toContain('/eventDay=20240404/vulns-');
+  });
+
   it('sends hosts to their own source and role, and rewrites the same objects when a commit is retried', async () => {
     const run = { ...RUN, dataset: 'assets' as const };
     const parts = await storedRun(store, 'assets');
