@@ -1,5 +1,5 @@
 // Section 5: OCSF rows/s — one delivered findings part of N rows mapped to OCSF 1.3.0 and written
-// as Parquet (lib/ocsf ocsfFileForPart), in a fresh child process per repetition. Standalone:
+// as Parquet (lib/ocsf ocsfFilesForPart), in a fresh child process per repetition. Standalone:
 //   node bench/ocsf.mjs [--rows 80000] [--reps 3]
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
