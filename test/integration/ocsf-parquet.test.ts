@@ -235,6 +235,50 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     },
   );
 
+  it('dictionary-encodes repeating columns, writes unique ones plain, and records null counts and numeric min and max', async () => {
+    // Prepare: 300 findings of one day, each with its own id, over a handful of plugins.
+    const at = '2024-04-02T12:00:00.000Z';
+    const rows = manyFindings(300).map((row) => ({
+      ...row,
+      last_seen: at,
+      last_mitigated: row.last_mitigated && at,
+    }));
+    const records = rows.map(vulnerabilityFindingOf);
+    const part = await deliveredPart(store, 'vulns', rows);
+
+    // Act
+    const file = only(await ocsfFilesForPart(store, 'vulns', part, RUN));
+
+    // Assert
+    await withDuckDb(file.bytes, async (query) => {
+      const meta = new Map(
+        (
+          await query(
+            'SELECT path_in_schema, encodings, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata($file)',
+          )
+        ).map((c) => [String(c.path_in_schema), c]),
+      );
+      // metadata.uid differs per finding; class_uid is the same on every row.
+      expect(String(meta.get('metadata, uid')?.encodings)).toBe('PLAIN');
+      expect(String(meta.get('class_uid')?.encodings)).toMatch(/RLE_DICTIONARY/);
+      const time = Date.parse(at);
+      expect(meta.get('time')).toMatchObject({
+        stats_min_value: String(time),
+        stats_max_value: String(time),
+      });
+      expect(Number(meta.get('time')?.stats_null_count)).toBe(0);
+      const severities = records.map((record) => record.severity_id);
+      expect(meta.get('severity_id')).toMatchObject({
+        stats_min_value: String(Math.min(...severities)),
+        stats_max_value: String(Math.max(...severities)),
+      });
+      const noComment = records.filter((record) => record.comment === undefined).length;
+      expect(noComment).toBeGreaterThan(0);
+      expect(noComment).toBeLessThan(records.length);
+      expect(Number(meta.get('comment')?.stats_null_count)).toBe(noComment);
+    });
+  });
+
   it('writes snappy when asked, whatever the runtime has', async () => {
     const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
 
