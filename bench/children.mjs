@@ -206,17 +206,24 @@ async function gnuTimeRss(path) {
 
 /**
  * One `sc2aws deliver --from <export directory>` of its single vulns run of `rows` rows, on
- * `threads` threads (`redeliver`: deliver it again). Rows/s comes from the delivery's own duration
+ * `threads` threads (`redeliver`: deliver it again; `ocsf`: with OCSF output, whose own rows/s
+ * comes from the OCSF phase's time in the summary; `env`: added to the child's environment). Rows/s comes from the delivery's own duration
  * (its summary: from the manifest read to the run committed; process start-up excluded), as the
  * export's does; `wallMs` is the whole process, start-up included.
  */
-export async function runDeliver(ctx, from, { rows, threads, redeliver = false }) {
-  const base = childEnv();
+export async function runDeliver(
+  ctx,
+  from,
+  { rows, threads, redeliver = false, ocsf = false, env: extra = {} },
+) {
+  const base = childEnv(extra);
   const env = ctx.nodeOptions ? { ...base, NODE_OPTIONS: ctx.nodeOptions } : base;
   const timeRssPath = join(ctx.scratch, `time-${process.hrtime.bigint()}.txt`);
   const started = performance.now();
   const args = [ctx.cli, 'deliver', '--from', from, '--threads', String(threads)];
-  const run = await runNode(ctx, redeliver ? [...args, '--redeliver'] : args, { env, timeRssPath });
+  if (redeliver) args.push('--redeliver');
+  if (ocsf) args.push('--ocsf');
+  const run = await runNode(ctx, args, { env, timeRssPath });
   const wallMs = performance.now() - started;
   const summary = lastJsonLine(`sc2aws deliver --from ${from}`, run);
   const delivered = summary.runs?.filter((r) => r.status === 'delivered') ?? [];
@@ -226,6 +233,8 @@ export async function runDeliver(ctx, from, { rows, threads, redeliver = false }
     );
   }
   const { durationMs } = delivered[0];
+  const made = delivered[0].ocsf;
+  if (ocsf && made === undefined) throw new Error(`sc2aws deliver --ocsf --from ${from} wrote no OCSF run`);
   return {
     rows,
     threads: summary.threads,
@@ -234,5 +243,18 @@ export async function runDeliver(ctx, from, { rows, threads, redeliver = false }
     rowsPerSecond: rows / (durationMs / 1000),
     peakRssBytes: summary.peakRssBytes,
     timeRssBytes: await gnuTimeRss(timeRssPath),
+    // With --ocsf: the OCSF phase alone (files made, stored and committed), from the summary.
+    ...(made === undefined
+      ? {}
+      : {
+          ocsf: {
+            rows: made.rows,
+            files: made.files,
+            durationMs: made.durationMs,
+            rowsPerSecond: made.rows / (made.durationMs / 1000),
+            // The same process's delivery before its OCSF phase: the findings phases of that run.
+            deliveryRowsPerSecond: rows / ((durationMs - made.durationMs) / 1000),
+          },
+        }),
   };
 }

@@ -1,6 +1,7 @@
 // Section 6: delivery (forward-results' code, run by `sc2aws deliver`) beside the export on the same
-// data: rows/s on one thread and on one per core, peak RSS at a small and a large run, and the end
-// to end figure from SC rows to delivered findings.
+// data: rows/s on one thread and on one per core, the OCSF phase's rows/s and peak RSS on the same
+// run and thread counts (`deliver --ocsf`), peak RSS at a small and a large run, and the end to end
+// figure from SC rows to delivered findings.
 
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -14,6 +15,9 @@ import { median } from './stats.mjs';
  */
 export const deliveryThreadCounts = () => [...new Set([1, availableParallelism()])];
 
+/** forward-results' default memory: what the OCSF runs' peak RSS is judged against (half of it). */
+const OCSF_ENV = { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024' };
+
 /**
  * For `reps` repetitions against one simulator of `rows` rows: an export to a fresh directory,
  * then deliveries of it on each thread count (the first delivers it, the others redeliver: the
@@ -23,7 +27,12 @@ export const deliveryThreadCounts = () => [...new Set([1, availableParallelism()
  */
 export async function measureDelivery(ctx, { rows, reps, pageSize, deliveryMemSizes }, log) {
   const threadCounts = deliveryThreadCounts();
-  const runs = { export: [], endToEnd: [], ...Object.fromEntries(threadCounts.map((t) => [t, []])) };
+  const runs = {
+    export: [],
+    endToEnd: [],
+    ...Object.fromEntries(threadCounts.map((t) => [t, []])),
+    ...Object.fromEntries(threadCounts.map((t) => [`ocsf-${t}`, []])),
+  };
   const sim = await startSimulator(ctx, rows, join(ctx.scratch, 'sim-delivery'));
   try {
     for (let rep = 0; rep < reps; rep++) {
@@ -44,6 +53,21 @@ export async function measureDelivery(ctx, { rows, reps, pageSize, deliveryMemSi
             runs.endToEnd.push({ wallMs, rowsPerSecond: rows / (wallMs / 1000) });
           }
         }
+        // The same run again with OCSF output, on each thread count: its OCSF phase beside the
+        // delivery above, and its peak RSS as forward-results at its default 1024 MB.
+        for (const threads of order) {
+          const made = await runDeliver(ctx, dir, {
+            rows,
+            threads,
+            redeliver: true,
+            ocsf: true,
+            env: OCSF_ENV,
+          });
+          runs[`ocsf-${threads}`].push(made);
+          log(
+            `  deliver --ocsf --threads ${threads} rep ${rep + 1}/${reps}: OCSF ${Math.round(made.ocsf.rowsPerSecond)} rows/s (${made.ocsf.files} files), peak RSS ${(made.peakRssBytes / 1e6).toFixed(0)} MB`,
+          );
+        }
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -60,6 +84,24 @@ export async function measureDelivery(ctx, { rows, reps, pageSize, deliveryMemSi
     threadCounts,
     exportRowsPerSecond: rate(runs.export),
     deliveryRowsPerSecond: Object.fromEntries(threadCounts.map((t) => [t, rate(runs[t])])),
+    // OCSF rows/s on the same run, same thread count, and the delivery's in the same process
+    // before its OCSF phase (a redelivery: the findings phases, as the redeliveries above); the
+    // ratio per repetition, then the median.
+    ocsfRowsPerSecond: Object.fromEntries(
+      threadCounts.map((t) => [t, median(runs[`ocsf-${t}`].map((r) => r.ocsf.rowsPerSecond))]),
+    ),
+    ocsfDeliveryRowsPerSecond: Object.fromEntries(
+      threadCounts.map((t) => [t, median(runs[`ocsf-${t}`].map((r) => r.ocsf.deliveryRowsPerSecond))]),
+    ),
+    ocsfRatio: Object.fromEntries(
+      threadCounts.map((t) => [
+        t,
+        median(runs[`ocsf-${t}`].map((r) => r.ocsf.rowsPerSecond / r.ocsf.deliveryRowsPerSecond)),
+      ]),
+    ),
+    ocsfPeakRssBytes: Object.fromEntries(
+      threadCounts.map((t) => [t, Math.max(...runs[`ocsf-${t}`].map((r) => r.peakRssBytes))]),
+    ),
     endToEnd: {
       rowsPerSecond: rate(runs.endToEnd),
       wallMs: median(runs.endToEnd.map((r) => r.wallMs)),

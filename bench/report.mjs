@@ -22,6 +22,10 @@ export const GOALS = {
   lifecycleRatio: 0.5,
   /** Half of forward-results' default 1024 MB (DESIGN.md: peak RSS within half the memory). */
   lifecycleRssBytes: 512e6,
+  /** OCSF rows/s over the delivery's, same run and thread count (issue 22). */
+  ocsfRatio: 0.5,
+  /** OCSF peak RSS at forward-results' default 1024 MB, a full part per thread (issue 22). */
+  ocsfRssBytes: 512e6,
 };
 
 function firstMatch(path, pattern) {
@@ -122,6 +126,25 @@ function deliveryRows(d) {
         `${grouped(rate)} rows/s · ${fixed(rate / exportRate, 2)}× export`,
         `≥ ${GOALS.deliveryRatio}× export`,
         verdict(rate / exportRate >= GOALS.deliveryRatio),
+      ]),
+    );
+  }
+  for (const threads of d.threadCounts) {
+    const rate = d.ocsfRowsPerSecond?.[threads];
+    if (rate === undefined) continue;
+    const rss = d.ocsfPeakRssBytes[threads];
+    out.push(
+      row([
+        `OCSF (\`sc2aws deliver --redeliver --ocsf --threads ${threads}\` of that run: its OCSF phase, files made, stored and committed, beside the same process's delivery before it)`,
+        `${grouped(rate)} rows/s · ${fixed(d.ocsfRatio[threads], 2)}× the delivery's ${grouped(d.ocsfDeliveryRowsPerSecond[threads])} rows/s`,
+        `≥ ${GOALS.ocsfRatio}× delivery`,
+        verdict(d.ocsfRatio[threads] >= GOALS.ocsfRatio),
+      ]),
+      row([
+        `OCSF peak RSS, that delivery (--threads ${threads}, AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024, largest of ${d.reps})`,
+        `${fixed(mb(rss), 0)} MB`,
+        `≤ ${fixed(mb(GOALS.ocsfRssBytes), 0)} MB`,
+        verdict(rss <= GOALS.ocsfRssBytes),
       ]),
     );
   }
@@ -284,6 +307,19 @@ function details(results) {
   }
   if (results.delivery) {
     for (const [kind, runs] of Object.entries(results.delivery.runs)) {
+      if (kind.startsWith('ocsf-')) {
+        const threads = kind.slice(5);
+        lines.push(
+          `- delivery section, deliver --ocsf --threads ${threads}, OCSF phase: ${list(
+            runs.map((r) => r.ocsf.rowsPerSecond),
+            ' rows/s',
+          )}; peak RSS ${list(
+            runs.map((r) => mb(r.peakRssBytes)),
+            ' MB',
+          )}`,
+        );
+        continue;
+      }
       const label = /^\d+$/.test(kind) ? `deliver --threads ${kind}` : kind;
       lines.push(
         `- delivery section, ${label}: ${list(

@@ -18,7 +18,7 @@ export function printReport(report: DemoReport, line: (text: string) => void): v
   line('  a few delivered findings:');
   for (const f of report.sampleFindings) line(`    ${JSON.stringify(f)}`);
   line('');
-  line('  OCSF 1.3 output (<prefix>/ocsf/class=…/dataset=…/dt=…/run=…/part-NNNNN.parquet):');
+  line('  OCSF 1.3 output (<prefix>/ocsf/class=…/dataset=…/dt=…/run=…/part-NNNNN-YYYYMMDD.parquet):');
   for (const d of report.datasets) {
     const o = d.ocsf;
     line(

@@ -55,7 +55,16 @@ export const deliveryStateSchema = z.object({
       duplicates: count,
     }),
   ),
-  ocsf: z.optional(z.array(partInfoSchema)),
+  /**
+   * Per findings part done, its OCSF files (one per event day, with `eventDay`, as lib/ocsf's
+   * OcsfFileInfo; lib/ocsf itself is loaded only with OCSF on). A state saved before files were
+   * split by day has one file a part, without a day.
+   */
+  ocsf: z.optional(
+    z.array(
+      z.union([z.array(z.extend(partInfoSchema, { eventDay: z.optional(z.string()) })), partInfoSchema]),
+    ),
+  ),
   /** Phase `lifecycle`: where applying the run to the finding lifecycle stands. */
   lifecycle: z.optional(lifecycleWorkSchema),
   /**

@@ -4,12 +4,17 @@ import { runInOrder } from './in-order';
 import type { RunDelivery } from './run-delivery';
 import type { DeliveryOutcome, DeliveryResult } from './types';
 
+/** When this invocation started the OCSF phase, for the time the outcome reports. */
+const STARTED = new WeakMap<RunDelivery, number>();
+
 /**
- * Phase `ocsf`: one Parquet file per committed findings part, made on the delivery's threads
- * (mapping and encoding are the costly part), stored in part order; false when it stopped early.
+ * Phase `ocsf`: the Parquet files of each committed findings part (one per event day), made on the
+ * delivery's threads (mapping and encoding are the costly part), stored in part order; false when
+ * it stopped early.
  */
 export async function ocsf(run: RunDelivery): Promise<boolean> {
   if (run.deps.ocsf === undefined) return true;
+  STARTED.set(run, Date.now());
   // Loaded here, not at start: with OCSF output off a cold start never pays for the Parquet writer.
   const { ocsfVersionOf, storeOcsfFile } = await import('#lib/ocsf');
   const version = ocsfVersionOf(run.deps.ocsf);
@@ -35,8 +40,10 @@ export async function ocsf(run: RunDelivery): Promise<boolean> {
         ctx: { runId: run.raw.runId, dt: run.dt, index, version, where: run.objects.where(part.key) },
       });
     },
-    finish: async (position, file) => {
-      files[position] = await storeOcsfFile(run.deps.store, file);
+    finish: async (position, made) => {
+      const stored = [];
+      for (const file of made) stored.push(await storeOcsfFile(run.deps.store, file));
+      files[position] = stored;
       run.state.next = position + 1;
       run.progress(parts.length);
     },
@@ -52,7 +59,8 @@ export async function finish(run: RunDelivery): Promise<DeliveryOutcome> {
   let ocsf: DeliveryResult['ocsf'];
   if (run.deps.ocsf !== undefined) {
     const { commitOcsfRun } = await import('#lib/ocsf');
-    const files = run.state.ocsf ?? [];
+    // A state saved before files were split by day holds one file a part.
+    const files = (run.state.ocsf ?? []).flatMap((entry) => (Array.isArray(entry) ? entry : [entry]));
     const committed = await commitOcsfRun(
       run.deps.store,
       run.deps.ocsf,
@@ -70,6 +78,7 @@ export async function finish(run: RunDelivery): Promise<DeliveryOutcome> {
       rows: committed.rows,
       files: files.length,
       securityLakeKeys: committed.securityLakeKeys.length,
+      durationMs: Date.now() - (STARTED.get(run) ?? Date.now()),
     };
     run.deps.logger.info('OCSF delivered.', { dataset, runId, ...ocsf });
   }

@@ -18,13 +18,13 @@ export interface OcsfTask {
 export type WorkerRequest = { kind: 'transform'; task: PartTask } | { kind: 'ocsf'; task: OcsfTask };
 
 /**
- * The OCSF file of an {@link OcsfTask}: the same on every thread. lib/ocsf (the Parquet writer
+ * The OCSF files of an {@link OcsfTask}: the same on every thread. lib/ocsf (the Parquet writer
  * among it) is loaded on the first OCSF task, not at start: a function with OCSF output off never
  * pays for it at a cold start.
  */
-export async function ocsfOfTask(task: OcsfTask): Promise<OcsfPartFile> {
-  const { ocsfFileOfStored } = await import('#lib/ocsf');
-  return ocsfFileOfStored(task.stored, task.dataset, task.part, task.ctx);
+export async function ocsfOfTask(task: OcsfTask): Promise<OcsfPartFile[]> {
+  const { ocsfFilesOfStored } = await import('#lib/ocsf');
+  return ocsfFilesOfStored(task.stored, task.dataset, task.part, task.ctx);
 }
 
 /** Runs part tasks: inline, or on worker threads so parts are delivered side by side. */
@@ -32,13 +32,14 @@ export interface PartRunner {
   /** How many parts may be in flight at once: keep this many started to keep every thread busy. */
   readonly concurrency: number;
   run(task: PartTask): Promise<PartOutput>;
-  ocsf(task: OcsfTask): Promise<OcsfPartFile>;
+  /** The OCSF files of one findings part, one per event day, in day order. */
+  ocsf(task: OcsfTask): Promise<OcsfPartFile[]>;
   close(): Promise<void>;
 }
 
 /** What crosses back from a worker: the output, or an error as its code and message. */
 export type WorkerReply =
-  | { ok: true; output: PartOutput | OcsfPartFile }
+  | { ok: true; output: PartOutput | OcsfPartFile[] }
   | { ok: false; code: string; message: string };
 
 /** On the calling thread: the default where there is one vCPU, and in tests of the library. */
@@ -128,7 +129,7 @@ export function workerPartRunner(workerUrl: URL, threads: number): PartRunner {
     concurrency: threads,
     run: (task) => call({ kind: 'transform', task }, task.part.key) as Promise<PartOutput>,
     ocsf: (task) =>
-      call({ kind: 'ocsf', task }, `the OCSF file of ${task.part.key}`) as Promise<OcsfPartFile>,
+      call({ kind: 'ocsf', task }, `the OCSF files of ${task.part.key}`) as Promise<OcsfPartFile[]>,
     async close() {
       await Promise.all(all.map((worker) => worker.terminate()));
     },

@@ -21,14 +21,15 @@ port.on('message', (request: WorkerRequest) => {
             output.rejected?.bytes.buffer,
           ],
         }))
-      : ocsfOfTask(request.task).then((output) => {
+      : ocsfOfTask(request.task).then((files) => {
           // Memory of its own, so it can move to the calling thread: a small file may sit in
           // Buffer's shared pool, which Node 22+ refuses to transfer (and older Node would
           // detach). Buffer's slice() is a view, not a copy: the copy is a plain Uint8Array.
-          const own =
-            output.bytes.byteOffset === 0 && output.bytes.byteLength === output.bytes.buffer.byteLength;
-          const bytes = own ? output.bytes : new Uint8Array(output.bytes);
-          return { output: { ...output, bytes }, transfer: [bytes.buffer] };
+          const output = files.map((file) => {
+            const own = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength;
+            return own ? file : { ...file, bytes: new Uint8Array(file.bytes) };
+          });
+          return { output, transfer: output.map((file) => file.bytes.buffer) };
         });
   work.then(
     ({ output, transfer }) => {

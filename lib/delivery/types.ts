@@ -68,8 +68,11 @@ export interface DeliveryResult {
    * reports the same; the objects one invocation read and wrote are in the log).
    */
   changes?: Omit<LifecycleResult, 'io' | 'redone'>;
-  /** With OCSF output on: the committed OCSF run (its manifest's address, rows, files). */
-  ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number };
+  /**
+   * With OCSF output on: the committed OCSF run (its manifest's address, rows, files), and the time
+   * this invocation spent making, storing and committing its files (the bench's OCSF rows/s).
+   */
+  ocsf?: { manifest: string; rows: number; files: number; securityLakeKeys: number; durationMs: number };
   /** With Security Hub output on, for `vulns` and `fixed`: the change run as sent (and open findings refreshed). */
   securityHub?: NonNullable<DeliveryState['securityHub']>;
 }

@@ -8,12 +8,11 @@ import {
   type ObjectStore,
   ocsfCommittedKey,
   ocsfRunPrefix,
-  type PartInfo,
   partsForManifest,
   SinkError,
 } from '#lib/sink';
 import { DEFAULT_OCSF_VERSION, type OcsfVersion } from './constants';
-import type { OcsfRunManifest } from './manifest';
+import type { OcsfFileInfo, OcsfRunManifest } from './manifest';
 import { type OcsfCodec, runtimeCodec } from './parquet';
 import { ocsfClassOf } from './part-file';
 import type { SecurityLakeWriter } from './security-lake';
@@ -44,7 +43,7 @@ export function ocsfVersionOf(target: OcsfTarget): OcsfVersion {
 export interface OcsfRun {
   dataset: Dataset;
   runId: string;
-  /** The run's day, `YYYY-MM-DD` (UTC): its findings `dt=`; Security Lake's eventDay. */
+  /** The run's day, `YYYY-MM-DD` (UTC): its findings `dt=`, and the OCSF run's folder. */
   dt: string;
   /** The findings manifest the files were made from: its key in the bucket (`ObjectStore.bucketKey`). */
   source: string;
@@ -65,7 +64,8 @@ export interface OcsfCommit {
  * Commits a run's OCSF files, all already stored (by {@link storeOcsfFile}) in the data store, in
  * part order. `bucket`: the `_manifest.json`, then the committed list the OCSF Athena tables read —
  * the same two steps, with the same guarantees, as findings runs (lib/sink commitRun).
- * `security-lake`: the manifest, then each file copied to its Security Lake key, then the committed
+ * `security-lake`: the manifest, then each file copied to its Security Lake key (under the
+ * `eventDay` of its records), then the committed
  * list. Security Lake reads everything under a source's location, so files reach it only here, once
  * the whole run is stored; keys and bytes are fixed per run and part, so a retried commit rewrites
  * the same objects, and a run whose copy failed has no committed list until the retry succeeds.
@@ -79,7 +79,7 @@ export async function commitOcsfRun(
   store: ObjectStore,
   target: OcsfTarget,
   run: OcsfRun,
-  parts: readonly PartInfo[],
+  parts: readonly OcsfFileInfo[],
 ): Promise<OcsfCommit> {
   const ocsfClass = ocsfClassOf(run.dataset);
   const prefix = ocsfRunPrefix(ocsfClass.name, run.dataset, run.dt, run.runId);
@@ -87,8 +87,12 @@ export async function commitOcsfRun(
     manifestKey: manifestKey(prefix),
     committedKey: ocsfCommittedKey(ocsfClass.name, run.dataset, run.dt, run.runId),
   };
+  // A file from before files were split by day holds a whole part, filed under the run's day.
+  const runDay = run.dt.replaceAll('-', '');
   const lakeKeys =
-    target.kind === 'security-lake' ? parts.map((part) => target.lake.keyFor(ocsfClass, run, part.key)) : [];
+    target.kind === 'security-lake'
+      ? parts.map((part) => target.lake.keyFor(ocsfClass, run, part.key, part.eventDay ?? runDay))
+      : [];
   const manifest: OcsfRunManifest = {
     manifestVersion: MANIFEST_VERSION,
     kind: 'ocsf',

@@ -32,15 +32,22 @@ export {
 } from './constants';
 export { deviceInventoryInfoOf } from './device-inventory-info';
 export { type OcsfInputAddress, OcsfInputCorruptError, SecurityLakeWriteError } from './errors';
-export { type OcsfRunManifest, ocsfRunManifestSchema } from './manifest';
+export {
+  type OcsfFileInfo,
+  type OcsfRunManifest,
+  ocsfFileInfoSchema,
+  ocsfRunManifestSchema,
+} from './manifest';
 export { osOf } from './os';
 export { type OcsfCodec, PAGE_SIZE_BYTES, runtimeCodec } from './parquet';
 export {
+  eventDayOf,
   type OcsfPartContext,
   type OcsfPartFile,
   ocsfClassOf,
-  ocsfFileForPart,
-  ocsfFileOfStored,
+  ocsfFileKey,
+  ocsfFilesForPart,
+  ocsfFilesOfStored,
   PARQUET_CONTENT_TYPE,
   ROW_GROUP_MAX_INPUT_BYTES,
   ROW_GROUP_MAX_ROWS,

@@ -4,6 +4,16 @@ import { partInfoSchema } from '#lib/sink';
 const count = z.int().check(z.nonnegative());
 
 /**
+ * One OCSF file as a manifest lists it: a findings part's fields, and the UTC day (`YYYYMMDD`) of its
+ * records' `time`, the Security Lake `eventDay` it is copied to. Absent in manifests written before
+ * files were split by day (each file then held a whole findings part, filed under the run's day).
+ */
+export const ocsfFileInfoSchema = z.extend(partInfoSchema, {
+  eventDay: z.optional(z.string().check(z.regex(/^\d{8}$/))),
+});
+export type OcsfFileInfo = z.infer<typeof ocsfFileInfoSchema>;
+
+/**
  * An OCSF run's `_manifest.json` (`ocsf/class=…/dataset=…/dt=…/run=…/_manifest.json`), written at
  * commit, before the committed list. Field names are part of the consumer contract: add, never rename.
  * Keys as in the findings manifest (lib/sink MANIFEST_VERSION): version 2 names each part, and the
@@ -25,8 +35,8 @@ export const ocsfRunManifestSchema = z.object({
   /** The findings manifest the files were made from. */
   source: z.string(),
   codec: z.string(),
-  /** Part i is the OCSF file of findings part i. */
-  parts: z.array(partInfoSchema),
+  /** The files in findings-part order, each part's in day order (`eventDay`). */
+  parts: z.array(ocsfFileInfoSchema),
   totals: z.object({ parts: count, rows: count, bytes: count }),
   /** The findings run's createdAt: a recommit writes the same manifest. */
   createdAt: z.string(),

@@ -1,9 +1,12 @@
 import * as zlib from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
+import { type ChunkFormat, writeColumnChunk } from './column-chunk';
 import type { LeafType, OcsfColumn } from './columns';
+import { type Leaf, RecordShredder } from './shred';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
-type ColumnSource = Parameters<ParquetWriter['write']>[0]['columnData'][number];
+type ColumnChunk = ParquetWriter['row_groups'][number]['columns'][number];
 
 /** Parquet codecs sc2aws writes: zstd (Security Lake's recommendation) where Node has it, else snappy. */
 export type OcsfCodec = 'ZSTD' | 'SNAPPY';
@@ -54,40 +57,14 @@ function pushColumn(out: SchemaElement[], column: OcsfColumn): void {
   }
 }
 
-/**
- * A record's value for one column, in the shape the writer takes: structs as objects with exactly
- * the column's fields, lists as arrays, longs as bigint, absent as null. An attribute the record has
- * but the columns do not is a programming error, thrown rather than silently dropped.
- */
-export function columnValue(column: OcsfColumn, value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  if ('type' in column) return column.type === 'long' ? BigInt(value as number) : value;
-  if ('struct' in column) return structValue(column.struct, value as Record<string, unknown>, column.name);
-  const item = column.list;
-  return (value as unknown[]).map((element) =>
-    typeof item === 'string'
-      ? columnValue({ name: 'element', type: item }, element)
-      : structValue(item, element as Record<string, unknown>, column.name),
-  );
-}
-
-function structValue(fields: readonly OcsfColumn[], value: Record<string, unknown>, path: string) {
-  const out: Record<string, unknown> = {};
-  let seen = 0;
-  for (const field of fields) {
-    const item = value[field.name];
-    if (item !== undefined) seen += 1;
-    out[field.name] = columnValue(field, item);
-  }
-  if (seen !== Object.keys(value).length) {
-    const unknown = Object.keys(value).filter((key) => !fields.some((f) => f.name === key));
-    throw new Error(`OCSF attribute ${path}.${unknown.join(',')} has no Parquet column`);
-  }
-  return out;
-}
-
 export interface OcsfParquetWriterOptions {
   columns: readonly OcsfColumn[];
+  /**
+   * A shredder of these columns to reuse (its nodes are compiled once, and their inline caches stay
+   * warm from file to file); it must be empty, and no other writer may use it until this one is
+   * finished. Default: a new one.
+   */
+  shredder?: RecordShredder;
   codec: OcsfCodec;
   /** Key/value metadata in the file footer (OCSF version, class, run). */
   metadata: Record<string, string>;
@@ -95,57 +72,108 @@ export interface OcsfParquetWriterOptions {
 
 /**
  * Writes one Parquet file, a row group per {@link OcsfParquetWriter.writeRowGroup} call, into memory
- * chunks that are released to the caller as they fill: only the current row group's records and
- * encoded bytes are held, never the whole file's records.
+ * chunks that are released to the caller as they fill ({@link OcsfParquetWriter.take}): only the
+ * current row group's records and encoded bytes are held, never the whole file's records.
+ *
+ * Records are split into leaf columns by a {@link RecordShredder} compiled from the columns, and
+ * each leaf is encoded by hyparquet-writer's column encoder (dictionary where it pays, statistics,
+ * data page v2, the codec): hyparquet-writer's own row-to-column path walks the schema per value
+ * and needed a copy of every record shaped to the columns, which cost about half of the time.
  */
 export class OcsfParquetWriter {
-  readonly #columns: readonly OcsfColumn[];
   readonly #writer: ByteWriter;
   readonly #parquet: ParquetWriter;
+  readonly #shredder: RecordShredder;
+  readonly #formats: ChunkFormat[];
   readonly #chunks: Uint8Array[] = [];
   #rows = 0;
 
   constructor(options: OcsfParquetWriterOptions) {
-    this.#columns = options.columns;
     this.#writer = new ByteWriter();
-    // A row group's bytes move to #chunks when the writer flushes after it, so the buffer stays one row group.
-    const writer = this.#writer as ByteWriter & { flush?: () => void };
-    writer.flush = () => this.#drain();
+    const schema = parquetSchemaOf(options.columns);
     this.#parquet = new ParquetWriter({
       writer: this.#writer,
-      schema: parquetSchemaOf(options.columns),
+      schema,
       codec: options.codec,
       compressors: zstdCompressSync === undefined ? {} : { ZSTD: (input) => zstdCompressSync(input) },
       kvMetadata: Object.entries(options.metadata).map(([key, value]) => ({ key, value })),
       createdBy: 'sc2aws (hyparquet-writer)',
     });
+    this.#shredder = options.shredder ?? new RecordShredder(options.columns);
+    if (this.#shredder.rows !== 0)
+      throw new Error('the shredder handed to an OCSF Parquet writer is not empty');
+    const compress =
+      options.codec === 'ZSTD' && zstdCompressSync !== undefined
+        ? (input: Uint8Array) => zstdCompressSync(input)
+        : snappyCompress;
+    this.#formats = this.#shredder.leaves.map((leaf) => ({
+      type: LEAF[leaf.type].type as ChunkFormat['type'],
+      path: leaf.path,
+      codec: options.codec,
+      compress,
+      pageSize: PAGE_SIZE_BYTES,
+    }));
   }
 
+  /** Rows in the row groups ended so far. */
   get rows(): number {
     return this.#rows;
   }
 
-  /** Writes `records` as one row group (records already in file order). */
-  writeRowGroup(records: readonly object[]): void {
-    if (records.length === 0) return;
-    const columnData: ColumnSource[] = this.#columns.map((column) => ({
-      name: column.name,
-      data: records.map((record) => columnValue(column, (record as Record<string, unknown>)[column.name])),
-    }));
-    const result = this.#parquet.write({
-      columnData,
-      rowGroupSize: records.length,
-      pageSize: PAGE_SIZE_BYTES,
-    });
-    if (result instanceof Promise) throw new Error('the in-memory Parquet writer flushed asynchronously');
-    this.#rows += records.length;
+  /** Rows in the row group being filled. */
+  get groupRows(): number {
+    return this.#shredder.rows;
   }
 
-  /** Ends the file (indexes, footer) and returns its bytes. */
+  /** Adds `record` as the next row (records come in file order), to the row group being filled. */
+  add(record: object): void {
+    this.#shredder.add(record);
+  }
+
+  /** Encodes the rows added since the last row group as one row group. */
+  endRowGroup(): void {
+    const rows = this.#shredder.rows;
+    if (rows === 0) return;
+    const leaves = this.#shredder.take();
+    const start = this.#writer.offset;
+    const columns: ColumnChunk[] = [];
+    for (const [i, leaf] of leaves.entries()) {
+      const chunk = writeColumnChunk(this.#writer, leaf, this.#formats[i] as ChunkFormat);
+      columns.push(chunk);
+      this.#parquet.pendingIndexes.push({ chunk });
+      // The leaf's slots are encoded: let them go before the next leaf is encoded.
+      leaves[i] = undefined as unknown as Leaf;
+    }
+    let totalByteSize = 0n;
+    for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
+    this.#parquet.num_rows += BigInt(rows);
+    this.#parquet.row_groups.push({
+      columns,
+      total_byte_size: totalByteSize,
+      num_rows: BigInt(rows),
+      total_compressed_size: BigInt(this.#writer.offset - start),
+    });
+    this.#rows += rows;
+    this.#drain();
+  }
+
+  /** Writes `records` as one row group (records in file order). */
+  writeRowGroup(records: readonly object[]): void {
+    for (const record of records) this.add(record);
+    this.endRowGroup();
+  }
+
+  /** The bytes written since the last call (whole row groups); the writer lets them go. */
+  take(): Uint8Array[] {
+    return this.#chunks.splice(0);
+  }
+
+  /** Ends the last row group and the file (indexes, footer); returns the bytes not taken yet. */
   finish(): Uint8Array {
+    this.endRowGroup();
     this.#parquet.finish();
     this.#drain();
-    return Buffer.concat(this.#chunks);
+    return Buffer.concat(this.take());
   }
 
   #drain(): void {

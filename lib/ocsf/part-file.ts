@@ -5,8 +5,10 @@ import { type OcsfColumn, ocsfColumnsOf } from './columns';
 import { OCSF_CLASSES, type OcsfClass, type OcsfVersion } from './constants';
 import { deviceInventoryInfoOf, deviceInventoryInfoTime } from './device-inventory-info';
 import type { OcsfInputAddress } from './errors';
+import type { OcsfFileInfo } from './manifest';
 import { type OcsfCodec, OcsfParquetWriter, runtimeCodec } from './parquet';
-import { partLinesOf, readPartLines } from './part-lines';
+import { type PartLines, partLinesOf, readPartLines } from './part-lines';
+import { RecordShredder } from './shred';
 import { vulnerabilityFindingOf, vulnerabilityFindingTime } from './vulnerability-finding';
 
 /** Row groups hold at most this many rows … */
@@ -51,7 +53,7 @@ export interface OcsfPartContext {
   runId: string;
   /** The run's day, `YYYY-MM-DD` (UTC): its findings `dt=`, the day of its window end. */
   dt: string;
-  /** The findings part's index in the run: OCSF file i is made from findings part i. */
+  /** The findings part's index in the run: OCSF files i-… are made from findings part i. */
   index: number;
   /** Defaults to {@link runtimeCodec}: zstd where this Node has it, else snappy. */
   codec?: OcsfCodec;
@@ -61,10 +63,12 @@ export interface OcsfPartContext {
   where?: OcsfInputAddress;
 }
 
-/** One OCSF Parquet file, made from one delivered findings part, not stored yet. */
+/** One OCSF Parquet file: the records of one delivered findings part whose `time` is in one UTC day. */
 export interface OcsfPartFile {
   /** Its key in the data store (relative to the store root, like every sink key). */
   key: string;
+  /** The UTC day of its records' `time`, `YYYYMMDD`: Security Lake's `eventDay` partition. */
+  eventDay: string;
   bytes: Uint8Array;
   rows: number;
   ocsfClass: OcsfClass;
@@ -74,90 +78,125 @@ export interface OcsfPartFile {
 }
 
 /**
+ * The key of the OCSF file of findings part `index` for one event day:
+ * `…/run=<runId>/part-00000-20261123.parquet`.
+ */
+export function ocsfFileKey(prefix: string, index: number, eventDay: string): string {
+  return ocsfPartKey(prefix, index).replace(/\.parquet$/, `-${eventDay}.parquet`);
+}
+
+const DAY_MS = 86_400_000;
+
+/** The UTC day of epoch-ms `time` as `YYYYMMDD`. */
+export function eventDayOf(time: number): string {
+  return new Date(Math.floor(time / DAY_MS) * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+/**
  * Reads one delivered findings part (its sha256, size and row count checked against `part`) and
- * makes its OCSF Parquet file: one event class, rows sorted by `time` (then by their order in the
- * part, so the file is a pure function of the part), row groups of at most
- * {@link ROW_GROUP_MAX_ROWS} rows. Memory stays flat: the part's lines as delivered, a sort index,
- * and the records of one row group at a time.
+ * makes its OCSF Parquet files, one per UTC day of the records' `time` (Security Lake partitions a
+ * source by the event's day, so a backfill's records land in their own days): one event class,
+ * rows sorted by `time` (then by their order in the part, so the files are a pure function of the
+ * part), row groups of at most {@link ROW_GROUP_MAX_ROWS} rows and
+ * {@link ROW_GROUP_MAX_INPUT_BYTES} of delivered NDJSON. Files come in day order.
+ *
+ * Memory: the part's NDJSON once, as bytes outside V8's heap, a sort index, and one row group in
+ * column form; a record is split into its columns as soon as it is mapped, and a file's bytes are
+ * held compressed (a few % of the part's NDJSON) until it is handed over.
  *
  * @example
  * ```ts
- * const file = await ocsfFileForPart(store, 'vulns', manifest.parts[i], { runId, dt, index: i });
- * const info = await storeOcsfFile(store, file);
+ * const files = await ocsfFilesForPart(store, 'vulns', manifest.parts[i], { runId, dt, index: i });
+ * const infos = await Promise.all(files.map((file) => storeOcsfFile(store, file)));
  * ```
  */
-export async function ocsfFileForPart(
+export async function ocsfFilesForPart(
   source: ObjectStore,
   dataset: Dataset,
   part: PartInfo,
   ctx: OcsfPartContext,
-): Promise<OcsfPartFile> {
-  return ocsfFileOfLines(await readPartLines(source, part, ctx.where), dataset, part, ctx);
+): Promise<OcsfPartFile[]> {
+  return ocsfFilesOfLines(await readPartLines(source, part, ctx.where), dataset, part, ctx);
 }
 
 /**
- * {@link ocsfFileForPart} for a part already read, as stored (gzip NDJSON, checked against `part`):
+ * {@link ocsfFilesForPart} for a part already read, as stored (gzip NDJSON, checked against `part`):
  * what a delivery thread runs, since threads get bytes, not stores.
  */
-export function ocsfFileOfStored(
+export function ocsfFilesOfStored(
   stored: Uint8Array,
   dataset: Dataset,
   part: PartInfo,
   ctx: OcsfPartContext,
-): OcsfPartFile {
-  return ocsfFileOfLines(partLinesOf(stored, part, ctx.where), dataset, part, ctx);
+): OcsfPartFile[] {
+  return ocsfFilesOfLines(partLinesOf(stored, part, ctx.where), dataset, part, ctx);
 }
 
-function ocsfFileOfLines(
-  lines: string[],
+function ocsfFilesOfLines(
+  lines: PartLines,
   dataset: Dataset,
   part: PartInfo,
   ctx: OcsfPartContext,
-): OcsfPartFile {
+): OcsfPartFile[] {
   const plan = planOf(dataset);
-  const times = new Float64Array(lines.length);
-  for (let i = 0; i < lines.length; i++) times[i] = plan.time(JSON.parse(lines[i] as string));
-  const order = Uint32Array.from(lines.keys()).sort(
-    (a, b) => (times[a] as number) - (times[b] as number) || a - b,
-  );
+  const count = lines.length;
+  const times = new Float64Array(count);
+  for (let i = 0; i < count; i++) times[i] = plan.time(JSON.parse(lines.line(i)));
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
 
   const codec = ctx.codec ?? runtimeCodec();
+  const prefix = ocsfRunPrefix(plan.ocsfClass.name, dataset, ctx.dt, ctx.runId);
+  const files: OcsfPartFile[] = [];
   const version = ctx.version ?? '1.3.0';
-  const writer = new OcsfParquetWriter({
-    columns: plan.columns(version),
-    codec,
-    metadata: {
-      'ocsf.version': version,
-      'ocsf.class_uid': String(plan.ocsfClass.classUid),
-      'sc2aws.run_id': ctx.runId,
-      'sc2aws.dataset': dataset,
-      'sc2aws.source_part': part.key,
-    },
-  });
-  let group: object[] = [];
+  const columns = plan.columns(version);
+  // One shredder for the part's files, one file at a time: compiled once, warm from file to file.
+  const shredder = new RecordShredder(columns);
+  let writer: OcsfParquetWriter | undefined;
+  let day = Number.NaN;
   let groupBytes = 0;
+  const finishFile = (w: OcsfParquetWriter) => {
+    const bytes = w.finish();
+    const eventDay = eventDayOf(day * DAY_MS);
+    files.push({
+      key: ocsfFileKey(prefix, ctx.index, eventDay),
+      eventDay,
+      bytes,
+      rows: w.rows,
+      ocsfClass: plan.ocsfClass,
+      codec,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+  };
   for (const i of order) {
-    const line = lines[i] as string;
-    // Released as it is mapped: the part's text shrinks while the file grows.
-    lines[i] = '';
-    group.push(plan.map(JSON.parse(line), version));
-    groupBytes += line.length;
-    if (group.length >= ROW_GROUP_MAX_ROWS || groupBytes >= ROW_GROUP_MAX_INPUT_BYTES) {
-      writer.writeRowGroup(group);
-      group = [];
+    const recordDay = Math.floor((times[i] as number) / DAY_MS);
+    if (writer === undefined || recordDay !== day) {
+      if (writer !== undefined) finishFile(writer);
+      day = recordDay;
+      groupBytes = 0;
+      writer = new OcsfParquetWriter({
+        columns,
+        shredder,
+        codec,
+        metadata: {
+          'ocsf.version': version,
+          'ocsf.class_uid': String(plan.ocsfClass.classUid),
+          'sc2aws.run_id': ctx.runId,
+          'sc2aws.dataset': dataset,
+          'sc2aws.source_part': part.key,
+        },
+      });
+    }
+    writer.add(plan.map(JSON.parse(lines.line(i)), version));
+    groupBytes += lines.bytesOf(i);
+    if (writer.groupRows >= ROW_GROUP_MAX_ROWS || groupBytes >= ROW_GROUP_MAX_INPUT_BYTES) {
+      writer.endRowGroup();
       groupBytes = 0;
     }
   }
-  writer.writeRowGroup(group);
-  const bytes = writer.finish();
-  return {
-    key: ocsfPartKey(ocsfRunPrefix(plan.ocsfClass.name, dataset, ctx.dt, ctx.runId), ctx.index),
-    bytes,
-    rows: writer.rows,
-    ocsfClass: plan.ocsfClass,
-    codec,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-  };
+  if (writer !== undefined) finishFile(writer);
+  return files;
 }
 
 /** The content type OCSF files are stored with. */
@@ -168,10 +207,17 @@ export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
  * manifest part. `bytes` and `uncompressedBytes` are both the file's size: Parquet compresses
  * inside the file.
  */
-export async function storeOcsfFile(store: ObjectStore, file: OcsfPartFile): Promise<PartInfo> {
+export async function storeOcsfFile(store: ObjectStore, file: OcsfPartFile): Promise<OcsfFileInfo> {
   const upload = store.openUpload(file.key, PARQUET_CONTENT_TYPE);
   upload.stream.end(file.bytes);
   await upload.done();
   const size = file.bytes.length;
-  return { key: file.key, rows: file.rows, bytes: size, uncompressedBytes: size, sha256: file.sha256 };
+  return {
+    key: file.key,
+    rows: file.rows,
+    bytes: size,
+    uncompressedBytes: size,
+    sha256: file.sha256,
+    eventDay: file.eventDay,
+  };
 }

@@ -45,11 +45,16 @@ export interface AssumedCredentials {
 export interface SecurityLakeWriter {
   readonly bucket: string;
   /**
-   * `ext/<source>/region=<region>/accountId=<id>/eventDay=<YYYYMMDD>/<dataset>-<runId>-part-NNNNN.parquet`:
-   * eventDay is the run's day (its window end, UTC); the name is fixed per run and part, so a
-   * retried commit overwrites the same objects.
+   * `ext/<source>/region=<region>/accountId=<id>/eventDay=<YYYYMMDD>/<dataset>-<runId>-<file name>`:
+   * `eventDay` is the UTC day of the file's records' `time` (each file holds one day); the name is
+   * fixed per run, part and day, so a retried commit overwrites the same objects.
    */
-  keyFor(ocsfClass: OcsfClass, run: { dataset: string; runId: string; dt: string }, partKey: string): string;
+  keyFor(
+    ocsfClass: OcsfClass,
+    run: { dataset: string; runId: string },
+    fileKey: string,
+    eventDay: string,
+  ): string;
   put(ocsfClass: OcsfClass, key: string, body: Uint8Array): Promise<void>;
 }
 
@@ -99,9 +104,8 @@ export function createSecurityLakeWriter(options: SecurityLakeOptions): Security
 
   return {
     bucket: options.bucket,
-    keyFor(ocsfClass, run, partKey) {
-      const eventDay = run.dt.replaceAll('-', '');
-      const name = partKey.slice(partKey.lastIndexOf('/') + 1);
+    keyFor(ocsfClass, run, fileKey, eventDay) {
+      const name = fileKey.slice(fileKey.lastIndexOf('/') + 1);
       return `ext/${sourceOf(ocsfClass).sourceName}/region=${options.region}/accountId=${options.accountId}/eventDay=${eventDay}/${run.dataset}-${run.runId}-${name}`;
     },
     async put(ocsfClass, key, body) {

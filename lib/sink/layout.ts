@@ -43,8 +43,8 @@ export function stateKey(dataset: string): string {
 
 /**
  * The OCSF files of one run, one folder per event class:
- * `ocsf/class=<class>/dataset=<d>/dt=YYYY-MM-DD/run=<runId>/part-00000.parquet … _manifest.json`.
- * Part i is made from the run's findings part i.
+ * `ocsf/class=<class>/dataset=<d>/dt=YYYY-MM-DD/run=<runId>/part-00000-YYYYMMDD.parquet … _manifest.json`.
+ * Files `part-<i>-<day>` are made from the run's findings part i, one per event day (lib/ocsf).
  */
 export function ocsfRunPrefix(ocsfClass: string, dataset: string, dt: string, runId: string): string {
   return `ocsf/class=${ocsfClass}/dataset=${dataset}/dt=${dt}/run=${runId}/`;

@@ -51,9 +51,17 @@ describe('npm run bench -- --quick', () => {
       expect(report.bundles.initMs.node).toBeGreaterThan(0);
       expect(report.memory.ratio.value).toBeGreaterThan(0);
       expect(report.ocsf.rowsPerSecond).toBeGreaterThan(0);
+      // Issue 22: one findings part of the largest default size (PART_SIZE_MB 64) made into OCSF
+      // Parquet stays within half of forward-results' default 1024 MB.
+      expect(report.ocsf.ndjsonBytes).toBeGreaterThanOrEqual(64 * 1024 * 1024);
+      expect(report.ocsf.peakRssBytes).toBeGreaterThan(0);
+      expect(report.ocsf.peakRssBytes).toBeLessThanOrEqual(512e6);
       expect(report.delivery.exportRowsPerSecond).toBeGreaterThan(0);
-      for (const threads of report.delivery.threadCounts)
+      for (const threads of report.delivery.threadCounts) {
         expect(report.delivery.deliveryRowsPerSecond[threads]).toBeGreaterThan(0);
+        expect(report.delivery.ocsfRowsPerSecond[threads]).toBeGreaterThan(0);
+        expect(report.delivery.ocsfPeakRssBytes[threads]).toBeGreaterThan(0);
+      }
       expect(report.delivery.endToEnd.rowsPerSecond).toBeGreaterThan(0);
       expect(report.delivery.memory.map((m: { rows: number }) => m.rows)).toEqual([3000, 6000]);
       for (const m of report.delivery.memory)
@@ -71,6 +79,7 @@ describe('npm run bench -- --quick', () => {
       expect(markdown).toMatch(/Delivery \(`sc2aws deliver --threads 1`/);
       expect(markdown).toMatch(/End to end: SC rows → delivered findings/);
       expect(markdown).toMatch(/Security Hub: initial import of 500 000 findings/);
+      expect(markdown).toMatch(/OCSF \(`sc2aws deliver --redeliver --ocsf --threads 1`/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -400,7 +400,7 @@ describe('a delivery that runs out of time', () => {
     await rm(out.store.uri(STATE_FOLDER), { recursive: true });
     expect(await deliverRun(depsFor(out, { ocsf }), DELIVERY_SETTINGS, rawKey)).toMatchObject({
       status: 'delivered',
-      ocsf: { files: 1, rows: PARTS * ROWS_PER_PART },
+      ocsf: { rows: PARTS * ROWS_PER_PART },
     });
   });
 
@@ -427,11 +427,12 @@ describe('a delivery that runs out of time', () => {
     // Findings Delivered once, when the findings were committed, however many invocations followed.
     expect(stepped.events.filter((e) => e.detailType === 'Findings Delivered')).toHaveLength(1);
     const a = await filesOf(whole.dir);
-    // One OCSF file per change part, each named by its part's number.
+    // OCSF files of every change part (one per event day), each named by its part's number and day.
     const changeParts = [...a.keys()].filter((p) => /^changes\/dt=.*\/part-\d+\.ndjson\.gz$/.test(p));
     const parquet = [...a.keys()].filter((p) => p.startsWith('ocsf/') && p.endsWith('.parquet'));
-    const numbers = (keys: string[]) => keys.map((k) => /part-(\d+)\./.exec(k)?.[1]);
+    const numbers = (keys: string[]) => [...new Set(keys.map((k) => /part-(\d+)[-.]/.exec(k)?.[1]))];
     expect(numbers(parquet)).toEqual(numbers(changeParts));
+    for (const key of parquet) expect(key).toMatch(/\/part-\d{5}-\d{8}\.parquet$/);
     expect(parquet.length).toBeGreaterThan(2);
     expect(stepped.events.filter((e) => e.detailType === 'Findings Changed')).toHaveLength(1);
     expect([...a.keys()].some((p) => p.startsWith('ocsf/committed/'))).toBe(true);

@@ -89,7 +89,7 @@ describe('functions/forward-results handler, OCSF to Security Lake', () => {
     expect(lakeKeys.length).toBe(result.ocsf?.files);
     for (const key of lakeKeys) {
       expect(key).toMatch(
-        /^ext\/sc2awsVulns\/1\.0\/region=eu-west-1\/accountId=123456789012\/eventDay=\d{8}\/vulns-[\w-]+-part-\d{5}\.parquet$/,
+        /^ext\/sc2awsVulns\/1\.0\/region=eu-west-1\/accountId=123456789012\/eventDay=(\d{8})\/vulns-[\w-]+-part-\d{5}-\1\.parquet$/,
       );
     }
     // OCSF_VERSION unset: Security Lake gets OCSF 1.1.0.

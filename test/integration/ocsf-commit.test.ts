@@ -9,13 +9,14 @@ import {
   commitOcsfRun,
   createSecurityLakeWriter,
   OCSF_CLASSES,
+  type OcsfFileInfo,
   type OcsfRun,
-  ocsfFileForPart,
+  ocsfFilesForPart,
   ocsfRunManifestSchema,
   type SecurityLakeWriter,
   storeOcsfFile,
 } from '#lib/ocsf';
-import { createS3Store, type ObjectStore, type PartInfo } from '#lib/sink';
+import { createS3Store, type ObjectStore } from '#lib/sink';
 import { listKeys } from '#support/athena-table';
 import { deliveredPart } from '#support/ocsf-files';
 import { type LocalS3, startS3 } from '#support/s3';
@@ -34,13 +35,26 @@ const ASSETS_ROLE = 'arn:aws:iam::123456789012:role/AmazonSecurityLake-Provider-
 const EXTERNAL_ID = 'sc2aws-7f3a9c';
 const sts = mockClient(STSClient);
 
-/** Two delivered findings parts of a run, made into OCSF files and stored: what commit expects. */
-async function storedRun(store: ObjectStore, dataset: 'vulns' | 'assets' = 'vulns'): Promise<PartInfo[]> {
-  const rows = Object.values(dataset === 'vulns' ? findingCases : assetCases);
-  const parts: PartInfo[] = [];
+/**
+ * Two delivered findings parts of a run, made into OCSF files and stored: what commit expects.
+ * `seen`: findings last seen (or fixed) on these times in turn, as in a backfill.
+ */
+async function storedRun(
+  store: ObjectStore,
+  dataset: 'vulns' | 'assets' = 'vulns',
+  seen: string[] = [],
+): Promise<OcsfFileInfo[]> {
+  const cases: object[] = Object.values(dataset === 'vulns' ? findingCases : assetCases);
+  const rows = cases.map((row, i) => {
+    const at = seen[i % Math.max(1, seen.length)];
+    const finding = row as { last_mitigated: string | null };
+    return at === undefined ? row : { ...row, last_seen: at, last_mitigated: finding.last_mitigated && at };
+  });
+  const parts: OcsfFileInfo[] = [];
   for (const index of [0, 1]) {
     const part = await deliveredPart(store, dataset, rows.slice(index * 2), RUN.runId, index);
-    parts.push(await storeOcsfFile(store, await ocsfFileForPart(store, dataset, part, { ...RUN, index })));
+    for (const file of await ocsfFilesForPart(store, dataset, part, { ...RUN, index }))
+      parts.push(await storeOcsfFile(store, file));
   }
   return parts;
 }
@@ -113,14 +127,13 @@ describe('committing OCSF runs', () => {
 
     // Assert
     const list = (await body(data.client(), data.bucket, listPath)).toString();
-    expect(list).toBe(
-      [0, 1]
-        .map(
-          (i) =>
-            `s3://sc2aws-data/sc2aws/ocsf/class=vulnerability_finding/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/part-0000${i}.parquet\n`,
-        )
-        .join(''),
+    expect(parts.map((p) => p.key)).toEqual(
+      parts.map(
+        (p, i) =>
+          `ocsf/class=vulnerability_finding/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/part-0000${i < parts.length / 2 ? 0 : 1}-${p.eventDay}.parquet`,
+      ),
     );
+    expect(list).toBe(parts.map((p) => `s3://sc2aws-data/sc2aws/${p.key}\n`).join(''));
     const manifest = ocsfRunManifestSchema.parse(
       JSON.parse((await store.getText(commit.manifestKey))?.body ?? ''),
     );
@@ -139,20 +152,22 @@ describe('committing OCSF runs', () => {
   });
 
   it('copies a run into Security Lake only at commit, through the provider role with its external id, under eventDay keys', async () => {
-    // Prepare
-    const parts = await storedRun(store);
+    // Prepare: a run of 2024-04-04 holding findings of two earlier days (a backfill).
+    const parts = await storedRun(store, 'vulns', ['2024-03-30T10:00:00.000Z', '2024-04-01T23:00:00.000Z']);
     expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual([]);
 
     // Act
     const commit = await commitOcsfRun(store, { kind: 'security-lake', lake: lake() }, RUN, parts);
 
     // Assert
-    const keys = [0, 1].map(
-      (i) =>
-        `ext/sc2awsVulns/region=eu-west-1/accountId=123456789012/eventDay=20240404/vulns-20240404T060000Z-0a1b2c3d-part-0000${i}.parquet`,
+    // Each file under the day of its records' time, not the run's day.
+    const keys = parts.map(
+      (p) =>
+        `ext/sc2awsVulns/region=eu-west-1/accountId=123456789012/eventDay=${p.eventDay}/vulns-20240404T060000Z-0a1b2c3d-${p.key.split('/').at(-1)}`,
     );
+    expect(parts.map((p) => p.eventDay)).toEqual(['20240330', '20240401', '20240330', '20240401']);
     expect(commit.securityLakeKeys).toEqual(keys);
-    expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual(keys);
+    expect(await listKeys({ client: lakeS3.client(), bucket: lakeS3.bucket })).toEqual([...keys].sort());
     for (const [i, key] of keys.entries()) {
       const copied = await body(lakeS3.client(), lakeS3.bucket, key);
       expect(copied.equals(await body(data.client(), data.bucket, `sc2aws/${parts[i]?.key}`))).toBe(true);
@@ -164,7 +179,19 @@ describe('committing OCSF runs', () => {
     });
     const manifest = JSON.parse((await store.getText(commit.manifestKey))?.body ?? '');
     expect(manifest.securityLake).toEqual({ bucket: lakeS3.bucket, keys });
-    expect((await store.getText(commit.committedKey))?.body).toContain('part-00001.parquet');
+    expect((await store.getText(commit.committedKey))?.body).toContain('part-00001-20240401.parquet');
+  });
+
+  it("files an OCSF file stored before files were split by day (no eventDay, a whole part) under the run's day", async () => {
+    // Prepare: what a delivery state saved by an earlier version holds for a part's file.
+    const parts = (await storedRun(store)).map(({ eventDay: _day, ...part }) => part);
+
+    // Act
+    const commit = await commitOcsfRun(store, { kind: 'security-lake', lake: lake() }, RUN, parts);
+
+    // Assert
+    expect(commit.securityLakeKeys).toHaveLength(parts.length);
+    for (const key of commit.securityLakeKeys) expect(key).toContain('/eventDay=20240404/vulns-');
   });
 
   it('sends hosts to their own source and role, and rewrites the same objects when a commit is retried', async () => {
@@ -180,7 +207,7 @@ describe('committing OCSF runs', () => {
       first.securityLakeKeys,
     );
     expect(first.securityLakeKeys[0]).toMatch(
-      /^ext\/sc2awsHosts\/1\.0\/region=eu-west-1\/accountId=123456789012\/eventDay=20240404\/assets-/,
+      /^ext\/sc2awsHosts\/1\.0\/region=eu-west-1\/accountId=123456789012\/eventDay=\d{8}\/assets-/,
     );
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
       RoleArn: ASSETS_ROLE,

@@ -8,8 +8,10 @@ import { ErrorCode } from '#lib/errors';
 import type { DeliveredFinding } from '#lib/findings';
 import {
   deviceInventoryInfoOf,
+  eventDayOf,
+  type OcsfPartFile,
   ocsfAthenaDdl,
-  ocsfFileForPart,
+  ocsfFilesForPart,
   ROW_GROUP_MAX_ROWS,
   runtimeCodec,
   vulnerabilityFindingOf,
@@ -45,6 +47,22 @@ function manyFindings(count: number): DeliveredFinding[] {
       last_mitigated: base.last_mitigated && lastSeen,
     };
   });
+}
+
+/** Every record of a part's files, read back by DuckDB, in file order. */
+async function readAll(files: readonly OcsfPartFile[]): Promise<unknown[]> {
+  const read: unknown[] = [];
+  for (const file of files)
+    await withDuckDb(file.bytes, async (query) => {
+      read.push(...(await query('SELECT * FROM read_parquet($file)')).map(plain));
+    });
+  return read;
+}
+
+/** The one file of a part whose records all have the same day. */
+function only(files: readonly OcsfPartFile[]): OcsfPartFile {
+  expect(files).toHaveLength(1);
+  return files[0] as OcsfPartFile;
 }
 
 const HIVE: Record<string, string> = {
@@ -96,17 +114,18 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     const part = await deliveredPart(store, 'vulns', rows);
 
     // Act
-    const file = await ocsfFileForPart(store, 'vulns', part, RUN);
+    const files = await ocsfFilesForPart(store, 'vulns', part, RUN);
 
     // Assert
-    expect(file.rows).toBe(rows.length);
-    expect(file.ocsfClass.classUid).toBe(2002);
-    expect(file.key).toBe(
-      'ocsf/class=vulnerability_finding/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/part-00000.parquet',
-    );
-    await withDuckDb(file.bytes, async (query) => {
-      const read = await query('SELECT * FROM read_parquet($file)');
-      expect(read.map(plain)).toEqual(expectedRecords(rows, vulnerabilityFindingOf));
+    expect(files.reduce((n, f) => n + f.rows, 0)).toBe(rows.length);
+    for (const file of files) {
+      expect(file.ocsfClass.classUid).toBe(2002);
+      expect(file.key).toBe(
+        `ocsf/class=vulnerability_finding/dataset=vulns/dt=2024-04-04/run=20240404T060000Z-0a1b2c3d/part-00000-${file.eventDay}.parquet`,
+      );
+    }
+    expect(await readAll(files)).toEqual(expectedRecords(rows, vulnerabilityFindingOf));
+    await withDuckDb((files[0] as OcsfPartFile).bytes, async (query) => {
       const types = new Map(
         (await query('DESCRIBE SELECT * FROM read_parquet($file)')).map((c) => [
           c.column_name,
@@ -127,13 +146,40 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     const rows = Object.values(assetCases);
     const part = await deliveredPart(store, 'assets', rows);
 
-    const file = await ocsfFileForPart(store, 'assets', part, RUN);
+    const files = await ocsfFilesForPart(store, 'assets', part, RUN);
 
-    expect(file.ocsfClass.classUid).toBe(5001);
-    await withDuckDb(file.bytes, async (query) => {
-      const read = await query('SELECT * FROM read_parquet($file)');
-      expect(read.map(plain)).toEqual(expectedRecords(rows, deviceInventoryInfoOf));
-    });
+    for (const file of files) expect(file.ocsfClass.classUid).toBe(5001);
+    expect(await readAll(files)).toEqual(expectedRecords(rows, deviceInventoryInfoOf));
+  });
+
+  it("splits a part into one file per UTC day of the records' time, so a backfill lands in its own days", async () => {
+    // Prepare: a run of 2024-04-04 whose findings were last seen on three earlier days, in no order.
+    const seen = ['2024-03-31T23:59:59.999Z', '2024-03-30T00:00:00.000Z', '2024-04-02T12:00:00.000Z'];
+    const rows = manyFindings(30).map((row, i) => ({
+      ...row,
+      last_seen: seen[i % 3] as string,
+      last_mitigated: null,
+      state: 'open' as const,
+    }));
+    const part = await deliveredPart(store, 'vulns', rows);
+
+    // Act
+    const files = await ocsfFilesForPart(store, 'vulns', part, RUN);
+
+    // Assert
+    expect(files.map((f) => [f.eventDay, f.rows])).toEqual([
+      ['20240330', 10],
+      ['20240331', 10],
+      ['20240402', 10],
+    ]);
+    for (const file of files) {
+      expect(file.key).toMatch(new RegExp(`/run=${RUN.runId}/part-00000-${file.eventDay}\\.parquet$`));
+      await withDuckDb(file.bytes, async (query) => {
+        const times = await query('SELECT time FROM read_parquet($file)');
+        expect(times.map((t) => eventDayOf(Number(t.time)))).toEqual(Array(file.rows).fill(file.eventDay));
+      });
+    }
+    expect(await readAll(files)).toEqual(expectedRecords(rows, vulnerabilityFindingOf));
   });
 
   it('writes the runtime codec (zstd where node:zlib has it, else snappy), row groups of at most 5 000 rows and pages of at most 1 MB', async () => {
@@ -145,7 +191,7 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     const part = await deliveredPart(store, 'vulns', rows);
 
     // Act
-    const file = await ocsfFileForPart(store, 'vulns', part, RUN);
+    const file = only(await ocsfFilesForPart(store, 'vulns', part, RUN));
 
     // Assert
     const expectedCodec =
@@ -177,37 +223,85 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     async (dataset, classKey, cases) => {
       const part = await deliveredPart(store, dataset, Object.values(cases));
 
-      const file = await ocsfFileForPart(store, dataset, part, RUN);
+      const [file] = await ocsfFilesForPart(store, dataset, part, RUN);
 
       const declared = [
         ...(ocsfAthenaDdl(classKey).split('PARTITIONED BY')[0] ?? '').matchAll(/^ {2}`(\w+)` (.+?),?$/gm),
       ].map((m) => [m[1], m[2]]);
-      await withDuckDb(file.bytes, async (query) => {
+      await withDuckDb((file as OcsfPartFile).bytes, async (query) => {
         const described = await query('DESCRIBE SELECT * FROM read_parquet($file)');
         expect(declared).toEqual(described.map((c) => [c.column_name, hiveType(String(c.column_type))]));
       });
     },
   );
 
+  it('dictionary-encodes repeating columns, writes unique ones plain, and records null counts and numeric min and max', async () => {
+    // Prepare: 300 findings of one day, each with its own id, over a handful of plugins.
+    const at = '2024-04-02T12:00:00.000Z';
+    const rows = manyFindings(300).map((row) => ({
+      ...row,
+      last_seen: at,
+      last_mitigated: row.last_mitigated && at,
+    }));
+    const records = rows.map((row) => vulnerabilityFindingOf(row));
+    const part = await deliveredPart(store, 'vulns', rows);
+
+    // Act
+    const file = only(await ocsfFilesForPart(store, 'vulns', part, RUN));
+
+    // Assert
+    await withDuckDb(file.bytes, async (query) => {
+      const meta = new Map(
+        (
+          await query(
+            'SELECT path_in_schema, encodings, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata($file)',
+          )
+        ).map((c) => [String(c.path_in_schema), c]),
+      );
+      // metadata.uid differs per finding; class_uid is the same on every row.
+      expect(String(meta.get('metadata, uid')?.encodings)).toBe('PLAIN');
+      expect(String(meta.get('class_uid')?.encodings)).toMatch(/RLE_DICTIONARY/);
+      const time = Date.parse(at);
+      expect(meta.get('time')).toMatchObject({
+        stats_min_value: String(time),
+        stats_max_value: String(time),
+      });
+      expect(Number(meta.get('time')?.stats_null_count)).toBe(0);
+      const severities = records.map((record) => record.severity_id);
+      expect(meta.get('severity_id')).toMatchObject({
+        stats_min_value: String(Math.min(...severities)),
+        stats_max_value: String(Math.max(...severities)),
+      });
+      const noComment = records.filter((record) => record.comment === undefined).length;
+      expect(noComment).toBeGreaterThan(0);
+      expect(noComment).toBeLessThan(records.length);
+      expect(Number(meta.get('comment')?.stats_null_count)).toBe(noComment);
+    });
+  });
+
   it('writes snappy when asked, whatever the runtime has', async () => {
     const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
 
-    const file = await ocsfFileForPart(store, 'vulns', part, { ...RUN, codec: 'SNAPPY' });
+    const files = await ocsfFilesForPart(store, 'vulns', part, { ...RUN, codec: 'SNAPPY' });
 
-    await withDuckDb(file.bytes, async (query) => {
-      const codecs = await query('SELECT DISTINCT compression FROM parquet_metadata($file)');
-      expect(codecs.map((c) => c.compression)).toEqual(['SNAPPY']);
-    });
+    for (const file of files)
+      await withDuckDb(file.bytes, async (query) => {
+        const codecs = await query('SELECT DISTINCT compression FROM parquet_metadata($file)');
+        expect(codecs.map((c) => c.compression)).toEqual(['SNAPPY']);
+      });
   });
 
   it('makes byte-identical files from the same part (a redelivery rewrites the same objects)', async () => {
     const part = await deliveredPart(store, 'fixed', Object.values(findingCases));
 
-    const first = await ocsfFileForPart(store, 'fixed', part, RUN);
-    const second = await ocsfFileForPart(store, 'fixed', part, RUN);
+    const first = await ocsfFilesForPart(store, 'fixed', part, RUN);
+    const second = await ocsfFilesForPart(store, 'fixed', part, RUN);
 
-    expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
-    expect(second.sha256).toBe(first.sha256);
+    expect(second.map((f) => f.key)).toEqual(first.map((f) => f.key));
+    for (const [i, file] of second.entries()) {
+      expect(Buffer.from(file.bytes).equals(Buffer.from(first[i]?.bytes ?? []))).toBe(true);
+      expect(file.sha256).toBe(first[i]?.sha256);
+    }
   });
 
   it('refuses a part that is not gzip NDJSON, naming it', async () => {
@@ -219,7 +313,7 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
     // Its manifest entry matches the bytes (sha256 and size are checked first): only gzip fails.
     const sha256 = createHash('sha256').update(body).digest('hex');
 
-    const result = ocsfFileForPart(store, 'vulns', { ...part, sha256, bytes: body.length }, RUN);
+    const result = ocsfFilesForPart(store, 'vulns', { ...part, sha256, bytes: body.length }, RUN);
 
     await expect(result).rejects.toMatchObject({ code: ErrorCode.OcsfInputCorrupt });
     await expect(result).rejects.toThrow(/not readable gzip NDJSON/);
@@ -228,7 +322,7 @@ describe('OCSF Parquet files, read back by DuckDB', () => {
   it('refuses a part that does not match its manifest, naming it', async () => {
     const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
 
-    const result = ocsfFileForPart(store, 'vulns', { ...part, rows: part.rows + 1 }, RUN);
+    const result = ocsfFilesForPart(store, 'vulns', { ...part, rows: part.rows + 1 }, RUN);
 
     await expect(result).rejects.toMatchObject({ code: ErrorCode.OcsfInputCorrupt });
     await expect(result).rejects.toThrow(part.key);

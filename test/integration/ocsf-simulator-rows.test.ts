@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportDataset } from '#lib/export';
 import type { DeliveredAsset, DeliveredFinding } from '#lib/findings';
-import { deviceInventoryInfoOf, ocsfFileForPart, vulnerabilityFindingOf } from '#lib/ocsf';
+import { deviceInventoryInfoOf, ocsfFilesForPart, vulnerabilityFindingOf } from '#lib/ocsf';
 import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
 import { plain, withDuckDb } from '#support/ocsf-files';
@@ -43,11 +43,11 @@ describe('OCSF from simulator rows through export and delivery', () => {
       const files = [];
       for (const [index, part] of delivered.manifest.parts.entries()) {
         files.push(
-          await ocsfFileForPart(h.store, dataset, part, {
+          ...(await ocsfFilesForPart(h.store, dataset, part, {
             runId: delivered.manifest.runId,
             dt: '2026-01-01',
             index,
-          }),
+          })),
         );
       }
 

@@ -8,7 +8,7 @@ import {
   deviceInventoryInfoOf,
   OCSF_VERSIONS,
   ocsfColumnsOf,
-  ocsfFileForPart,
+  ocsfFilesForPart,
   storeOcsfFile,
   vulnerabilityFindingOf,
 } from '#lib/ocsf';
@@ -57,25 +57,27 @@ describe('OCSF files of each version, read back by DuckDB', () => {
             : deviceInventoryInfoOf(row as DeliveredAsset, version);
         const validate = validatorsFor[version][classKey];
 
-        // Act
-        const file = await ocsfFileForPart(store, dataset, part, { ...RUN, version });
+        // Act: one file per day of the records' time.
+        const files = await ocsfFilesForPart(store, dataset, part, { ...RUN, version });
 
         // Assert
         const expected = rows.map((row) => JSON.parse(JSON.stringify(map(row))));
         for (const record of expected) expect(validate(record), schemaErrors(validate)).toBe(true);
-        await withDuckDb(file.bytes, async (query) => {
-          const read = (await query('SELECT * FROM read_parquet($file)')).map(plain);
-          expect(byUid(read)).toEqual(byUid(expected));
-          for (const record of read) expect(validate(record), schemaErrors(validate)).toBe(true);
-          const footer = await query(
-            "SELECT value FROM parquet_kv_metadata($file) WHERE key = 'ocsf.version'",
-          );
-          expect(String(footer[0]?.value)).toContain(version);
-          const described = await query('DESCRIBE SELECT * FROM read_parquet($file)');
-          expect(described.map((c) => c.column_name)).toEqual(
-            ocsfColumnsOf(classKey, version).map((c) => c.name),
-          );
-        });
+        const read: unknown[] = [];
+        for (const file of files)
+          await withDuckDb(file.bytes, async (query) => {
+            read.push(...(await query('SELECT * FROM read_parquet($file)')).map(plain));
+            const footer = await query(
+              "SELECT value FROM parquet_kv_metadata($file) WHERE key = 'ocsf.version'",
+            );
+            expect(String(footer[0]?.value)).toContain(version);
+            const described = await query('DESCRIBE SELECT * FROM read_parquet($file)');
+            expect(described.map((c) => c.column_name)).toEqual(
+              ocsfColumnsOf(classKey, version).map((c) => c.name),
+            );
+          });
+        expect(byUid(read)).toEqual(byUid(expected));
+        for (const record of read) expect(validate(record), schemaErrors(validate)).toBe(true);
       });
     }
   }
@@ -86,8 +88,9 @@ describe('OCSF files of each version, read back by DuckDB', () => {
   ] as const) {
     it(`says OCSF ${version} in the run's manifest when the target is ${JSON.stringify(target)}`, async () => {
       const part = await deliveredPart(store, 'vulns', Object.values(findingCases));
-      const file = await ocsfFileForPart(store, 'vulns', part, { ...RUN, version });
-      const stored = await storeOcsfFile(store, file);
+      const files = await ocsfFilesForPart(store, 'vulns', part, { ...RUN, version });
+      const stored = [];
+      for (const file of files) stored.push(await storeOcsfFile(store, file));
 
       const commit = await commitOcsfRun(
         store,
@@ -99,7 +102,7 @@ describe('OCSF files of each version, read back by DuckDB', () => {
           source: part.key,
           createdAt: '2024-04-04T06:00:00.000Z',
         },
-        [stored],
+        stored,
       );
 
       const manifest = JSON.parse((await store.getText(commit.manifestKey))?.body ?? '{}');
@@ -110,8 +113,9 @@ describe('OCSF files of each version, read back by DuckDB', () => {
   it('keeps an empty vulnerabilities list (a plugin without CVE or CWE) empty, not null, in the file', async () => {
     const row = findingCases['no CVE, no CWE (Info plugin)'] as DeliveredFinding;
     const part = await deliveredPart(store, 'vulns', [row]);
-    const file = await ocsfFileForPart(store, 'vulns', part, { ...RUN, version: '1.1.0' });
-    await withDuckDb(file.bytes, async (query) => {
+    const [file, ...others] = await ocsfFilesForPart(store, 'vulns', part, { ...RUN, version: '1.1.0' });
+    expect(others).toEqual([]);
+    await withDuckDb((file as { bytes: Uint8Array }).bytes, async (query) => {
       const [found] = await query('SELECT len(vulnerabilities) AS n FROM read_parquet($file)');
       expect(Number(found?.n)).toBe(0);
     });
