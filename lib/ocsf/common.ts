@@ -104,6 +104,32 @@ export function severityOf(scSeverity: number | null): { severity_id: number; se
 /** Device type: SC does not say whether a host is a server, desktop or router. */
 export const UNKNOWN_DEVICE_TYPE = { type_id: 0, type: 'Unknown' } as const;
 
+/** The host fields of a delivered row that a record's `device` is made of. */
+export interface HostFields {
+  asset_id: string;
+  host_uuid: string | null;
+  ip: string;
+  dns_name: string | null;
+  netbios_name: string | null;
+  mac_address: string | null;
+  repository: { id: string | null; name: string | null } | null;
+}
+
+/** A host as both classes' `device` names it (each class adds its own fields), with its `os`. */
+export function hostDevice(row: HostFields, os: OcsfDevice['os'], group = repositoryGroup(row.repository)) {
+  return {
+    ...UNKNOWN_DEVICE_TYPE,
+    uid: row.asset_id,
+    uid_alt: row.host_uuid ?? undefined,
+    ip: ipOf(row.ip),
+    hostname: hostnameOf(row.dns_name),
+    name: text(row.netbios_name ?? row.dns_name),
+    mac: macOf(row.mac_address),
+    os,
+    groups: group === undefined ? undefined : [group],
+  };
+}
+
 /**
  * Observable types (the observable object's type_id, built from the schema's `observable` ids):
  * hostname_t, ip_t and mac_t in both versions; a CVE id only in 1.3.0 (`cve.uid`, 18), so 1.1.0

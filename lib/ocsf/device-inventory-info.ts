@@ -1,16 +1,5 @@
 import type { DeliveredAsset } from '#lib/findings';
-import {
-  eventUid,
-  hostnameOf,
-  ipOf,
-  macOf,
-  metadataOf,
-  observablesOf,
-  prune,
-  repositoryGroup,
-  text,
-  UNKNOWN_DEVICE_TYPE,
-} from './common';
+import { eventUid, hostDevice, metadataOf, observablesOf, prune, repositoryGroup, text } from './common';
 import { OCSF_CLASSES, type OcsfVersion } from './constants';
 import { osOf } from './os';
 import { epochMs } from './time';
@@ -44,16 +33,8 @@ export function deviceInventoryInfoOf(
   const group = repositoryGroup(row.repository);
   const counts = row.severity_counts;
   const device = {
-    ...UNKNOWN_DEVICE_TYPE,
-    uid: row.asset_id,
-    uid_alt: row.host_uuid ?? undefined,
-    ip: ipOf(row.ip),
-    hostname: hostnameOf(row.dns_name),
-    name: text(row.netbios_name ?? row.dns_name),
-    mac: macOf(row.mac_address),
     // SC gives a host's system as a CPE only: os.name reads it, os.cpe_name holds it.
-    os: osOf(null, row.os_cpe),
-    groups: group === undefined ? undefined : [group],
+    ...hostDevice(row, osOf(null, row.os_cpe), group),
     risk_score: row.asset_exposure_score === null ? undefined : Math.round(row.asset_exposure_score),
     first_seen_time: epochMs(row.first_seen),
     last_seen_time: lastSeen,
