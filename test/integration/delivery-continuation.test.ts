@@ -36,6 +36,8 @@ import { type ExportHarness, exportHarness, readRun } from '#support/export-harn
 const RUN_ID = '20251123T000000Z-c0ffee00';
 const PREFIX = runPrefix('raw', 'vulns', '2025-11-23', RUN_ID);
 const ROWS_PER_PART = 120;
+/** The raw run's window end (2025-11-23T00:00:00Z). */
+const WINDOW_END = 1_763_856_000;
 const PARTS = 7;
 
 /**
@@ -44,7 +46,12 @@ const PARTS = 7;
  * a part made only of losing copies (the prune removes it), and rows that are rejected.
  */
 async function writeRawRun(h: ExportHarness, store: ObjectStore): Promise<string> {
-  const row = (i: number) => h.sim.dataset.rowAt('cumulative', i) as unknown as Record<string, unknown>;
+  // Last seen within the window's last three days: the OCSF phase writes one file per part and
+  // event day, and the simulator's own spread of days made hundreds of files for 840 rows.
+  const row = (i: number) => ({
+    ...(h.sim.dataset.rowAt('cumulative', i) as unknown as Record<string, unknown>),
+    lastSeen: String(WINDOW_END - 3600 - (i % 3) * 86_400),
+  });
   const older = (r: Record<string, unknown>, days: number) => ({
     ...r,
     lastSeen: String(Number(r.lastSeen) - days * 86400),
@@ -83,7 +90,7 @@ async function writeRawRun(h: ExportHarness, store: ObjectStore): Promise<string
     window: {
       field: 'lastSeen',
       start: 0,
-      end: 1763856000,
+      end: WINDOW_END,
       startIso: '1970-01-01T00:00:00.000Z',
       endIso: '2025-11-23T00:00:00.000Z',
     },
