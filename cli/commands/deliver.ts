@@ -25,6 +25,7 @@ import {
 import { CliUsageError, DeliveryInterruptedError, ExitCode } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
 import { asffTargetFor, SECURITY_HUB_FLAGS, securityHubDeliveryFor } from '../securityhub-output';
+import { secondSignal, stopping } from '../stopping';
 import { type CliStore, storeFor } from '../stores';
 
 /** Failures that keep their own exit code after parts were written: rerunning as is would not help. */
@@ -183,15 +184,12 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
   const logger = createConsoleLogger(io.stderr);
   const published: Sc2awsEvent[] = [];
   const events: EventPublisher = { publish: async (event) => void published.push(event) };
-  const cancel = new AbortController();
-  let signal: 'SIGINT' | 'SIGTERM' | undefined;
-  void stop?.then((received) => {
-    signal = received;
-    io.stderr.write(
-      `${received}: stopping after the parts in flight (the state is saved first; a second ${received === 'SIGINT' ? 'Ctrl-C' : 'signal'} quits at once)...\n`,
-    );
-    cancel.abort();
-  });
+  const stopped = stopping(
+    stop,
+    io,
+    (received) =>
+      `stopping after the parts in flight (the state is saved first; ${secondSignal(received)} quits at once)...`,
+  );
   const started = Date.now();
   const runs: RunSummary[] = targets.skipped.map((t) => ({
     status: 'skipped',
@@ -203,7 +201,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
   let wroteParts = false;
   try {
     for (const target of targets.pending) {
-      if (cancel.signal.aborted) break;
+      if (stopped.signal.aborted) break;
       const rows = await partRows(from.source.store, target.manifestKey);
       const progress = progressLine(io, rows);
       const runStarted = Date.now();
@@ -216,7 +214,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
             events,
             logger,
             runner,
-            cancel: cancel.signal,
+            cancel: stopped.signal,
             owner: `cli-${process.pid}`,
             ...(ocsf === undefined ? {} : { ocsf }),
             ...(securityHub === undefined ? {} : { securityHub: securityHub.delivery }),
@@ -247,12 +245,12 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
       runs,
       events: published.map((e) => e.detailType),
       ...(flags.asff === undefined ? {} : { asffFiles: securityHub?.files.length ?? 0 }),
-      ...(cancel.signal.aborted ? { interrupted: signal ?? 'SIGINT' } : {}),
+      ...(stopped.signal.aborted ? { interrupted: stopped.received ?? 'SIGINT' } : {}),
     })}\n`,
   );
-  if (!cancel.signal.aborted) return ExitCode.Ok;
+  if (!stopped.signal.aborted) return ExitCode.Ok;
   io.stderr.write('Stopped. The delivery state is saved: run the same command again to continue.\n');
-  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+  return stopped.exitCode();
 }
 
 /** `--asff` / `--securityhub`: the delivery's Security Hub output, or none. */

@@ -10,6 +10,7 @@ import { datasetsFlag, intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFl
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
+import { secondSignal, stopping } from '../stopping';
 import { storeFor } from '../stores';
 
 /** Failures that keep their own exit code even after pages arrived: rerunning as is would not help. */
@@ -149,15 +150,12 @@ export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal
   let pagesFetched = 0;
   let summary: ExportSummary;
   // Ctrl-C or kill: stop at the next safe point, keep what is stored, record where to resume.
-  const cancel = new AbortController();
-  let signal: 'SIGINT' | 'SIGTERM' | undefined;
-  void stop?.then((received) => {
-    signal = received;
-    io.stderr.write(
-      `${received}: stopping at the next safe point (the rows read so far are stored first; a second ${received === 'SIGINT' ? 'Ctrl-C' : 'signal'} quits at once)...\n`,
-    );
-    cancel.abort();
-  });
+  const stopped = stopping(
+    stop,
+    io,
+    (received) =>
+      `stopping at the next safe point (the rows read so far are stored first; ${secondSignal(received)} quits at once)...`,
+  );
   try {
     summary = await exportDatasets(
       {
@@ -169,7 +167,7 @@ export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal
         clock: Date.now,
         remainingMs: () => Number.POSITIVE_INFINITY,
         owner: `cli-${process.pid}`,
-        cancel: cancel.signal,
+        cancel: stopped.signal,
         ...(bucket === undefined ? {} : { bucket }),
         onProgress: ({ dataset, rows, totalHint }) => {
           pagesFetched += 1;
@@ -204,12 +202,12 @@ export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       datasets: summary.outcomes,
       events: published.map((e) => e.detailType),
-      ...(summary.interrupted ? { interrupted: signal ?? 'SIGINT' } : {}),
+      ...(summary.interrupted ? { interrupted: stopped.received ?? 'SIGINT' } : {}),
     })}\n`,
   );
   if (!summary.interrupted) return ExitCode.Ok;
   io.stderr.write(
     'Stopped. What was read is stored and the cursor recorded: run the same command again to resume.\n',
   );
-  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+  return stopped.exitCode();
 }

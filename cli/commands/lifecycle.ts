@@ -11,6 +11,7 @@ import { parseFlags } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
 import { keyListerFor } from '../key-listing';
+import { stopping } from '../stopping';
 import { type CliStore, storeFor } from '../stores';
 
 export const LIFECYCLE_REBUILD_HELP = `Usage: sc2aws lifecycle rebuild --from DIR|s3://bucket/prefix [--out DIR|s3://bucket/prefix] [--replace]
@@ -107,11 +108,11 @@ export async function lifecycleRebuildCommand(
       `${source.store.location} holds no committed vulns or fixed findings run (findings/committed/dataset=vulns|fixed/dt=…/<run>.txt), so there is nothing to rebuild from. ${FIX}`,
     );
 
-  let signal: 'SIGINT' | 'SIGTERM' | undefined;
-  void stop?.then((received) => {
-    signal = received;
-    io.stderr.write(`${received}: stopping after the run being replayed (the old state is untouched)...\n`);
-  });
+  const stopped = stopping(
+    stop,
+    io,
+    () => 'stopping after the run being replayed (the old state is untouched)...',
+  );
   io.stderr.write(
     `Replaying ${runs.length} committed findings runs of ${source.store.location} into ${out.store.location}...\n`,
   );
@@ -121,7 +122,7 @@ export async function lifecycleRebuildCommand(
       source: source.store,
       store: out.store,
       listSourceKeys,
-      shouldStop: () => signal !== undefined,
+      shouldStop: () => stopped.signal.aborted,
       onRun: (p) => {
         io.stderr.write(progressLine(p));
       },
@@ -135,7 +136,7 @@ export async function lifecycleRebuildCommand(
     io.stderr.write(
       `Stopped after ${outcome.replayed} of ${outcome.runs} runs. The old state is untouched: run the same command again to continue.\n`,
     );
-    return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    return stopped.exitCode();
   }
   io.stderr.write(
     `Rebuilt from ${outcome.runs} runs: ${outcome.findings} findings, ${outcome.open} open (generation ${outcome.generation}).\n`,

@@ -11,6 +11,7 @@ import { intFlag, parseFlags } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
 import { asffTargetFor, SECURITY_HUB_FLAGS, securityHubDeliveryFor } from '../securityhub-output';
+import { stopping } from '../stopping';
 import { storeFor } from '../stores';
 
 export const SECURITY_HUB_HELP = `Usage: sc2aws securityhub send --changes PATH|s3://…/changes/dt=…/run=…/_manifest.json
@@ -95,14 +96,12 @@ export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopS
   const logger = createConsoleLogger(io.stderr);
   const published: Sc2awsEvent[] = [];
   const events: EventPublisher = { publish: async (event) => void published.push(event) };
-  const cancel = new AbortController();
-  let signal: 'SIGINT' | 'SIGTERM' | undefined;
-  void stop?.then((received) => {
-    signal = received;
-    io.stderr.write(`${received}: stopping after the batch in flight (where it is is saved first)...\n`);
-    cancel.abort();
-  });
-  const shouldStop = () => cancel.signal.aborted;
+  const stopped = stopping(
+    stop,
+    io,
+    () => 'stopping after the batch in flight (where it is is saved first)...',
+  );
+  const shouldStop = () => stopped.signal.aborted;
   const session = createSecurityHubSession({
     ...delivery,
     store,
@@ -124,7 +123,7 @@ export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopS
     : undefined;
   if (lease !== undefined && !lease.held) {
     io.stderr.write('Stopped while waiting for another sender to finish.\n');
-    return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    return stopped.exitCode();
   }
   let outcome: { status: 'sent' | 'stopped'; counts: object };
   try {
@@ -141,10 +140,10 @@ export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopS
       ...outcome,
       ...(flags.asff === undefined ? {} : { asffFiles: files.length }),
       events: published.map((e) => e.detailType),
-      ...(outcome.status === 'stopped' ? { interrupted: signal ?? 'SIGINT' } : {}),
+      ...(outcome.status === 'stopped' ? { interrupted: stopped.received ?? 'SIGINT' } : {}),
     })}\n`,
   );
   if (outcome.status === 'sent') return ExitCode.Ok;
   io.stderr.write('Stopped. Where it stood is saved: run the same command again to continue.\n');
-  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+  return stopped.exitCode();
 }

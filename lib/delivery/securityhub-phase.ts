@@ -1,7 +1,5 @@
-import type { LogSink } from '#lib/logging';
 import type { SecurityHubSessionOptions } from '#lib/securityhub';
-import type { ObjectStore } from '#lib/sink';
-import { type HeldLease, type RefusedLease, takeDeliveryLease } from './lease';
+import { type HeldLease, type LeaseRequest, type RefusedLease, takeDeliveryLease } from './lease';
 import type { RunDelivery } from './run-delivery';
 
 /**
@@ -17,17 +15,11 @@ export type SecurityHubDelivery = Omit<
 /** How often an invocation waiting for the sender lease looks again. */
 const SENDER_POLL_MS = 2_000;
 
-/** Who asks for the sender lease, and how long it may wait. */
-export interface SenderLeaseRequest {
-  store: ObjectStore;
-  logger: LogSink;
-  /** For the log and the lease record: the run being sent, or what the CLI sends. */
-  dataset: string;
-  runId: string;
-  owner?: string;
-  clock?: () => number;
-  /** Milliseconds left (Lambda); absent: wait as long as it takes (the CLI). */
-  remainingMs?: () => number;
+/**
+ * Who asks for the sender lease (as for a run's lease: `dataset` and `runId` name the run being sent,
+ * or what the CLI sends; `remainingMs` absent: wait as long as it takes), and how long it may wait.
+ */
+export interface SenderLeaseRequest extends Omit<LeaseRequest, 'key' | 'takeOverFrom'> {
   /** Give up waiting with this little time left. */
   timeGuardMs: number;
   shouldStop: () => boolean;
