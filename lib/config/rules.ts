@@ -103,3 +103,14 @@ export const EXTERNAL_ID: ValueRule = {
     'must be the external id the custom sources were registered with (2-1224 letters, digits, +=,.@:/-_)',
   example: 'sc2aws-7f3a9c',
 };
+
+/**
+ * A console's id (README "Several SC consoles"): 1–16 lowercase letters, digits and inner hyphens.
+ * It names the console's `console=<id>` folder in every key, its schedule rule and its Athena
+ * partition, so it stays short, stable and safe in all three.
+ */
+export const CONSOLE_ID: ValueRule = {
+  pattern: /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/,
+  problem: 'must be 1-16 lowercase letters, digits and inner hyphens',
+  example: 'emea',
+};

@@ -2,6 +2,7 @@ import { DATASETS, OCSF_VERSIONS } from '#lib/product';
 import {
   AWS_REGION,
   BUCKET_NAME,
+  CONSOLE_ID,
   EVENT_BUS_NAME,
   EXTERNAL_ID,
   IAM_ROLE_ARN,
@@ -44,6 +45,7 @@ export function deploymentVocabulary() {
       securityLakeSource: rule(SECURITY_LAKE_SOURCE),
       securityLakeAccount: rule(SECURITY_LAKE_ACCOUNT),
       externalId: rule(EXTERNAL_ID),
+      consoleId: rule(CONSOLE_ID),
     },
   };
 }
