@@ -7,8 +7,8 @@ import {
   createPartRunner,
   type DeliveryOutcome,
   deliverRun,
+  deliveryRequestOf,
   deliveryThreads,
-  manifestKeyForEvent,
   ocsfTargetOf,
   type PartRunner,
   securityHubDeliveryOf,
@@ -16,13 +16,30 @@ import {
 import { createEventPublisher } from '#lib/events';
 import { createLambdaLogger } from '#lib/logging';
 import { createLambdaMetrics } from '#lib/metrics';
+import { consolePrefix } from '#lib/product';
 import { createS3Store } from '#lib/sink';
 
 // Cold start: configuration is parsed once; a bad value fails the init with one readable line.
 const logger = createLambdaLogger('forward-results');
 const config = loadForwardResultsConfig(process.env);
-const store = createS3Store({ client: new S3Client({}), ...config.output });
-const events = createEventPublisher({ client: new EventBridgeClient({}), busName: config.eventBusName });
+const s3 = new S3Client({});
+const eventBridge = new EventBridgeClient({});
+// What the consoles share (the Security Hub sender lease) lives under the data prefix; each console's
+// runs and state under its own `console=<id>/` folder, with events that name it.
+const deploymentStore = createS3Store({ client: s3, ...config.output });
+const consoles = new Map(
+  config.consoleIds.map((consoleId) => [
+    consoleId,
+    {
+      store: createS3Store({
+        client: s3,
+        ...config.output,
+        prefix: consolePrefix(config.output.prefix, consoleId),
+      }),
+      events: createEventPublisher({ client: eventBridge, busName: config.eventBusName, consoleId }),
+    },
+  ]),
+);
 // OCSF (the Parquet writer, STS) is loaded only when it is on: with it off, a cold start never pays for it.
 const ocsf = await ocsfTargetOf(config.ocsf);
 const metrics = createLambdaMetrics('forward-results');
@@ -37,7 +54,9 @@ let runner: PartRunner | undefined;
  */
 export async function handler(event: unknown, context: Context): Promise<DeliveryOutcome> {
   logger.addContext(context);
-  const key = manifestKeyForEvent(event, config.output.bucket, config.output.prefix);
+  const request = deliveryRequestOf(event, config.output.bucket, config.output.prefix, config.consoleIds);
+  const { store, events } = consoles.get(request.consoleId) as NonNullable<ReturnType<typeof consoles.get>>;
+  logger.appendKeys({ consoleId: request.consoleId });
   runner ??= createPartRunner(
     deliveryThreads(config.deliveryThreads),
     existsSync(workerUrl) ? workerUrl : undefined,
@@ -48,6 +67,7 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
     return await deliverRun(
       {
         store,
+        deploymentStore,
         events,
         logger,
         runner,
@@ -61,7 +81,7 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
         timeGuardMs: config.timeGuardMs,
         maxInvocations: config.maxInvocations,
       },
-      key,
+      request.manifestKey,
     );
   } finally {
     metrics.publish();

@@ -11,6 +11,8 @@ import { CONFIG_VARIABLES, type ValueOf, type VariableName } from './variables';
  */
 export class ConfigError extends Sc2awsError {
   readonly variable: string;
+  /** What is wrong, masked as in the message (without the variable's name). */
+  readonly problem: string;
   constructor(variable: string, problem: string, example: string) {
     const shown = redactText(problem).replace(/[0-9a-f]{32,}/gi, '[redacted]');
     super(
@@ -18,6 +20,7 @@ export class ConfigError extends Sc2awsError {
       `Configuration error: ${variable} ${shown}. Example: ${variable}=${example}`,
     );
     this.variable = variable;
+    this.problem = shown;
   }
 }
 

@@ -1,9 +1,19 @@
 import { type Dataset, DEFAULT_OCSF_VERSION, type OcsfVersion, type WasFindings } from '#lib/product';
+import { consoleEnvs, readConsole } from './consoles';
 import { ConfigError, caBundle, configValue, type Env } from './env';
 import { CONFIG_VARIABLES } from './variables';
 
+export { type ConsoleEnv, consoleEnvs } from './consoles';
 export { ConfigError, configValue, type Env } from './env';
-export { AWS_REGION, BUCKET_NAME, EVENT_BUS_NAME, KMS_KEY_ARN, SECRET_ARN, type ValueRule } from './rules';
+export {
+  AWS_REGION,
+  BUCKET_NAME,
+  CONSOLE_ID,
+  EVENT_BUS_NAME,
+  KMS_KEY_ARN,
+  SECRET_ARN,
+  type ValueRule,
+} from './rules';
 export type { TextSchema } from './schemas';
 export {
   CONFIG_VARIABLES,
@@ -33,6 +43,8 @@ export interface ScConnectionConfig {
 }
 
 export interface ValidateKeysConfig {
+  /** The console whose keys these are (README "Several SC consoles"). */
+  consoleId: string;
   sc: ScConnectionConfig;
   /** When set, validation fails if the keys belong to another SC user. */
   expectedUsername?: string;
@@ -67,14 +79,16 @@ function loadScConnectionConfig(env: Env): ScConnectionConfig {
   };
 }
 
-/** Reads the validate-keys Lambda's settings. */
-export function loadValidateKeysConfig(env: Env): ValidateKeysConfig {
+/** Reads the validate-keys Lambda's settings, one per console. */
+export function loadValidateKeysConfigs(env: Env): ValidateKeysConfig[] {
   const expectedUsername = configValue(env, 'SC_EXPECTED_USERNAME');
-  return {
-    sc: loadScConnectionConfig(env),
+  const eventBusName = configValue(env, 'EVENT_BUS_NAME');
+  return consoleEnvs(env).map((entry) => ({
+    consoleId: entry.id,
+    sc: readConsole(entry, loadScConnectionConfig),
     ...(expectedUsername === undefined ? {} : { expectedUsername }),
-    eventBusName: configValue(env, 'EVENT_BUS_NAME'),
-  };
+    eventBusName,
+  }));
 }
 
 /** Where runs land. */
@@ -85,6 +99,8 @@ export interface OutputConfig {
 }
 
 export interface PullAnalysisConfig {
+  /** The console these settings export (README "Several SC consoles"). */
+  consoleId: string;
   sc: ScConnectionConfig;
   output: OutputConfig;
   eventBusName: string;
@@ -107,24 +123,37 @@ function outputConfig(env: Env): OutputConfig {
   return { bucket, prefix, ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }) };
 }
 
-/** Reads the pull-analysis Lambda's settings. */
-export function loadPullAnalysisConfig(env: Env): PullAnalysisConfig {
+/** Reads the pull-analysis Lambda's settings, one per console. */
+export function loadPullAnalysisConfigs(env: Env): PullAnalysisConfig[] {
+  const shared = pullAnalysisSettings(env);
+  return consoleEnvs(env).map((entry) =>
+    readConsole(entry, (consoleEnv) => ({
+      consoleId: entry.id,
+      sc: { ...loadScConnectionConfig(consoleEnv), maxPageBytes: shared.maxPageBytes },
+      datasets: configValue(consoleEnv, 'DATASETS'),
+      severityFloor: configValue(consoleEnv, 'SEVERITY_FLOOR'),
+      pageSize: configValue(consoleEnv, 'PAGE_SIZE'),
+      ...shared.settings,
+    })),
+  );
+}
+
+/** The settings every console of pull-analysis shares. */
+function pullAnalysisSettings(env: Env) {
   const repositoryIds = configValue(env, 'REPOSITORY_IDS');
-  return {
-    sc: { ...loadScConnectionConfig(env), maxPageBytes: configValue(env, 'SC_MAX_PAGE_MB') * 1024 * 1024 },
+  const maxPageBytes = configValue(env, 'SC_MAX_PAGE_MB') * 1024 * 1024;
+  const settings = {
     output: outputConfig(env),
     eventBusName: configValue(env, 'EVENT_BUS_NAME'),
-    datasets: configValue(env, 'DATASETS'),
-    severityFloor: configValue(env, 'SEVERITY_FLOOR'),
     ...(repositoryIds === undefined || repositoryIds.length === 0 ? {} : { repositoryIds }),
     wasFindings: configValue(env, 'WAS_FINDINGS'),
-    pageSize: configValue(env, 'PAGE_SIZE'),
     overlapSeconds: configValue(env, 'OVERLAP_MINUTES') * 60,
     lookbackSeconds: configValue(env, 'FIRST_RUN_LOOKBACK_DAYS') * 86400,
     partSizeBytes: configValue(env, 'PART_SIZE_MB') * 1024 * 1024,
     timeGuardMs: configValue(env, 'TIME_GUARD_SECONDS') * 1000,
     maxInvocations: configValue(env, 'MAX_INVOCATIONS_PER_RUN'),
   };
+  return { maxPageBytes, settings };
 }
 
 /** One Security Lake custom source: its location under `ext/` (`<source>/<version>`) and provider role. */
@@ -170,6 +199,8 @@ export type OcsfOutputConfig =
     };
 
 export interface ForwardResultsConfig {
+  /** The consoles whose runs it delivers (README "Several SC consoles"). */
+  consoleIds: string[];
   output: OutputConfig;
   eventBusName: string;
   pluginOutputMaxBytes: number;
@@ -252,6 +283,8 @@ function ocsfOutputConfig(env: Env): OcsfOutputConfig {
 /** Reads the forward-results Lambda's settings. */
 export function loadForwardResultsConfig(env: Env): ForwardResultsConfig {
   return {
+    // forward-results reads only the ids: a console's URL, secret and CA are pull-analysis' concern.
+    consoleIds: consoleIds(env),
     output: outputConfig(env),
     eventBusName: configValue(env, 'EVENT_BUS_NAME'),
     pluginOutputMaxBytes: configValue(env, 'PLUGIN_OUTPUT_MAX_BYTES'),
@@ -269,4 +302,9 @@ function securityHubOutputConfig(env: Env): SecurityHubOutputConfig {
   const severityFloor = configValue(env, 'SECURITY_HUB_SEVERITY_FLOOR');
   const refreshDays = configValue(env, 'SECURITY_HUB_REFRESH_DAYS');
   return output === 'on' ? { output, severityFloor, refreshDays } : { output };
+}
+
+/** The consoles' ids: SC_CONSOLES' entries (checked as pull-analysis checks them), or `default`. */
+function consoleIds(env: Env): string[] {
+  return consoleEnvs(env).map((entry) => entry.id);
 }

@@ -65,6 +65,15 @@ const ALL: LambdaName[] = [...LAMBDAS];
  * the CLI's flags and help, serverless.yml's parameters, infra/derived.cjs and the README to it.
  */
 export const CONFIG_VARIABLES = {
+  SC_CONSOLES: {
+    schema: text,
+    example:
+      '[{"id":"emea","url":"https://sc-emea.example.com","secretArn":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/prod/emea/sc-keys-AbCdEf"}]',
+    readBy: ALL,
+    param: 'consoles',
+    description:
+      'the SC consoles of the deployment, a JSON list (README "Several SC consoles"); each entry `id`, `url`, `secretArn` and optionally `caBundle`, `datasets`, `pageSize`, `severityFloor`. Unset: one console, `default`, from SC_URL, SC_SECRET_ARN, SC_CA_BUNDLE, DATASETS, PAGE_SIZE and SEVERITY_FLOOR',
+  },
   SC_URL: {
     schema: scUrl,
     required: true,

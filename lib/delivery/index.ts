@@ -7,7 +7,7 @@ export { createPartRunner, deliveryThreads, type PartRunner } from './part-runne
 export { RawManifestError } from './raw-manifest';
 export { type SecurityHubDelivery, type SenderLeaseRequest, takeSenderLease } from './securityhub-phase';
 export { securityHubDeliveryOf, targetOfFunctionArn } from './securityhub-target';
-export { manifestKeyForEvent } from './trigger';
+export { type DeliveryRequest, deliveryRequestOf } from './trigger';
 export {
   type DeliveryDeps,
   DeliveryInvocationLimitError,

@@ -1,4 +1,5 @@
 import type { LifecycleResult } from '#lib/lifecycle';
+import { DEFAULT_CONSOLE_ID } from '#lib/product';
 import type { PartInfo } from '#lib/sink';
 import { runInOrder } from './in-order';
 import type { RunDelivery } from './run-delivery';
@@ -70,6 +71,7 @@ export async function finish(run: RunDelivery): Promise<DeliveryOutcome> {
         dt: run.dt,
         source: run.deps.store.bucketKey(run.state.changes?.manifestKey ?? delivered.manifestKey),
         createdAt: run.raw.createdAt,
+        consoleId: run.raw.sc.consoleId ?? DEFAULT_CONSOLE_ID,
       },
       files,
     );

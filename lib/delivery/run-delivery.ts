@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { DetailType } from '#lib/events';
+import { DEFAULT_CONSOLE_ID } from '#lib/product';
 import type { ObjectStore, PartInfo } from '#lib/sink';
 import { commit } from './commit-phase';
 import { prune, scan } from './dedupe-phase';
@@ -183,6 +184,7 @@ export class RunDelivery {
         collectedAt: this.raw.window.endIso,
         scHost: this.raw.sc.host,
         scVersion: this.raw.sc.version,
+        consoleId: this.raw.sc.consoleId ?? DEFAULT_CONSOLE_ID,
         pluginOutputMaxBytes: this.settings.pluginOutputMaxBytes,
       },
     };

@@ -77,6 +77,7 @@ export async function securityHub(run: RunDelivery): Promise<boolean> {
   const { createSecurityHubSession, refreshOpenFindings, sendChangeRun } = await import('#lib/securityhub');
   const lease = await takeSenderLease({
     ...run.deps,
+    store: run.deps.deploymentStore ?? run.deps.store,
     dataset: run.raw.dataset,
     runId: run.raw.runId,
     timeGuardMs: run.settings.timeGuardMs,

@@ -11,6 +11,11 @@ import type { SecurityHubDelivery } from './securityhub-phase';
 export interface DeliveryDeps {
   /** Where findings, rejected rows, the committed list and the delivery state go. */
   store: ObjectStore;
+  /**
+   * Where what every console shares lives (the Security Hub sender lease: one sender for the
+   * account's limits); default `store`. The Lambda's is the data prefix; `store` is its console's.
+   */
+  deploymentStore?: ObjectStore;
   /** Where the raw run is read from; default `store` (the Lambda reads and writes one bucket). */
   source?: ObjectStore;
   events: EventPublisher;

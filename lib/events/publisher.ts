@@ -16,6 +16,8 @@ export interface EventPublisherOptions {
   client: PutEventsSender;
   /** Bus name or ARN; `default` unless the deployment sets a custom bus. */
   busName?: string;
+  /** Stamped on every detail as `consoleId`: the console this publisher speaks for. */
+  consoleId?: string;
   /** ARNs the events relate to (e.g. the secret), for rule matching. */
   resources?: string[];
   /** Attempts for entries EventBridge reports as failed (FailedEntryCount > 0). */
@@ -52,12 +54,14 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   return {
     async publish(event, resources) {
-      checkOutgoingDetail(event.detailType, event.detail);
+      const detail =
+        options.consoleId === undefined ? event.detail : { ...event.detail, consoleId: options.consoleId };
+      checkOutgoingDetail(event.detailType, detail);
       let pending: PutEventsRequestEntry[] = [
         {
           Source: EVENT_SOURCE,
           DetailType: event.detailType,
-          Detail: JSON.stringify(event.detail),
+          Detail: JSON.stringify(detail),
           EventBusName: busName,
           Resources: resources ?? options.resources ?? [],
         },

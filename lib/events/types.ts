@@ -30,6 +30,12 @@ export type DetailType = (typeof DetailType)[keyof typeof DetailType];
 
 const count = z.int().check(z.nonnegative());
 
+/**
+ * The console the event is about (README "Several SC consoles"): every detail carries it, stamped by
+ * the publisher. Absent in details published before consoles, which were all the `default` console's.
+ */
+const consoleIdField = { consoleId: z.optional(z.string()) };
+
 /** Why a validation ran. */
 export const validationTriggerSchema = z.enum(['rotation', 'label-updated', 'direct', 'cli']);
 export type ValidationTrigger = z.infer<typeof validationTriggerSchema>;
@@ -37,6 +43,7 @@ export type ValidationTrigger = z.infer<typeof validationTriggerSchema>;
 const namedIdSchema = z.object({ id: z.string(), name: z.string() });
 
 export const keyValidationDetailSchema = z.object({
+  ...consoleIdField,
   secretArn: z.string(),
   versionId: z.string(),
   versionStage: z.string(),
@@ -61,6 +68,7 @@ export type KeyValidationDetail = z.infer<typeof keyValidationDetailSchema>;
 
 /** AWSCURRENT moved to keys that testSecret proved. */
 export const keyRotationCompletedDetailSchema = z.object({
+  ...consoleIdField,
   secretArn: z.string(),
   versionId: z.string(),
   previousVersionId: z.optional(z.string()),
@@ -78,6 +86,7 @@ const detailVersionSchema = z.optional(z.literal(2));
 
 /** A raw run is complete: its manifest exists. The trigger for forward-results. */
 export const exportCompletedDetailSchema = z.object({
+  ...consoleIdField,
   /** 2 (see `detailVersionSchema`); absent in details published before it. */
   detailVersion: detailVersionSchema,
   dataset: z.string(),
@@ -97,6 +106,7 @@ export type ExportCompletedDetail = z.infer<typeof exportCompletedDetailSchema>;
 
 /** pull-analysis ran out of time: the rule routes this back to it to resume exactly there. */
 export const exportContinuationDetailSchema = z.object({
+  ...consoleIdField,
   datasets: z.array(z.string()),
   /** Run ids being resumed, per dataset, for tracing. */
   runs: z.record(z.string(), z.string()),
@@ -106,6 +116,7 @@ export type ExportContinuationDetail = z.infer<typeof exportContinuationDetailSc
 
 /** forward-results delivered a run's findings. */
 export const findingsDeliveredDetailSchema = z.object({
+  ...consoleIdField,
   /** 2 (see `detailVersionSchema`); absent in details published before it. */
   detailVersion: detailVersionSchema,
   dataset: z.string(),
@@ -134,6 +145,7 @@ export const changeCountsSchema = z.object({
 
 /** A delivered run's changes to the finding lifecycle are committed: one event per change run. */
 export const findingsChangedDetailSchema = z.object({
+  ...consoleIdField,
   /** 2 (see `detailVersionSchema`): `manifestKey` is the manifest's key in `bucket`. */
   detailVersion: detailVersionSchema,
   dataset: z.string(),
@@ -155,6 +167,7 @@ export type FindingsChangedDetail = z.infer<typeof findingsChangedDetailSchema>;
 
 /** forward-results ran out of time delivering a run: the rule routes this back to it to continue. */
 export const deliveryContinuationDetailSchema = z.object({
+  ...consoleIdField,
   /** The raw manifest being delivered, its full address as in `Export Completed`. */
   manifest: z.string(),
   dataset: z.string(),
@@ -171,6 +184,7 @@ export type DeliveryContinuationDetail = z.infer<typeof deliveryContinuationDeta
  * next invocation resumes the run (unless `errorCode` says it will not: EXPORT_INVOCATION_LIMIT).
  */
 export const exportFailedDetailSchema = z.object({
+  ...consoleIdField,
   dataset: z.string(),
   /** Undefined when the run failed before it had one (e.g. the state could not be read). */
   runId: z.optional(z.string()),
@@ -190,6 +204,7 @@ export type ExportFailedDetail = z.infer<typeof exportFailedDetailSchema>;
  * metric. The rest of the run was sent; a redelivery of the run sends them again.
  */
 export const securityHubFindingsFailedDetailSchema = z.object({
+  ...consoleIdField,
   /** What was being sent: a change run, the refresh of open findings, or a backfill. */
   source: z.enum(['changes', 'refresh', 'backfill']),
   dataset: z.optional(z.string()),

@@ -1,4 +1,5 @@
 import { DetailType } from '#lib/events';
+import { DEFAULT_CONSOLE_ID } from '#lib/product';
 import {
   commitRun,
   committedKey,
@@ -105,7 +106,11 @@ function buildManifest(
       startIso: isoOf(run.window.start),
       endIso: isoOf(run.window.end),
     },
-    sc: { host: deps.sc.baseUrl.host, version: run.scVersion },
+    sc: {
+      host: deps.sc.baseUrl.host,
+      version: run.scVersion,
+      consoleId: deps.consoleId ?? DEFAULT_CONSOLE_ID,
+    },
     parts: partsForManifest(deps.store, run.parts),
     totals: totalsOf(run.parts),
     createdAt: new Date(deps.clock()).toISOString(),

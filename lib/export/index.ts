@@ -12,6 +12,6 @@ export {
   StateCorruptError,
   StateHandle,
 } from './state';
-export { datasetsForEvent } from './trigger';
+export { type ExportConsole, type ExportRequest, exportRequestOf } from './trigger';
 export type { DatasetOutcome, ExportDeps, ExportSettings } from './types';
 export { type ExportWindow, isoOf } from './window';

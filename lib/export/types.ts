@@ -27,6 +27,8 @@ export interface ExportSettings extends QueryScope {
 
 export interface ExportDeps {
   sc: ScClient;
+  /** The console `sc` is (README "Several SC consoles"); its runs' manifests name it. Default `default`. */
+  consoleId?: string;
   store: ObjectStore;
   events: EventPublisher;
   /** Each value carries its dataset as a dimension. */

@@ -89,6 +89,7 @@ export const DELIVERED_FINDING_COLUMNS = [
   { name: 'dataset', athenaType: TEXT },
   { name: 'sc_host', athenaType: TEXT },
   { name: 'sc_version', athenaType: TEXT },
+  { name: 'console_id', athenaType: TEXT },
 ] as const satisfies readonly DeliveredColumn<keyof DeliveredFinding>[];
 
 /** Columns of a {@link DeliveredAsset}, in the order rows carry them. */
@@ -123,4 +124,5 @@ export const DELIVERED_ASSET_COLUMNS = [
   { name: 'dataset', athenaType: TEXT },
   { name: 'sc_host', athenaType: TEXT },
   { name: 'sc_version', athenaType: TEXT },
+  { name: 'console_id', athenaType: TEXT },
 ] as const satisfies readonly DeliveredColumn<keyof DeliveredAsset>[];

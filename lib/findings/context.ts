@@ -1,4 +1,4 @@
-import { DATASETS, isDataset } from '#lib/product';
+import { DATASETS, DEFAULT_CONSOLE_ID, isDataset } from '#lib/product';
 import { DEFAULT_PLUGIN_OUTPUT_MAX_BYTES, MAX_PLUGIN_OUTPUT_MAX_BYTES } from './constants';
 import { FindingsOptionError } from './errors';
 import type { Dataset, NormalizeContext } from './types';
@@ -11,6 +11,8 @@ export interface NormalizeContextOptions {
   collectedAt: Date | string;
   scHost: string;
   scVersion?: string | null;
+  /** The console the run came from; default `default`. */
+  consoleId?: string;
   /** Default {@link DEFAULT_PLUGIN_OUTPUT_MAX_BYTES}. */
   pluginOutputMaxBytes?: number;
 }
@@ -76,5 +78,6 @@ export function createNormalizeContext(options: NormalizeContextOptions): Normal
     scHost: nonEmpty(options.scHost, 'scHost', "'sc.example.com'"),
     scVersion: scVersion === null || scVersion.trim() === '' ? null : scVersion.trim(),
     pluginOutputMaxBytes: max,
+    consoleId: options.consoleId ?? DEFAULT_CONSOLE_ID,
   };
 }

@@ -57,4 +57,6 @@ export interface DeliveredAsset {
   dataset: 'assets';
   sc_host: string;
   sc_version: string | null;
+  /** The console of the deployment the row came from (README "Several SC consoles"). */
+  console_id: string;
 }

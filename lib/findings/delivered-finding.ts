@@ -119,4 +119,6 @@ export interface DeliveredFinding {
   /** SC's host name. */
   sc_host: string;
   sc_version: string | null;
+  /** The console of the deployment the row came from (README "Several SC consoles"). */
+  console_id: string;
 }

@@ -9,6 +9,7 @@
  * `repository.id` 1 and "1", `port` "0443" and 443 give the same id.
  */
 import { hash } from 'node:crypto';
+import { DEFAULT_CONSOLE_ID } from '#lib/product';
 import { ASSET_ID_TAG, FINDING_ID_TAG, ID_HEX_LENGTH } from './constants';
 import { RowRejectedError } from './errors';
 import type { WireRow } from './types';
@@ -25,6 +26,16 @@ export interface HostIdentity {
   dnsName: string | null;
 }
 
+/**
+ * The tag that starts an id's canonical text: the kind's own for the `default` console, so a
+ * single-console deployment keeps the ids it always had, and `<tag>@<console>` for any other, so two
+ * consoles that scan the same 10.0.0.1 name two hosts (README "Several SC consoles"). Console ids
+ * contain neither `@` nor the separator, so no console's text can equal another's.
+ */
+function tagged(tag: string, consoleId: string): string {
+  return consoleId === DEFAULT_CONSOLE_ID ? tag : `${tag}@${consoleId}`;
+}
+
 function digest(canonical: string): string {
   return hash('sha256', canonical, 'hex').slice(0, ID_HEX_LENGTH);
 }
@@ -36,9 +47,9 @@ function hostPart(host: HostIdentity): string {
   return `${host.repositoryId ?? ''}${SEP}${host.ip.toLowerCase()}${SEP}${name}`;
 }
 
-/** The asset id of a host whose fields are already read. */
-export function assetIdOf(host: HostIdentity): string {
-  return digest(`${ASSET_ID_TAG}${SEP}${hostPart(host)}`);
+/** The asset id of a host whose fields are already read, on one console. */
+export function assetIdOf(host: HostIdentity, consoleId: string = DEFAULT_CONSOLE_ID): string {
+  return digest(`${tagged(ASSET_ID_TAG, consoleId)}${SEP}${hostPart(host)}`);
 }
 
 /** The finding id of a host/port/protocol/plugin whose fields are already read. */
@@ -47,9 +58,10 @@ export function findingIdOf(
   port: number | null,
   protocol: string | null,
   pluginId: number,
+  consoleId: string = DEFAULT_CONSOLE_ID,
 ): string {
   return digest(
-    `${FINDING_ID_TAG}${SEP}${hostPart(host)}${SEP}${port ?? ''}${SEP}${(protocol ?? '').toUpperCase()}${SEP}${pluginId}`,
+    `${tagged(FINDING_ID_TAG, consoleId)}${SEP}${hostPart(host)}${SEP}${port ?? ''}${SEP}${(protocol ?? '').toUpperCase()}${SEP}${pluginId}`,
   );
 }
 
@@ -84,10 +96,10 @@ export function pluginIdOf(row: WireRow): number {
  * // → 32 hex characters, the same on every run and in the vulns and fixed datasets
  * ```
  */
-export function findingId(raw: WireRow): string {
+export function findingId(raw: WireRow, consoleId: string = DEFAULT_CONSOLE_ID): string {
   const host = hostIdentityOf(raw);
   const port = int(raw.port, 'port', 0, 65_535);
-  return findingIdOf(host, port, token(raw.protocol, 'protocol'), pluginIdOf(raw));
+  return findingIdOf(host, port, token(raw.protocol, 'protocol'), pluginIdOf(raw), consoleId);
 }
 
 /**
@@ -99,6 +111,6 @@ export function findingId(raw: WireRow): string {
  * assetId({ repository: { id: 1 }, ip: '10.0.0.5', uuid: '', dnsName: 'web1.example.com' });
  * ```
  */
-export function assetId(raw: WireRow): string {
-  return assetIdOf(hostIdentityOf(raw));
+export function assetId(raw: WireRow, consoleId: string = DEFAULT_CONSOLE_ID): string {
+  return assetIdOf(hostIdentityOf(raw), consoleId);
 }

@@ -29,7 +29,7 @@ export function normalizeAsset(row: WireRow, ctx: NormalizeContext): DeliveredAs
   const lastAuthRun = epochSeconds(row.lastAuthRun, 'lastAuthRun');
   const lastUnauthRun = epochSeconds(row.lastUnauthRun, 'lastUnauthRun');
   return {
-    asset_id: assetIdOf(host),
+    asset_id: assetIdOf(host, ctx.consoleId),
     ip: host.ip,
     dns_name: host.dnsName,
     netbios_name: token(row.netbiosName, 'netbiosName'),
@@ -62,5 +62,6 @@ export function normalizeAsset(row: WireRow, ctx: NormalizeContext): DeliveredAs
     dataset: 'assets',
     sc_host: ctx.scHost,
     sc_version: ctx.scVersion,
+    console_id: ctx.consoleId,
   };
 }

@@ -68,8 +68,8 @@ export function normalizeFinding(row: WireRow, ctx: NormalizeContext): Delivered
   }
 
   return {
-    finding_id: findingIdOf(host, port, protocol, pluginId),
-    asset_id: assetIdOf(host),
+    finding_id: findingIdOf(host, port, protocol, pluginId, ctx.consoleId),
+    asset_id: assetIdOf(host, ctx.consoleId),
     // reference §4.2: the patched store holds fixed findings; a cumulative row mitigated before is reopened.
     state: fixed ? 'fixed' : hasBeenMitigated === true ? 'reopened' : 'open',
     severity: severityOf(row.severity),
@@ -138,5 +138,6 @@ export function normalizeFinding(row: WireRow, ctx: NormalizeContext): Delivered
     dataset: fixed ? 'fixed' : 'vulns',
     sc_host: ctx.scHost,
     sc_version: ctx.scVersion,
+    console_id: ctx.consoleId,
   };
 }

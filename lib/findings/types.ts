@@ -14,6 +14,8 @@ export interface NormalizeContext {
   scHost: string;
   /** SC's version (`5.20.1`) when the run learnt it, else null. */
   scVersion: string | null;
+  /** The console of the deployment the run came from (README "Several SC consoles"). */
+  consoleId: string;
   /** Cap on `plugin_output` in UTF-8 bytes; see {@link DEFAULT_PLUGIN_OUTPUT_MAX_BYTES}. */
   pluginOutputMaxBytes: number;
 }

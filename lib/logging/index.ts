@@ -37,6 +37,7 @@ export function createLambdaLogger(serviceName: string): LambdaLogger {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
+    appendKeys: (keys) => logger.appendKeys(keys),
     addContext: (context) => logger.addContext(context),
   };
 }
@@ -44,6 +45,8 @@ export function createLambdaLogger(serviceName: string): LambdaLogger {
 /** The Lambda logger: a LogSink that also stamps the invocation context on every line. */
 export interface LambdaLogger extends LogSink {
   addContext(context: Context): void;
+  /** Keys on every line from now on, until replaced (the console of the invocation). */
+  appendKeys(keys: Record<string, string>): void;
 }
 
 /**

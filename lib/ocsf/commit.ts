@@ -49,6 +49,8 @@ export interface OcsfRun {
   source: string;
   /** The findings manifest's createdAt, so a recommit writes the same manifest. */
   createdAt: string;
+  /** The console of the run (README "Several SC consoles"); absent: `default`. */
+  consoleId?: string;
   codec?: OcsfCodec;
 }
 

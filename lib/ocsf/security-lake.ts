@@ -1,5 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { DEFAULT_CONSOLE_ID } from '#lib/product';
 import { describeCause } from '#lib/sink';
 import type { OcsfClass } from './constants';
 import { SecurityLakeWriteError } from './errors';
@@ -47,11 +48,13 @@ export interface SecurityLakeWriter {
   /**
    * `ext/<source>/region=<region>/accountId=<id>/eventDay=<YYYYMMDD>/<dataset>-<runId>-<file name>`:
    * `eventDay` is the UTC day of the file's records' `time` (each file holds one day); the name is
-   * fixed per run, part and day, so a retried commit overwrites the same objects.
+   * fixed per run, part and day, so a retried commit overwrites the same objects. A console other
+   * than `default` starts the name with `<console>-`: run ids come from the window, so two consoles
+   * on one schedule have the same ones, and the sources are shared.
    */
   keyFor(
     ocsfClass: OcsfClass,
-    run: { dataset: string; runId: string },
+    run: { dataset: string; runId: string; consoleId?: string },
     fileKey: string,
     eventDay: string,
   ): string;
@@ -106,7 +109,9 @@ export function createSecurityLakeWriter(options: SecurityLakeOptions): Security
     bucket: options.bucket,
     keyFor(ocsfClass, run, fileKey, eventDay) {
       const name = fileKey.slice(fileKey.lastIndexOf('/') + 1);
-      return `ext/${sourceOf(ocsfClass).sourceName}/region=${options.region}/accountId=${options.accountId}/eventDay=${eventDay}/${run.dataset}-${run.runId}-${name}`;
+      const consolePart =
+        run.consoleId === undefined || run.consoleId === DEFAULT_CONSOLE_ID ? '' : `${run.consoleId}-`;
+      return `ext/${sourceOf(ocsfClass).sourceName}/region=${options.region}/accountId=${options.accountId}/eventDay=${eventDay}/${consolePart}${run.dataset}-${run.runId}-${name}`;
     },
     async put(ocsfClass, key, body) {
       const client = clientFor(sourceOf(ocsfClass));

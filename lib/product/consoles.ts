@@ -12,3 +12,13 @@ export const DEFAULT_CONSOLE_ID = 'default';
 export function consoleFolder(consoleId: string): string {
   return `console=${consoleId}/`;
 }
+
+/**
+ * The key prefix of one console's data: the deployment's data prefix with the console's folder
+ * (`sc2aws` → `sc2aws/console=emea`; `''` → `console=emea`). Every store a function opens for a
+ * console is rooted here, so each console's runs, state, leases and continuations stay its own.
+ */
+export function consolePrefix(dataPrefix: string, consoleId: string): string {
+  const folder = consoleFolder(consoleId).slice(0, -1);
+  return dataPrefix === '' ? folder : `${dataPrefix}/${folder}`;
+}

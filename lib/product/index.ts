@@ -3,7 +3,7 @@
  * (`Integration/1.0 (<vendor>; <product>; Build/<version>)`, reference §7.10).
  * A unit test keeps PRODUCT_VERSION equal to package.json's version.
  */
-export { consoleFolder, DEFAULT_CONSOLE_ID } from './consoles';
+export { consoleFolder, consolePrefix, DEFAULT_CONSOLE_ID } from './consoles';
 export { DATASETS, type Dataset, isDataset } from './datasets';
 export { DEFAULT_OCSF_VERSION, OCSF_VERSIONS, type OcsfVersion } from './ocsf-versions';
 export { type RunWindow, runWindowSchema } from './run-window';

@@ -9,7 +9,12 @@ export {
   validateOnLabelUpdate,
   validateStage,
 } from './change';
-export { handleValidateKeysEvent, type ValidateKeysResponse } from './dispatch';
+export {
+  consoleOfKeysEvent,
+  handleValidateKeysEvent,
+  type KeysConsole,
+  type ValidateKeysResponse,
+} from './dispatch';
 export { RotationError, stagingHelp } from './errors';
 export { REJECTED_LABEL, STAGED_LABEL, TESTED_LABEL } from './labels';
 export { type StageKeysDeps, type StageKeysResult, stageKeys } from './stage';

@@ -112,6 +112,7 @@ function resourceOf(row: FindingRow, target: AsffTarget) {
           ['repository_id', row.repository?.id],
           ['asset_id', row.asset_id],
           ['sc_host', row.sc_host],
+          ['console_id', row.console_id],
         ],
         limits,
       ),

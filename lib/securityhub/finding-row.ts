@@ -52,6 +52,8 @@ export const findingRowSchema = z.object({
   recast_risk_comment: text,
   plugin_output: text,
   sc_host: z.string(),
+  /** Absent in rows delivered before consoles (the `default` console's). */
+  console_id: z.optional(z.string()),
   /** A change row's change; absent on a current row (a refresh or a backfill). */
   change: z.optional(z.enum(CHANGE_TYPES)),
 });

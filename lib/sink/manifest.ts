@@ -63,7 +63,11 @@ function runManifestOf<K extends 'raw' | 'findings', D extends z.ZodMiniType>(ki
     bucket: z.optional(z.string()),
     /** The run's time window on `field` (epoch seconds, both ends inclusive) and as ISO-8601. */
     window: runWindowSchema,
-    sc: z.object({ host: z.string(), version: z.nullable(z.string()) }),
+    /**
+     * The SC the rows came from: its host, its version when the run learnt it, and the console of
+     * the deployment it is (README "Several SC consoles"; absent before consoles: `default`).
+     */
+    sc: z.object({ host: z.string(), version: z.nullable(z.string()), consoleId: z.optional(z.string()) }),
     parts: z.array(partInfoSchema),
     totals: totalsSchema,
     createdAt: z.string(),

@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { manifestKeyForEvent } from '#lib/delivery';
+import { deliveryRequestOf } from '#lib/delivery';
 import { exportDataset } from '#lib/export';
 import {
   findingsRunManifestSchema,
@@ -198,25 +198,44 @@ describe('forward-results delivery', () => {
     expect(reasons[1]).toMatch(/port/);
   });
 
-  it('refuses manifests outside the deployment and events it does not know', () => {
+  it('reads the console from the manifest address and refuses manifests outside the deployment', () => {
     const detail = {
       dataset: 'vulns',
       runId: 'y',
       window: { field: 'lastSeen', start: 0, end: 1, startIso: 'a', endIso: 'b' },
-      manifest: 's3://b/p/raw/dataset=vulns/dt=x/run=y/_manifest.json',
-      manifestKey: 'raw/dataset=vulns/dt=x/run=y/_manifest.json',
+      manifest: 's3://b/p/console=emea/raw/dataset=vulns/dt=x/run=y/_manifest.json',
+      manifestKey: 'p/console=emea/raw/dataset=vulns/dt=x/run=y/_manifest.json',
       rowCount: 0,
       parts: 0,
     };
+    const consoles = ['default', 'emea'];
     expect(
-      manifestKeyForEvent({ source: 'sc2aws', 'detail-type': 'Export Completed', detail }, 'b', 'p'),
-    ).toBe('raw/dataset=vulns/dt=x/run=y/_manifest.json');
+      deliveryRequestOf({ source: 'sc2aws', 'detail-type': 'Export Completed', detail }, 'b', 'p', consoles),
+    ).toEqual({ consoleId: 'emea', manifestKey: 'raw/dataset=vulns/dt=x/run=y/_manifest.json' });
     expect(
-      manifestKeyForEvent({ manifest: 's3://b/raw/dataset=vulns/dt=x/run=y/_manifest.json' }, 'b', ''),
-    ).toBe('raw/dataset=vulns/dt=x/run=y/_manifest.json');
-    expect(() => manifestKeyForEvent({ manifest: 's3://other/p/raw/x/_manifest.json' }, 'b', 'p')).toThrow(
-      /not a raw run manifest under s3:\/\/b\/p\//,
+      deliveryRequestOf(
+        { manifest: 's3://b/console=default/raw/dataset=vulns/dt=x/run=y/_manifest.json' },
+        'b',
+        '',
+        consoles,
+      ),
+    ).toEqual({ consoleId: 'default', manifestKey: 'raw/dataset=vulns/dt=x/run=y/_manifest.json' });
+    expect(() =>
+      deliveryRequestOf(
+        { manifest: 's3://other/p/console=default/raw/x/_manifest.json' },
+        'b',
+        'p',
+        consoles,
+      ),
+    ).toThrow(/not a raw run manifest under s3:\/\/b\/p\/console=<id>\/raw\//);
+    expect(() =>
+      deliveryRequestOf({ manifest: 's3://b/p/console=apac/raw/x/_manifest.json' }, 'b', 'p', consoles),
+    ).toThrow(
+      'belongs to the console "apac", which this deployment does not have (its consoles: default, emea)',
     );
-    expect(() => manifestKeyForEvent({ hello: 1 }, 'b', 'p')).toThrow(/does not handle/);
+    expect(() =>
+      deliveryRequestOf({ manifest: 's3://b/p/raw/x/_manifest.json' }, 'b', 'p', consoles),
+    ).toThrow('this one was written before consoles: run `sc2aws migrate-layout` once');
+    expect(() => deliveryRequestOf({ hello: 1 }, 'b', 'p', consoles)).toThrow(/does not handle/);
   });
 });

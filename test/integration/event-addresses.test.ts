@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverRun, manifestKeyForEvent } from '#lib/delivery';
+import { deliverRun, deliveryRequestOf } from '#lib/delivery';
 import { DetailType, EVENT_DETAIL_SCHEMAS, type Sc2awsEvent } from '#lib/events';
 import { exportDataset } from '#lib/export';
 import { changesManifestSchema } from '#lib/lifecycle';
@@ -42,7 +42,9 @@ describe('the objects an event names, fetched as a subscriber does', () => {
     expect(completed.status).toBe('completed');
     const onBus = (e: Sc2awsEvent) => ({ source: 'sc2aws', 'detail-type': e.detailType, detail: e.detail });
     const exportEvent = h.events.find((e) => e.detailType === DetailType.ExportCompleted) as Sc2awsEvent;
-    const rawKey = manifestKeyForEvent(onBus(exportEvent), h.s3?.bucket as string, PREFIX);
+    const rawKey = deliveryRequestOf(onBus(exportEvent), h.s3?.bucket as string, PREFIX, [
+      'default',
+    ]).manifestKey;
     const deps = {
       store: h.store,
       events: { publish: async (e: Sc2awsEvent) => void h.events.push(e) },
@@ -51,7 +53,9 @@ describe('the objects an event names, fetched as a subscriber does', () => {
     const first = await deliverRun({ ...deps, remainingMs: () => 0 }, DELIVERY_SETTINGS, rawKey);
     expect(first.status).toBe('continued');
     const continuation = h.events.at(-1) as Sc2awsEvent;
-    const next = manifestKeyForEvent(onBus(continuation), h.s3?.bucket as string, PREFIX);
+    const next = deliveryRequestOf(onBus(continuation), h.s3?.bucket as string, PREFIX, [
+      'default',
+    ]).manifestKey;
     expect((await deliverRun(deps, DELIVERY_SETTINGS, next)).status).toBe('delivered');
     return h.events;
   }

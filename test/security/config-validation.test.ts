@@ -4,19 +4,19 @@ import {
   ConfigError,
   type Env,
   loadForwardResultsConfig,
-  loadPullAnalysisConfig,
-  loadValidateKeysConfig,
+  loadPullAnalysisConfigs,
+  loadValidateKeysConfigs,
 } from '#lib/config';
 import { canaryKeys, expectNoKeyMaterial } from '#support/keys';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/sc-keys-AbCdEf';
 const LOADERS = {
   'validate-keys': {
-    load: loadValidateKeysConfig,
+    load: loadValidateKeysConfigs,
     base: { SC_URL: 'https://sc.example.com', SC_SECRET_ARN: ARN, EVENT_BUS_NAME: 'sc2aws-prod' },
   },
   'pull-analysis': {
-    load: loadPullAnalysisConfig,
+    load: loadPullAnalysisConfigs,
     base: {
       SC_URL: 'https://sc.example.com',
       SC_SECRET_ARN: ARN,

@@ -14,6 +14,7 @@ import {
   exportStateSchema,
 } from '#lib/export';
 import { noMetrics } from '#lib/metrics';
+import { consolePrefix, DEFAULT_CONSOLE_ID } from '#lib/product';
 import { ScApiKeys } from '#lib/secrets';
 import {
   createLocalStore,
@@ -73,7 +74,11 @@ export async function exportHarness(
   let store: ObjectStore;
   if (options.store === 's3') {
     s3 = await startS3();
-    store = createS3Store({ client: s3.client(), bucket: s3.bucket, prefix: 'sc2aws' });
+    store = createS3Store({
+      client: s3.client(),
+      bucket: s3.bucket,
+      prefix: consolePrefix('sc2aws', DEFAULT_CONSOLE_ID),
+    });
   } else {
     dir = await mkdtemp(join(tmpdir(), 'sc2aws-export-'));
     store = createLocalStore(dir);

@@ -3,7 +3,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
-import { type DeliveryResult, manifestKeyForEvent } from '#lib/delivery';
+import { type DeliveryResult, deliveryRequestOf } from '#lib/delivery';
 import { createEventPublisher, type EventPublisher } from '#lib/events';
 import {
   type DatasetOutcome,
@@ -13,6 +13,7 @@ import {
   exportDataset,
 } from '#lib/export';
 import { createNormalizeContext, normalizeRow } from '#lib/findings';
+import { consolePrefix, DEFAULT_CONSOLE_ID } from '#lib/product';
 import { type ApiKeySource, createApiKeySource } from '#lib/secrets';
 import {
   createS3Store,
@@ -190,7 +191,9 @@ export class PipelineWorld {
     if (client === undefined || h.s3 === undefined) throw new Error('the pipeline world needs s3rver');
     this.s3Faults = injectS3Faults(client);
     this.bucket = { client: h.s3.client(), bucket: h.s3.bucket };
-    const killableStore = killable(createS3Store({ client, bucket: h.s3.bucket, prefix: PREFIX }));
+    const killableStore = killable(
+      createS3Store({ client, bucket: h.s3.bucket, prefix: consolePrefix(PREFIX, DEFAULT_CONSOLE_ID) }),
+    );
     this.store = killableStore.store;
     this.kill = killableStore.kill;
     this.settings = h.settings({
@@ -323,10 +326,11 @@ export class PipelineWorld {
   /** One forward-results invocation for an accepted "Export Completed" event. */
   async deliver(detail: Record<string, unknown>): Promise<DeliveryResult> {
     const bucket = this.h.s3?.bucket as string;
-    const key = manifestKeyForEvent(
+    const { manifestKey: key } = deliveryRequestOf(
       { source: 'sc2aws', 'detail-type': 'Export Completed', detail },
       bucket,
       PREFIX,
+      [DEFAULT_CONSOLE_ID],
     );
     const result = await deliverFully(
       { store: this.store, events: this.events, logger: this.logger },

@@ -2,7 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadValidateKeysConfig } from '#lib/config';
+import { type Env, loadValidateKeysConfigs } from '#lib/config';
+
+/** The settings of a deployment's one console. */
+const loadValidateKeysConfig = (env: Env) => loadValidateKeysConfigs(env)[0];
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sc2aws/sc-keys-AbCdEf';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -10,15 +13,18 @@ const base = { SC_URL: 'https://sc.example.com', SC_SECRET_ARN: ARN, EVENT_BUS_N
 
 describe('loadValidateKeysConfig', () => {
   it('reads a minimal environment with defaults', () => {
-    expect(loadValidateKeysConfig(base)).toEqual({
-      sc: {
-        url: 'https://sc.example.com/',
-        secretArn: ARN,
-        insecureSkipTlsVerify: false,
-        keyCacheTtlMs: 300_000,
+    expect(loadValidateKeysConfigs(base)).toEqual([
+      {
+        consoleId: 'default',
+        sc: {
+          url: 'https://sc.example.com/',
+          secretArn: ARN,
+          insecureSkipTlsVerify: false,
+          keyCacheTtlMs: 300_000,
+        },
+        eventBusName: 'sc2aws-prod',
       },
-      eventBusName: 'sc2aws-prod',
-    });
+    ]);
   });
 
   it('reads every setting', async () => {
@@ -78,10 +84,10 @@ describe('loadValidateKeysConfig', () => {
 
   it('never treats "false" as true', () => {
     expect(
-      loadValidateKeysConfig({ ...base, SC_INSECURE_SKIP_TLS_VERIFY: 'FALSE' }).sc.insecureSkipTlsVerify,
+      loadValidateKeysConfig({ ...base, SC_INSECURE_SKIP_TLS_VERIFY: 'FALSE' })?.sc.insecureSkipTlsVerify,
     ).toBe(false);
     expect(
-      loadValidateKeysConfig({ ...base, SC_INSECURE_SKIP_TLS_VERIFY: '1' }).sc.insecureSkipTlsVerify,
+      loadValidateKeysConfig({ ...base, SC_INSECURE_SKIP_TLS_VERIFY: '1' })?.sc.insecureSkipTlsVerify,
     ).toBe(true);
   });
 });

@@ -7,7 +7,8 @@ import {
   deploymentVocabulary,
   LAMBDAS,
   loadForwardResultsConfig,
-  loadPullAnalysisConfig,
+  loadPullAnalysisConfigs,
+  type PullAnalysisConfig,
   type VariableName,
 } from '#lib/config';
 import { DEFAULT_VERSION_STAGE } from '#lib/secrets';
@@ -82,7 +83,7 @@ describe('serverless.yml', () => {
 describe('sc2aws export', () => {
   it('defaults to the settings pull-analysis starts with, without the deadline guard', () => {
     // Prepare
-    const lambda = loadPullAnalysisConfig(MINIMAL_ENV);
+    const lambda = loadPullAnalysisConfigs(MINIMAL_ENV)[0] as PullAnalysisConfig;
 
     // Act
     const cli = exportSettingsFor({});

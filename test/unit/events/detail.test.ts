@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { manifestKeyForEvent } from '#lib/delivery';
+import { deliveryRequestOf } from '#lib/delivery';
 import { DetailType, EVENT_SOURCE, eventDetail, type Sc2awsEvent } from '#lib/events';
-import { datasetsForEvent } from '#lib/export';
+import { type Dataset, exportRequestOf } from '#lib/export';
 
 const completed = {
   dataset: 'vulns',
@@ -115,7 +115,7 @@ describe('event details', () => {
   it('has forward-results refuse a forged "Export Completed" detail, saying which field is wrong', () => {
     const forged = onTheBus(DetailType.ExportCompleted, { ...completed, rowCount: '1200' });
 
-    const reading = () => manifestKeyForEvent(forged, 'bucket', 'sc2aws');
+    const reading = () => deliveryRequestOf(forged, 'bucket', 'sc2aws', ['default']);
 
     expect(reading).toThrow(
       expect.objectContaining({
@@ -129,7 +129,7 @@ describe('event details', () => {
   it('has forward-results refuse an "Export Completed" event that names only a manifest', () => {
     const forged = onTheBus(DetailType.ExportCompleted, { manifest: completed.manifest });
 
-    expect(() => manifestKeyForEvent(forged, 'bucket', 'sc2aws')).toThrow('(dataset is missing)');
+    expect(() => deliveryRequestOf(forged, 'bucket', 'sc2aws', ['default'])).toThrow('(dataset is missing)');
   });
 
   it('has pull-analysis refuse a continuation whose datasets are not a list', () => {
@@ -139,7 +139,7 @@ describe('event details', () => {
       requestedAt: '2026-11-23T10:15:00.000Z',
     });
 
-    expect(() => datasetsForEvent(forged, ['vulns', 'fixed', 'assets'])).toThrow(
+    expect(() => datasetsFor(forged, ['vulns', 'fixed', 'assets'])).toThrow(
       expect.objectContaining({
         code: 'EVENT_DETAIL_INVALID',
         message: expect.stringContaining('(datasets must be an array, not a string)'),
@@ -154,7 +154,7 @@ describe('event details', () => {
       requestedAt: '2026-11-23T10:15:00.000Z',
     });
 
-    expect(() => datasetsForEvent(forged, ['vulns'])).toThrow(
+    expect(() => datasetsFor(forged, ['vulns'])).toThrow(
       'datasets[1] must be "vulns" or "fixed" or "assets"',
     );
   });
@@ -166,6 +166,11 @@ describe('event details', () => {
       requestedAt: '2026-11-23T10:15:00.000Z',
     });
 
-    expect(datasetsForEvent(continuation, ['vulns', 'fixed'])).toEqual(['fixed']);
+    expect(datasetsFor(continuation, ['vulns', 'fixed'])).toEqual(['fixed']);
   });
 });
+
+/** The datasets pull-analysis exports for an event, in a deployment of one console. */
+function datasetsFor(event: unknown, datasets: Dataset[]): Dataset[] {
+  return exportRequestOf(event, [{ consoleId: 'default', datasets }]).datasets;
+}
