@@ -64,6 +64,7 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, ExitCode> = {
   [ErrorCode.RawPartCorrupt]: ExitCode.BadInput,
   [ErrorCode.ConfigInvalid]: ExitCode.BadInput,
   [ErrorCode.StateCorrupt]: ExitCode.BadInput,
+  [ErrorCode.LayoutLegacy]: ExitCode.BadInput,
   [ErrorCode.ScConfig]: ExitCode.BadInput,
   [ErrorCode.ScInvalidQuery]: ExitCode.BadInput,
   [ErrorCode.SecretFormat]: ExitCode.BadInput,

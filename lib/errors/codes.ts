@@ -102,6 +102,8 @@ export const ErrorCode = {
   ExportInterrupted: 'EXPORT_INTERRUPTED',
   /** The export state object is not JSON, or not of the state's schema. */
   StateCorrupt: 'STATE_CORRUPT',
+  /** The data prefix holds state from before consoles; `sc2aws migrate-layout` moves it (lib/sink). */
+  LayoutLegacy: 'LAYOUT_LEGACY',
   /** A conditional write lost a race: another run changed the object since it was read. */
   StateConflict: 'STATE_CONFLICT',
 

@@ -45,6 +45,7 @@ const METADATA = struct('metadata', [
   s('log_name'),
   s('log_provider'),
   long('logged_time'),
+  s('tenant_uid'),
 ]);
 
 const GROUP = [s('uid'), s('name')];

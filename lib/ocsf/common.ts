@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { utf8CutIndex } from '#lib/findings';
+import { DEFAULT_CONSOLE_ID } from '#lib/product';
 import { MAX_STRING_BYTES, OCSF_PROFILES, type OcsfVersion, PRODUCT_NAME, VENDOR_NAME } from './constants';
 import type { OcsfDevice, OcsfGroup, OcsfMetadata, OcsfObservable } from './types';
 
@@ -50,6 +51,8 @@ export function metadataOf(
     sc_host: string;
     sc_version: string | null;
     collected_at: string;
+    /** Absent in rows delivered before consoles (the `default` console's). */
+    console_id?: string;
   },
   uid: string,
   loggedTime: number | undefined,
@@ -64,6 +67,7 @@ export function metadataOf(
     log_name: row.dataset,
     log_provider: row.sc_host,
     logged_time: loggedTime,
+    tenant_uid: row.console_id ?? DEFAULT_CONSOLE_ID,
   };
 }
 

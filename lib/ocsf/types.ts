@@ -21,6 +21,8 @@ export interface OcsfMetadata {
   log_name: string;
   log_provider: string;
   logged_time?: number | undefined;
+  /** The console of the deployment (README "Several SC consoles"): OCSF's "unique tenant identifier". */
+  tenant_uid?: string | undefined;
 }
 
 export interface OcsfOs {

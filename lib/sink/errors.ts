@@ -11,6 +11,13 @@ export class SinkError extends Sc2awsError {
   }
 }
 
+/** The data prefix holds a deployment from before consoles (./console-layout.ts). */
+export class LegacyLayoutError extends Sc2awsError {
+  constructor(message: string) {
+    super(ErrorCode.LayoutLegacy, message);
+  }
+}
+
 /** A conditional write lost a race: another run changed the object since we read it. */
 export class StoreConflictError extends Sc2awsError {
   constructor(key: string) {

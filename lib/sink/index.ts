@@ -1,8 +1,15 @@
 /** Output stores and the NDJSON.gz part writer. */
 
 export { commitRun, type RunCommitKeys } from './commit';
+export {
+  type KeyLister,
+  type LayoutMigration,
+  LEGACY_STATE_KEYS,
+  migrateToConsoleLayout,
+  refuseLegacyLayout,
+} from './console-layout';
 export { createDiscardStore } from './discard-store';
-export { describeCause, SinkError, StoreConflictError } from './errors';
+export { describeCause, LegacyLayoutError, SinkError, StoreConflictError } from './errors';
 export {
   COMMITTED_FOLDER,
   committedKey,

@@ -33,6 +33,7 @@ describe('createNormalizeContext', () => {
       scHost: 'sc.example.com',
       scVersion: '6.4.0',
       pluginOutputMaxBytes: DEFAULT_PLUGIN_OUTPUT_MAX_BYTES,
+      consoleId: 'default',
     });
     expect(DEFAULT_PLUGIN_OUTPUT_MAX_BYTES).toBe(8192);
     expect(createNormalizeContext(good).scVersion).toBeNull();

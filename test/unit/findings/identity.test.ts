@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assetId, findingId, RowRejectedError } from '#lib/findings';
-import { sumIpRow, vulnRow } from './fixtures';
+import {
+  assetId,
+  createNormalizeContext,
+  type DeliveredFinding,
+  findingId,
+  normalizeRow,
+  RowRejectedError,
+} from '#lib/findings';
+import { contextFor, sumIpRow, vulnRow } from './fixtures';
 import { asset, fixedFinding, openFinding } from './helpers';
 
 describe('finding_id and asset_id', () => {
@@ -34,6 +41,33 @@ describe('finding_id and asset_id', () => {
     // Assert
     expect(after.finding_id).toBe(before.finding_id);
     expect(after.asset_id).toBe(before.asset_id);
+  });
+
+  it('tell two consoles that scan the same host apart, and keep the ids a single console always had', () => {
+    // Prepare: one row as two consoles of one deployment deliver it.
+    const onConsole = (consoleId: string | undefined) => {
+      const result = normalizeRow(
+        vulnRow(),
+        createNormalizeContext({ ...contextFor('vulns'), ...(consoleId === undefined ? {} : { consoleId }) }),
+      );
+      if (!result.ok) expect.fail(result.reason);
+      return result.row as DeliveredFinding;
+    };
+
+    // Act
+    const unnamed = onConsole(undefined);
+    const byDefault = onConsole('default');
+    const emea = onConsole('emea');
+    const apac = onConsole('apac');
+
+    // Assert: the default console's ids are the ids before consoles (findingId of the raw row).
+    expect(byDefault).toMatchObject({ finding_id: findingId(vulnRow()), asset_id: assetId(vulnRow()) });
+    expect(unnamed).toMatchObject({ finding_id: byDefault.finding_id, console_id: 'default' });
+    expect(emea).toMatchObject({ finding_id: findingId(vulnRow(), 'emea'), console_id: 'emea' });
+    const findingIds = new Set([byDefault, emea, apac].map((row) => row.finding_id));
+    const assetIds = new Set([byDefault, emea, apac].map((row) => row.asset_id));
+    expect(findingIds.size).toBe(3);
+    expect(assetIds.size).toBe(3);
   });
 
   it('follow a finding from the vulns to the fixed dataset', () => {
