@@ -151,7 +151,8 @@ describe('VPC network interfaces', () => {
 });
 
 describe('state in S3: each function its own keys', () => {
-  const key = (path: string) => `arn:aws:s3:::${BUCKET}/tenable/sc/${path}`;
+  const key = (path: string, console = 'default') =>
+    `arn:aws:s3:::${BUCKET}/tenable/sc/console=${console}/${path}`;
 
   it('lets pull-analysis read and write the checkpoints of its datasets, and nothing else under state/', () => {
     for (const d of ['vulns', 'fixed']) {
