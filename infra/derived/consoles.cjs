@@ -70,9 +70,9 @@ const isIntegerLike = (value) =>
 
 /**
  * One entry, checked: the normalized console, or the first problem as [field, problem].
- * `seen` maps the ids of the earlier entries to their index.
+ * `seen` maps the ids of the earlier entries to their index; this entry's id is added.
  */
-function checkEntry(entry, defaults, seen) {
+function checkEntry(entry, index, defaults, seen) {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
     return { problem: ['', `must be an object with id and url (got ${JSON.stringify(entry)})`] };
   }
@@ -85,6 +85,8 @@ function checkEntry(entry, defaults, seen) {
     return { problem: ['id', `${rules.consoleId.problem} (got ${JSON.stringify(id)})`] };
   }
   if (seen.has(id)) return { problem: ['id', `repeats the id of consoles[${seen.get(id)}]`] };
+  // Known from here on, even if another field of this entry is wrong: a later repeat is named too.
+  seen.set(id, index);
   if (typeof url !== 'string' || !isHttpsUrl(url)) {
     return { problem: ['url', `must be an https:// address (got ${JSON.stringify(url)})`] };
   }
@@ -187,9 +189,8 @@ function consoles(value, { single, defaults }) {
   const lines = [];
   const result = [];
   entries.forEach((entry, index) => {
-    const checked = checkEntry(entry, defaults, seen);
+    const checked = checkEntry(entry, index, defaults, seen);
     if (checked.console !== undefined) {
-      seen.set(checked.console.id, index);
       result.push(checked.console);
       return;
     }
