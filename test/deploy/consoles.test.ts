@@ -85,7 +85,8 @@ function comparable(name: string): CfTemplate {
   const template = structuredClone(runs[name]?.template);
   if (template === undefined) throw new Error(`serverless package ${name} failed:\n${runs[name]?.output}`);
   for (const id of idsOfType(template, 'AWS::Lambda::Function')) {
-    delete (template.Resources[id]?.Properties.Code as Record<string, CfValue>).S3Key;
+    const code = template.Resources[id]?.Properties.Code as Record<string, CfValue> | undefined;
+    if (code !== undefined) delete code.S3Key;
   }
   return template;
 }
