@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,9 @@ const THREE_CONSOLES = [
   ...TWO_CONSOLES,
   { id: 'apac-2', url: 'https://sc-apac.example.com', datasets: 'assets' },
 ];
+const { logicalIdSuffix } = createRequire(import.meta.url)('../../infra/derived/consoles.cjs') as {
+  logicalIdSuffix: (id: string) => string;
+};
 const consolesParam = (list: unknown) => `--param=consoles=${JSON.stringify(list)}`;
 
 /** A list that breaks one rule per entry (entry 0 is good): one line each. */
@@ -226,6 +230,29 @@ describe('one console, two ways to say it', () => {
 });
 
 describe('several consoles', () => {
+  it('gives two distinct console ids distinct logical-id suffixes, letters and digits only, and none to default', () => {
+    const ids = [
+      'ab',
+      'a-b',
+      'a-1',
+      'a1',
+      'x',
+      'x-x',
+      'xx',
+      'xxx',
+      'x-xx',
+      '1-a',
+      '1a',
+      'emea',
+      'emea-2',
+      'emea2',
+    ];
+    const suffixes = ids.map(logicalIdSuffix);
+    expect(new Set(suffixes).size).toBe(ids.length);
+    for (const suffix of suffixes) expect(suffix).toMatch(/^Console[A-Za-z0-9]+$/);
+    expect(logicalIdSuffix('default')).toBe('');
+  });
+
   const SCHEDULES: [string, string, string, string][] = [
     ['default', 'PullAnalysisScheduleRule', 'sc2aws-prod-pull-analysis-schedule', 'rate(1 hour)'],
     ['emea', 'PullAnalysisScheduleRuleConsoleEmea', 'sc2aws-prod-pull-analysis-schedule-emea', EMEA.schedule],
