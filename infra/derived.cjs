@@ -1,16 +1,17 @@
 // Checks the deployment parameters and works out what CloudFormation cannot: numbers from the
-// string parameters (`--param` values are strings; the config schema wants integers), the stack's
-// own secret, bucket, event bus and alarm topic or the given ones, who may read the secret, the VPC
-// setting, which KMS file to include, one switch per dataset for the data-lag alarms, the alarm
-// period from the schedule, and NODE_OPTIONS from the sourceMaps switch.
+// string parameters (`--param` values are strings; the config schema wants integers), the consoles
+// the stack serves with each one's secret, schedule and SC_CONSOLES entry, the stack's own bucket,
+// event bus and alarm topic or the given ones, who may read the secrets, the VPC setting, which KMS
+// file to include, one switch per dataset for the data-lag alarms, the alarm period from the
+// schedules, the data bucket's lifecycle rules, and NODE_OPTIONS from the sourceMaps switch.
 // serverless.yml reads it as `${file(infra/derived.cjs):<key>}`; osls calls the exported function
 // with a resolver for `param:` variables. A bad value stops `serverless package/deploy` with one
 // line naming the parameter.
 // The dataset list and the rules the Lambdas share (secret and KMS key ARNs, bucket and bus names)
 // come from lib/config through vocabulary.json (written by scripts/vocabulary.mjs; a test keeps it
 // current), so a parameter the deployment accepts is one the Lambdas accept.
-// The checks themselves, the secret readers and the IAM statements built from parameters live in
-// infra/derived/.
+// The checks themselves, the consoles and their resources, the secret readers and the IAM
+// statements built from parameters live in infra/derived/.
 'use strict';
 
 const {
@@ -20,7 +21,27 @@ const {
   securityHubOutputs: SECURITY_HUB_OUTPUTS,
   rules,
 } = require('./vocabulary.json');
-const { HOUR, fail, flag, follows, integer, matches, scheduleInterval } = require('./derived/checks.cjs');
+const {
+  HOUR,
+  datasetsProblem,
+  fail,
+  flag,
+  follows,
+  integer,
+  matches,
+  refuse,
+  scheduleInterval,
+} = require('./derived/checks.cjs');
+const { consoles: consoleList, logicalIdSuffix } = require('./derived/consoles.cjs');
+const {
+  MAX_RULE_NAME,
+  consoleResources,
+  consolesEnvironment,
+  longestRuleName,
+  ownSecretName,
+  secretArnOf,
+} = require('./derived/console-resources.cjs');
+const { dataBucketLifecycleRules } = require('./derived/data-lifecycle.cjs');
 const { dataBucketLogging } = require('./derived/access-logs.cjs');
 const { alarmTopicArn } = require('./derived/alarm-destination.cjs');
 const { secretReaderArns } = require('./derived/secret-readers.cjs');
@@ -31,6 +52,14 @@ const LOG_RETENTION_DAYS = [
 ];
 // Alarms evaluate 2 periods; CloudWatch caps periods × evaluation periods at one day.
 const MAX_ALARM_PERIOD = 12 * HOUR;
+// The longest name CloudFormation gives the stack's own bucket (S3's limit).
+const MAX_BUCKET_NAME = 63;
+/**
+ * The longest ARN a secret named `name` can get: the longest partition, a 12-digit account, the
+ * 6-character suffix Secrets Manager adds.
+ */
+const secretArnLength = (name, region) =>
+  `arn:aws-us-gov:secretsmanager:${region}:123456789012:secret:${name}-AbCdEf`.length;
 /** The ARN of the bus named `name` in the stack's account and region. */
 const busArn = (name) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${name}`,
@@ -40,27 +69,31 @@ module.exports = async ({ resolveVariable }) => {
   const p = async (name) => String((await resolveVariable(`param:${name}`)) ?? '').trim();
 
   const datasets = (await p('datasets')).split(',').map((d) => d.trim());
-  for (const d of datasets) {
-    if (!KNOWN_DATASETS.includes(d)) {
-      fail(
-        'datasets',
-        `names an unknown dataset "${d}" (known: ${KNOWN_DATASETS.join(', ')})`,
-        'vulns,fixed',
-      );
-    }
-  }
-  if (new Set(datasets).size !== datasets.length) {
-    fail('datasets', `names a dataset twice (got "${datasets.join(',')}")`, 'vulns,fixed');
-  }
-
+  const badDatasets = datasetsProblem(datasets, KNOWN_DATASETS);
+  if (badDatasets !== undefined) fail('datasets', badDatasets, 'vulns,fixed');
   const schedule = await p('scheduleExpression');
-  const interval = scheduleInterval('scheduleExpression', schedule);
-  // One alarm period covers one scheduled run (rounded up to whole hours), so a single late run
-  // does not alarm but two missed periods do.
-  const alarmPeriod =
-    interval === undefined
-      ? HOUR
-      : Math.min(MAX_ALARM_PERIOD, Math.max(HOUR, Math.ceil(interval / HOUR) * HOUR));
+  scheduleInterval('scheduleExpression', schedule);
+  const pageSize = integer('pageSize', await p('pageSize'), 100, 5000, '1000');
+  const severityFloor = integer('severityFloor', await p('severityFloor'), 0, 4, '1');
+  follows('secretArn', await p('secretArn'), rules.secretArn);
+  // The consoles this stack serves (infra/derived/consoles.cjs); the parameters above are what an
+  // entry falls back to, and without the consoles parameter they make up the default console.
+  const consoles = consoleList(await resolveVariable('param:consoles'), {
+    single: { url: await p('scUrl'), secretArn: await p('secretArn'), caBundle: await p('caBundle') },
+    defaults: { schedule, datasets, pageSize, severityFloor },
+  });
+  // Every dataset some console exports: the checkpoints pull-analysis may write, the lag alarms.
+  const exported = KNOWN_DATASETS.filter((d) => consoles.some((c) => c.datasets.includes(d)));
+  // One alarm period covers one scheduled run of the slowest console (rounded up to whole hours;
+  // an hour for cron), so a single late run does not alarm but two missed periods do.
+  const alarmPeriod = Math.max(
+    ...consoles.map((c) => {
+      const interval = scheduleInterval('schedule', c.schedule);
+      return interval === undefined
+        ? HOUR
+        : Math.min(MAX_ALARM_PERIOD, Math.max(HOUR, Math.ceil(interval / HOUR) * HOUR));
+    }),
+  );
 
   const rotation = await p('rotationScheduleExpression');
   if (!/^(rate\(\d+ (hours|days)\)|cron\(.+\))$/.test(rotation)) {
@@ -70,12 +103,11 @@ module.exports = async ({ resolveVariable }) => {
       'rate(365 days)',
     );
   }
-  flag('rotationLambdaAttached', await p('rotationLambdaAttached'));
+  const rotationAttached = flag('rotationLambdaAttached', await p('rotationLambdaAttached'));
   const scheduleEnabled = flag('scheduleEnabled', await p('scheduleEnabled'));
   const sourceMaps = flag('sourceMaps', await p('sourceMaps'));
   const tracing = flag('tracing', await p('tracing'));
 
-  follows('secretArn', await p('secretArn'), rules.secretArn);
   follows('kmsKeyArn', await p('kmsKeyArn'), rules.kmsKeyArn);
   follows('dataBucketName', await p('dataBucketName'), rules.dataBucketName);
   const prefix = await p('dataPrefix');
@@ -143,7 +175,6 @@ module.exports = async ({ resolveVariable }) => {
   const validateKeysMemorySize = await memory('validateKeysMemorySize', '256');
   const pullAnalysisMemorySize = await memory('pullAnalysisMemorySize', '1024');
   const forwardResultsMemorySize = await memory('forwardResultsMemorySize', '1024');
-  const secretArn = await p('secretArn');
   const bucket = await p('dataBucketName');
   const kmsKeyArn = await p('kmsKeyArn');
   // OCSF output: security-lake needs every Security Lake parameter; the others leave them unused.
@@ -211,16 +242,69 @@ module.exports = async ({ resolveVariable }) => {
   });
 
   const ownOrGivenBucket = bucket === '' ? { Ref: 'DataBucket' } : bucket;
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  const region = await resolveVariable('self:provider.region');
   // The stack's own bus is named like its functions: <service>-<stage>.
-  const ownBusName = `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`;
+  const ownBusName = `${service}-${stage}`;
+  const ruleName = longestRuleName(consoles, { service, stage });
+  if (ruleName.length > MAX_RULE_NAME) {
+    refuse(
+      `The schedule rule ${ruleName} would be longer than EventBridge's ${MAX_RULE_NAME} characters: ` +
+        'shorten that console id in the consoles parameter (or the stage name).',
+    );
+  }
+  const secretReaders = [
+    { 'Fn::GetAtt': ['ValidateKeysRole', 'Arn'] },
+    { 'Fn::GetAtt': ['PullAnalysisRole', 'Arn'] },
+    ...readers,
+  ];
+  const secretKmsKeyId = kmsKeyArn === '' ? 'alias/aws/secretsmanager' : kmsKeyArn;
 
   // Values are chosen here rather than with Fn::If, so the template holds no dead branch with an
   // empty ARN (template linters such as cfn-lint reject those even where a condition is false).
   return {
-    secretArn: secretArn === '' ? { Ref: 'ScKeysSecret' } : secretArn,
+    // Per console (infra/derived/console-resources.cjs): secrets, rotation, schedules, outputs.
+    consoleResources: consoleResources(consoles, {
+      service,
+      stage,
+      scheduleState: scheduleEnabled ? 'ENABLED' : 'DISABLED',
+      rotationAttached,
+      rotationSchedule: rotation,
+      kmsKey: kmsKeyArn !== '',
+      secretKmsKeyId,
+      secretReaders,
+    }),
+    // Every console's secret: what validate-keys and pull-analysis may read and the Secret Label
+    // Updated rule matches.
+    consoleSecretArns: consoles.map(secretArnOf),
+    // The rules that may send pull-analysis' dead letters: every console's schedule and the
+    // continuation rule.
+    pullAnalysisRuleArns: [
+      ...consoles.map((c) => ({ 'Fn::GetAtt': [`PullAnalysisScheduleRule${logicalIdSuffix(c.id)}`, 'Arn'] })),
+      { 'Fn::GetAtt': ['PullAnalysisContinuationRule', 'Arn'] },
+    ],
+    // SC_CONSOLES, every function's view of the consoles.
+    consolesEnvironment: consolesEnvironment(consoles),
+    // One export per console holding its lease, plus room for one more invocation per console that
+    // finds the lease taken and returns "locked": a console whose run hangs never takes another
+    // console's slot.
+    pullAnalysisReservedConcurrency: 2 * consoles.length,
+    // How long each Ref in the environment can get once deployed, for the 4 KB check
+    // (infra/derived/environment-size.cjs).
+    environmentRefLengths: {
+      DataBucket: MAX_BUCKET_NAME,
+      EventBus: ownBusName.length,
+      ...Object.fromEntries(
+        consoles
+          .filter((c) => c.secretArn === '')
+          .map((c) => [secretArnOf(c).Ref, secretArnLength(ownSecretName(c, { service, stage }), region)]),
+      ),
+    },
+    consoleCount: consoles.length,
     dataBucketName: ownOrGivenBucket,
     // IAM statements and resources built from the parameters (infra/roles.yml).
-    pullAnalysisObjects: pullAnalysisObjects({ bucket: ownOrGivenBucket, prefix, datasets }),
+    pullAnalysisObjects: pullAnalysisObjects({ bucket: ownOrGivenBucket, prefix, datasets: exported }),
     vpcStatements: vpcStatements({
       subnets: subnets === '' ? [] : subnets.split(','),
       securityGroups: groups === '' ? [] : groups.split(','),
@@ -238,13 +322,6 @@ module.exports = async ({ resolveVariable }) => {
     eventBusName: busName === '' ? { Ref: 'EventBus' } : busName,
     eventBusArn: busArn(busName === '' ? ownBusName : busName),
     alarmTopicArn: alarmTopic,
-    // Who may call GetSecretValue on the stack's own secret (infra/secret.yml): the two functions
-    // that read the keys (validate-keys is also the rotation function) and the given operators.
-    secretReaders: [
-      { 'Fn::GetAtt': ['ValidateKeysRole', 'Arn'] },
-      { 'Fn::GetAtt': ['PullAnalysisRole', 'Arn'] },
-      ...readers,
-    ],
     dataBucketLogging: logging,
     dataBucketEncryption:
       kmsKeyArn === ''
@@ -253,8 +330,6 @@ module.exports = async ({ resolveVariable }) => {
             ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: kmsKeyArn },
             BucketKeyEnabled: true, // fewer KMS requests (and costs) for many small objects
           },
-    // The secret is encrypted with the account's default key for Secrets Manager unless a key is set.
-    secretKmsKeyId: kmsKeyArn === '' ? 'alias/aws/secretsmanager' : kmsKeyArn,
     // The KMS statements (infra/kms-policies.yml) exist only with a key; without one the include
     // resolves to a file with no resources.
     kmsPoliciesFile: kmsKeyArn === '' ? 'no-kms-key.yml' : 'kms-policies.yml',
@@ -268,18 +343,20 @@ module.exports = async ({ resolveVariable }) => {
     // a 1M-row export peaked at 320 MB. 8 MiB bounds it (1M rows at ~125 MB, no slower; issue 9).
     // Source-mapped stack traces cost every cold start the parse of the .map files.
     nodeOptions: ['--max-semi-space-size=8', ...(sourceMaps ? ['--enable-source-maps'] : [])].join(' '),
-    rawTransitionDays: transition,
-    rawExpirationDays: expiration,
-    rawTransition: String(transition !== 0),
-    rawExpiration: String(expiration !== 0),
     noncurrentVersionExpirationDays: noncurrentDays,
-    scheduleState: scheduleEnabled ? 'ENABLED' : 'DISABLED',
+    dataBucketLifecycleRules: dataBucketLifecycleRules({
+      prefix,
+      consoleIds: consoles.map((c) => c.id),
+      transition,
+      expiration,
+      noncurrentDays,
+    }),
     dataLagThresholdSeconds: lagHours * HOUR,
     dataLagAlarmPeriodSeconds: alarmPeriod,
     // 'true' / 'false' strings (CloudFormation conditions compare them with Fn::Equals). No lag
     // alarms while the schedule is off: nothing would report, and missing data counts as breaching.
     dataLagAlarm: Object.fromEntries(
-      KNOWN_DATASETS.map((d) => [d, String(scheduleEnabled && datasets.includes(d))]),
+      KNOWN_DATASETS.map((d) => [d, String(scheduleEnabled && exported.includes(d))]),
     ),
   };
 };

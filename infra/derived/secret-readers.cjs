@@ -1,5 +1,6 @@
-// secretReaderArns: the operators who may read the stack's own secret besides the functions
-// (infra/secret.yml compares them with ArnNotLike on aws:PrincipalArn).
+// secretReaderArns: the operators who may read the secrets the stack creates besides the functions
+// (each console's secret policy, infra/derived/console-resources.cjs, compares them with
+// ArnNotLike on aws:PrincipalArn).
 'use strict';
 
 const { fail, matches } = require('./checks.cjs');

@@ -7,8 +7,12 @@ const objects = (bucket, path) => ({
   'Fn::Sub': [`arn:\${AWS::Partition}:s3:::\${Bucket}/${path}`, { Bucket: bucket }],
 });
 
+// Objects under `folder` of every console, <prefix>/console=<any id>/<folder> (infra/roles.yml says
+// why one pattern for all).
+const consoleObjects = (bucket, prefix, folder) => objects(bucket, `${prefix}/console=*/${folder}`);
+
 /**
- * forward-results' OCSF statements (under the WritesOcsf condition): its own <prefix>/ocsf/
+ * forward-results' OCSF statements (under the WritesOcsf condition): each console's ocsf/
  * objects, and with security-lake the two provider roles, nothing else of it.
  */
 function ocsfStatements({ bucket, prefix, providerRoles }) {
@@ -17,7 +21,7 @@ function ocsfStatements({ bucket, prefix, providerRoles }) {
       Sid: 'ReadWriteOwnOcsf',
       Effect: 'Allow',
       Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-      Resource: objects(bucket, `${prefix}/ocsf/*`),
+      Resource: consoleObjects(bucket, prefix, 'ocsf/*'),
     },
     ...(providerRoles === undefined
       ? []
@@ -33,14 +37,14 @@ function ocsfStatements({ bucket, prefix, providerRoles }) {
 }
 
 /**
- * pull-analysis' data: its raw/ objects and the checkpoint of each dataset it exports
- * (`state/<dataset>.json`, which also holds the run's lease and cursor). The rest of state/ is
- * forward-results': state/delivery/ and state/lifecycle/.
+ * pull-analysis' data, in each console's folder: its raw/ objects and the checkpoint of each
+ * dataset some console exports (`state/<dataset>.json`, which also holds the run's lease and
+ * cursor). The rest of state/ is forward-results': state/delivery/ and state/lifecycle/.
  */
 function pullAnalysisObjects({ bucket, prefix, datasets }) {
   return [
-    objects(bucket, `${prefix}/raw/*`),
-    ...datasets.map((d) => objects(bucket, `${prefix}/state/${d}.json`)),
+    consoleObjects(bucket, prefix, 'raw/*'),
+    ...datasets.map((d) => consoleObjects(bucket, prefix, `state/${d}.json`)),
   ];
 }
 

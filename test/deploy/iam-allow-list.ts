@@ -15,8 +15,8 @@ export interface Statement {
 
 /** What the parameters of one packaging run chose. */
 export interface Setup {
-  /** `{ Ref: 'ScKeysSecret' }` for the stack's own secret, or the given ARN. */
-  secret: CfValue;
+  /** Every console's secret: `{ Ref: 'ScKeysSecret…' }` for one the stack creates, or the given ARN. */
+  secrets: CfValue[];
   /** `{ Ref: 'DataBucket' }` for the stack's own bucket, or the given name. */
   bucket: CfValue;
   /** The bus the sc2aws events travel on: the stack's own (`sc2aws-<stage>`) or the given one. */
@@ -24,7 +24,7 @@ export interface Setup {
   /** Whether the stack created that bus (and with it the role that copies announcements). */
   ownBus: boolean;
   prefix: string;
-  /** The datasets pull-analysis exports: it may touch only their checkpoints in state/. */
+  /** The datasets some console exports: pull-analysis may touch only their checkpoints in state/. */
   datasets: string[];
   kmsKeyArn?: string;
   /** Whether X-Ray tracing is on (`tracing=true`): each function may then send its traces. */
@@ -49,6 +49,9 @@ const getAtt = (id: string, attribute = 'Arn'): CfValue => ({ 'Fn::GetAtt': [id,
 const objects = (bucket: CfValue, path: string): CfValue => ({
   'Fn::Sub': [`arn:\${AWS::Partition}:s3:::\${Bucket}${path}`, { Bucket: bucket }],
 });
+/** Objects under one folder of every console's `<prefix>/console=<id>/`. */
+const consoleObjects = (bucket: CfValue, prefix: string, folder: string): CfValue =>
+  objects(bucket, `/${prefix}/console=*/${folder}`);
 const viaService = (...services: string[]): Record<string, CfValue> => {
   const names = services.map((s) => ({ 'Fn::Sub': `${s}.\${AWS::Region}.amazonaws.com` }));
   return { StringEquals: { 'kms:ViaService': names.length === 1 ? (names[0] as CfValue) : names } };
@@ -145,7 +148,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
           'secretsmanager:PutSecretValue',
           'secretsmanager:UpdateSecretVersionStage',
         ],
-        Resource: [setup.secret],
+        Resource: setup.secrets,
       },
       publish,
       dlq('ValidateKeys'),
@@ -159,7 +162,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         Sid: 'ReadTheKeySecret',
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue'],
-        Resource: [setup.secret],
+        Resource: setup.secrets,
       },
       {
         // No s3:prefix condition: S3 returns 404 for a missing checkpoint only to callers that may
@@ -178,8 +181,8 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
         Resource: [
-          objects(setup.bucket, `/${p}/raw/*`),
-          ...setup.datasets.map((d) => objects(setup.bucket, `/${p}/state/${d}.json`)),
+          consoleObjects(setup.bucket, p, 'raw/*'),
+          ...setup.datasets.map((d) => consoleObjects(setup.bucket, p, `state/${d}.json`)),
         ],
       },
       publish,
@@ -194,7 +197,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         Sid: 'ReadRaw',
         Effect: 'Allow',
         Action: ['s3:GetObject'],
-        Resource: [objects(setup.bucket, `/${p}/raw/*`)],
+        Resource: [consoleObjects(setup.bucket, p, 'raw/*')],
       },
       {
         Sid: 'ListBucketForMissingDeliveryState',
@@ -208,18 +211,18 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
         Sid: 'WriteRejected',
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
-        Resource: [objects(setup.bucket, `/${p}/rejected/*`)],
+        Resource: [consoleObjects(setup.bucket, p, 'rejected/*')],
       },
       {
         Sid: 'ReadWriteFindingsAndOwnState',
         Effect: 'Allow',
         Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
         Resource: [
-          objects(setup.bucket, `/${p}/findings/*`),
-          objects(setup.bucket, `/${p}/state/delivery/*`),
-          objects(setup.bucket, `/${p}/state/lifecycle/*`),
-          objects(setup.bucket, `/${p}/changes/*`),
-          objects(setup.bucket, `/${p}/current/*`),
+          consoleObjects(setup.bucket, p, 'findings/*'),
+          consoleObjects(setup.bucket, p, 'state/delivery/*'),
+          consoleObjects(setup.bucket, p, 'state/lifecycle/*'),
+          consoleObjects(setup.bucket, p, 'changes/*'),
+          consoleObjects(setup.bucket, p, 'current/*'),
         ],
       },
       publish,
@@ -231,7 +234,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
               Sid: 'ReadWriteOwnOcsf',
               Effect: 'Allow',
               Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-              Resource: [objects(setup.bucket, `/${p}/ocsf/*`)],
+              Resource: [consoleObjects(setup.bucket, p, 'ocsf/*')],
             } satisfies Statement,
           ]),
       ...(setup.ocsf?.output === 'security-lake'
@@ -263,7 +266,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
               Sid: 'ReadWriteOwnSecurityHubState',
               Effect: 'Allow',
               Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
-              Resource: [objects(setup.bucket, `/${p}/state/securityhub/*`)],
+              Resource: [consoleObjects(setup.bucket, p, 'state/securityhub/*')],
             } satisfies Statement,
           ]
         : []),

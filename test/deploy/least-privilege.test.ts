@@ -150,37 +150,59 @@ describe('VPC network interfaces', () => {
   });
 });
 
-describe('state in S3: each function its own keys', () => {
-  const key = (path: string) => `arn:aws:s3:::${BUCKET}/tenable/sc/${path}`;
+describe("state in S3: each function its own keys, in every console's folder", () => {
+  const CONSOLES = ['default', 'emea'];
+  const key = (path: string, console: string) =>
+    `arn:aws:s3:::${BUCKET}/tenable/sc/console=${console}/${path}`;
 
   it('lets pull-analysis read and write the checkpoints of its datasets, and nothing else under state/', () => {
-    for (const d of ['vulns', 'fixed']) {
-      expect(allows(vpc, 'PullAnalysisRole', 's3:PutObject', key(`state/${d}.json`)), d).toBe(true);
-      expect(allows(vpc, 'PullAnalysisRole', 's3:GetObject', key(`state/${d}.json`)), d).toBe(true);
-    }
-    for (const path of [
-      'state/assets.json', // not exported by this stage
-      'state/delivery/dataset=vulns/run=r1/state.json',
-      'state/lifecycle/dataset=vulns/current.json',
-    ]) {
-      expect(allows(vpc, 'PullAnalysisRole', 's3:PutObject', key(path)), path).toBe(false);
-      expect(allows(vpc, 'PullAnalysisRole', 's3:GetObject', key(path)), path).toBe(false);
+    for (const console of CONSOLES) {
+      for (const d of ['vulns', 'fixed']) {
+        const checkpoint = key(`state/${d}.json`, console);
+        expect(allows(vpc, 'PullAnalysisRole', 's3:PutObject', checkpoint), checkpoint).toBe(true);
+        expect(allows(vpc, 'PullAnalysisRole', 's3:GetObject', checkpoint), checkpoint).toBe(true);
+      }
+      for (const path of [
+        'state/assets.json', // not exported by this stage
+        'state/delivery/dataset=vulns/run=r1/state.json',
+        'state/lifecycle/dataset=vulns/current.json',
+      ]) {
+        expect(allows(vpc, 'PullAnalysisRole', 's3:PutObject', key(path, console)), path).toBe(false);
+        expect(allows(vpc, 'PullAnalysisRole', 's3:GetObject', key(path, console)), path).toBe(false);
+      }
     }
   });
 
   it("lets forward-results read and write state/delivery/, state/lifecycle/, changes/ and current/, and no dataset's checkpoint", () => {
-    for (const path of [
-      'state/delivery/dataset=vulns/run=r1/state.json',
-      'state/lifecycle/dataset=vulns/x.json',
-      'changes/dt=2026-12-07/run=r1/part-00000.ndjson.gz',
-      'current/partition=0a3/vulns-r1.ndjson.gz',
-    ]) {
-      for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
-        expect(allows(vpc, 'ForwardResultsRole', action, key(path)), `${action} ${path}`).toBe(true);
+    for (const console of CONSOLES) {
+      for (const path of [
+        'state/delivery/dataset=vulns/run=r1/state.json',
+        'state/lifecycle/dataset=vulns/x.json',
+        'changes/dt=2026-12-07/run=r1/part-00000.ndjson.gz',
+        'current/partition=0a3/vulns-r1.ndjson.gz',
+      ]) {
+        for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
+          expect(allows(vpc, 'ForwardResultsRole', action, key(path, console)), `${action} ${path}`).toBe(
+            true,
+          );
+        }
       }
+      expect(allows(vpc, 'ForwardResultsRole', 's3:PutObject', key('state/vulns.json', console))).toBe(false);
+      expect(allows(vpc, 'ForwardResultsRole', 's3:GetObject', key('state/vulns.json', console))).toBe(false);
     }
-    expect(allows(vpc, 'ForwardResultsRole', 's3:PutObject', key('state/vulns.json'))).toBe(false);
-    expect(allows(vpc, 'ForwardResultsRole', 's3:GetObject', key('state/vulns.json'))).toBe(false);
+  });
+
+  it('reaches no key outside the console folders, such as the layout from before consoles', () => {
+    const outside = (path: string) => `arn:aws:s3:::${BUCKET}/tenable/sc/${path}`;
+    for (const [role, path] of [
+      ['PullAnalysisRole', 'raw/vulns/run=r1/part-00000.ndjson.gz'],
+      ['PullAnalysisRole', 'state/vulns.json'],
+      ['ForwardResultsRole', 'findings/dataset=vulns/part-00000.ndjson.gz'],
+      ['ForwardResultsRole', 'state/delivery/dataset=vulns/run=r1/state.json'],
+    ] as const) {
+      expect(allows(vpc, role, 's3:PutObject', outside(path)), `${role} ${path}`).toBe(false);
+      expect(allows(vpc, role, 's3:GetObject', outside(path)), `${role} ${path}`).toBe(false);
+    }
   });
 });
 

@@ -33,6 +33,23 @@ export interface PackageRun {
   zips: Record<string, string[]>;
 }
 
+export interface PackageOptions {
+  /**
+   * Parameters of one stage written into the snapshot's serverless.yml (`params: { <stage>: … }`),
+   * the way an operator keeps them out of the command line; values may be lists and objects.
+   */
+  stageParams?: { stage: string; params: Record<string, unknown> };
+}
+
+/** Adds a `params.<stage>` block next to `params.default` (JSON is YAML's flow style). */
+async function addStageParams(file: string, { stage, params }: NonNullable<PackageOptions['stageParams']>) {
+  const yml = await readFile(file, 'utf8');
+  const lines = Object.entries(params).map(([name, value]) => `    ${name}: ${JSON.stringify(value)}`);
+  const withStage = yml.replace(/^params:\n/m, `params:\n  ${stage}:\n${lines.join('\n')}\n`);
+  if (withStage === yml) throw new Error('serverless.yml has no params: block');
+  await writeFile(file, withStage);
+}
+
 /**
  * Runs `serverless package` (the pinned osls) offline on a snapshot of the service: serverless.yml,
  * infra/ and the bundles in dist/functions (plus certs/ if present) are copied into `workDir`, so a
@@ -41,12 +58,19 @@ export interface PackageRun {
  * TMPDIR is inside `workDir`; the AWS credentials are fake, telemetry is off, and a preload makes
  * any network connection throw.
  */
-export async function packageService(workDir: string, home: string, args: string[]): Promise<PackageRun> {
+export async function packageService(
+  workDir: string,
+  home: string,
+  args: string[],
+  options: PackageOptions = {},
+): Promise<PackageRun> {
   const service = join(workDir, 'service');
   const tmp = join(workDir, 'tmp');
   const out = join(workDir, 'out');
   await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
   await cp(join(REPO, 'serverless.yml'), join(service, 'serverless.yml'));
+  if (options.stageParams !== undefined)
+    await addStageParams(join(service, 'serverless.yml'), options.stageParams);
   await cp(join(REPO, 'infra'), join(service, 'infra'), { recursive: true });
   await cp(join(REPO, 'dist/functions'), join(service, 'dist/functions'), { recursive: true });
   await cp(join(REPO, 'certs'), join(service, 'certs'), { recursive: true }).catch(() => undefined);

@@ -65,7 +65,7 @@ const OPTIONAL_ARGS = [
 ];
 
 const DEFAULT_SETUP: Setup = {
-  secret: { Ref: 'ScKeysSecret' },
+  secrets: [{ Ref: 'ScKeysSecret' }],
   bucket: { Ref: 'DataBucket' },
   bus: 'sc2aws-dev',
   ownBus: true,
@@ -73,7 +73,7 @@ const DEFAULT_SETUP: Setup = {
   datasets: ['vulns', 'fixed', 'assets'],
 };
 const OPTIONAL_SETUP: Setup = {
-  secret: SECRET,
+  secrets: [SECRET],
   bucket: 'acme-sc2aws-data',
   bus: 'sc2aws-bus',
   ownBus: false,
@@ -240,17 +240,24 @@ describe('functions', () => {
     }
   });
 
-  it('lets only one pull-analysis run at a time (reserved concurrency 1)', () => {
-    expect(props(base, 'PullAnalysisLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+  it('gives pull-analysis two slots for its one console (its run, and one invocation that finds the lease taken)', () => {
+    expect(props(base, 'PullAnalysisLambdaFunction').ReservedConcurrentExecutions).toBe(2);
     expect(props(base, 'ValidateKeysLambdaFunction').ReservedConcurrentExecutions).toBeUndefined();
     expect(props(base, 'ForwardResultsLambdaFunction').ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('gives every function the settings it reads, with the documented defaults', () => {
     const common = {
-      SC_URL: '',
-      SC_SECRET_ARN: { Ref: 'ScKeysSecret' },
-      SC_CA_BUNDLE: '',
+      SC_CONSOLES: {
+        'Fn::Join': [
+          '',
+          [
+            '[{"id":"default","url":"","secretArn":"',
+            { Ref: 'ScKeysSecret' },
+            '","datasets":["vulns","fixed","assets"],"pageSize":1000,"severityFloor":1}]',
+          ],
+        ],
+      },
       SC_INSECURE_SKIP_TLS_VERIFY: 'false',
       SC_KEY_CACHE_TTL_SECONDS: '300',
       EVENT_BUS_NAME: { Ref: 'EventBus' },
@@ -268,11 +275,8 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'pull-analysis',
       DATA_BUCKET: { Ref: 'DataBucket' },
       DATA_PREFIX: 'sc2aws',
-      DATASETS: 'vulns,fixed,assets',
-      SEVERITY_FLOOR: '1',
       REPOSITORY_IDS: '',
       WAS_FINDINGS: 'exclude',
-      PAGE_SIZE: '1000',
       SC_MAX_PAGE_MB: '64',
       OVERLAP_MINUTES: '60',
       FIRST_RUN_LOOKBACK_DAYS: '30',
@@ -308,17 +312,25 @@ describe('functions', () => {
   });
 
   it('passes parameters through to the environment (existing secret and bucket, CA file, custom bus)', () => {
+    const consoles = JSON.stringify([
+      {
+        id: 'default',
+        url: 'https://sc.example.com',
+        secretArn: SECRET,
+        caBundle: 'certs/sc-ca.pem',
+        datasets: ['vulns', 'fixed'],
+        pageSize: 1000,
+        severityFloor: 1,
+      },
+    ]);
     expect(env(full, 'PullAnalysis')).toMatchObject({
-      SC_URL: 'https://sc.example.com',
-      SC_SECRET_ARN: SECRET,
-      SC_CA_BUNDLE: 'certs/sc-ca.pem',
+      SC_CONSOLES: consoles,
       EVENT_BUS_NAME: 'sc2aws-bus',
       DATA_BUCKET: 'acme-sc2aws-data',
       DATA_PREFIX: 'tenable/sc',
-      DATASETS: 'vulns,fixed',
       KMS_KEY_ARN: KMS_KEY,
     });
-    expect(env(full, 'ValidateKeys').SC_SECRET_ARN).toBe(SECRET);
+    for (const fn of FUNCTION_NAMES) expect(env(full, fn).SC_CONSOLES, fn).toBe(consoles);
     expect(env(full, 'ForwardResults')).toMatchObject({
       DATA_BUCKET: 'acme-sc2aws-data',
       KMS_KEY_ARN: KMS_KEY,
@@ -520,12 +532,13 @@ describe('events', () => {
     expect(idsOfType(full, 'AWS::Events::Rule')).toEqual(rules);
   });
 
-  it('starts pull-analysis on the schedule (default rate(1 hour), default bus)', () => {
+  it('starts pull-analysis for the default console on the schedule (default rate(1 hour), default bus)', () => {
     const r = rule(base, 'PullAnalysisScheduleRule');
     expect(r).toMatchObject({
+      Name: 'sc2aws-dev-pull-analysis-schedule',
       ScheduleExpression: 'rate(1 hour)',
       State: 'ENABLED',
-      Targets: [target('PullAnalysis')],
+      Targets: [{ ...target('PullAnalysis'), Input: '{"console":"default"}' }],
     });
     expect(r.EventBusName).toBeUndefined();
     expect(rule(full, 'PullAnalysisScheduleRule').ScheduleExpression).toBe('rate(30 minutes)');
@@ -792,13 +805,20 @@ describe('data bucket', () => {
     });
   });
 
-  it('ages raw/ data and aborts incomplete multipart uploads after a day', () => {
+  it("ages each console's raw/ data (and raw/ from before consoles) and aborts incomplete multipart uploads after a day", () => {
     expect(props(base, 'DataBucket').LifecycleConfiguration).toEqual({
       Rules: [
         {
           Id: 'raw-data-ageing',
           Status: 'Enabled',
           Prefix: 'sc2aws/raw/',
+          Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+          ExpirationInDays: 365,
+        },
+        {
+          Id: 'raw-data-ageing-default',
+          Status: 'Enabled',
+          Prefix: 'sc2aws/console=default/raw/',
           Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
           ExpirationInDays: 365,
         },

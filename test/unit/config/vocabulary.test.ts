@@ -57,6 +57,19 @@ describe('the configuration table', () => {
   });
 });
 
+/**
+ * One console's settings: the stack passes them, for every console, inside SC_CONSOLES (README
+ * "Several SC consoles"), built by infra/derived.cjs from these parameters or the consoles list.
+ */
+const IN_SC_CONSOLES: string[] = [
+  'SC_URL',
+  'SC_SECRET_ARN',
+  'SC_CA_BUNDLE',
+  'DATASETS',
+  'SEVERITY_FLOOR',
+  'PAGE_SIZE',
+];
+
 describe('serverless.yml', () => {
   const { params, environments } = readServerlessYml();
 
@@ -66,6 +79,13 @@ describe('serverless.yml', () => {
 
   it.each(VARIABLES)('gives %s to every Lambda that reads it, from its parameter', (name, variable) => {
     for (const fn of variable.readBy) {
+      if (IN_SC_CONSOLES.includes(name)) {
+        expect(environments[fn]?.[name], fn).toBeUndefined();
+        expect(environments[fn]?.SC_CONSOLES, fn).toMatch(
+          /^\$\{file\(infra\/derived\.cjs\):consolesEnvironment\}$/,
+        );
+        continue;
+      }
       expect(environments[fn]?.[name], fn).toMatch(
         new RegExp(`^\\$\\{(param:|self:custom\\.sc2aws\\.)${variable.param}\\}$`),
       );
@@ -74,7 +94,11 @@ describe('serverless.yml', () => {
 
   it.each(LAMBDAS)('sets no variable for %s that the table does not know', (fn) => {
     const unknown = Object.keys(environments[fn] ?? {}).filter(
-      (v) => !(v in CONFIG_VARIABLES) && !v.startsWith('POWERTOOLS_') && v !== 'NODE_OPTIONS',
+      (v) =>
+        !(v in CONFIG_VARIABLES) &&
+        !v.startsWith('POWERTOOLS_') &&
+        v !== 'NODE_OPTIONS' &&
+        v !== 'SC_CONSOLES',
     );
     expect(unknown).toEqual([]);
   });
