@@ -79,8 +79,8 @@ describe('serverless.yml', () => {
 
   it.each(VARIABLES)('gives %s to every Lambda that reads it, from its parameter', (name, variable) => {
     for (const fn of variable.readBy) {
-      if (IN_SC_CONSOLES.includes(name)) {
-        expect(environments[fn]?.[name], fn).toBeUndefined();
+      if (IN_SC_CONSOLES.includes(name) || name === 'SC_CONSOLES') {
+        if (name !== 'SC_CONSOLES') expect(environments[fn]?.[name], fn).toBeUndefined();
         expect(environments[fn]?.SC_CONSOLES, fn).toMatch(
           /^\$\{file\(infra\/derived\.cjs\):consolesEnvironment\}$/,
         );
@@ -97,8 +97,7 @@ describe('serverless.yml', () => {
       (v) =>
         !(v in CONFIG_VARIABLES) &&
         !v.startsWith('POWERTOOLS_') &&
-        v !== 'NODE_OPTIONS' &&
-        v !== 'SC_CONSOLES',
+        v !== 'NODE_OPTIONS',
     );
     expect(unknown).toEqual([]);
   });
