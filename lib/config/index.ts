@@ -81,11 +81,14 @@ function loadScConnectionConfig(env: Env): ScConnectionConfig {
 
 /** Reads the validate-keys Lambda's settings, one per console. */
 export function loadValidateKeysConfigs(env: Env): ValidateKeysConfig[] {
-  const expectedUsername = configValue(env, 'SC_EXPECTED_USERNAME');
-  const eventBusName = configValue(env, 'EVENT_BUS_NAME');
-  return consoleEnvs(env).map((entry) => ({
+  const consoles = consoleEnvs(env).map((entry) => ({
     consoleId: entry.id,
     sc: readConsole(entry, loadScConnectionConfig),
+  }));
+  const expectedUsername = configValue(env, 'SC_EXPECTED_USERNAME');
+  const eventBusName = configValue(env, 'EVENT_BUS_NAME');
+  return consoles.map((console) => ({
+    ...console,
     ...(expectedUsername === undefined ? {} : { expectedUsername }),
     eventBusName,
   }));

@@ -3,7 +3,7 @@ import { exportDataset } from '#lib/export';
 import { committedKey, createS3Store, manifestKey, type ObjectStore } from '#lib/sink';
 import { expectTablesShowCommittedRunsOnly, listKeys } from '#support/athena-table';
 import { deliverFully } from '#support/delivery';
-import { type ExportHarness, exportHarness } from '#support/export-harness';
+import { type ExportHarness, exportHarness, HARNESS_STORE_PREFIX } from '#support/export-harness';
 import { injectS3Faults, type S3Faults } from '../faults/support/s3-faults';
 
 const PREFIX = 'sc2aws';
@@ -32,7 +32,7 @@ describe('the shipped tables show committed runs only', () => {
     const client = h.s3?.client();
     if (client === undefined || h.s3 === undefined) throw new Error('needs s3rver');
     faults = injectS3Faults(client);
-    store = createS3Store({ client, bucket: h.s3.bucket, prefix: PREFIX });
+    store = createS3Store({ client, bucket: h.s3.bucket, prefix: HARNESS_STORE_PREFIX });
   };
   const bucket = () => ({ client: h.s3?.client() as never, bucket: h.s3?.bucket as string });
   const tables = () => expectTablesShowCommittedRunsOnly(bucket(), PREFIX);
@@ -54,7 +54,7 @@ describe('the shipped tables show committed runs only', () => {
     const rawKey = rawKeyOf(exported.manifest);
     faults.add({
       commands: ['PutObjectCommand', 'CreateMultipartUploadCommand', 'UploadPartCommand'],
-      key: /^sc2aws\/findings\/.*\/part-00001\.ndjson\.gz$/,
+      key: /^sc2aws\/console=default\/findings\/.*\/part-00001\.ndjson\.gz$/,
       status: 500,
       code: 'InternalError',
       times: Number.POSITIVE_INFINITY,
@@ -67,7 +67,7 @@ describe('the shipped tables show committed runs only', () => {
     await expect(failed).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
     const stored = await listKeys(bucket());
     expect(
-      stored.filter((k) => /^sc2aws\/findings\/dataset=vulns\/.*\/part-00000\.ndjson\.gz$/.test(k)),
+      stored.filter((k) => /^sc2aws\/console=default\/findings\/dataset=vulns\/.*\/part-00000\.ndjson\.gz$/.test(k)),
     ).toHaveLength(1);
     expect(await tables()).toEqual({ raw: [exported.runId], findings: [], assets: [] });
     expect(published).toEqual([]);
@@ -114,7 +114,7 @@ describe('the shipped tables show committed runs only', () => {
     const rawKey = rawKeyOf(exported.manifest);
     faults.add({
       commands: ['PutObjectCommand'],
-      key: /^sc2aws\/findings\/committed\//,
+      key: /^sc2aws\/console=default\/findings\/committed\//,
       status: 503,
       code: 'SlowDown',
       times: Number.POSITIVE_INFINITY,
@@ -126,7 +126,7 @@ describe('the shipped tables show committed runs only', () => {
     // Assert: the manifest is written, the table does not show the run, nothing is announced.
     await expect(failed).rejects.toThrow(/committed\/dataset=vulns\/.*\.txt failed \(SlowDown, HTTP 503\)/);
     const stored = await listKeys(bucket());
-    expect(stored.some((k) => k.startsWith('sc2aws/findings/') && k.endsWith('/_manifest.json'))).toBe(true);
+    expect(stored.some((k) => k.startsWith('sc2aws/console=default/findings/') && k.endsWith('/_manifest.json'))).toBe(true);
     expect((await tables()).findings).toEqual([]);
     expect(published).toEqual([]);
 
@@ -143,7 +143,7 @@ describe('the shipped tables show committed runs only', () => {
     await start();
     faults.add({
       commands: ['PutObjectCommand'],
-      key: /^sc2aws\/raw\/committed\//,
+      key: /^sc2aws\/console=default\/raw\/committed\//,
       status: 503,
       code: 'SlowDown',
       times: Number.POSITIVE_INFINITY,

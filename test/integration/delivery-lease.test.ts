@@ -4,7 +4,7 @@ import type { Sc2awsEvent } from '#lib/events';
 import { exportDataset } from '#lib/export';
 import { createS3Store, type ObjectStore } from '#lib/sink';
 import { DELIVERY_SETTINGS } from '#support/delivery';
-import { type ExportHarness, exportHarness } from '#support/export-harness';
+import { type ExportHarness, exportHarness, HARNESS_STORE_PREFIX } from '#support/export-harness';
 import { DELIVERY_LEASE_MARGIN_MS, leaseKey, takeDeliveryLease } from '../../lib/delivery/lease';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -36,7 +36,9 @@ describe('the delivery lease', () => {
   function invocation(owner: string, wrap: (store: ObjectStore) => ObjectStore = (s) => s) {
     const s3 = h.s3 as NonNullable<ExportHarness['s3']>;
     const events: Sc2awsEvent[] = [];
-    const store = wrap(createS3Store({ client: s3.client(), bucket: s3.bucket, prefix: 'sc2aws' }));
+    const store = wrap(
+      createS3Store({ client: s3.client(), bucket: s3.bucket, prefix: HARNESS_STORE_PREFIX }),
+    );
     const deps: DeliveryDeps = {
       store,
       events: { publish: async (e) => void events.push(e) },

@@ -14,7 +14,7 @@ import {
   totalsOf,
 } from '#lib/sink';
 import { deliverFully } from '#support/delivery';
-import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
+import { type ExportHarness, exportHarness, HARNESS_STORE_PREFIX, readRun } from '#support/export-harness';
 
 const settings = { pluginOutputMaxBytes: 8192 };
 
@@ -87,7 +87,7 @@ describe('forward-results delivery', () => {
       kind: 'findings',
       runId: raw.manifest.runId,
       bucket: h.s3?.bucket,
-      details: { source: `sc2aws/${rawKey}` },
+      details: { source: `${HARNESS_STORE_PREFIX}/${rawKey}` },
     });
     expect(h.events.find((e) => e.detailType === 'Findings Delivered')).toMatchObject({
       detailType: 'Findings Delivered',

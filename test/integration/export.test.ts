@@ -5,6 +5,7 @@ import {
   type ExportHarness,
   exportHarness,
   firstWindow,
+  HARNESS_STORE_PREFIX,
   readRun,
   simIdentity,
 } from '#support/export-harness';
@@ -163,7 +164,7 @@ describe('pull-analysis export', () => {
       },
       { step: 'initialize', name: 'failThirdPart' },
     );
-    const store = createS3Store({ client, bucket: (h.s3 as LocalS3).bucket, prefix: 'sc2aws' });
+    const store = createS3Store({ client, bucket: (h.s3 as LocalS3).bucket, prefix: HARNESS_STORE_PREFIX });
     await expect(exportDataset(h.deps({ store }), settings, 'vulns')).rejects.toMatchObject({
       code: 'SINK_WRITE_FAILED',
       message: expect.stringContaining('part-00002'),

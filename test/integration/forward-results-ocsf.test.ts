@@ -105,7 +105,7 @@ describe('functions/forward-results handler, OCSF to Security Lake', () => {
       expect(columns).not.toContain('resources');
     });
     const dataKeys = await listKeys({ client, bucket: h.s3?.bucket as string });
-    expect(dataKeys.some((k) => k.startsWith('sc2aws/ocsf/committed/class=vulnerability_finding/'))).toBe(
+    expect(dataKeys.some((k) => k.startsWith('sc2aws/console=default/ocsf/committed/class=vulnerability_finding/'))).toBe(
       true,
     );
   });

@@ -81,8 +81,9 @@ describe('functions/pull-analysis handler', () => {
     expect(published()[0]?.detail).toMatchObject({
       dataset: 'vulns',
       bucket: s3.bucket,
+      consoleId: 'default',
       manifest: expect.stringMatching(
-        new RegExp(`^s3://${s3.bucket}/run-\\w+/raw/dataset=vulns/dt=.*/_manifest\\.json$`),
+        new RegExp(`^s3://${s3.bucket}/run-\\w+/console=default/raw/dataset=vulns/dt=.*/_manifest\\.json$`),
       ),
     });
   });

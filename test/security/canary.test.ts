@@ -257,8 +257,11 @@ describe('no secret leaves', () => {
       }),
     );
     expect(listed.IsTruncated).toBe(false);
-    const kinds = (listed.Contents ?? []).map((o) => (o.Key ?? '').split('/')[1]);
-    expect(new Set(kinds)).toEqual(new Set(['raw', 'findings', 'state', 'changes', 'current']));
+    // Every object lies in the one console's folder: sc2aws/console=default/<kind>/….
+    const folders = (listed.Contents ?? []).map((o) => (o.Key ?? '').split('/').slice(1, 3).join('/'));
+    expect(new Set(folders)).toEqual(
+      new Set(['raw', 'findings', 'state', 'changes', 'current'].map((kind) => `console=default/${kind}`)),
+    );
     expect(objects.join('\n')).toMatch(/"pluginID"/);
     clean('S3 objects', objects.join('\n'));
     clean('error surfaces', thrown.map(errorSurface).join('\n'));

@@ -37,6 +37,18 @@ const OUTPUT: Fn[] = ['pull-analysis', 'forward-results'];
 /** Every variable the loaders read, the functions that read it, and values that must be refused. */
 const BAD_VALUES: { variable: string; functions: Fn[]; values: string[] }[] = [
   {
+    variable: 'SC_CONSOLES',
+    functions: ALL,
+    values: [
+      'emea',
+      '[]',
+      '{"id":"emea"}',
+      '[{"id":"EMEA"}]',
+      '[{"id":"a"},{"id":"a"}]',
+      '[{"id":"a","uri":"x"}]',
+    ],
+  },
+  {
     variable: 'SC_URL',
     functions: SC,
     values: [

@@ -57,6 +57,10 @@ export function simIdentity(row: Record<string, unknown>): string {
 }
 
 /** Starts the simulator and a store (a temp directory, or s3rver) and wires an export to them. */
+/** The data prefix the S3 harness stands for (its DATA_PREFIX), and the key prefix of its console's store. */
+export const HARNESS_DATA_PREFIX = 'sc2aws';
+export const HARNESS_STORE_PREFIX = consolePrefix(HARNESS_DATA_PREFIX, DEFAULT_CONSOLE_ID);
+
 export async function exportHarness(
   options: { sim?: SimulatorOptions; store?: 'local' | 's3' } = {},
 ): Promise<ExportHarness> {
@@ -77,7 +81,7 @@ export async function exportHarness(
     store = createS3Store({
       client: s3.client(),
       bucket: s3.bucket,
-      prefix: consolePrefix('sc2aws', DEFAULT_CONSOLE_ID),
+      prefix: HARNESS_STORE_PREFIX,
     });
   } else {
     dir = await mkdtemp(join(tmpdir(), 'sc2aws-export-'));
