@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimulatorHandle, startSimulator } from '#sim';
+import {
+  consolesDeployment,
+  contextWith,
+  type PublishedEvent,
+  secretArnOf,
+  type TestConsole,
+} from '#support/consoles-deployment';
+import { type LocalS3, startS3 } from '#support/s3';
+
+/** One simulator per console, all with the same seed: the same hosts, the same 10.x addresses. */
+const SIM = { seed: 4, vulnCount: 300, fixedCount: 30, hostCount: 10 } as const;
+const completedOf = (events: PublishedEvent[], consoleId: string) =>
+  events.filter((e) => e.type === 'Export Completed' && e.detail.consoleId === consoleId);
+const onBus = (e: PublishedEvent) => ({ source: 'sc2aws', 'detail-type': e.type, detail: e.detail });
+
+/**
+ * Several consoles in one deployment (issue 25), through the functions as Lambda loads them, over
+ * real simulators (HTTPS, each its own CA and keys) and s3rver.
+ */
+describe('a deployment of several SC consoles', () => {
+  let s3: LocalS3;
+  let east: SimulatorHandle;
+  let west: SimulatorHandle;
+  let north: SimulatorHandle;
+  let deployment: ReturnType<typeof consolesDeployment>;
+  const consoles = (): TestConsole[] => [
+    { id: 'east', sim: east },
+    { id: 'west', sim: west },
+  ];
+
+  beforeAll(async () => {
+    [s3, east, west, north] = await Promise.all([
+      startS3(),
+      startSimulator(SIM),
+      startSimulator(SIM),
+      startSimulator(SIM),
+    ]);
+    deployment = consolesDeployment(s3);
+  });
+  afterAll(async () => {
+    deployment.restore();
+    await Promise.all([s3.close(), east.close(), west.close(), north.close()]);
+  });
+
+  it('lands each console under its own folder, with its own ids, rows and events', async () => {
+    // Prepare
+    const { pull, forward } = await deployment.load(consoles());
+
+    // Act: each console's schedule rule, then forward-results for every run announced.
+    await pull({ console: 'east' }, contextWith(900_000));
+    await pull({ console: 'west' }, contextWith(900_000));
+    for (const completed of deployment.published().filter((e) => e.type === 'Export Completed'))
+      await forward(onBus(completed), contextWith(900_000));
+
+    // Assert: the keys, the secrets each console read, and the console in every event.
+    const keys = [...(await deployment.objects('sc2aws/')).keys()];
+    for (const id of ['east', 'west']) {
+      expect(keys.some((k) => k.startsWith(`sc2aws/console=${id}/raw/dataset=vulns/`))).toBe(true);
+      expect(keys.some((k) => k.startsWith(`sc2aws/console=${id}/findings/committed/dataset=assets/`))).toBe(
+        true,
+      );
+      expect(keys).toContain(`sc2aws/console=${id}/state/vulns.json`);
+      expect(completedOf(deployment.published(), id)).toHaveLength(2);
+    }
+    expect(keys.filter((k) => !/^sc2aws\/console=(east|west)\//.test(k))).toEqual([]);
+    expect(new Set(deployment.secretsRead())).toEqual(new Set([secretArnOf('east'), secretArnOf('west')]));
+    expect(
+      deployment.published().every((e) => e.detail.consoleId === 'east' || e.detail.consoleId === 'west'),
+    ).toBe(true);
+    const delivered = deployment.published().filter((e) => e.type === 'Findings Delivered');
+    expect(delivered.map((e) => e.detail.manifest as string).sort()).toEqual(
+      delivered.map((e) => e.detail.manifest as string).sort(),
+    );
+    for (const e of delivered)
+      expect(e.detail.manifestKey).toMatch(
+        new RegExp(`^sc2aws/console=${String(e.detail.consoleId)}/findings/`),
+      );
+  });
+
+  it('makes the same host on two consoles two assets, each row naming its console', async () => {
+    // Prepare: the assets rows both consoles delivered in the test above.
+    const assetsOf = async (id: string) => {
+      const delivered = deployment
+        .published()
+        .find(
+          (e) =>
+            e.type === 'Findings Delivered' && e.detail.consoleId === id && e.detail.dataset === 'assets',
+        );
+      const manifest = JSON.parse(await deployment.text(delivered?.detail.manifestKey as string)) as {
+        parts: { key: string }[];
+      };
+      const { gunzipSync } = await import('node:zlib');
+      const rows: { ip: string; asset_id: string; console_id: string }[] = [];
+      for (const part of manifest.parts) {
+        const got = await s3
+          .client()
+          .send(
+            new (await import('@aws-sdk/client-s3')).GetObjectCommand({ Bucket: s3.bucket, Key: part.key }),
+          );
+        const text = gunzipSync(Buffer.from((await got.Body?.transformToByteArray()) ?? [])).toString('utf8');
+        rows.push(
+          ...text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line)),
+        );
+      }
+      return rows;
+    };
+
+    // Act
+    const [eastAssets, westAssets] = [await assetsOf('east'), await assetsOf('west')];
+
+    // Assert: the simulators share their seed, so every address is on both consoles, as two assets.
+    expect(eastAssets.length).toBeGreaterThan(0);
+    expect(eastAssets.every((r) => r.console_id === 'east')).toBe(true);
+    expect(westAssets.every((r) => r.console_id === 'west')).toBe(true);
+    const westByIp = new Map(westAssets.map((r) => [r.ip, r.asset_id]));
+    for (const row of eastAssets) {
+      expect(westByIp.has(row.ip), row.ip).toBe(true);
+      expect(westByIp.get(row.ip), row.ip).not.toBe(row.asset_id);
+    }
+  });
+
+  it('adds a third console without touching the first two: their cursors, state and keys stay as they were', async () => {
+    // Prepare: everything the two consoles have, byte for byte, and the secrets read so far.
+    const before = {
+      east: await deployment.objects('sc2aws/console=east/'),
+      west: await deployment.objects('sc2aws/console=west/'),
+    };
+    const eastCursor = JSON.parse(await deployment.text('sc2aws/console=east/state/vulns.json')) as {
+      checkpoint: { end: number };
+    };
+    const { pull, forward } = await deployment.load([...consoles(), { id: 'north', sim: north }]);
+    const seen = deployment.published().length;
+
+    // Act: the new console's schedule and deliveries.
+    await pull({ console: 'north' }, contextWith(900_000));
+    for (const completed of deployment
+      .published()
+      .slice(seen)
+      .filter((e) => e.type === 'Export Completed'))
+      await forward(onBus(completed), contextWith(900_000));
+
+    // Assert: north has its own folder; east and west are unchanged, object for object.
+    expect(completedOf(deployment.published(), 'north')).toHaveLength(2);
+    expect((await deployment.objects('sc2aws/console=north/state/')).size).toBeGreaterThan(0);
+    expect(await deployment.objects('sc2aws/console=east/')).toEqual(before.east);
+    expect(await deployment.objects('sc2aws/console=west/')).toEqual(before.west);
+    expect(deployment.secretWrites()).toBe(0);
+
+    // Act again: east's next schedule continues from its own cursor.
+    await pull({ console: 'east' }, contextWith(900_000));
+
+    // Assert: its next run's window starts at its checkpoint, less the overlap (60 minutes by default).
+    const next = deployment
+      .published()
+      .filter((e) => e.type === 'Export Completed' && e.detail.consoleId === 'east');
+    const window = next.at(-2)?.detail.window as { start: number };
+    expect(window.start).toBe(eastCursor.checkpoint.end - 3600);
+  });
+
+  it('keeps a healthy console running while another hangs and a third has rejected keys', async () => {
+    // Prepare: east's SC accepts connections and never answers; north's secret holds keys SC refuses.
+    const { pull } = await deployment.load(
+      [
+        { id: 'east', sim: east },
+        { id: 'west', sim: west },
+        { id: 'north', sim: north, secretValue: `accesskey=${'0'.repeat(32)}; secretkey=${'1'.repeat(32)};` },
+      ],
+      { TIME_GUARD_SECONDS: '5' },
+    );
+    east.control.injectFault({ kind: 'hang', path: '/rest/system', times: 5 });
+    const seen = deployment.published().length;
+    const finished: string[] = [];
+    const run = (id: string) =>
+      pull({ console: id }, contextWith(6_000, `r-${id}`)).then(
+        (summary) => {
+          finished.push(id);
+          return summary;
+        },
+        (err: unknown) => {
+          finished.push(id);
+          return err;
+        },
+      );
+
+    // Act: the three schedules fire together, as three Lambda invocations would.
+    const [hung, healthy, rejected] = await Promise.all([run('east'), run('west'), run('north')]);
+
+    // Assert: west exported while east was still waiting; east and north failed alone, each naming itself.
+    expect(healthy).toMatchObject({ outcomes: [{ status: 'completed' }, { status: 'completed' }] });
+    expect(finished.indexOf('west')).toBeLessThan(finished.indexOf('east'));
+    expect(hung).toMatchObject({ code: 'SC_DEADLINE' });
+    expect(rejected).toMatchObject({ code: 'SC_KEYS_REJECTED' });
+    const events = deployment.published().slice(seen);
+    expect(completedOf(events, 'west')).toHaveLength(2);
+    const failed = events.filter((e) => e.type === 'Export Failed');
+    expect(failed.map((e) => [e.detail.consoleId, e.detail.errorCode]).sort()).toEqual(
+      [
+        ['east', 'SC_DEADLINE'],
+        ['north', 'SC_KEYS_REJECTED'],
+      ].sort(),
+    );
+  });
+});
