@@ -32,7 +32,7 @@ const AWS_FAULTS: FaultCase[] = [
     inject: (w) =>
       w.s3Faults.add({
         commands: ['PutObjectCommand'],
-        key: /^sc2aws\/raw\/.*\/_manifest\.json$/,
+        key: /^sc2aws\/console=default\/raw\/.*\/_manifest\.json$/,
         status: 503,
         code: 'SlowDown',
         times: Infinity,
@@ -49,7 +49,7 @@ const AWS_FAULTS: FaultCase[] = [
     inject: (w) =>
       w.s3Faults.add({
         commands: ['PutObjectCommand'],
-        key: /^sc2aws\/findings\/.*\/_manifest\.json$/,
+        key: /^sc2aws\/console=default\/findings\/.*\/_manifest\.json$/,
         status: 503,
         code: 'SlowDown',
         times: Infinity,

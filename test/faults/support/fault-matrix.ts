@@ -44,7 +44,7 @@ export interface FaultCase {
 export const header = (k: { accessKey: string; secretKey: string }) =>
   `accesskey=${k.accessKey}; secretkey=${k.secretKey};`;
 export const analysis = '/rest/analysis';
-export const rawPart = /^sc2aws\/raw\/.*\/part-00002\.ndjson\.gz$/;
+export const rawPart = /^sc2aws\/console=default\/raw\/.*\/part-00002\.ndjson\.gz$/;
 export const partCommands = ['PutObjectCommand', 'UploadPartCommand', 'CreateMultipartUploadCommand'];
 export const warnings = (w: PipelineWorld) =>
   w.logger.records.filter((r) => r.level === 'warn').map((r) => r.message);
