@@ -14,12 +14,18 @@
  * ```
  */
 export {
+  type AthenaTableOptions,
   athenaAssetsDdl,
   athenaFindingsDdl,
+  checkConsoles,
   checkLocation,
   checkTable,
+  consoleNotes,
+  consoleProjection,
+  consoleTemplate,
   DT_PROJECTION,
-  PLACEHOLDER_FINDINGS_LOCATION,
+  locationNote,
+  PLACEHOLDER_DATA_LOCATION,
   renderSymlinkTable,
   type SymlinkTableSpec,
 } from './athena';

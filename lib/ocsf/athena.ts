@@ -1,56 +1,72 @@
 /**
  * Athena DDL for the OCSF files in the data bucket, rendered from the Parquet column trees
  * (columns.ts), so the tables' nested types are the files' types. infra/athena/ocsf_*.sql are these
- * renderings for the placeholder location; a unit test keeps them equal.
+ * renderings for the placeholder location and the one console `default`; a unit test keeps them
+ * equal.
  *
- * Like the findings tables, they read committed runs only: their locations are the `committed/`
+ * Like the findings tables, they read committed runs only: their partitions are the `committed/`
  * lists, read through SymlinkTextInputFormat (each list names the Parquet files of one committed
- * run) with the Parquet SerDe.
+ * run) with the Parquet SerDe; and they span the deployment's consoles through the partition
+ * `console` (lib/findings/athena.ts).
  */
+import {
+  type AthenaTableOptions,
+  checkConsoles,
+  checkLocation,
+  checkTable,
+  consoleNotes,
+  consoleProjection,
+  consoleTemplate,
+  locationNote,
+  PLACEHOLDER_DATA_LOCATION,
+} from '#lib/findings';
+import { DEFAULT_CONSOLE_ID } from '#lib/product';
 import { COMMITTED_FOLDER } from '#lib/sink';
 import { athenaTypeOf, ocsfColumnsOf } from './columns';
 import { OCSF_CLASSES, type OcsfClassKey, type OcsfVersion } from './constants';
 
-/** The location the committed .sql files are rendered for: replace BUCKET and PREFIX. */
-export const PLACEHOLDER_OCSF_LOCATION = 's3://BUCKET/PREFIX/ocsf/';
+/**
+ * The location the committed .sql files are rendered for: the data root every table shares
+ * (PLACEHOLDER_DATA_LOCATION), under the name lib/ocsf has always exported.
+ */
+export const PLACEHOLDER_OCSF_LOCATION = PLACEHOLDER_DATA_LOCATION;
 
 const DATASETS: Record<OcsfClassKey, string> = {
   vulnerabilityFinding: 'vulns,fixed',
   deviceInventoryInfo: 'assets',
 };
 
-const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[^'\s]*)?$/i;
-const TABLE_NAME = /^(?:[a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$/;
+/** The options of an OCSF table: those of every table, and the OCSF version of its columns. */
+export interface OcsfAthenaOptions extends AthenaTableOptions {
+  /** `OCSF_VERSION`; 1.3.0, the bucket's default, as infra/athena has. */
+  version?: OcsfVersion;
+}
 
 /**
- * The CREATE EXTERNAL TABLE of one OCSF class's files under `location` (the `ocsf/` prefix of the
- * data bucket), partitioned by dataset and dt with projection, reading committed runs only. The
- * columns are those of `version` (`OCSF_VERSION`; 1.3.0, the bucket's default, as infra/athena has).
+ * The CREATE EXTERNAL TABLE of one OCSF class's files of every console under `location`, the
+ * deployment's data root (`s3://bucket/prefix/`), partitioned by console, dataset and dt with
+ * projection, reading committed runs only. The columns are those of `options.version`.
  *
  * @example
  * ```ts
- * const ddl = ocsfAthenaDdl('vulnerabilityFinding', 's3://my-bucket/sc2aws/ocsf/');
+ * const ddl = ocsfAthenaDdl('vulnerabilityFinding', 's3://my-bucket/sc2aws/', { consoles: ['default', 'emea'] });
  * ```
  */
 export function ocsfAthenaDdl(
   classKey: OcsfClassKey,
   location: string = PLACEHOLDER_OCSF_LOCATION,
-  table = `sc2aws_ocsf_${OCSF_CLASSES[classKey].name}`,
-  version: OcsfVersion = '1.3.0',
+  options: OcsfAthenaOptions = {},
 ): string {
-  const withSlash = location.endsWith('/') ? location : `${location}/`;
-  if (!S3_PREFIX.test(withSlash) || withSlash.includes('//', 5))
-    throw new Error(
-      `location must be an s3:// prefix without quotes or blanks, such as 's3://my-bucket/sc2aws/ocsf/'`,
-    );
-  if (!TABLE_NAME.test(table))
-    throw new Error(`table must be lower-case letters, digits and _, such as 'sc2aws_ocsf'`);
+  const root = checkLocation(location);
+  const table = checkTable(options.table ?? `sc2aws_ocsf_${OCSF_CLASSES[classKey].name}`);
+  const consoles = checkConsoles(options.consoles ?? [DEFAULT_CONSOLE_ID]);
+  const version = options.version ?? '1.3.0';
   const ocsfClass = OCSF_CLASSES[classKey];
   const columns = ocsfColumnsOf(classKey, version);
   const datasets = DATASETS[classKey];
-  const root = `${withSlash}${COMMITTED_FOLDER}/class=${ocsfClass.name}/`;
   const properties = [
     ['projection.enabled', 'true'],
+    ...consoleProjection(consoles),
     ['projection.dataset.type', 'enum'],
     ['projection.dataset.values', datasets],
     ['projection.dt.type', 'date'],
@@ -58,21 +74,25 @@ export function ocsfAthenaDdl(
     ['projection.dt.range', '2020-01-01,NOW'],
     ['projection.dt.interval', '1'],
     ['projection.dt.interval.unit', 'DAYS'],
-    ['storage.location.template', `${root}dataset=\${dataset}/dt=\${dt}/`],
+    [
+      'storage.location.template',
+      `${consoleTemplate(root)}ocsf/${COMMITTED_FOLDER}/class=${ocsfClass.name}/dataset=\${dataset}/dt=\${dt}/`,
+    ],
   ];
   return [
     `-- sc2aws OCSF ${ocsfClass.className} (class_uid ${ocsfClass.classUid}) records, OCSF ${version}, in Parquet: README "OCSF output".`,
     '-- Generated by ocsfAthenaDdl() in lib/ocsf/athena.ts from the Parquet columns; a unit test holds this file',
     '-- equal to the rendering. Change the columns, never this file by hand.',
-    `-- Replace ${PLACEHOLDER_OCSF_LOCATION} with your OCSF prefix, or render the DDL for it.`,
+    `-- ${locationNote()}`,
     '--',
+    ...consoleNotes(table, consoles).map((line) => `-- ${line}`),
     '-- Committed runs only: the table reads committed/, where a partition folder holds one <runId>.txt per',
     '-- committed run naming its Parquet files (SymlinkTextInputFormat). Filter on dt: it bounds what Athena reads.',
     '-- Times (time, *_time) are epoch milliseconds: from_unixtime(time / 1000).',
     `CREATE EXTERNAL TABLE IF NOT EXISTS ${table} (`,
     columns.map((column) => `  \`${column.name}\` ${athenaTypeOf(column)}`).join(',\n'),
     ')',
-    'PARTITIONED BY (\n  `dataset` string,\n  `dt` string\n)',
+    'PARTITIONED BY (\n  `console` string,\n  `dataset` string,\n  `dt` string\n)',
     "ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'",
     "STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'",
     "OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'",

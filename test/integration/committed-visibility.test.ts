@@ -1,12 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportDataset } from '#lib/export';
+import { consolePrefix, DEFAULT_CONSOLE_ID } from '#lib/product';
 import { committedKey, createS3Store, manifestKey, type ObjectStore } from '#lib/sink';
-import { expectTablesShowCommittedRunsOnly, listKeys } from '#support/athena-table';
+import {
+  expectTablesShowCommittedRunsOnly,
+  keysTableReads,
+  listKeys,
+  shippedDdl,
+} from '#support/athena-table';
 import { deliverFully } from '#support/delivery';
-import { type ExportHarness, exportHarness, HARNESS_STORE_PREFIX } from '#support/export-harness';
+import { type ExportHarness, exportHarness } from '#support/export-harness';
 import { injectS3Faults, type S3Faults } from '../faults/support/s3-faults';
 
+/** The deployment's data prefix; the one console `default` keeps its data under its folder. */
 const PREFIX = 'sc2aws';
+const CONSOLE_ROOT = consolePrefix(PREFIX, DEFAULT_CONSOLE_ID);
 /** Small findings parts, so a delivery writes several and can fail between them. */
 const DELIVERY = { pluginOutputMaxBytes: 8192 };
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -32,7 +40,7 @@ describe('the shipped tables show committed runs only', () => {
     const client = h.s3?.client();
     if (client === undefined || h.s3 === undefined) throw new Error('needs s3rver');
     faults = injectS3Faults(client);
-    store = createS3Store({ client, bucket: h.s3.bucket, prefix: HARNESS_STORE_PREFIX });
+    store = createS3Store({ client, bucket: h.s3.bucket, prefix: CONSOLE_ROOT });
   };
   const bucket = () => ({ client: h.s3?.client() as never, bucket: h.s3?.bucket as string });
   const tables = () => expectTablesShowCommittedRunsOnly(bucket(), PREFIX);
@@ -67,7 +75,9 @@ describe('the shipped tables show committed runs only', () => {
     await expect(failed).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
     const stored = await listKeys(bucket());
     expect(
-      stored.filter((k) => /^sc2aws\/console=default\/findings\/dataset=vulns\/.*\/part-00000\.ndjson\.gz$/.test(k)),
+      stored.filter((k) =>
+        /^sc2aws\/console=default\/findings\/dataset=vulns\/.*\/part-00000\.ndjson\.gz$/.test(k),
+      ),
     ).toHaveLength(1);
     expect(await tables()).toEqual({ raw: [exported.runId], findings: [], assets: [] });
     expect(published).toEqual([]);
@@ -126,7 +136,9 @@ describe('the shipped tables show committed runs only', () => {
     // Assert: the manifest is written, the table does not show the run, nothing is announced.
     await expect(failed).rejects.toThrow(/committed\/dataset=vulns\/.*\.txt failed \(SlowDown, HTTP 503\)/);
     const stored = await listKeys(bucket());
-    expect(stored.some((k) => k.startsWith('sc2aws/console=default/findings/') && k.endsWith('/_manifest.json'))).toBe(true);
+    expect(
+      stored.some((k) => k.startsWith(`${CONSOLE_ROOT}/findings/`) && k.endsWith('/_manifest.json')),
+    ).toBe(true);
     expect((await tables()).findings).toEqual([]);
     expect(published).toEqual([]);
 
@@ -166,6 +178,47 @@ describe('the shipped tables show committed runs only', () => {
     // Assert
     expect(completed.status).toBe('completed');
     expect((await tables()).raw).toEqual([(completed as { runId: string }).runId]);
+  });
+
+  it("shows every listed console's committed runs in one table, and a console only once it is listed", async () => {
+    // Prepare: the console default and the console emea each export and deliver a run, emea an hour
+    // later (run ids follow the window, so the same window would give both the same id).
+    await start();
+    const client = h.s3?.client() as never;
+    const emea = createS3Store({
+      client,
+      bucket: h.s3?.bucket as string,
+      prefix: consolePrefix(PREFIX, 'emea'),
+    });
+    const ours = await exportVulns();
+    h.clock.now += 3600_000;
+    const theirs = await exportDataset(
+      h.deps({ store: emea, consoleId: 'emea' }),
+      h.settings({ partSizeBytes: 256 * 1024 }),
+      'vulns',
+    );
+    if (ours.status !== 'completed' || theirs.status !== 'completed')
+      throw new Error('an export did not complete');
+    const quietDeps = { events: { publish: async () => {} }, logger: quiet };
+    await deliverFully({ store, ...quietDeps }, DELIVERY, rawKeyOf(ours.manifest));
+    await deliverFully({ store: emea, ...quietDeps }, DELIVERY, rawKeyOf(theirs.manifest));
+    expect(theirs.runId).not.toBe(ours.runId);
+
+    // Act
+    const both = await expectTablesShowCommittedRunsOnly(bucket(), PREFIX, [DEFAULT_CONSOLE_ID, 'emea']);
+    const shipped = await expectTablesShowCommittedRunsOnly(bucket(), PREFIX);
+
+    // Assert: the tables listing both consoles show both runs; as shipped (default only), emea's
+    // runs stay out until its id is added to projection.console.values.
+    const runs = [ours.runId, theirs.runId].sort();
+    expect(both).toEqual({ raw: runs, findings: runs, assets: [] });
+    expect(shipped).toEqual({ raw: [ours.runId], findings: [ours.runId], assets: [] });
+    const reads = await keysTableReads(
+      shippedDdl('findings', h.s3?.bucket as string, PREFIX, ['emea']),
+      bucket(),
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((k) => k.startsWith(`${PREFIX}/console=emea/findings/dataset=vulns/`))).toBe(true);
   });
 
   it('writes the raw committed list after the raw manifest, naming every part once, in order', async () => {

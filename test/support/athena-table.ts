@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
+import { consolePrefix, DEFAULT_CONSOLE_ID } from '#lib/product';
 import { runManifestSchema } from '#lib/sink';
 
 /** The three tables infra/athena/ ships. */
@@ -12,10 +13,22 @@ export interface Bucket {
   bucket: string;
 }
 
-/** The shipped DDL of `table` for a deployment's bucket and prefix (BUCKET and PREFIX replaced). */
-export function shippedDdl(table: ShippedTable, bucket: string, prefix: string): string {
+/**
+ * The shipped DDL of `table` for a deployment's bucket, data prefix and consoles: BUCKET and PREFIX
+ * replaced, and the console list set as README says to (the shipped files list `default` only).
+ */
+export function shippedDdl(
+  table: ShippedTable,
+  bucket: string,
+  prefix: string,
+  consoles: readonly string[] = [DEFAULT_CONSOLE_ID],
+): string {
   const ddl = readFileSync(new URL(`../../infra/athena/${table}.sql`, import.meta.url), 'utf8');
-  return ddl.replaceAll('s3://BUCKET/PREFIX/', `s3://${bucket}/${prefix}/`);
+  const listed = "'projection.console.values' = 'default'";
+  if (!ddl.includes(listed)) throw new Error(`infra/athena/${table}.sql does not project console`);
+  return ddl
+    .replaceAll('s3://BUCKET/PREFIX/', `s3://${bucket}/${prefix}/`)
+    .replace(listed, `'projection.console.values' = '${consoles.join(',')}'`);
 }
 
 export async function listKeys({ client, bucket }: Bucket): Promise<string[]> {
@@ -42,13 +55,19 @@ const hidden = (relative: string) => relative.split('/').some((p) => p.startsWit
 
 /**
  * The object keys an Athena table created by `ddl` reads from the bucket, by the rules Athena
- * applies to the DDL: partitions projected through `storage.location.template` (enum values from
- * the DDL; every `dt` day that occurs in the bucket), the non-hidden objects below each partition
+ * applies to the DDL: partitions projected through `storage.location.template` (enum values, such
+ * as `console` and `dataset`, from the DDL; every `dt` day that occurs in the bucket; the table's
+ * LOCATION is not read), the non-hidden objects below each partition
  * location, and — for SymlinkTextInputFormat — the objects those files name, one address a line
  * (a named object that does not exist fails the query, so it fails here). A part read twice
  * appears twice.
  */
-export async function keysTableReads(ddl: string, s3: Bucket): Promise<string[]> {
+export async function keysTableReads(commented: string, s3: Bucket): Promise<string[]> {
+  // The statement only: the header comments quote properties too (the ALTER TABLE that adds a console).
+  const ddl = commented
+    .split('\n')
+    .filter((line) => !line.startsWith('--'))
+    .join('\n');
   const template = pick(ddl, /'storage\.location\.template' = '([^']+)'/);
   if (template === undefined) throw new Error('the DDL has no storage.location.template');
   const symlink =
@@ -94,13 +113,15 @@ const SCOPE: Record<ShippedTable, { kind: string; datasets: readonly string[] }>
 };
 
 /**
- * Every shipped table shows committed runs only: each key it reads is a part some `_manifest.json`
- * lists, no part twice, and a run shows whole or not at all. Returns, per table, the run ids it
- * shows, for the caller's own expectations.
+ * Every shipped table, created for the data prefix `prefix` and the deployment's `consoles`, shows
+ * committed runs only: each key it reads is a part some `_manifest.json` of those consoles lists,
+ * no part twice, and a run shows whole or not at all. Returns, per table, the run ids it shows
+ * (of every console, sorted), for the caller's own expectations.
  */
 export async function expectTablesShowCommittedRunsOnly(
   s3: Bucket,
   prefix: string,
+  consoles: readonly string[] = [DEFAULT_CONSOLE_ID],
 ): Promise<Record<ShippedTable, string[]>> {
   const keys = await listKeys(s3);
   const shown = {} as Record<ShippedTable, string[]>;
@@ -109,19 +130,19 @@ export async function expectTablesShowCommittedRunsOnly(
     const manifests = keys.filter(
       (k) =>
         k.endsWith('/_manifest.json') &&
-        datasets.some((d) => k.startsWith(`${prefix}/${kind}/dataset=${d}/`)),
+        consoles.some((c) =>
+          datasets.some((d) => k.startsWith(`${consolePrefix(prefix, c)}/${kind}/dataset=${d}/`)),
+        ),
     );
-    const partsOf = new Map<string, string[]>();
+    // By manifest key: a run id is a function of the window, so two consoles' runs may share one.
+    const runs = new Map<string, { runId: string; parts: string[] }>();
     for (const key of manifests) {
       // A manifest names each part by its key in the bucket, as a consumer reading the bucket uses it.
       const manifest = runManifestSchema.parse(JSON.parse(await getText(s3, key)));
-      partsOf.set(
-        manifest.runId,
-        manifest.parts.map((p) => p.key),
-      );
+      runs.set(key, { runId: manifest.runId, parts: manifest.parts.map((p) => p.key) });
     }
-    const reads = await keysTableReads(shippedDdl(table, s3.bucket, prefix), s3);
-    const manifested = new Set([...partsOf.values()].flat());
+    const reads = await keysTableReads(shippedDdl(table, s3.bucket, prefix, consoles), s3);
+    const manifested = new Set([...runs.values()].flatMap((run) => run.parts));
     expect(
       reads.filter((k) => !manifested.has(k)),
       `the ${table} table reads parts no manifest lists`,
@@ -129,11 +150,12 @@ export async function expectTablesShowCommittedRunsOnly(
     expect(reads.length, `the ${table} table reads a part twice`).toBe(new Set(reads).size);
     const read = new Set(reads);
     shown[table] = [];
-    for (const [runId, parts] of partsOf) {
+    for (const [key, { runId, parts }] of runs) {
       const visible = parts.filter((p) => read.has(p));
-      expect([0, parts.length], `the ${table} table shows run ${runId} in part`).toContain(visible.length);
+      expect([0, parts.length], `the ${table} table shows run ${key} in part`).toContain(visible.length);
       if (visible.length > 0) shown[table].push(runId);
     }
+    shown[table].sort();
   }
   return shown;
 }

@@ -1,6 +1,8 @@
 -- Findings fixed this week (since Monday, UTC), from the change feed: each fix once, with how long
 -- it was open. A finding fixed, reopened and fixed again shows both fixes (two change_ids).
+-- Every console of the deployment is in the table: add AND console = '<id>' to read one.
 SELECT
+  console,
   detected_at AS fixed_at,
   finding_id,
   asset_id,

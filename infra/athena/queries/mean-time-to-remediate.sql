@@ -1,6 +1,7 @@
 -- Mean time to remediate by severity over the last 90 days: every fix in the change feed, from
 -- SC's first_seen to the mitigation SC saw (detected_at). Baseline fixes (a first import of the
 -- fixed dataset) are left out: their mitigations may predate the window being measured.
+-- Every console of the deployment counts: add AND console = '<id>' for one, or group by console.
 SELECT
   severity.id AS severity_id,
   severity.name AS severity_name,

@@ -1,7 +1,9 @@
 -- Critical findings that are new since yesterday (UTC), from the change feed: one row per finding,
 -- each change once (change_id is unique). baseline = false leaves out a first import, which is not
 -- news. dt is the day of the run that delivered the change: two days of partitions cover it.
+-- Every console of the deployment is in the table: add AND console = '<id>' to read one.
 SELECT
+  console,
   detected_at,
   finding_id,
   asset_id,

@@ -7,7 +7,7 @@ import {
   DELIVERED_FINDING_COLUMNS,
   type DeliveredColumn,
   FindingsOptionError,
-  PLACEHOLDER_FINDINGS_LOCATION,
+  PLACEHOLDER_DATA_LOCATION,
 } from '#lib/findings';
 import { asset, fixedFinding, openFinding } from './helpers';
 
@@ -82,64 +82,70 @@ describe('the delivered row contract', () => {
 
   it('renders a findings table whose columns and partition keys are the row keys', () => {
     // Act
-    const { data, partitions } = ddlColumns(athenaFindingsDdl(PLACEHOLDER_FINDINGS_LOCATION));
+    const { data, partitions } = ddlColumns(athenaFindingsDdl(PLACEHOLDER_DATA_LOCATION));
 
-    // Assert: `dataset` is the partition key, taken from the path; `dt` is the run day.
-    expect(partitions).toEqual(['dataset', 'dt']);
+    // Assert: `console` and `dataset` are partition keys, taken from the path; `dt` is the run day.
+    expect(partitions).toEqual(['console', 'dataset', 'dt']);
     expect([...data, 'dataset'].sort()).toEqual(Object.keys(openFinding()).sort());
   });
 
   it('renders an assets table whose columns are the row keys', () => {
-    const { data, partitions } = ddlColumns(athenaAssetsDdl(PLACEHOLDER_FINDINGS_LOCATION));
-    expect(partitions).toEqual(['dt']);
+    const { data, partitions } = ddlColumns(athenaAssetsDdl(PLACEHOLDER_DATA_LOCATION));
+    expect(partitions).toEqual(['console', 'dt']);
     expect(data).toEqual(Object.keys(asset()));
   });
 
   it('commits the DDL exactly as rendered', () => {
-    expect(read('infra/athena/findings.sql')).toBe(athenaFindingsDdl(PLACEHOLDER_FINDINGS_LOCATION));
-    expect(read('infra/athena/assets.sql')).toBe(athenaAssetsDdl(PLACEHOLDER_FINDINGS_LOCATION));
+    expect(read('infra/athena/findings.sql')).toBe(athenaFindingsDdl(PLACEHOLDER_DATA_LOCATION));
+    expect(read('infra/athena/assets.sql')).toBe(athenaAssetsDdl(PLACEHOLDER_DATA_LOCATION));
   });
 
-  it('renders the DDL for a real bucket, with projection on dataset and dt', () => {
+  it('renders the DDL for a real bucket, with projection on console, dataset and dt under its data root', () => {
     // Act
-    const ddl = athenaFindingsDdl('s3://acme-sc2aws/prod/findings', 'security.sc_findings');
+    const ddl = athenaFindingsDdl('s3://acme-sc2aws/prod', { table: 'security.sc_findings' });
 
     // Assert
     expect(ddl).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS security.sc_findings (');
-    expect(ddl).toContain("LOCATION 's3://acme-sc2aws/prod/findings/committed/'");
+    expect(ddl).toContain("LOCATION 's3://acme-sc2aws/prod/'");
     expect(ddl).toContain(
-      `'storage.location.template' = 's3://acme-sc2aws/prod/findings/committed/dataset=\${dataset}/dt=\${dt}/'`,
+      `'storage.location.template' = 's3://acme-sc2aws/prod/console=\${console}/findings/committed/dataset=\${dataset}/dt=\${dt}/'`,
     );
+    expect(ddl).toContain("'projection.console.values' = 'default'");
     expect(ddl).toContain("'projection.dataset.values' = 'vulns,fixed'");
     expect(ddl).toContain("'projection.dt.range' = '2020-01-01,NOW'");
-    expect(athenaAssetsDdl('s3://acme-sc2aws/findings/')).toContain(
-      `'storage.location.template' = 's3://acme-sc2aws/findings/committed/dataset=assets/dt=\${dt}/'`,
+    expect(athenaAssetsDdl('s3://acme-sc2aws/sc2aws/')).toContain(
+      `'storage.location.template' = 's3://acme-sc2aws/sc2aws/console=\${console}/findings/committed/dataset=assets/dt=\${dt}/'`,
     );
   });
 
   it.each([
-    ['a location that is not s3', () => athenaFindingsDdl('https://bucket/findings/')],
+    ['a location that is not s3', () => athenaFindingsDdl('https://bucket/sc2aws/')],
     ['a location with a quote', () => athenaFindingsDdl("s3://bucket/x'; DROP TABLE y; --/")],
-    ['a table name with a quote', () => athenaAssetsDdl('s3://bucket/findings/', "x'y")],
+    ["a location that is one console's folder", () => athenaFindingsDdl('s3://bucket/sc2aws/console=emea/')],
+    ['a table name with a quote', () => athenaAssetsDdl('s3://bucket/sc2aws/', { table: "x'y" })],
   ])('refuses %s', (_label, render) => {
     expect(render).toThrow(FindingsOptionError);
   });
 
-  it('keeps raw.sql projected on all three datasets over the committed lists of raw/', () => {
+  it('keeps raw.sql projected on the console default and all three datasets over the committed lists of raw/', () => {
     const raw = read('infra/athena/raw.sql');
+    expect(raw).toContain("'projection.console.values' = 'default'");
     expect(raw).toContain("'projection.dataset.values' = 'vulns,fixed,assets'");
     expect(raw).toContain(
-      `'storage.location.template' = 's3://BUCKET/PREFIX/raw/committed/dataset=\${dataset}/dt=\${dt}/'`,
+      `'storage.location.template' = 's3://BUCKET/PREFIX/console=\${console}/raw/committed/dataset=\${dataset}/dt=\${dt}/'`,
     );
   });
 
   it.each([
     ['raw.sql', read('infra/athena/raw.sql')],
-    ['findings.sql', athenaFindingsDdl(PLACEHOLDER_FINDINGS_LOCATION)],
-    ['assets.sql', athenaAssetsDdl(PLACEHOLDER_FINDINGS_LOCATION)],
+    ['findings.sql', athenaFindingsDdl(PLACEHOLDER_DATA_LOCATION)],
+    ['assets.sql', athenaAssetsDdl(PLACEHOLDER_DATA_LOCATION)],
   ])('makes %s read committed lists through SymlinkTextInputFormat, never run folders', (_file, ddl) => {
     expect(ddl).toContain("STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat'");
-    expect(ddl).toMatch(/LOCATION 's3:\/\/BUCKET\/PREFIX\/(raw|findings)\/committed\//);
+    expect(ddl).toContain("LOCATION 's3://BUCKET/PREFIX/'");
+    expect(ddl).toMatch(
+      /'storage\.location\.template' = 's3:\/\/BUCKET\/PREFIX\/console=\$\{console\}\/(raw|findings)\/committed\//,
+    );
   });
 });
 

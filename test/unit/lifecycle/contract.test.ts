@@ -21,15 +21,19 @@ describe('the lifecycle tables', () => {
     expect(read('infra/athena/current.sql')).toBe(athenaCurrentDdl(PLACEHOLDER_DATA_LOCATION));
   });
 
-  it('reads committed lists only: changes by run day, the current table through its one list', () => {
+  it("reads committed lists only: changes by console and run day, the current table through each console's one list", () => {
     const changes = athenaChangesDdl('s3://acme/sc2aws');
-    expect(changes).toContain("LOCATION 's3://acme/sc2aws/changes/committed/'");
+    expect(changes).toContain("LOCATION 's3://acme/sc2aws/'");
+    expect(changes).toContain('PARTITIONED BY (\n  `console` string,\n  `dt` string\n)');
     expect(changes).toContain(
-      `'storage.location.template' = 's3://acme/sc2aws/changes/committed/dt=\${dt}/'`,
+      `'storage.location.template' = 's3://acme/sc2aws/console=\${console}/changes/committed/dt=\${dt}/'`,
     );
-    const current = athenaCurrentDdl('s3://acme/sc2aws/', 'security.current');
-    expect(current).toContain("LOCATION 's3://acme/sc2aws/current/committed/';");
-    expect(current).not.toContain('PARTITIONED BY');
+    const current = athenaCurrentDdl('s3://acme/sc2aws/', { table: 'security.current' });
+    expect(current).toContain("LOCATION 's3://acme/sc2aws/'");
+    expect(current).toContain('PARTITIONED BY (\n  `console` string\n)');
+    expect(current).toContain(
+      `'storage.location.template' = 's3://acme/sc2aws/console=\${console}/current/committed/'`,
+    );
     expect(current).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS security.current (');
   });
 

@@ -11,11 +11,11 @@ describe('the OCSF Athena DDL', () => {
   });
 
   it('reads the committed lists of its class through SymlinkTextInputFormat with the Parquet SerDe', () => {
-    const ddl = ocsfAthenaDdl('vulnerabilityFinding', 's3://acme-sc2aws/prod/ocsf', 'security.sc_ocsf');
+    const ddl = ocsfAthenaDdl('vulnerabilityFinding', 's3://acme-sc2aws/prod', { table: 'security.sc_ocsf' });
     expect(ddl).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS security.sc_ocsf (');
-    expect(ddl).toContain("LOCATION 's3://acme-sc2aws/prod/ocsf/committed/class=vulnerability_finding/'");
+    expect(ddl).toContain("LOCATION 's3://acme-sc2aws/prod/'");
     expect(ddl).toContain(
-      `'storage.location.template' = 's3://acme-sc2aws/prod/ocsf/committed/class=vulnerability_finding/dataset=\${dataset}/dt=\${dt}/'`,
+      `'storage.location.template' = 's3://acme-sc2aws/prod/console=\${console}/ocsf/committed/class=vulnerability_finding/dataset=\${dataset}/dt=\${dt}/'`,
     );
     expect(ddl).toContain("'projection.dataset.values' = 'vulns,fixed'");
     expect(ddl).toContain("ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'");
@@ -25,7 +25,7 @@ describe('the OCSF Athena DDL', () => {
 
   it('declares the columns of the OCSF version it is rendered for: resources in 1.3.0, resource in 1.1.0', () => {
     const v13 = ocsfAthenaDdl('vulnerabilityFinding');
-    const v11 = ocsfAthenaDdl('vulnerabilityFinding', undefined, undefined, '1.1.0');
+    const v11 = ocsfAthenaDdl('vulnerabilityFinding', undefined, { version: '1.1.0' });
     expect(v13).toContain('OCSF 1.3.0');
     expect(v13).toMatch(/^ {2}`resources` array<struct<uid:string,/m);
     expect(v13).not.toMatch(/^ {2}`resource` /m);
@@ -39,9 +39,12 @@ describe('the OCSF Athena DDL', () => {
   });
 
   it.each([
-    ['a location that is not s3', () => ocsfAthenaDdl('vulnerabilityFinding', 'https://bucket/ocsf/')],
+    ['a location that is not s3', () => ocsfAthenaDdl('vulnerabilityFinding', 'https://bucket/sc2aws/')],
     ['a location with a quote', () => ocsfAthenaDdl('vulnerabilityFinding', "s3://bucket/x'y/")],
-    ['a table name with a quote', () => ocsfAthenaDdl('deviceInventoryInfo', 's3://bucket/ocsf/', "x'y")],
+    [
+      'a table name with a quote',
+      () => ocsfAthenaDdl('deviceInventoryInfo', 's3://bucket/sc2aws/', { table: "x'y" }),
+    ],
   ])('refuses %s', (_label, render) => {
     expect(render).toThrow(/must be/);
   });
