@@ -1,4 +1,6 @@
+import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Store, type KeyLister, migrateToConsoleLayout } from '#lib/sink';
 import { type SimulatorHandle, startSimulator } from '#sim';
 import {
   consolesDeployment,
@@ -70,9 +72,7 @@ describe('a deployment of several SC consoles', () => {
       deployment.published().every((e) => e.detail.consoleId === 'east' || e.detail.consoleId === 'west'),
     ).toBe(true);
     const delivered = deployment.published().filter((e) => e.type === 'Findings Delivered');
-    expect(delivered.map((e) => e.detail.manifest as string).sort()).toEqual(
-      delivered.map((e) => e.detail.manifest as string).sort(),
-    );
+    expect(delivered).toHaveLength(4);
     for (const e of delivered)
       expect(e.detail.manifestKey).toMatch(
         new RegExp(`^sc2aws/console=${String(e.detail.consoleId)}/findings/`),
@@ -198,11 +198,85 @@ describe('a deployment of several SC consoles', () => {
     const events = deployment.published().slice(seen);
     expect(completedOf(events, 'west')).toHaveLength(2);
     const failed = events.filter((e) => e.type === 'Export Failed');
-    expect(failed.map((e) => [e.detail.consoleId, e.detail.errorCode]).sort()).toEqual(
-      [
-        ['east', 'SC_DEADLINE'],
-        ['north', 'SC_KEYS_REJECTED'],
-      ].sort(),
+    expect(new Set(failed.map((e) => `${String(e.detail.consoleId)} ${String(e.detail.errorCode)}`))).toEqual(
+      new Set(['east SC_DEADLINE', 'north SC_KEYS_REJECTED']),
     );
+  });
+});
+
+describe('a data prefix written before consoles', () => {
+  let s3: LocalS3;
+  let sim: SimulatorHandle;
+  let deployment: ReturnType<typeof consolesDeployment>;
+
+  beforeAll(async () => {
+    [s3, sim] = await Promise.all([startS3(), startSimulator(SIM)]);
+    deployment = consolesDeployment(s3);
+  });
+  afterAll(async () => {
+    deployment.restore();
+    await Promise.all([s3.close(), sim.close()]);
+  });
+
+  /** Keys under a prefix of the bucket, relative to `root`, as `sc2aws migrate-layout` lists them. */
+  const lister =
+    (root: string): KeyLister =>
+    async (prefix) => {
+      const listed = await s3
+        .client()
+        .send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${root}/${prefix}` }));
+      return (listed.Contents ?? []).map((o) => (o.Key ?? '').slice(root.length + 1));
+    };
+
+  it('is refused with LAYOUT_LEGACY until it is migrated, then the console continues its cursor', async () => {
+    // Prepare: a run exported and delivered, its objects then laid out as before consoles (the
+    // console folder's content straight under the prefix, which is what the old layout was).
+    const first = await deployment.load([{ id: 'default', sim }], { DATA_PREFIX: 'before' });
+    await first.pull({ console: 'default' }, contextWith(900_000));
+    for (const done of deployment.published().filter((e) => e.type === 'Export Completed'))
+      await first.forward(onBus(done), contextWith(900_000));
+    for (const key of (await deployment.objects('before/console=default/')).keys())
+      await s3.client().send(
+        new CopyObjectCommand({
+          Bucket: s3.bucket,
+          CopySource: `${s3.bucket}/${key}`,
+          Key: key.replace('before/console=default/', 'legacy/'),
+        }),
+      );
+    const oldCursor = JSON.parse(await deployment.text('legacy/state/vulns.json')) as {
+      checkpoint: { end: number };
+    };
+    const { pull, forward } = await deployment.load([{ id: 'default', sim }], { DATA_PREFIX: 'legacy' });
+
+    // Act & assert: refused, naming the old state and the fix; nothing written for the console.
+    await expect(pull({ console: 'default' }, contextWith(900_000))).rejects.toMatchObject({
+      code: 'LAYOUT_LEGACY',
+      message: expect.stringMatching(
+        /^s3:\/\/[^ ]+\/legacy\/state\/vulns\.json is state from before consoles: .* Fix: run `sc2aws migrate-layout/,
+      ),
+    });
+    expect((await deployment.objects('legacy/console=default/')).size).toBe(0);
+
+    // Act: the migration, then the console's next schedule.
+    const root = createS3Store({ client: s3.client(), bucket: s3.bucket, prefix: 'legacy' });
+    const migrated = await migrateToConsoleLayout(root, lister('legacy'));
+    const seen = deployment.published().length;
+    await pull({ console: 'default' }, contextWith(900_000));
+
+    // Assert: the old state moved; the next run starts at the old checkpoint, less the overlap.
+    expect(migrated).toMatchObject({ status: 'migrated', consoleId: 'default' });
+    expect(migrated.removed).toBeGreaterThan(0);
+    expect(await root.getText('state/vulns.json')).toBeUndefined();
+    const next = deployment
+      .published()
+      .slice(seen)
+      .find((e) => e.type === 'Export Completed' && e.detail.dataset === 'vulns');
+    expect((next?.detail.window as { start: number }).start).toBe(oldCursor.checkpoint.end - 3600);
+    expect(await migrateToConsoleLayout(root, lister('legacy'))).toMatchObject({
+      status: 'nothing-to-migrate',
+    });
+    const migratedKeys = [...(await deployment.objects('legacy/console=default/')).keys()];
+    expect(migratedKeys.some((k) => /\/findings\/committed\/dataset=vulns\//.test(k))).toBe(true);
+    expect(migratedKeys.some((k) => k.endsWith('/state/lifecycle/root.json'))).toBe(true);
   });
 });
