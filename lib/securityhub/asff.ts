@@ -138,6 +138,7 @@ function productFieldsOf(row: FindingRow, pluginOutput: string | null, cvesLeftO
     [
       ['ProviderName', 'sc2aws'],
       ['tenable-sc/finding_id', row.finding_id],
+      ['tenable-sc/console_id', row.console_id],
       ['tenable-sc/plugin_id', row.plugin_id],
       ['tenable-sc/state', row.state],
       ['tenable-sc/change', row.change],

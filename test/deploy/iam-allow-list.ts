@@ -266,7 +266,11 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
               Sid: 'ReadWriteOwnSecurityHubState',
               Effect: 'Allow',
               Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
-              Resource: [consoleObjects(setup.bucket, p, 'state/securityhub/*')],
+              // Each console's ledger, and the one sender lease the consoles share (lib/delivery).
+              Resource: [
+                consoleObjects(setup.bucket, p, 'state/securityhub/*'),
+                objects(setup.bucket, `/${p}/state/securityhub/sender-lease.json`),
+              ],
             } satisfies Statement,
           ]
         : []),
