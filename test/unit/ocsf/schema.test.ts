@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deviceInventoryInfoOf, OCSF_VERSIONS, vulnerabilityFindingOf } from '#lib/ocsf';
 import { schemaErrors, validatorsFor } from '#support/ocsf-schema';
+import { asset, openFinding } from '../findings/helpers';
 import { assetCases, findingCases } from './rows';
 
 for (const version of OCSF_VERSIONS) {
@@ -23,6 +24,27 @@ for (const version of OCSF_VERSIONS) {
         expect(valid, schemaErrors(validate.deviceInventoryInfo)).toBe(true);
       });
     }
+
+    it("names the row's console as metadata.tenant_uid, valid in both classes", () => {
+      const finding = vulnerabilityFindingOf({ ...openFinding(), console_id: 'emea' }, version);
+      const host = deviceInventoryInfoOf({ ...asset(), console_id: 'emea' }, version);
+      const before = { ...openFinding() } as Partial<ReturnType<typeof openFinding>>;
+      delete before.console_id;
+
+      expect(finding.metadata.tenant_uid).toBe('emea');
+      expect(host.metadata.tenant_uid).toBe('emea');
+      expect(
+        vulnerabilityFindingOf(before as ReturnType<typeof openFinding>, version).metadata.tenant_uid,
+      ).toBe('default');
+      expect(
+        validate.vulnerabilityFinding(JSON.parse(JSON.stringify(finding))),
+        schemaErrors(validate.vulnerabilityFinding),
+      ).toBe(true);
+      expect(
+        validate.deviceInventoryInfo(JSON.parse(JSON.stringify(host))),
+        schemaErrors(validate.deviceInventoryInfo),
+      ).toBe(true);
+    });
 
     it('rejects records that break the schema, so the validation can fail', () => {
       const good = vulnerabilityFindingOf(findingCases['open, two CVEs, CVSS v2 and v3'] as never, version);
