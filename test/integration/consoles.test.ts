@@ -162,6 +162,39 @@ describe('a deployment of several SC consoles', () => {
     expect(window.start).toBe(eastCursor.checkpoint.end - 3600);
   });
 
+  it("validates each console's keys against its own SC, knowing the console by its secret", async () => {
+    // Prepare: north's secret holds keys its SC refuses.
+    const { validate } = await deployment.load([
+      { id: 'east', sim: east },
+      { id: 'west', sim: west },
+      { id: 'north', sim: north, secretValue: `accesskey=${'0'.repeat(32)}; secretkey=${'1'.repeat(32)};` },
+    ]);
+    const seen = deployment.published().length;
+    const labelMoved = (id: string) => ({
+      source: 'aws.secretsmanager',
+      'detail-type': 'Secret Label Updated',
+      resources: [secretArnOf(id)],
+      detail: { labelUpdated: 'AWSCURRENT', versionId: `v-${id}` },
+    });
+
+    // Act: a direct check of west, and AWSCURRENT moving on east's and on north's secrets.
+    const direct = await validate({ action: 'validate', console: 'west' }, contextWith(60_000));
+    const moved = await validate(labelMoved('east'), contextWith(60_000));
+    const refused = await validate(labelMoved('north'), contextWith(60_000));
+
+    // Assert: each checked against its own SC; the events say which console.
+    expect([direct, moved, refused]).toMatchObject([{ valid: true }, { valid: true }, { valid: false }]);
+    const checks = deployment
+      .published()
+      .slice(seen)
+      .map((e) => [e.type, e.detail.consoleId, e.detail.scUrl, e.detail.secretArn]);
+    expect(checks).toEqual([
+      ['Key Validation Succeeded', 'west', `${west.url}/`, secretArnOf('west')],
+      ['Key Validation Succeeded', 'east', `${east.url}/`, secretArnOf('east')],
+      ['Key Validation Failed', 'north', `${north.url}/`, secretArnOf('north')],
+    ]);
+  });
+
   it('keeps a healthy console running while another hangs and a third has rejected keys', async () => {
     // Prepare: east's SC accepts connections and never answers; north's secret holds keys SC refuses.
     const { pull } = await deployment.load(
@@ -172,11 +205,12 @@ describe('a deployment of several SC consoles', () => {
       ],
       { TIME_GUARD_SECONDS: '5' },
     );
-    east.control.injectFault({ kind: 'hang', path: '/rest/system', times: 5 });
+    east.control.injectFault({ kind: 'hang', path: '/rest/system', times: 10 });
     const seen = deployment.published().length;
     const finished: string[] = [];
+    // East has 12 s left before its deadline; the others the usual 15 minutes.
     const run = (id: string) =>
-      pull({ console: id }, contextWith(6_000, `r-${id}`)).then(
+      pull({ console: id }, contextWith(id === 'east' ? 12_000 : 900_000, `r-${id}`)).then(
         (summary) => {
           finished.push(id);
           return summary;

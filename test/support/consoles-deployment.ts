@@ -37,8 +37,7 @@ export function contextWith(ms: number, id = 'r-1'): Context {
 }
 
 /**
- * One deployment of several consoles as Lambda runs it: the pull-analysis and forward-results
- * handler modules loaded with SC_CONSOLES, s3rver as the bucket, one Secrets Manager secret per
+ * One deployment of several consoles as Lambda runs it: the three handler modules loaded with SC_CONSOLES, s3rver as the bucket, one Secrets Manager secret per
  * console (matched by ARN, as the functions ask for it), EventBridge recorded.
  */
 export function consolesDeployment(s3: LocalS3) {
@@ -95,7 +94,8 @@ export function consolesDeployment(s3: LocalS3) {
       };
       const pull = (await import('../../functions/pull-analysis/handler')).handler as Handler;
       const forward = (await import('../../functions/forward-results/handler')).handler as Handler;
-      return { pull, forward };
+      const validate = (await import('../../functions/validate-keys/handler')).handler as Handler;
+      return { pull, forward, validate };
     },
 
     /** Every object of the bucket under `prefix`, by key, as a digest of its bytes. */
