@@ -20,6 +20,9 @@ export const LEGACY_STATE_KEYS: readonly string[] = [
   'state/lifecycle/root.json',
 ];
 
+/** lib/securityhub's SENDER_LEASE_KEY: the one lease all consoles share, under the data prefix itself. */
+const SHARED_SENDER_LEASE_KEY = 'state/securityhub/sender-lease.json';
+
 /** What moves into the console's folder: all of `state/` and `current/`, and every committed list. */
 const MOVED_PREFIXES = [
   'state/',
@@ -85,7 +88,8 @@ export async function migrateToConsoleLayout(
   consoleId: string = DEFAULT_CONSOLE_ID,
   onCopy?: (key: string) => void,
 ): Promise<LayoutMigration> {
-  const legacyState = (await list('state/')).filter((key) => !key.startsWith('console='));
+  // The Security Hub sender lease stays: every console shares it, at the same key as before.
+  const legacyState = (await list('state/')).filter((key) => key !== SHARED_SENDER_LEASE_KEY);
   if (legacyState.length === 0) return { status: 'nothing-to-migrate', consoleId, copied: 0, removed: 0 };
   const folder = consoleFolder(consoleId);
   // State last among the copies, so the lifecycle root is copied after the objects it names.
