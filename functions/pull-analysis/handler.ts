@@ -61,7 +61,17 @@ export async function handler(event: unknown, context: Context): Promise<ExportS
   const sc = createScClient(config.sc, { keys, logger, metrics, remainingMs });
   try {
     return await exportDatasets(
-      { store, events, logger, metrics, clock: Date.now, sc, remainingMs, owner: context.awsRequestId },
+      {
+        store,
+        events,
+        logger,
+        metrics,
+        clock: Date.now,
+        sc,
+        remainingMs,
+        owner: context.awsRequestId,
+        consoleId: config.consoleId,
+      },
       settings,
       request.datasets,
     );
