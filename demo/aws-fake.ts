@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
  * A small stand-in for the Secrets Manager and EventBridge HTTP APIs on 127.0.0.1, for the demo:
  * both are JSON-over-HTTP (awsJson1_1) with the operation in `X-Amz-Target`, so the real AWS SDK
  * talks to it through `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL_EVENTBRIDGE`.
- * One secret with a rotation Lambda, labels that move as the service moves them, RotateSecret refused
- * while AWSPENDING sits on a version that is not current, and every PutEvents entry recorded.
+ * One secret per console, each with a rotation Lambda, labels that move as the service moves them,
+ * RotateSecret refused while AWSPENDING sits on a version that is not current, and every PutEvents
+ * entry recorded.
  */
 export interface FakeEvent {
   source: string;
@@ -17,19 +18,26 @@ export interface FakeEvent {
   time: string;
 }
 
+/** One secret of the fake: its versions and labels. */
+export interface FakeSecret {
+  arn: string;
+  name: string;
+  put(value: string, stages: string[]): string;
+  holder(label: string): string | undefined;
+}
+
 export interface AwsFake {
   endpoint: string;
-  secretArn: string;
   /** Every event put on the bus, and every native Secrets Manager event, in order. */
   events: FakeEvent[];
   /** Every BatchImportFindings call's findings, in order (Security Hub's restJson API, `--securityhub`). */
   securityHubImports: Record<string, unknown>[][];
   /** Called for each new event (the demo routes them like EventBridge rules would). */
   onEvent: (event: FakeEvent) => void;
-  /** Called when RotateSecret starts a rotation; the demo then runs the rotation steps. */
-  onRotate: (token: string) => void;
-  put(value: string, stages: string[]): string;
-  holder(label: string): string | undefined;
+  /** Called when RotateSecret starts a rotation of a secret; the demo then runs the rotation steps. */
+  onRotate: (secretArn: string, token: string) => void;
+  /** Creates a secret (empty, rotation enabled) named `name`. */
+  addSecret(name: string): FakeSecret;
   close(): Promise<void>;
 }
 
@@ -48,26 +56,26 @@ class AwsError extends Error {
   }
 }
 
-export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFake> {
-  const secretArn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-Dm0AbC`;
-  const versions = new Map<string, Version>();
-  let rotationEnabled = true;
+interface SecretState extends FakeSecret {
+  versions: Map<string, Version>;
+  attach(id: string, label: string): void;
+}
+
+export async function startAwsFake(): Promise<AwsFake> {
+  const secrets = new Map<string, SecretState>();
   const rotationLambdaArn = 'arn:aws:lambda:us-east-1:123456789012:function:sc2aws-demo-validate-keys';
 
   const fake: AwsFake = {
     endpoint: '',
-    secretArn,
     events: [],
     securityHubImports: [],
     onEvent: () => {},
     onRotate: () => {},
-    put: (value, stages) => {
-      const id = randomUUID();
-      versions.set(id, { value, stages: [], created: Date.now() / 1000 });
-      for (const label of stages) attach(id, label);
-      return id;
+    addSecret: (name) => {
+      const secret = newSecret(name);
+      secrets.set(secret.arn, secret);
+      return secret;
     },
-    holder: (label) => [...versions.entries()].find(([, v]) => v.stages.includes(label))?.[0],
     close: async () => {},
   };
 
@@ -77,39 +85,68 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
     fake.onEvent(full);
   };
 
-  function attach(id: string, label: string): void {
-    const previous = fake.holder(label);
-    if (label === 'AWSCURRENT' && previous !== undefined && previous !== id) attach(previous, 'AWSPREVIOUS');
-    for (const v of versions.values()) v.stages = v.stages.filter((s) => s !== label);
-    const version = versions.get(id) ?? { stages: [], created: Date.now() / 1000 };
-    version.stages.push(label);
-    versions.set(id, version);
-    // The native "Secret Label Updated" event fires for every label but AWSPENDING and AWSPREVIOUS.
-    if (label !== 'AWSPENDING' && label !== 'AWSPREVIOUS' && previous !== id) {
-      emit({
-        source: 'aws.secretsmanager',
-        'detail-type': 'Secret Label Updated',
-        detail: { name, labelUpdated: label, versionId: id },
-        resources: [secretArn],
-      });
-    }
+  function newSecret(name: string): SecretState {
+    const secret: SecretState = {
+      arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-Dm0AbC`,
+      name,
+      versions: new Map(),
+      put: (value, stages) => {
+        const id = randomUUID();
+        secret.versions.set(id, { value, stages: [], created: Date.now() / 1000 });
+        for (const label of stages) secret.attach(id, label);
+        return id;
+      },
+      holder: (label) => [...secret.versions.entries()].find(([, v]) => v.stages.includes(label))?.[0],
+      attach: (id, label) => {
+        const previous = secret.holder(label);
+        if (label === 'AWSCURRENT' && previous !== undefined && previous !== id)
+          secret.attach(previous, 'AWSPREVIOUS');
+        for (const v of secret.versions.values()) v.stages = v.stages.filter((s) => s !== label);
+        const version = secret.versions.get(id) ?? { stages: [], created: Date.now() / 1000 };
+        version.stages.push(label);
+        secret.versions.set(id, version);
+        // The native "Secret Label Updated" event fires for every label but AWSPENDING and AWSPREVIOUS.
+        if (label !== 'AWSPENDING' && label !== 'AWSPREVIOUS' && previous !== id) {
+          emit({
+            source: 'aws.secretsmanager',
+            'detail-type': 'Secret Label Updated',
+            detail: { name, labelUpdated: label, versionId: id },
+            resources: [secret.arn],
+          });
+        }
+      },
+    };
+    return secret;
   }
 
+  /** The secret a call names by ARN or by name, as Secrets Manager accepts either. */
+  const secretOf = (input: Record<string, unknown>): SecretState => {
+    const id = String(input.SecretId ?? '');
+    const found = secrets.get(id) ?? [...secrets.values()].find((s) => s.name === id);
+    if (found === undefined)
+      throw new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    return found;
+  };
+
   const secretsManager: Record<string, (input: Record<string, unknown>) => unknown> = {
-    DescribeSecret: () => ({
-      ARN: secretArn,
-      Name: name,
-      RotationEnabled: rotationEnabled,
-      ...(rotationEnabled ? { RotationLambdaARN: rotationLambdaArn } : {}),
-      VersionIdsToStages: Object.fromEntries(
-        [...versions.entries()].filter(([, v]) => v.stages.length > 0).map(([id, v]) => [id, v.stages]),
-      ),
-    }),
+    DescribeSecret: (input) => {
+      const { arn: ARN, name: Name, versions } = secretOf(input);
+      return {
+        ARN,
+        Name,
+        RotationEnabled: true,
+        RotationLambdaARN: rotationLambdaArn,
+        VersionIdsToStages: Object.fromEntries(
+          [...versions.entries()].filter(([, v]) => v.stages.length > 0).map(([id, v]) => [id, v.stages]),
+        ),
+      };
+    },
     GetSecretValue: (input) => {
+      const secret = secretOf(input);
       const id =
         (input.VersionId as string | undefined) ??
-        fake.holder((input.VersionStage as string | undefined) ?? 'AWSCURRENT');
-      const version = id === undefined ? undefined : versions.get(id);
+        secret.holder((input.VersionStage as string | undefined) ?? 'AWSCURRENT');
+      const version = id === undefined ? undefined : secret.versions.get(id);
       const stage = input.VersionStage as string | undefined;
       if (
         id === undefined ||
@@ -122,8 +159,8 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
         );
       }
       return {
-        ARN: secretArn,
-        Name: name,
+        ARN: secret.arn,
+        Name: secret.name,
         VersionId: id,
         SecretString: version.value,
         VersionStages: version.stages,
@@ -131,43 +168,47 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
       };
     },
     PutSecretValue: (input) => {
+      const secret = secretOf(input);
       const id = (input.ClientRequestToken as string | undefined) ?? randomUUID();
-      const existing = versions.get(id);
-      versions.set(id, {
+      const existing = secret.versions.get(id);
+      secret.versions.set(id, {
         value: input.SecretString as string,
         stages: existing?.stages ?? [],
         created: Date.now() / 1000,
       });
-      for (const label of (input.VersionStages as string[] | undefined) ?? ['AWSCURRENT']) attach(id, label);
-      return { ARN: secretArn, Name: name, VersionId: id, VersionStages: versions.get(id)?.stages };
+      for (const label of (input.VersionStages as string[] | undefined) ?? ['AWSCURRENT'])
+        secret.attach(id, label);
+      return {
+        ARN: secret.arn,
+        Name: secret.name,
+        VersionId: id,
+        VersionStages: secret.versions.get(id)?.stages,
+      };
     },
     UpdateSecretVersionStage: (input) => {
+      const secret = secretOf(input);
       const label = input.VersionStage as string;
-      if (input.MoveToVersionId !== undefined) attach(input.MoveToVersionId as string, label);
+      if (input.MoveToVersionId !== undefined) secret.attach(input.MoveToVersionId as string, label);
       else if (input.RemoveFromVersionId !== undefined) {
-        const v = versions.get(input.RemoveFromVersionId as string);
+        const v = secret.versions.get(input.RemoveFromVersionId as string);
         if (v) v.stages = v.stages.filter((s) => s !== label);
       }
-      return { ARN: secretArn, Name: name };
+      return { ARN: secret.arn, Name: secret.name };
     },
-    RotateSecret: () => {
-      if (!rotationEnabled)
-        throw new AwsError(
-          'InvalidRequestException',
-          'No Lambda rotation function ARN is associated with this secret.',
-        );
-      const pending = fake.holder('AWSPENDING');
-      if (pending !== undefined && !versions.get(pending)?.stages.includes('AWSCURRENT')) {
+    RotateSecret: (input) => {
+      const secret = secretOf(input);
+      const pending = secret.holder('AWSPENDING');
+      if (pending !== undefined && !secret.versions.get(pending)?.stages.includes('AWSCURRENT')) {
         throw new AwsError(
           'InvalidRequestException',
           "A previous rotation isn't complete. That rotation will be reattempted.",
         );
       }
       const token = randomUUID();
-      versions.set(token, { stages: [], created: Date.now() / 1000 });
-      attach(token, 'AWSPENDING');
-      setImmediate(() => fake.onRotate(token));
-      return { ARN: secretArn, Name: name, VersionId: token };
+      secret.versions.set(token, { stages: [], created: Date.now() / 1000 });
+      secret.attach(token, 'AWSPENDING');
+      setImmediate(() => fake.onRotate(secret.arn, token));
+      return { ARN: secret.arn, Name: secret.name, VersionId: token };
     },
   };
 
@@ -229,9 +270,5 @@ export async function startAwsFake(name = 'sc2aws/demo/sc-keys'): Promise<AwsFak
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return Object.assign(fake, {
-    setRotationEnabled(enabled: boolean) {
-      rotationEnabled = enabled;
-    },
-  });
+  return fake;
 }

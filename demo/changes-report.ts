@@ -3,6 +3,7 @@ import { parseDocument } from '#lib/errors';
 import { DetailType, eventDetail } from '#lib/events';
 import { findingId } from '#lib/findings';
 import { CHANGE_TYPES, type ChangeCounts, type ChangeType, changesManifestSchema } from '#lib/lifecycle';
+import { consolePrefix } from '#lib/product';
 import type { ScanChange, ScanRecord } from '#sim';
 import type { FakeEvent } from './aws-fake';
 import type { Cycle } from './cycles';
@@ -20,8 +21,12 @@ export interface ChangeRunReport {
   eventAgrees: boolean;
 }
 
-/** The change feed of both cycles, checked against the simulator's record of the scan between them. */
+/**
+ * One console's change feed of both cycles, checked against its simulator's record of the scan
+ * between them.
+ */
 export interface LifecycleReport {
+  console: string;
   runs: ChangeRunReport[];
   /** Epoch seconds of the scan between the cycles (the simulator clock). */
   scanAt: number;
@@ -53,11 +58,13 @@ const zero = (): ChangeCounts => ({
 });
 
 /**
- * Reads the change feed (`<prefix>/changes/…`) and the `Findings Changed` events, and compares the
- * second cycle's changes with the scan the simulator recorded: counts per type, and the finding
- * ids, computed from the scan's rows by the same identity the delivery uses.
+ * Reads a console's change feed (`<prefix>/console=<id>/changes/…`) and its `Findings Changed`
+ * events, and compares the second cycle's changes with the scan its simulator recorded: counts per
+ * type, and the finding ids, computed from the scan's rows by the same identity the delivery uses
+ * (the console is part of it).
  */
 export function buildLifecycleReport(input: {
+  console: string;
   objects: readonly { key: string; body: Buffer }[];
   prefix: string;
   events: readonly FakeEvent[];
@@ -66,13 +73,19 @@ export function buildLifecycleReport(input: {
 }): LifecycleReport {
   const cycleOf = (runId: string) => input.cycles.find((c) => c.runs.some((r) => r.runId === runId))?.cycle;
   const manifests = input.objects
-    .filter((o) => o.key.startsWith(`${input.prefix}/changes/dt=`) && o.key.endsWith('/_manifest.json'))
+    .filter(
+      (o) =>
+        o.key.startsWith(`${consolePrefix(input.prefix, input.console)}/changes/dt=`) &&
+        o.key.endsWith('/_manifest.json'),
+    )
     .map((o) => {
       const parsed = parseDocument(changesManifestSchema, o.body.toString('utf8'));
       if (!parsed.ok) throw new Error(`The demo's ${o.key} is not valid: ${parsed.problem}.`);
       return parsed.value;
     });
-  const changed = input.events.flatMap((e) => eventDetail(e, DetailType.FindingsChanged) ?? []);
+  const changed = input.events
+    .flatMap((e) => eventDetail(e, DetailType.FindingsChanged) ?? [])
+    .filter((d) => d.consoleId === input.console);
   const runs = manifests
     .map((m): ChangeRunReport => {
       const event = changed.find((d) => d.runId === m.runId && d.dataset === m.dataset);
@@ -98,7 +111,7 @@ export function buildLifecycleReport(input: {
   for (const change of input.scan.changes) {
     const type = CHANGE_OF_SCAN[change.kind];
     expected[type] += 1;
-    expectedIds.get(type)?.add(findingId({ ...change.row }));
+    expectedIds.get(type)?.add(findingId({ ...change.row }, input.console));
   }
   const observed = zero();
   const observedIds = new Map<ChangeType, Set<string>>(CHANGE_TYPES.map((t) => [t, new Set()]));
@@ -127,6 +140,7 @@ export function buildLifecycleReport(input: {
   const second = input.cycles.find((c) => c.cycle === 2)?.runs ?? [];
   const findingRuns = second.filter((r) => r.dataset === 'vulns' || r.dataset === 'fixed');
   return {
+    console: input.console,
     runs,
     scanAt: input.scan.at,
     expected,
@@ -138,8 +152,9 @@ export function buildLifecycleReport(input: {
   };
 }
 
-/** The report's checks of the lifecycle: baseline first, then exactly the scan's changes. */
+/** The report's checks of a console's lifecycle: baseline first, then exactly the scan's changes. */
 export function lifecycleChecks(report: LifecycleReport): { name: string; ok: boolean }[] {
+  const name = (text: string) => `${report.console}: ${text}`;
   const inCycle = (n: number) => report.runs.filter((r) => r.cycle === n);
   const bothDatasets = (n: number) =>
     inCycle(n)
@@ -148,7 +163,7 @@ export function lifecycleChecks(report: LifecycleReport): { name: string; ok: bo
       .join() === 'fixed,vulns';
   return [
     {
-      name: "the first cycle's change runs (vulns, fixed) are baseline, the second cycle's are not",
+      name: name("the first cycle's change runs (vulns, fixed) are baseline, the second cycle's are not"),
       ok:
         bothDatasets(1) &&
         bothDatasets(2) &&
@@ -156,17 +171,19 @@ export function lifecycleChecks(report: LifecycleReport): { name: string; ok: bo
         inCycle(2).every((r) => !r.baseline),
     },
     {
-      name: "the second cycle's windows reach the time of the scan between the cycles",
+      name: name("the second cycle's windows reach the time of the scan between the cycles"),
       ok: report.windowsHoldScan,
     },
     {
-      name: `the second cycle's changes are the simulator's scan, by type and finding id: ${summary(report.expected)}`,
+      name: name(
+        `the second cycle's changes are the simulator's scan, by type and finding id: ${summary(report.expected)}`,
+      ),
       ok:
         CHANGE_TYPES.every((t) => report.observed[t] === report.expected[t]) &&
         report.idMismatches.length === 0,
     },
     {
-      name: `each change run has its ${DetailType.FindingsChanged} event, with the manifest's counts`,
+      name: name(`each change run has its ${DetailType.FindingsChanged} event, with the manifest's counts`),
       ok: report.runs.length > 0 && report.runs.every((r) => r.eventAgrees),
     },
   ];
@@ -179,7 +196,9 @@ function summary(counts: ChangeCounts): string {
 }
 
 export function printLifecycleReport(report: LifecycleReport, line: (text: string) => void): void {
-  line('  finding lifecycle: change runs (<prefix>/changes/dt=…/run=…), one Findings Changed event each:');
+  line(
+    `  ${report.console}: finding lifecycle: change runs (<prefix>/console=${report.console}/changes/dt=…/run=…), one Findings Changed event each:`,
+  );
   line(
     '    cycle  dataset  baseline   rows  new  fixed  reopened  changed  risk_accepted  risk_recast  unchanged',
   );

@@ -19,8 +19,9 @@ export interface CycleRun {
   simulatorRows: number | null;
 }
 
-/** One schedule cycle: its runs, and the events published by its end. */
+/** One schedule cycle of one console: its runs, and the events published by its end. */
 export interface Cycle {
+  console: string;
   cycle: number;
   runs: CycleRun[];
   /** Events on the bus when the cycle ended; the cycle's own follow those of the cycles before. */
@@ -28,10 +29,12 @@ export interface Cycle {
 }
 
 /**
- * Marks the end of a schedule cycle: the raw runs its `Export Completed` events announced (each raw
- * manifest read back through its schema), and what the simulator holds for each run's window now.
+ * Marks the end of a console's schedule cycle: the raw runs its `Export Completed` events announced
+ * (those whose consoleId is the console's; each raw manifest read back through its schema), and what
+ * the console's simulator holds for each run's window now.
  */
 export async function endCycle(input: {
+  console: string;
   sim: SimulatorHandle;
   s3: LocalS3;
   aws: AwsFake;
@@ -42,7 +45,7 @@ export async function endCycle(input: {
   const runs: CycleRun[] = [];
   for (const event of events) {
     const detail = eventDetail(event, DetailType.ExportCompleted);
-    if (detail === undefined) continue;
+    if (detail === undefined || detail.consoleId !== input.console) continue;
     // By its address, `s3://<bucket>/<key>`: the event's manifestKey leaves out the prefix.
     const raw = await readRawManifest(input.s3, detail.manifest.slice(`s3://${input.s3.bucket}/`.length));
     runs.push({
@@ -52,7 +55,7 @@ export async function endCycle(input: {
       simulatorRows: simulatorRowsOf(input.sim, raw),
     });
   }
-  return { cycle: input.before.length + 1, runs, eventsAtEnd: from + events.length };
+  return { console: input.console, cycle: input.before.length + 1, runs, eventsAtEnd: from + events.length };
 }
 
 /** The rows SC holds for a raw run's query and window, asked of the simulator's own engine. */

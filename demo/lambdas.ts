@@ -31,11 +31,12 @@ export class LocalLambdas {
     private readonly progress: (line: string) => void,
   ) {
     aws.onEvent = (event) => this.route(event);
-    aws.onRotate = (token) => {
+    // Each console's secret has the one rotation Lambda; validate-keys finds the console by SecretId.
+    aws.onRotate = (secretArn, token) => {
       for (const Step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
         this.enqueue(
           'validate-keys',
-          { Step, SecretId: aws.secretArn, ClientRequestToken: token, RotationToken: randomUUID() },
+          { Step, SecretId: secretArn, ClientRequestToken: token, RotationToken: randomUUID() },
           `rotation ${Step}`,
         );
       }
@@ -60,6 +61,8 @@ export class LocalLambdas {
   /** The deployment's rules (serverless.yml / infra/events.yml), as code. */
   private route(event: FakeEvent): void {
     const type = event['detail-type'];
+    // sc2aws' own events name their console; the progress line says which.
+    const of = typeof event.detail.consoleId === 'string' ? ` [${event.detail.consoleId}]` : '';
     if (
       event.source === 'aws.secretsmanager' &&
       type === 'Secret Label Updated' &&
@@ -67,14 +70,14 @@ export class LocalLambdas {
     ) {
       this.enqueue('validate-keys', event, 'Secret Label Updated');
     } else if (event.source === EVENT_SOURCE && type === DetailType.ExportContinuationRequested) {
-      this.enqueue('pull-analysis', event, DetailType.ExportContinuationRequested);
+      this.enqueue('pull-analysis', event, `${DetailType.ExportContinuationRequested}${of}`);
     } else if (event.source === EVENT_SOURCE && type === DetailType.DeliveryContinuationRequested) {
-      this.enqueue('forward-results', event, DetailType.DeliveryContinuationRequested);
+      this.enqueue('forward-results', event, `${DetailType.DeliveryContinuationRequested}${of}`);
     } else if (event.source === EVENT_SOURCE && type === DetailType.ExportCompleted) {
       this.enqueue(
         'forward-results',
         event,
-        `${DetailType.ExportCompleted} (${String(event.detail.dataset)})`,
+        `${DetailType.ExportCompleted} (${String(event.detail.dataset)})${of}`,
       );
     }
   }

@@ -3,8 +3,9 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startSimulator } from '#sim';
+import type { ScanRecord } from '#sim';
 import { startAwsFake } from './aws-fake';
+import { CONSOLES, scConsolesOf, startConsoles } from './consoles';
 import { type Cycle, endCycle } from './cycles';
 import { LocalLambdas } from './lambdas';
 import { printReport } from './print-report';
@@ -14,13 +15,14 @@ import { buildSecurityHubReport, printSecurityHubReport } from './securityhub-re
 
 /** The lowest severity exported (SEVERITY_FLOOR); the scan between the cycles changes only such findings. */
 const SEVERITY_FLOOR = 1;
-/** What SC's scan between the two cycles changes. */
+/** What each SC's scan between the two cycles changes. */
 const SCAN = { newFindings: 12, fixed: 10, reopened: 6, recast: 4 } as const;
 
 /**
  * `npm run demo`: the whole product on loopback, with the bundled Lambda artifacts and real event
- * shapes — the SC simulator (HTTPS, generated CA), s3rver as S3, and a fake of the Secrets Manager
- * and EventBridge HTTP APIs. No AWS account, no network.
+ * shapes — one deployment serving two SC consoles (two simulators, HTTPS, a generated CA each, with
+ * overlapping addresses) into one bucket, s3rver as S3, and a fake of the Secrets Manager and
+ * EventBridge HTTP APIs. No AWS account, no network.
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -50,18 +52,14 @@ async function main(): Promise<number> {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
 
-  say('Starting the SC simulator (HTTPS on 127.0.0.1), s3rver, and the Secrets Manager/EventBridge fake…');
-  const sim = await startSimulator({
-    seed: 42,
-    vulnCount: 4000,
-    fixedCount: 800,
-    hostCount: 250,
-    reopenedRatio: 0.12,
-  });
+  say(
+    `Starting two SC simulators as the consoles ${CONSOLES.map((c) => c.id).join(' and ')} (HTTPS on 127.0.0.1, a CA each), s3rver, and the Secrets Manager/EventBridge fake…`,
+  );
   const s3 = await startLocalS3(join(out, 's3rver'), 'sc2aws-demo');
   const aws = await startAwsFake();
-  const caFile = join(out, 'sc-ca.pem');
-  await writeFile(caFile, sim.caPem);
+  const consoles = await startConsoles(aws, out);
+  const [rotated] = consoles;
+  if (rotated === undefined) throw new Error('The demo has no console.');
   // A short deadline for pull-analysis: each page costs 4 s of its simulated 60 s, so with the
   // 5 s guard an invocation stops after about 13 pages and hands off to a continuation.
   const lambdas = new LocalLambdas(
@@ -86,17 +84,14 @@ async function main(): Promise<number> {
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      SC_URL: sim.url,
-      SC_SECRET_ARN: aws.secretArn,
-      SC_CA_BUNDLE: caFile,
+      // One deployment, two consoles: each entry its URL, secret, CA, severity floor and page size
+      // (small pages and a short deadline, so a continuation happens and is visible).
+      SC_CONSOLES: scConsolesOf(consoles, { pageSize: 100, severityFloor: SEVERITY_FLOOR }),
       DATA_BUCKET: s3.bucket,
       EVENT_BUS_NAME: 'sc2aws-demo',
       DATA_PREFIX: 'sc2aws',
-      SEVERITY_FLOOR: String(SEVERITY_FLOOR),
-      // Small pages and a short deadline, so a continuation happens and is visible.
-      PAGE_SIZE: '100',
       TIME_GUARD_SECONDS: '5',
-      // Every delivered run is also written as OCSF 1.3 Parquet under <prefix>/ocsf/.
+      // Every delivered run is also written as OCSF 1.3 Parquet under <prefix>/console=<id>/ocsf/.
       OCSF_OUTPUT: 'bucket',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -107,28 +102,30 @@ async function main(): Promise<number> {
     });
 
     say(
-      '1. Keys: the first pair goes in as AWSCURRENT; then an operator regenerates keys in SC and stages them.',
+      `1. Keys: each console's first pair goes in as AWSCURRENT of its own secret; then an operator regenerates ${rotated.id}'s keys in SC and stages them.`,
     );
-    aws.put(`accesskey=${sim.keys.accessKey}; secretkey=${sim.keys.secretKey};`, ['AWSCURRENT']);
+    for (const c of consoles)
+      c.secret.put(`accesskey=${c.sim.keys.accessKey}; secretkey=${c.sim.keys.secretKey};`, ['AWSCURRENT']);
     await lambdas.load();
     await lambdas.drain();
-    const fresh = sim.control.regenerateKeys();
+    const first = new Map(consoles.map((c) => [c.id, { ...c.sim.keys }]));
+    const fresh = rotated.sim.control.regenerateKeys();
     const keysFile = join(out, 'new-keys');
     await writeFile(keysFile, `accesskey=${fresh.accessKey}; secretkey=${fresh.secretKey};\n`, {
       mode: 0o600,
     });
     await chmod(keysFile, 0o600);
-    say('   $ sc2aws keys stage --secret-id … --url … --keys-file new-keys --rotate');
+    say(`   $ sc2aws keys stage --secret-id <${rotated.id}'s secret> --url … --keys-file new-keys --rotate`);
     const staged = await runCli(join(dist, 'cli.mjs'), [
       'keys',
       'stage',
       ...[
         '--secret-id',
-        aws.secretArn,
+        rotated.secret.arn,
         '--url',
-        sim.url,
+        rotated.sim.url,
         '--ca-file',
-        caFile,
+        rotated.caFile,
         '--keys-file',
         keysFile,
         '--rotate',
@@ -138,41 +135,52 @@ async function main(): Promise<number> {
     await lambdas.drain();
     await rm(keysFile);
 
-    const cycles: Cycle[] = [];
+    const cycles = new Map<string, Cycle[]>(consoles.map((c) => [c.id, []]));
     const scheduleCycle = async () => {
-      lambdas.enqueue(
-        'pull-analysis',
-        { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
-        'schedule',
-      );
+      // Each console's schedule rule sends its constant input, {"console":"<id>"}.
+      for (const c of consoles) lambdas.enqueue('pull-analysis', { console: c.id }, `schedule (${c.id})`);
       await lambdas.drain();
-      cycles.push(await endCycle({ sim, s3, aws, before: cycles }));
+      for (const c of consoles) {
+        const before = cycles.get(c.id) ?? [];
+        before.push(await endCycle({ console: c.id, sim: c.sim, s3, aws, before }));
+      }
     };
     say(
-      '2. Cycle 1: pull-analysis on the schedule (small pages, short deadline) and forward-results on each run; the lifecycle takes its baseline:',
+      "2. Cycle 1: pull-analysis on each console's schedule (small pages, short deadline) and forward-results on each run; the lifecycle takes each console's baseline:",
     );
     await scheduleCycle();
 
     // Findings the first cycle delivered, so the second must report them fixed, reopened or recast.
-    const since = Math.max(
-      ...(cycles[0]?.runs ?? []).filter((r) => r.dataset !== 'assets').map((r) => r.window.start),
-    );
-    const scan = sim.control.scan({ ...SCAN, since, minSeverity: SEVERITY_FLOOR });
+    const scans = new Map<string, ScanRecord>();
+    for (const c of consoles) {
+      const since = Math.max(
+        ...(cycles.get(c.id)?.[0]?.runs ?? [])
+          .filter((r) => r.dataset !== 'assets')
+          .map((r) => r.window.start),
+      );
+      const scan = c.sim.control.scan({ ...SCAN, since, minSeverity: SEVERITY_FLOOR });
+      scans.set(c.id, scan);
+      say(
+        `3. SC ${c.id} scans again: ${SCAN.newFindings} new, ${SCAN.fixed} fixed, ${SCAN.reopened} reopened and ${SCAN.recast} recast findings, at ${new Date(scan.at * 1000).toISOString()}.`,
+      );
+    }
     say(
-      `3. SC scans again: ${SCAN.newFindings} new, ${SCAN.fixed} fixed, ${SCAN.reopened} reopened and ${SCAN.recast} recast findings, at ${new Date(scan.at * 1000).toISOString()}.`,
+      "4. Cycle 2: each console's schedule fires again; each window starts an overlap before its checkpoint:",
     );
-    say('4. Cycle 2: the schedule fires again; each window starts an overlap before its checkpoint:');
     await scheduleCycle();
 
     say('5. Report');
     const report = await buildReport({
-      cycles,
-      scan,
+      consoles: consoles.map((c) => ({
+        id: c.id,
+        cycles: cycles.get(c.id) ?? [],
+        scan: scans.get(c.id) as ScanRecord,
+      })),
       s3,
       aws,
       lambdas,
       out,
-      keys: [sim.users[0]?.keys, fresh],
+      keys: [...first.values(), fresh],
     });
     printReport(report, (line) => process.stdout.write(`${line}\n`));
     const securityHub = values.securityhub ? buildSecurityHubReport(aws.securityHubImports) : undefined;
@@ -187,7 +195,7 @@ async function main(): Promise<number> {
   } finally {
     await aws.close();
     await s3.close();
-    await sim.close();
+    await Promise.all(consoles.map((c) => c.sim.close()));
   }
 }
 

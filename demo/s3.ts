@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no type declarations
 import S3rver from 's3rver';
 import { makeS3rverHonourConditionalWrites, makeS3rverReadAfterWriteConsistent } from './s3rver-consistency';
@@ -52,10 +52,12 @@ export async function startLocalS3(directory: string, bucket: string): Promise<L
     client,
     async objects() {
       const out: { key: string; body: Buffer }[] = [];
-      let token: string | undefined;
-      do {
+      // ListObjects (v1) with Marker, not v2: s3rver makes v2's continuation token with DES, which
+      // Node's OpenSSL 3 refuses, so a v2 listing of more than 1,000 keys fails with InternalError.
+      let marker: string | undefined;
+      for (;;) {
         const page = await client.send(
-          new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }),
+          new ListObjectsCommand({ Bucket: bucket, ...(marker !== undefined ? { Marker: marker } : {}) }),
         );
         for (const item of page.Contents ?? []) {
           const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: item.Key }));
@@ -64,8 +66,9 @@ export async function startLocalS3(directory: string, bucket: string): Promise<L
             body: Buffer.from(await (got.Body?.transformToByteArray() ?? new Uint8Array())),
           });
         }
-        token = page.NextContinuationToken;
-      } while (token !== undefined);
+        marker = page.Contents?.at(-1)?.Key;
+        if (page.IsTruncated !== true || marker === undefined) break;
+      }
       return out;
     },
     async close() {

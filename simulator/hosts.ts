@@ -92,7 +92,7 @@ function macOf(seed: number, h: number): string {
  *
  * @example buildHost(1, 42).dnsName // 'host-0042.example.internal'
  */
-export function buildHost(seed: number, h: number): Host {
+export function buildHost(seed: number, h: number, addressSeed: number = seed): Host {
   const osClass = classOf(seed, h);
   const variants = OS_BY_CLASS[osClass];
   const os = variants[below(seed, SALT.hostClass, h + 0x10000, variants.length)] ?? variants[0];
@@ -103,7 +103,7 @@ export function buildHost(seed: number, h: number): Host {
   const isAgent = unit(seed, SALT.hostAgent, h) < 0.15;
   return {
     index: h,
-    ip: ipOf(seed, h),
+    ip: ipOf(addressSeed, h),
     dnsName: `${label}.example.internal`,
     netbiosName: osClass === 'windows' ? `ACME\\${label.toUpperCase()}` : '',
     macAddress: macOf(seed, h),
@@ -124,6 +124,6 @@ export function buildHost(seed: number, h: number): Host {
 }
 
 /** All hosts of a simulator, built once at start. */
-export function buildHosts(seed: number, count: number): Host[] {
-  return Array.from({ length: count }, (_, h) => buildHost(seed, h));
+export function buildHosts(seed: number, count: number, addressSeed: number = seed): Host[] {
+  return Array.from({ length: count }, (_, h) => buildHost(seed, h, addressSeed));
 }

@@ -28,6 +28,8 @@ export interface ModelSettings {
   vulnCount: number;
   fixedCount: number;
   hostCount: number;
+  /** The seed host addresses derive from (SimulatorOptions.addressSeed). */
+  addressSeed: number;
   reopenedRatio: number;
   /** Epoch seconds: newest time of both stores. */
   generatedAt: number;
@@ -52,7 +54,7 @@ export class DatasetModel {
   readonly firstFreeG: number;
 
   constructor(readonly settings: ModelSettings) {
-    this.layout = new FindingLayout(buildHosts(settings.seed, settings.hostCount));
+    this.layout = new FindingLayout(buildHosts(settings.seed, settings.hostCount, settings.addressSeed));
     const { vulnCount, fixedCount, generatedAt, spanSeconds } = settings;
     this.stores = {
       cumulative: {

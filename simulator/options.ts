@@ -37,6 +37,7 @@ export function resolveOptions(options: SimulatorOptions): StateSettings & { por
       `simulator: ${vulnCount + fixedCount} findings need more hosts than ${hostCount}; raise options.hostCount`,
     );
   }
+  const addressSeed = integerIn('addressSeed', options.addressSeed ?? seed, 0, 0xffff_ffff);
   const reopenedRatio = options.reopenedRatio ?? DEFAULT_REOPENED_RATIO;
   if (!(reopenedRatio >= 0 && reopenedRatio <= 1)) {
     throw new Error(`simulator: options.reopenedRatio must be in [0, 1], got ${reopenedRatio}`);
@@ -53,6 +54,7 @@ export function resolveOptions(options: SimulatorOptions): StateSettings & { por
     vulnCount,
     fixedCount,
     hostCount,
+    addressSeed,
     reopenedRatio,
     generatedAt: Math.floor(now() / 1000),
     spanSeconds: Math.round(spanDays * SECONDS_PER_DAY),

@@ -66,7 +66,13 @@ export class ScanChanges {
     const openTaken = new Set<number>();
     const pick = (store: StoreName, count: number, what: string, accepts: (severity: number) => boolean) =>
       this.pick({ store, count, what, since, accepts, sequence, taken: openTaken });
-    const recast = pick('cumulative', counts.recast, 'recast', (s) => recastTarget(s) >= minSeverity);
+    // At the floor before and after: a finding lifted into view by its recast was never delivered.
+    const recast = pick(
+      'cumulative',
+      counts.recast,
+      'recast',
+      (s) => s >= minSeverity && recastTarget(s) >= minSeverity,
+    );
     const fixed = pick('cumulative', counts.fixed, 'fixed', (s) => s >= minSeverity);
     const reopened = this.pick({
       store: 'patched',

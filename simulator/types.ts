@@ -41,6 +41,11 @@ export interface SimulatorOptions {
   fixedCount?: number;
   /** Default 300. */
   hostCount?: number;
+  /**
+   * The seed host addresses derive from, default `seed`. Host h of two simulators with one
+   * addressSeed has one address whatever their seeds: two SC consoles scanning overlapping networks.
+   */
+  addressSeed?: number;
   /** Share of rows with hasBeenMitigated "1", default 0.1. */
   reopenedRatio?: number;
   /** Clock in epoch milliseconds, default Date.now. */

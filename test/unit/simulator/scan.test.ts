@@ -201,6 +201,22 @@ describe('simulator scans between pulls', () => {
     }
   });
 
+  it('recasts only findings at the given severity before the recast as well as after, findings an export with that floor delivered', async () => {
+    // Prepare: a floor of Low, where a recast could lift an Info finding into view
+    const sim = await start(7);
+
+    // Act
+    const record = scanLater(sim, { recast: 60, minSeverity: 1 });
+
+    // Assert
+    const recast = record.changes.filter((c) => c.kind === 'recast');
+    expect(recast).toHaveLength(60);
+    for (const change of recast) {
+      expect(Number(change.previousSeverity?.id)).toBeGreaterThanOrEqual(1);
+      expect(Number(change.row.severity.id)).toBeGreaterThanOrEqual(1);
+    }
+  });
+
   it('changes the same findings for the same seed, and keeps every scan in its log', async () => {
     // Prepare
     const a = await start(5);
