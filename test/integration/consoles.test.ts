@@ -295,6 +295,18 @@ describe('a data prefix written before consoles', () => {
     const root = createS3Store({ client: s3.client(), bucket: s3.bucket, prefix: 'legacy' });
     const migrated = await migrateToConsoleLayout(root, lister('legacy'));
     const seen = deployment.published().length;
+    // SC scans again, so the next run has news for the lifecycle.
+    const firstWindow = deployment.published().find((e) => e.type === 'Export Completed')?.detail.window as {
+      start: number;
+    };
+    sim.control.scan({
+      newFindings: 3,
+      fixed: 2,
+      reopened: 0,
+      recast: 0,
+      since: firstWindow.start,
+      minSeverity: 1,
+    });
     await pull({ console: 'default' }, contextWith(900_000));
 
     // Assert: the old state moved; the next run starts at the old checkpoint, less the overlap.
@@ -305,7 +317,15 @@ describe('a data prefix written before consoles', () => {
       .published()
       .slice(seen)
       .find((e) => e.type === 'Export Completed' && e.detail.dataset === 'vulns');
-    expect((next?.detail.window as { start: number }).start).toBe(oldCursor.checkpoint.end - 3600);
+    if (next === undefined) throw new Error('no vulns run after the migration');
+    expect((next.detail.window as { start: number }).start).toBe(oldCursor.checkpoint.end - 3600);
+    // The lifecycle goes on from the moved state: the delivery's changes are not a first import.
+    await forward(onBus(next), contextWith(900_000));
+    const changed = deployment
+      .published()
+      .slice(seen)
+      .find((e) => e.type === 'Findings Changed');
+    expect(changed?.detail).toMatchObject({ consoleId: 'default', dataset: 'vulns', baseline: false });
     expect(await migrateToConsoleLayout(root, lister('legacy'))).toMatchObject({
       status: 'nothing-to-migrate',
     });

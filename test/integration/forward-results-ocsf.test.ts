@@ -105,8 +105,10 @@ describe('functions/forward-results handler, OCSF to Security Lake', () => {
       expect(columns).not.toContain('resources');
     });
     const dataKeys = await listKeys({ client, bucket: h.s3?.bucket as string });
-    expect(dataKeys.some((k) => k.startsWith('sc2aws/console=default/ocsf/committed/class=vulnerability_finding/'))).toBe(
-      true,
-    );
+    expect(
+      dataKeys.some((k) =>
+        k.startsWith('sc2aws/console=default/ocsf/committed/class=vulnerability_finding/'),
+      ),
+    ).toBe(true);
   });
 });
