@@ -22,7 +22,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS sc2aws_ocsf_device_inventory_info (
   `time` bigint,
   `severity_id` int,
   `severity` string,
-  `metadata` struct<version:string,product:struct<name:string,vendor_name:string,version:string>,profiles:array<string>,uid:string,correlation_uid:string,log_name:string,log_provider:string,logged_time:bigint>,
+  `metadata` struct<version:string,product:struct<name:string,vendor_name:string,version:string>,profiles:array<string>,uid:string,correlation_uid:string,log_name:string,log_provider:string,logged_time:bigint,tenant_uid:string>,
   `device` struct<type_id:int,type:string,uid:string,uid_alt:string,ip:string,hostname:string,name:string,mac:string,os:struct<name:string,type_id:int,type:string,cpe_name:string>,groups:array<struct<uid:string,name:string>>,risk_score:int,first_seen_time:bigint,last_seen_time:bigint>,
   `observables` array<struct<name:string,type_id:int,type:string,value:string>>,
   `unmapped` struct<bios_guid:string,tpm_id:string,mcafee_guid:string,score:double,total:bigint,severity_counts:struct<info:bigint,low:bigint,medium:bigint,high:bigint,critical:bigint>,last_auth_run:string,last_unauth_run:string,policy_name:string,plugin_set:string,acr_score:double>
