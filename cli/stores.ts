@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BUCKET_NAME, CONSOLE_ID } from '#lib/config';
-import { consoleFolder, consolePrefix, DEFAULT_CONSOLE_ID } from '#lib/product';
+import { consolePrefix, DEFAULT_CONSOLE_ID } from '#lib/product';
 import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
 import { CliUsageError } from './exit-codes';
 
@@ -77,7 +77,7 @@ export function dataRootFor(location: string, env: NodeJS.ProcessEnv, flag = '--
   const root = storeFor(location, env, flag);
   const consoleLocation = (consoleId: string): string => {
     if (location === 'discard:') return location;
-    if (!location.startsWith('s3://')) return join(location, consoleFolder(consoleId));
+    if (!location.startsWith('s3://')) return join(location, consolePrefix('', consoleId));
     const { bucket, prefix } = parseS3Uri(location, flag);
     return `s3://${bucket}/${consolePrefix(prefix, consoleId)}`;
   };
