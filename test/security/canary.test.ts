@@ -257,8 +257,12 @@ describe('no secret leaves', () => {
       }),
     );
     expect(listed.IsTruncated).toBe(false);
-    const kinds = (listed.Contents ?? []).map((o) => (o.Key ?? '').split('/')[1]);
-    expect(new Set(kinds)).toEqual(new Set(['raw', 'findings', 'state', 'changes', 'current']));
+    // Every object is the one console's, under its console=default/ folder of the data prefix.
+    const keys = (listed.Contents ?? []).map((o) => (o.Key ?? '').split('/'));
+    expect(new Set(keys.map((k) => k[1]))).toEqual(new Set(['console=default']));
+    expect(new Set(keys.map((k) => k[2]))).toEqual(
+      new Set(['raw', 'findings', 'state', 'changes', 'current']),
+    );
     expect(objects.join('\n')).toMatch(/"pluginID"/);
     clean('S3 objects', objects.join('\n'));
     clean('error surfaces', thrown.map(errorSurface).join('\n'));
