@@ -113,12 +113,20 @@ describe('sc2aws migrate-layout', () => {
     expect(manifest.window.start).toBe((oldVulns.checkpoint?.end as number) - overlap);
   });
 
-  it('says there is nothing to migrate when run again', async () => {
+  it('says there is nothing to migrate when run again, even with the deployment-wide sender lease at the root', async () => {
+    // Once the functions run again, the Security Hub sender lease (the consoles share it) lives in
+    // the root's state/; it is no old layout, and the console's state must not be copied over.
+    const store = createLocalStore(legacy);
+    await store.putText('state/securityhub/sender-lease.json', '{"owner":"forward-results"}');
+    const before = await readFile(join(legacy, 'console=default', 'state', 'vulns.json'), 'utf8');
+
     const r = await cli(['migrate-layout', '--data', legacy]);
 
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'nothing-to-migrate', copied: 0, removed: 0 });
     expect(r.stderr).toMatch(/Nothing to migrate: .* holds no state from before consoles/);
+    expect(await readFile(join(legacy, 'console=default', 'state', 'vulns.json'), 'utf8')).toBe(before);
+    expect(await store.getText('state/securityhub/sender-lease.json')).toBeDefined();
   });
 
   it.each([
