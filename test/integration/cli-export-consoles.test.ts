@@ -79,7 +79,12 @@ describe('sc2aws export --console', () => {
     const [emeaState, plainState] = [await state(root, 'emea'), await state(root, 'default')];
     expect(emeaState.checkpoint?.runId).toBe(emeaManifest.runId);
     expect(plainState.checkpoint?.runId).toBe(plainManifest.runId);
-    expect(emeaManifest.runId).not.toBe(plainManifest.runId);
+    // Run ids come from the window, so two consoles may share one: their folders keep them apart.
+    const [emeaPath, plainPath] = [emea, plain].map(
+      (r) => (JSON.parse(r.stdout) as Summary).datasets[0]?.manifest,
+    );
+    expect(emeaPath?.startsWith(join(root, 'console=emea', 'raw', 'dataset=vulns'))).toBe(true);
+    expect(plainPath?.startsWith(join(root, 'console=default', 'raw', 'dataset=vulns'))).toBe(true);
   });
 
   it("continues one console's cursor without moving the other's", async () => {
