@@ -94,10 +94,7 @@ describe('serverless.yml', () => {
 
   it.each(LAMBDAS)('sets no variable for %s that the table does not know', (fn) => {
     const unknown = Object.keys(environments[fn] ?? {}).filter(
-      (v) =>
-        !(v in CONFIG_VARIABLES) &&
-        !v.startsWith('POWERTOOLS_') &&
-        v !== 'NODE_OPTIONS',
+      (v) => !(v in CONFIG_VARIABLES) && !v.startsWith('POWERTOOLS_') && v !== 'NODE_OPTIONS',
     );
     expect(unknown).toEqual([]);
   });
