@@ -29,7 +29,10 @@ async function childScript(scratch) {
   return out;
 }
 
-/** The run info of the one vulns findings run a `sc2aws deliver` wrote into `dir`. */
+/** The default console's folder of a data root: where `sc2aws export --out` and `deliver` write. */
+const consoleDir = (dir) => join(dir, 'console=default');
+
+/** The run info of the one vulns findings run a `sc2aws deliver` wrote into the console folder `dir`. */
 async function deliveredRunInfo(dir) {
   const base = join(dir, 'findings', 'dataset=vulns');
   const [dtDir] = await readdir(base);
@@ -128,14 +131,16 @@ export async function measureLifecycle(ctx, options, log) {
         await runExport(ctx, sim, dir, { pageSize });
         runs.deliver.push(await runDeliver(ctx, dir, { rows, threads: 1 }));
         runs.redeliver.push(await runDeliver(ctx, dir, { rows, threads: 1, redeliver: true }));
-        const info = await deliveredRunInfo(dir);
+        // The lifecycle works in the console's folder, as the delivery kept it there.
+        const delivered = consoleDir(dir);
+        const info = await deliveredRunInfo(delivered);
         const runFile = join(ctx.scratch, `lifecycle-run-${rep}.json`);
         await writeFile(runFile, JSON.stringify(info));
         // The same delivered run, its lifecycle objects removed: applied to an empty state.
         for (const made of ['state/lifecycle', 'current', 'changes'])
-          await rm(join(dir, made), { recursive: true, force: true });
-        runs.empty.push(await applyRun(ctx, script, dir, runFile));
-        await cp(join(dir, 'findings'), join(stateDir, 'findings'), { recursive: true });
+          await rm(join(delivered, made), { recursive: true, force: true });
+        runs.empty.push(await applyRun(ctx, script, delivered, runFile));
+        await cp(join(delivered, 'findings'), join(stateDir, 'findings'), { recursive: true });
         await restoreRoot(stateDir, root);
         runs.populated.push(await applyRun(ctx, script, stateDir, runFile));
         const [d, e, p] = [runs.redeliver, runs.empty, runs.populated].map((l) => l.at(-1));

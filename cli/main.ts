@@ -5,6 +5,7 @@ import { deliverCommand } from './commands/deliver';
 import { exportCommand } from './commands/export';
 import { KEYS_STAGE_HELP, keysStageCommand } from './commands/keys-stage';
 import { LIFECYCLE_REBUILD_HELP, lifecycleRebuildCommand } from './commands/lifecycle';
+import { migrateLayoutCommand } from './commands/migrate-layout';
 import { securityHubCommand } from './commands/securityhub';
 import { simulatorCommand } from './commands/simulator';
 import { validateCommand } from './commands/validate';
@@ -22,6 +23,7 @@ Commands:
   deliver     run the forward-results job outside Lambda: deliver or redeliver raw runs as findings
   lifecycle rebuild  rebuild the finding lifecycle state from the delivered findings runs
   securityhub send|backfill|refresh  send change runs or open findings to Security Hub CSPM as ASFF
+  migrate-layout  move a data prefix from before consoles into a console's folder (once)
   simulator   run the bundled SC simulator on 127.0.0.1 (HTTPS, generated CA)
 
 Run "sc2aws <command> --help" for a command's flags.
@@ -49,6 +51,8 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return await deliverCommand(rest, io, stop);
       case 'securityhub':
         return await securityHubCommand(rest, io, stop);
+      case 'migrate-layout':
+        return await migrateLayoutCommand(rest, io);
       case 'keys':
         if (rest[0] === 'stage') return await keysStageCommand(rest.slice(1), io);
         if (rest[0] === '--help' || rest[0] === '-h') {
@@ -79,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo, stop: StopSignal): Promi
         return ExitCode.Ok;
       default:
         io.stderr.write(
-          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, deliver, lifecycle rebuild, securityhub, simulator. See "sc2aws --help".\n`,
+          `error: unknown command "${command.slice(0, 40)}". Commands: validate, keys stage, export, deliver, lifecycle rebuild, securityhub, migrate-layout, simulator. See "sc2aws --help".\n`,
         );
         return ExitCode.BadInput;
     }

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { BUCKET_NAME } from '#lib/config';
+import { BUCKET_NAME, CONSOLE_ID } from '#lib/config';
+import { consolePrefix, DEFAULT_CONSOLE_ID } from '#lib/product';
 import { createDiscardStore, createLocalStore, createS3Store, type ObjectStore } from '#lib/sink';
 import { CliUsageError } from './exit-codes';
 
@@ -43,4 +45,41 @@ export function storeFor(out: string, env: NodeJS.ProcessEnv, flag = '--out'): C
   if (!out.startsWith('s3://')) return { store: createLocalStore(out) };
   const { bucket, prefix } = parseS3Uri(out, flag);
   return s3Store(bucket, prefix, env);
+}
+
+/** `--console ID`: the console a command works for (README "Several SC consoles"). */
+export const CONSOLE_FLAGS = { console: { type: 'string' } } as const;
+
+/** `--console`: checked with the CONSOLE_ID rule, `default` when absent. */
+export function consoleFlag(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_CONSOLE_ID;
+  if (!CONSOLE_ID.pattern.test(value))
+    throw new CliUsageError(
+      `--console "${value.slice(0, 40)}" ${CONSOLE_ID.problem}. Example: --console ${CONSOLE_ID.example}`,
+    );
+  return value;
+}
+
+/**
+ * A data root (a directory or `s3://bucket/prefix`, what the Lambdas' DATA_PREFIX names) and the
+ * folders of its consoles. Every command works in one console's folder, exactly as the Lambdas do,
+ * so the CLI and the Lambdas continue each other's cursors, deliveries and lifecycle.
+ */
+export interface DataRoot extends CliStore {
+  /** The console's folder as a location the CLI takes (`DIR/console=<id>`, `s3://b/p/console=<id>`). */
+  consoleLocation(consoleId: string): string;
+  /** The store of the console's folder. */
+  console(consoleId: string): CliStore;
+}
+
+/** `--out DIR|s3://bucket/prefix|discard:` as a data root (`discard:` throws every console away). */
+export function dataRootFor(location: string, env: NodeJS.ProcessEnv, flag = '--out'): DataRoot {
+  const root = storeFor(location, env, flag);
+  const consoleLocation = (consoleId: string): string => {
+    if (location === 'discard:') return location;
+    if (!location.startsWith('s3://')) return join(location, consolePrefix('', consoleId));
+    const { bucket, prefix } = parseS3Uri(location, flag);
+    return `s3://${bucket}/${consolePrefix(prefix, consoleId)}`;
+  };
+  return { ...root, consoleLocation, console: (id) => storeFor(consoleLocation(id), env, flag) };
 }

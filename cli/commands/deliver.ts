@@ -9,24 +9,25 @@ import {
   deliveryThreads,
 } from '#lib/delivery';
 import { codeOf, ErrorCode, parseDocument } from '#lib/errors';
-import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { createConsoleLogger } from '#lib/logging';
 import type { OcsfTarget } from '#lib/ocsf';
 import { DEFAULT_OCSF_VERSION, OCSF_VERSIONS } from '#lib/product';
-import { type ObjectStore, rawRunManifestSchema } from '#lib/sink';
+import { type ObjectStore, rawRunManifestSchema, refuseLegacyLayout } from '#lib/sink';
 import { datasetsFlag, intFlag, parseFlags } from '../args';
 import {
   committedRawRuns,
   type DeliveryFrom,
   type DeliveryTarget,
+  deliveryConsole,
   needsDelivery,
   resolveFrom,
 } from '../delivery-targets';
 import { CliUsageError, DeliveryInterruptedError, ExitCode } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
+import { recordingPublisher } from '../recorded-events';
 import { asffTargetFor, SECURITY_HUB_FLAGS, securityHubDeliveryFor } from '../securityhub-output';
 import { secondSignal, stopping } from '../stopping';
-import { type CliStore, storeFor } from '../stores';
+import { CONSOLE_FLAGS, dataRootFor } from '../stores';
 
 /** Failures that keep their own exit code after parts were written: rerunning as is would not help. */
 const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
@@ -36,8 +37,8 @@ const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.StateCorrupt,
 ]);
 
-export const DELIVER_HELP = `Usage: sc2aws deliver --from DIR|s3://bucket/prefix/raw/…/_manifest.json|PATH/raw/…/_manifest.json
-                      [--out DIR|s3://bucket/prefix] [--dataset vulns|fixed|assets|all] [--redeliver]
+export const DELIVER_HELP = `Usage: sc2aws deliver --from DIR|s3://bucket/prefix/console=ID/raw/…/_manifest.json|PATH/console=ID/raw/…/_manifest.json
+                      [--console ID] [--out DIR|s3://bucket/prefix] [--dataset vulns|fixed|assets|all] [--redeliver]
                       [--threads N] [--plugin-output-max-bytes N] [--ocsf [--ocsf-version V]]
                       [--asff OUTDIR | --securityhub] [--account ID] [--region R] [--severity-floor N]
 
@@ -46,15 +47,20 @@ bytes, committed lists and dedupe. A stopped delivery continues where it stopped
 Progress goes to stderr; a JSON summary to stdout.
 
   --from DIR            an export directory ("sc2aws export --out DIR"): delivers every committed raw
-                        run in it that has no committed findings yet (or whose delivery stopped midway)
-  --from MANIFEST       one raw run's _manifest.json, local or s3://: delivered even if it was before
-  --out DIR|s3://b/p    where findings go (default: the root --from lies in, beside raw, as the Lambda)
+                        run of the console in it that has no committed findings yet (or whose delivery
+                        stopped midway)
+  --from MANIFEST       one raw run's _manifest.json, local or s3://: delivered even if it was before;
+                        its console is the folder it lies in (<root>/console=<id>/raw/…)
+  --console ID          with a directory: the console whose runs are delivered (default: default);
+                        with a manifest: must be the manifest's console if given
+  --out DIR|s3://b/p    the data root findings go to, under <out>/console=<id>/ (default: the root
+                        --from lies in, beside raw, as the Lambda)
   --dataset D           with a directory: vulns, fixed, assets or all (default all); comma lists work too
   --redeliver           with a directory: deliver runs that were delivered already, too
   --threads N           threads delivering parts side by side, 0–16; 0 = one per core (default 0),
                         1 = this thread only
   --plugin-output-max-bytes N   cap on plugin_output in bytes, 0–1048576 (default 8192)
-  --ocsf                also write each delivered run as OCSF Parquet under <out>/ocsf/, committed
+  --ocsf                also write each delivered run as OCSF Parquet under <out>/console=<id>/ocsf/, committed
                         like findings (what OCSF_OUTPUT=bucket does in the Lambda)
   --ocsf-version V      with --ocsf: the OCSF version of the records, 1.1.0 or 1.3.0 (unset: 1.3.0,
                         as OCSF_OUTPUT=bucket with OCSF_VERSION unset)
@@ -76,6 +82,7 @@ Exit codes: 0 done · 3 bad input (missing or invalid manifest, corrupt raw part
 `;
 
 const FLAGS = {
+  ...CONSOLE_FLAGS,
   from: { type: 'string' },
   out: { type: 'string' },
   dataset: { type: 'string' },
@@ -177,13 +184,24 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
     throw new CliUsageError(
       `--${flags.dataset === undefined ? 'redeliver' : 'dataset'} applies to an export directory; a manifest names one run, which is always delivered.`,
     );
-  const out: CliStore = flags.out === undefined ? from.source : storeFor(flags.out, io.env);
-  const targets = await chooseRuns(from, out.store, datasets, flags.redeliver ?? false);
+  const outRoot = flags.out === undefined ? from.root : dataRootFor(flags.out, io.env);
+  // As the Lambda: a root from before consoles is moved first (sc2aws migrate-layout).
+  await refuseLegacyLayout(from.root.store);
+  if (outRoot !== from.root) await refuseLegacyLayout(outRoot.store);
+  const consoleId = deliveryConsole(from, flags.console);
+  const source = from.root.console(consoleId);
+  const out = outRoot.console(consoleId);
+  const targets = await chooseRuns(
+    from,
+    from.root.consoleLocation(consoleId),
+    out.store,
+    datasets,
+    flags.redeliver ?? false,
+  );
   const securityHub = await securityHubFor(flags, io.env);
 
   const logger = createConsoleLogger(io.stderr);
-  const published: Sc2awsEvent[] = [];
-  const events: EventPublisher = { publish: async (event) => void published.push(event) };
+  const { events, published } = recordingPublisher(consoleId);
   const stopped = stopping(
     stop,
     io,
@@ -202,7 +220,7 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
   try {
     for (const target of targets.pending) {
       if (stopped.signal.aborted) break;
-      const rows = await partRows(from.source.store, target.manifestKey);
+      const rows = await partRows(source.store, target.manifestKey);
       const progress = progressLine(io, rows);
       const runStarted = Date.now();
       let outcome: DeliveryOutcome;
@@ -210,7 +228,9 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
         outcome = await deliverRun(
           {
             store: out.store,
-            source: from.source.store,
+            // The Security Hub sender lease is the deployment's, shared by its consoles, as in the Lambda.
+            deploymentStore: outRoot.store,
+            source: source.store,
             events,
             logger,
             runner,
@@ -237,8 +257,9 @@ export async function deliverCommand(argv: string[], io: CliIo, stop?: StopSigna
   }
   io.stdout.write(
     `${JSON.stringify({
-      from: from.kind === 'manifest' ? from.source.store.uri(from.manifestKey) : from.source.store.location,
-      out: out.store.location,
+      from: from.kind === 'manifest' ? source.store.uri(from.manifestKey) : from.root.store.location,
+      out: outRoot.store.location,
+      consoleId,
       threads,
       durationMs: Date.now() - started,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -289,6 +310,7 @@ async function securityHubFor(
 /** The runs to deliver and the ones left alone (already delivered, from a directory without --redeliver). */
 async function chooseRuns(
   from: DeliveryFrom,
+  consoleDirectory: string,
   out: ObjectStore,
   datasets: Parameters<typeof committedRawRuns>[1],
   redeliver: boolean,
@@ -303,7 +325,7 @@ async function chooseRuns(
   }
   const pending: DeliveryTarget[] = [];
   const skipped: DeliveryTarget[] = [];
-  for (const target of await committedRawRuns(from.directory, datasets)) {
+  for (const target of await committedRawRuns(consoleDirectory, datasets)) {
     (redeliver || (await needsDelivery(out, target)) ? pending : skipped).push(target);
   }
   return { pending, skipped };

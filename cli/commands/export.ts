@@ -1,17 +1,18 @@
 import { CONFIG_VARIABLES, ConfigError, configValue } from '#lib/config';
 import { codeOf, ErrorCode } from '#lib/errors';
-import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { type ExportSettings, type ExportSummary, exportDatasets, exportSettings } from '#lib/export';
 import { createConsoleLogger } from '#lib/logging';
 import { noMetrics } from '#lib/metrics';
 import { WAS_FINDINGS, type WasFindings } from '#lib/product';
+import { refuseLegacyLayout } from '#lib/sink';
 import { createScClient } from '#lib/tenable';
 import { datasetsFlag, intFlag, parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode, ExportInterruptedError } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
+import { recordingPublisher } from '../recorded-events';
 import { secondSignal, stopping } from '../stopping';
-import { storeFor } from '../stores';
+import { CONSOLE_FLAGS, consoleFlag, dataRootFor } from '../stores';
 
 /** Failures that keep their own exit code even after pages arrived: rerunning as is would not help. */
 const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
@@ -22,7 +23,7 @@ const NOT_AN_INTERRUPTION: ReadonlySet<ErrorCode> = new Set([
 ]);
 
 export const EXPORT_HELP = `Usage: sc2aws export --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
-                     --out DIR|s3://bucket/prefix [--dataset vulns|fixed|assets|all] [--since ISO-8601]
+                     --out DIR|s3://bucket/prefix [--console ID] [--dataset vulns|fixed|assets|all] [--since ISO-8601]
                      [--page-size N] [--severity-floor N] [--part-size-mb N] [--max-page-mb N]
                      [--was-findings exclude|include|only] [--ca-file PEM] [--insecure]
 
@@ -31,8 +32,11 @@ Progress goes to stderr; a JSON summary to stdout.
 
   --url URL             SC base address, e.g. https://sc.example.com
   --keys-env/--keys-file/--secret-id/--version-stage/--region   the API keys, as in "sc2aws validate"
-  --out DIR|s3://b/p    where runs land: a local directory (default layout and state) or S3;
+  --out DIR|s3://b/p    the data root, as the Lambdas' data prefix: a local directory or S3; runs
+                        and state land under <out>/console=<id>/ (the Lambda's layout);
                         discard: throws parts away (for measuring the export alone)
+  --console ID          the SC console this export is for (default: default); its own cursor,
+                        runs and state, so --out s3://<data bucket>/<prefix> continues its Lambda
   --dataset D           vulns, fixed, assets or all (default all); comma lists work too
   --since ISO-8601      start a new run's window here instead of at the checkpoint (e.g. 2026-11-01T00:00:00Z)
   --page-size N         rows per SC page, 100–5000 (default 1000)
@@ -51,6 +55,7 @@ Exit codes: 0 done · 2 keys rejected · 3 bad input · 4 SC unreachable/TLS/tra
 
 const FLAGS = {
   ...SC_FLAGS,
+  ...CONSOLE_FLAGS,
   out: { type: 'string' },
   dataset: { type: 'string' },
   since: { type: 'string' },
@@ -133,18 +138,21 @@ export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal
   if (flags.out === undefined) throw new CliUsageError('Missing --out (a directory, or s3://bucket/prefix).');
   const datasets = datasetsFlag(flags.dataset);
   const since = parseSince(flags.since);
-  const { store, bucket } = storeFor(flags.out, io.env);
+  const consoleId = consoleFlag(flags.console);
+  const root = dataRootFor(flags.out, io.env);
+  const { store, bucket } = root.console(consoleId);
   const settings = exportSettingsFor(flags, since);
   const connection = {
     ...(await scConnectionFlags(flags)),
     maxPageBytes: sharedIntFlag('SC_MAX_PAGE_MB', flags['max-page-mb']) * 1024 * 1024,
   };
   const region = regionFlag(flags.region);
+  // As the Lambda: a root from before consoles is moved first, or this console would start afresh.
+  if (flags.out !== 'discard:') await refuseLegacyLayout(root.store);
   const keys = await resolveKeys(keysFlagsOf(flags, region), io);
   const logger = createConsoleLogger(io.stderr);
   const sc = createScClient(connection, { keys: keys.provider, logger });
-  const published: Sc2awsEvent[] = [];
-  const events: EventPublisher = { publish: async (event) => void published.push(event) };
+  const { events, published } = recordingPublisher(consoleId);
   const started = Date.now();
   let lastLine = 0;
   let pagesFetched = 0;
@@ -160,6 +168,7 @@ export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal
     summary = await exportDatasets(
       {
         sc,
+        consoleId,
         store,
         events,
         logger,
@@ -197,7 +206,8 @@ export async function exportCommand(argv: string[], io: CliIo, stop?: StopSignal
   }
   io.stdout.write(
     `${JSON.stringify({
-      out: store.location,
+      out: root.store.location,
+      consoleId,
       durationMs: Date.now() - started,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       datasets: summary.outcomes,

@@ -7,17 +7,19 @@ import {
   type RebuildProgress,
   rebuildLifecycle,
 } from '#lib/lifecycle';
+import { refuseLegacyLayout } from '#lib/sink';
 import { parseFlags } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
 import { keyListerFor } from '../key-listing';
 import { stopping } from '../stopping';
-import { type CliStore, storeFor } from '../stores';
+import { CONSOLE_FLAGS, consoleFlag, type DataRoot, dataRootFor } from '../stores';
 
-export const LIFECYCLE_REBUILD_HELP = `Usage: sc2aws lifecycle rebuild --from DIR|s3://bucket/prefix [--out DIR|s3://bucket/prefix] [--replace]
+export const LIFECYCLE_REBUILD_HELP = `Usage: sc2aws lifecycle rebuild --from DIR|s3://bucket/prefix [--console ID] [--out DIR|s3://bucket/prefix] [--replace]
 
-Rebuilds the finding lifecycle (state/lifecycle/, the current table current/, the change feed
-changes/) from the committed vulns and fixed findings runs under --from, replayed in SC's time order
+Rebuilds one console's finding lifecycle (state/lifecycle/, the current table current/, the change
+feed changes/, all under console=<id>/) from its committed vulns and fixed findings runs under
+--from, replayed in SC's time order
 (window end, then fixed after vulns, then run id). The result is the state the deliveries would
 have built run by run. Use it to backfill the lifecycle over runs delivered before it existed, or
 after a STATE_CORRUPT error.
@@ -30,9 +32,10 @@ OCSF output are produced. Pause the deliveries while rebuilding a live bucket: a
 commits meanwhile is replayed too, but makes the rebuild switch again.
 Progress goes to stderr; a JSON summary to stdout.
 
-  --from DIR|s3://b/p   where the deliveries wrote (the folder or prefix holding findings/)
-  --out DIR|s3://b/p    where the state goes (default: --from)
-  --replace             replace an existing state; it is moved to state/lifecycle-replaced/<time>/
+  --from DIR|s3://b/p   the data root the deliveries wrote to (holding console=<id>/findings/)
+  --console ID          the console whose lifecycle is rebuilt (default: default)
+  --out DIR|s3://b/p    the data root the state goes to, under its console=<id>/ (default: --from)
+  --replace             replace an existing state; it is moved to console=<id>/state/lifecycle-replaced/<time>/
                         after the switch (delete that folder once no longer needed)
   -h, --help            this help
 
@@ -45,6 +48,7 @@ Exit codes: 0 rebuilt · 3 bad input (missing --from, no committed runs, a state
 `;
 
 const FLAGS = {
+  ...CONSOLE_FLAGS,
   from: { type: 'string' },
   out: { type: 'string' },
   replace: { type: 'boolean' },
@@ -52,10 +56,10 @@ const FLAGS = {
 } as const;
 
 const FIX =
-  'Fix: pass the directory or s3://bucket/prefix the deliveries write to (the one holding findings/).';
+  'Fix: pass the directory or s3://bucket/prefix the deliveries write to (the one holding console=<id>/findings/), and the console with --console.';
 
 /** `--from`: a directory that exists, or s3://bucket/prefix. */
-async function sourceFor(from: string, env: NodeJS.ProcessEnv): Promise<CliStore> {
+async function sourceFor(from: string, env: NodeJS.ProcessEnv): Promise<DataRoot> {
   if (from === 'discard:' || (/^[a-z][a-z0-9+.-]*:/i.test(from) && !from.startsWith('s3://')))
     throw new CliUsageError(
       `--from "${from.slice(0, 80)}" is neither a directory nor s3://bucket/prefix. ${FIX}`,
@@ -70,7 +74,7 @@ async function sourceFor(from: string, env: NodeJS.ProcessEnv): Promise<CliStore
         `--from ${from.slice(0, 200)} ${isDirectory === undefined ? 'does not exist' : 'is not a directory'}. ${FIX}`,
       );
   }
-  return storeFor(from, env, '--from');
+  return dataRootFor(from, env, '--from');
 }
 
 function progressLine(p: RebuildProgress): string {
@@ -95,17 +99,23 @@ export async function lifecycleRebuildCommand(
       'Missing --from: the directory or s3://bucket/prefix holding the delivered findings runs to rebuild from.',
     );
   if (flags.out === 'discard:') throw new CliUsageError('--out discard: cannot hold a lifecycle state.');
-  const source = await sourceFor(flags.from, io.env);
-  const out = flags.out === undefined ? source : storeFor(flags.out, io.env);
-  const listSourceKeys = keyListerFor(flags.from, io.env, '--from');
+  const consoleId = consoleFlag(flags.console);
+  const sourceRoot = await sourceFor(flags.from, io.env);
+  const outRoot = flags.out === undefined ? sourceRoot : dataRootFor(flags.out, io.env);
+  // As the Lambdas: a root from before consoles is moved first (sc2aws migrate-layout).
+  await refuseLegacyLayout(sourceRoot.store);
+  if (outRoot !== sourceRoot) await refuseLegacyLayout(outRoot.store);
+  const source = sourceRoot.console(consoleId);
+  const out = outRoot.console(consoleId);
+  const listSourceKeys = keyListerFor(sourceRoot.consoleLocation(consoleId), io.env, '--from');
   if (!flags.replace && (await out.store.getText(LIFECYCLE_ROOT_KEY)) !== undefined)
     throw new CliUsageError(
-      `${out.store.uri(LIFECYCLE_ROOT_KEY)} exists: ${out.store.location} already holds a finding lifecycle state. Fix: add --replace to replace it (the rebuilt state takes over in one step; the old one is moved to state/lifecycle-replaced/), or pass --out elsewhere.`,
+      `${out.store.uri(LIFECYCLE_ROOT_KEY)} exists: ${out.store.location} already holds a finding lifecycle state. Fix: add --replace to replace it (the rebuilt state takes over in one step; the old one is moved to state/lifecycle-replaced/ beside it), or pass --out elsewhere.`,
     );
   const runs = await committedFindingsRuns(source.store, listSourceKeys);
   if (runs.length === 0)
     throw new CliUsageError(
-      `${source.store.location} holds no committed vulns or fixed findings run (findings/committed/dataset=vulns|fixed/dt=…/<run>.txt), so there is nothing to rebuild from. ${FIX}`,
+      `${source.store.location} holds no committed vulns or fixed findings run (findings/committed/dataset=vulns|fixed/dt=…/<run>.txt) of the console ${consoleId}, so there is nothing to rebuild from. ${FIX}`,
     );
 
   const stopped = stopping(
@@ -130,7 +140,7 @@ export async function lifecycleRebuildCommand(
     { replace: flags.replace ?? false },
   );
   io.stdout.write(
-    `${JSON.stringify({ from: source.store.location, out: out.store.location, durationMs: Date.now() - started, ...outcome })}\n`,
+    `${JSON.stringify({ from: sourceRoot.store.location, out: outRoot.store.location, consoleId, durationMs: Date.now() - started, ...outcome })}\n`,
   );
   if (outcome.status === 'stopped') {
     io.stderr.write(

@@ -1,5 +1,5 @@
+import { CONSOLE_ID } from '#lib/config';
 import { takeSenderLease } from '#lib/delivery';
-import type { EventPublisher, Sc2awsEvent } from '#lib/events';
 import { createConsoleLogger } from '#lib/logging';
 import {
   backfillOpenFindings,
@@ -7,25 +7,31 @@ import {
   refreshOpenFindings,
   sendChangeRun,
 } from '#lib/securityhub';
+import { refuseLegacyLayout } from '#lib/sink';
 import { intFlag, parseFlags } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo, StopSignal } from '../io';
+import { recordingPublisher } from '../recorded-events';
 import { asffTargetFor, SECURITY_HUB_FLAGS, securityHubDeliveryFor } from '../securityhub-output';
 import { stopping } from '../stopping';
-import { storeFor } from '../stores';
+import { CONSOLE_FLAGS, consoleFlag, dataRootFor } from '../stores';
 
-export const SECURITY_HUB_HELP = `Usage: sc2aws securityhub send --changes PATH|s3://…/changes/dt=…/run=…/_manifest.json
-       sc2aws securityhub backfill --state DIR|s3://bucket/prefix
-       sc2aws securityhub refresh --state DIR|s3://bucket/prefix
+export const SECURITY_HUB_HELP = `Usage: sc2aws securityhub send --changes PATH|s3://…/console=ID/changes/dt=…/run=…/_manifest.json
+       sc2aws securityhub backfill --state DIR|s3://bucket/prefix [--console ID]
+       sc2aws securityhub refresh --state DIR|s3://bucket/prefix [--console ID]
          [--asff OUTDIR] [--account ID] [--region R] [--severity-floor N] [--refresh-days N]
 
 Sends to Security Hub CSPM with the code forward-results runs (SECURITY_HUB_OUTPUT=on):
-  send      one committed change run ("sc2aws deliver" writes them under changes/)
-  backfill  every open finding of the state (the current table) that Security Hub was never sent:
-            the first import of a state that existed before Security Hub output was on
+  send      one committed change run ("sc2aws deliver" writes them under console=<id>/changes/);
+            its console is the folder it lies in
+  backfill  every open finding of the console's state (the current table) that Security Hub was
+            never sent: the first import of a state that existed before Security Hub output was on
   refresh   the open findings not updated for --refresh-days (Security Hub deletes findings after 90)
-What was sent is kept under state/securityhub/ beside the data, so nothing is sent twice and
-CreatedAt / UpdatedAt stay right; Ctrl-C stops between batches and the same command continues.
+What was sent is kept under console=<id>/state/securityhub/ beside the data, so nothing is sent twice
+and CreatedAt / UpdatedAt stay right; Ctrl-C stops between batches and the same command continues.
+
+  --console ID          backfill / refresh: the console (default: default); send: must be the
+                        manifest's console if given
 
   --asff OUTDIR         write one JSON file per BatchImportFindings call ({"Findings": […]}) instead
                         of sending (nothing is recorded as sent)
@@ -41,6 +47,7 @@ Exit codes: 0 done · 3 bad input · 4 Security Hub or S3 refusing or unreachabl
 `;
 
 const FLAGS = {
+  ...CONSOLE_FLAGS,
   changes: { type: 'string' },
   state: { type: 'string' },
   asff: { type: 'string' },
@@ -49,14 +56,35 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** A change manifest's data root and key: `<root>/changes/dt=…/run=…/_manifest.json`. */
-function splitChangeManifest(path: string): { root: string; key: string } {
+/**
+ * A change manifest's data root, console and key: `<root>/console=<id>/changes/dt=…/run=…/_manifest.json`
+ * (the console unset when the path has no console folder: a layout from before consoles).
+ */
+function splitChangeManifest(path: string): { root: string; consoleId?: string; key: string } {
   const at = path.lastIndexOf('/changes/dt=');
   if (at < 0 || !/\/changes\/dt=[^/]+\/run=[^/]+\/_manifest\.json$/.test(path))
     throw new CliUsageError(
-      `--changes "${path.slice(0, 200)}" is not a change run's manifest (<data root>/changes/dt=<day>/run=<id>/_manifest.json, local or s3://).`,
+      `--changes "${path.slice(0, 200)}" is not a change run's manifest (<data root>/console=<id>/changes/dt=<day>/run=<id>/_manifest.json, local or s3://).`,
     );
-  return { root: path.slice(0, at) || '/', key: path.slice(at + 1) };
+  const key = path.slice(at + 1);
+  const folder = /^(?:(.*)\/)?console=([^/]*)$/.exec(path.slice(0, at));
+  if (folder === null) return { root: path.slice(0, at) || '/', key };
+  return { root: folder[1] === undefined ? '.' : folder[1] || '/', consoleId: folder[2] as string, key };
+}
+
+/** The console of `send` (its manifest's folder; a `--console` naming another is refused) or of `--console`. */
+function consoleOf(changes: string | undefined, manifestConsole: string | undefined, flag?: string): string {
+  const chosen = flag === undefined ? undefined : consoleFlag(flag);
+  if (changes === undefined) return chosen ?? consoleFlag(undefined);
+  if (manifestConsole === undefined || !CONSOLE_ID.pattern.test(manifestConsole))
+    throw new CliUsageError(
+      `--changes "${changes.slice(0, 200)}" is not in a console's folder (<data root>/console=<id>/changes/…).`,
+    );
+  if (chosen !== undefined && chosen !== manifestConsole)
+    throw new CliUsageError(
+      `--console ${chosen} disagrees with --changes, a change run of the console "${manifestConsole}". Fix: leave --console out, or pass a change run of the console ${chosen}.`,
+    );
+  return manifestConsole;
 }
 
 /** `sc2aws securityhub send|backfill|refresh`: returns the exit code. */
@@ -76,9 +104,13 @@ export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopS
     throw new CliUsageError("send needs --changes (a change run's _manifest.json).");
   if (action !== 'send' && flags.state === undefined)
     throw new CliUsageError(`${action} needs --state (the data directory or s3://bucket/prefix).`);
-  const where =
+  const where: { root: string; consoleId?: string; key: string } =
     changes === undefined ? { root: flags.state as string, key: '' } : splitChangeManifest(changes);
-  const { store } = storeFor(where.root, io.env, changes === undefined ? '--state' : '--changes');
+  const root = dataRootFor(where.root, io.env, changes === undefined ? '--state' : '--changes');
+  // As the Lambdas: a root from before consoles is moved first (sc2aws migrate-layout).
+  await refuseLegacyLayout(root.store);
+  const consoleId = consoleOf(changes, where.consoleId, flags.console);
+  const { store } = root.console(consoleId);
   const severityFloor = intFlag('severity-floor', flags['severity-floor'], 0, 4);
   const refreshDays = intFlag('refresh-days', flags['refresh-days'], 1, 89);
   const sending = flags.asff === undefined;
@@ -94,8 +126,7 @@ export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopS
   );
 
   const logger = createConsoleLogger(io.stderr);
-  const published: Sc2awsEvent[] = [];
-  const events: EventPublisher = { publish: async (event) => void published.push(event) };
+  const { events, published } = recordingPublisher(consoleId);
   const stopped = stopping(
     stop,
     io,
@@ -112,7 +143,8 @@ export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopS
   });
   const lease = sending
     ? await takeSenderLease({
-        store,
+        // The deployment's one sender lease, shared by its consoles (as forward-results takes it).
+        store: root.store,
         logger,
         dataset: 'securityhub',
         runId: action,
@@ -136,6 +168,7 @@ export async function securityHubCommand(argv: string[], io: CliIo, stop?: StopS
   io.stdout.write(
     `${JSON.stringify({
       action,
+      consoleId,
       target: session.target,
       ...outcome,
       ...(flags.asff === undefined ? {} : { asffFiles: files.length }),

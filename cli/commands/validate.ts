@@ -4,9 +4,10 @@ import { parseFlags, regionFlag, SC_FLAGS, scConnectionFlags } from '../args';
 import { ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { keysFlagsOf, resolveKeys } from '../keys-input';
+import { CONSOLE_FLAGS, consoleFlag } from '../stores';
 
 export const VALIDATE_HELP = `Usage: sc2aws validate --url URL (--keys-env VAR | --keys-file FILE | --secret-id ID [--version-stage S])
-                       [--ca-file PEM] [--insecure] [--json]
+                       [--console ID] [--ca-file PEM] [--insecure] [--json]
 
 Proves SC API keys against GET /rest/currentUser and tells whose they are.
 
@@ -22,6 +23,7 @@ Connection:
   --ca-file PEM           trust this CA bundle (SC's self-signed or private-CA certificate)
   --insecure              skip TLS certificate checks (warned about on every run; prefer --ca-file)
   --allow-insecure-http   allow http:// for a loopback SC (local simulator only)
+  --console ID            the console these keys are for, named in the output (default: default)
 
 Output:
   --json                  print one JSON object on stdout
@@ -33,6 +35,7 @@ Exit codes: 0 keys valid · 2 SC rejected the keys or API keys are disabled · 3
 
 const FLAGS = {
   ...SC_FLAGS,
+  ...CONSOLE_FLAGS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -40,6 +43,8 @@ const FLAGS = {
 /** What `--json` prints on success. */
 export interface ValidateReport {
   valid: true;
+  /** The console the keys were proved for (README "Several SC consoles"). */
+  consoleId: string;
   url: string;
   keys: string;
   user: ScUser;
@@ -53,6 +58,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
     io.stdout.write(VALIDATE_HELP);
     return ExitCode.Ok;
   }
+  const consoleId = consoleFlag(flags.console);
   const connection = await scConnectionFlags(flags);
   const region = regionFlag(flags.region);
   const keys = await resolveKeys(keysFlagsOf(flags, region), io);
@@ -62,6 +68,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
     const apiKeys = await keys.provider.current();
     const report: ValidateReport = {
       valid: true,
+      consoleId,
       url: client.baseUrl.origin + client.baseUrl.pathname.replace(/\/$/, ''),
       keys: apiKeys.accessKeyId,
       user,
@@ -71,7 +78,7 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<ExitCo
       io.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
       io.stdout.write(
-        `Keys valid (${keys.describe}).\n  user:         ${user.username} (id ${user.id})\n  role:         ${user.role.name} (id ${user.role.id})\n  organization: ${user.organization.name} (id ${user.organization.id})\n  SC:           ${report.url}\n`,
+        `Keys valid (${keys.describe}).\n  user:         ${user.username} (id ${user.id})\n  role:         ${user.role.name} (id ${user.role.id})\n  organization: ${user.organization.name} (id ${user.organization.id})\n  SC:           ${report.url}\n  console:      ${consoleId}\n`,
       );
     }
     if (report.administrator) {

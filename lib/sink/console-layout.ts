@@ -20,8 +20,12 @@ export const LEGACY_STATE_KEYS: readonly string[] = [
   'state/lifecycle/root.json',
 ];
 
-/** lib/securityhub's SENDER_LEASE_KEY: the one lease all consoles share, under the data prefix itself. */
-const SHARED_SENDER_LEASE_KEY = 'state/securityhub/sender-lease.json';
+/**
+ * The one object of `state/` that stays at the data prefix: the Security Hub sender lease, which the
+ * consoles share (lib/securityhub's SENDER_LEASE_KEY; spelled here, as lib/sink sits below it). Once
+ * the deployment runs with consoles it is written there again, so it never marks an old layout.
+ */
+const DEPLOYMENT_STATE_KEYS: ReadonlySet<string> = new Set(['state/securityhub/sender-lease.json']);
 
 /** What moves into the console's folder: all of `state/` and `current/`, and every committed list. */
 const MOVED_PREFIXES = [
@@ -88,9 +92,11 @@ export async function migrateToConsoleLayout(
   consoleId: string = DEFAULT_CONSOLE_ID,
   onCopy?: (key: string) => void,
 ): Promise<LayoutMigration> {
-  // The Security Hub sender lease stays: every console shares it, at the same key as before.
-  const legacyState = (await list('state/')).filter((key) => key !== SHARED_SENDER_LEASE_KEY);
-  if (legacyState.length === 0) return { status: 'nothing-to-migrate', consoleId, copied: 0, removed: 0 };
+  // Exactly what the functions refuse: a prefix they run on again (the sender lease at the root, say)
+  // is not migrated a second time, which would copy the old current table over the console's.
+  if ((await firstLegacyKey(root)) === undefined)
+    return { status: 'nothing-to-migrate', consoleId, copied: 0, removed: 0 };
+  const legacyState = (await list('state/')).filter((key) => !DEPLOYMENT_STATE_KEYS.has(key));
   const folder = consoleFolder(consoleId);
   // State last among the copies, so the lifecycle root is copied after the objects it names.
   const keys = (await Promise.all(MOVED_PREFIXES.slice(1).map(list))).flat();
@@ -100,7 +106,11 @@ export async function migrateToConsoleLayout(
     copied += 1;
     onCopy?.(key);
   }
-  for (const key of legacyState) await root.delete(key);
+  // The objects that mark the old layout go last: a migration stopped while removing is still
+  // refused by the functions, and runs again whole.
+  const markers = new Set(LEGACY_STATE_KEYS);
+  for (const key of legacyState.filter((k) => !markers.has(k))) await root.delete(key);
+  for (const key of legacyState.filter((k) => markers.has(k))) await root.delete(key);
   return { status: 'migrated', consoleId, copied, removed: legacyState.length };
 }
 

@@ -69,7 +69,7 @@ describe('sc2aws deliver interrupted by a signal', () => {
     await cp(exported, whole, { recursive: true });
     const once = await runSc2aws(['deliver', '--from', whole, '--threads', '2']);
     expect(once.code, once.stderr).toBe(0);
-    reference = await delivered(whole);
+    reference = await delivered(join(whole, 'console=default'));
   }, 120_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -96,7 +96,7 @@ describe('sc2aws deliver interrupted by a signal', () => {
 
       // Act
       const stopped = await interrupted(from, signal);
-      const left = await filesUnder(from);
+      const left = await filesUnder(join(from, 'console=default'));
       const resumed = await runSc2aws(['deliver', '--from', from, '--threads', '2']);
 
       // Assert
@@ -115,7 +115,7 @@ describe('sc2aws deliver interrupted by a signal', () => {
       expect(JSON.parse(resumed.stdout).runs).toEqual([
         expect.objectContaining({ dataset: 'vulns', status: 'delivered', rawRows: 60_000 }),
       ]);
-      expect(await delivered(from)).toEqual(reference);
+      expect(await delivered(join(from, 'console=default'))).toEqual(reference);
     },
   );
 });

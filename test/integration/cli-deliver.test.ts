@@ -22,6 +22,7 @@ interface RunSummary {
 interface Summary {
   from: string;
   out: string;
+  consoleId: string;
   threads: number;
   durationMs: number;
   peakRssBytes: number;
@@ -87,6 +88,9 @@ async function delivered(root: string, addressRoot = root): Promise<Map<string, 
   return out;
 }
 
+/** The default console's folder of a data root, where an export without --console writes. */
+const inConsole = (root: string) => join(root, 'console=default');
+
 /** `sc2aws deliver` as users run it: the built binary and in-process, from an export directory and S3. */
 describe('sc2aws deliver', () => {
   let sim: SimulatorHandle;
@@ -149,7 +153,7 @@ describe('sc2aws deliver', () => {
     expect(inProcess.code, inProcess.stderr).toBe(0);
     const summary = JSON.parse(binary.stdout) as Summary;
     expect(summary.threads).toBe(2);
-    expect(summary.out).toBe(threaded);
+    expect([summary.out, summary.consoleId]).toEqual([threaded, 'default']);
     expect(summary.runs.map((r) => [r.dataset, r.status])).toEqual([
       ['vulns', 'delivered'],
       ['fixed', 'delivered'],
@@ -166,22 +170,22 @@ describe('sc2aws deliver', () => {
     ]);
     expect(summary.peakRssBytes).toBeGreaterThan(0);
     expect(binary.stderr).toMatch(/^vulns \S+: transform part 1\/\d+, \d+ rows, \d+ rows\/s$/m);
-    const findingsParts = (await filesUnder(threaded)).filter((f) =>
+    const findingsParts = (await filesUnder(inConsole(threaded))).filter((f) =>
       /^findings\/dataset=vulns\/.*part-/.test(f),
     );
     expect(findingsParts.length).toBeGreaterThan(1);
-    const threadedBytes = await delivered(threaded);
+    const threadedBytes = await delivered(inConsole(threaded));
     expect([...threadedBytes.keys()].some((k) => k.startsWith('state/delivery/'))).toBe(false);
     expect(threadedBytes.has('state/lifecycle/root.json')).toBe(true);
     expect([...threadedBytes.keys()].filter((k) => k.endsWith('.parquet')).length).toBeGreaterThan(2);
-    expect(threadedBytes).toEqual(await delivered(inline));
+    expect(threadedBytes).toEqual(await delivered(inConsole(inline)));
   });
 
   it('skips runs already delivered, and --redeliver writes the same objects again', async () => {
     // Prepare
     const out = await copyOfExport('redeliver');
     expect((await runCliInProcess(['deliver', '--from', out])).code).toBe(0);
-    const first = await delivered(out);
+    const first = await delivered(inConsole(out));
 
     // Act
     const again = await runCliInProcess(['deliver', '--from', out, '--dataset', 'vulns']);
@@ -199,16 +203,18 @@ describe('sc2aws deliver', () => {
       'delivered',
       'delivered',
     ]);
-    expect(await delivered(out)).toEqual(first);
+    expect(await delivered(inConsole(out))).toEqual(first);
   });
 
   it('delivers one named local manifest to another --out directory', async () => {
     // Prepare
     const source = await copyOfExport('named-source');
     const target = join(dir, 'named-target');
-    const [list] = (await filesUnder(source)).filter((f) => f.startsWith('raw/committed/dataset=fixed/'));
+    const [list] = (await filesUnder(inConsole(source))).filter((f) =>
+      f.startsWith('raw/committed/dataset=fixed/'),
+    );
     const [, dt, runId] = /dt=([^/]+)\/(.+)\.txt$/.exec(list ?? '') ?? [];
-    const manifest = join(source, `raw/dataset=fixed/dt=${dt}/run=${runId}/_manifest.json`);
+    const manifest = join(inConsole(source), `raw/dataset=fixed/dt=${dt}/run=${runId}/_manifest.json`);
 
     // Act
     const r = await runCliInProcess(['deliver', '--from', manifest, '--out', target]);
@@ -218,9 +224,9 @@ describe('sc2aws deliver', () => {
     const summary = JSON.parse(r.stdout) as Summary;
     expect(summary.runs).toEqual([expect.objectContaining({ dataset: 'fixed', runId, status: 'delivered' })]);
     expect(summary.runs[0]?.manifest).toBe(
-      join(target, `findings/dataset=fixed/dt=${dt}/run=${runId}/_manifest.json`),
+      join(inConsole(target), `findings/dataset=fixed/dt=${dt}/run=${runId}/_manifest.json`),
     );
-    expect((await filesUnder(source)).some((f) => f.startsWith('findings/'))).toBe(false);
+    expect((await filesUnder(inConsole(source))).some((f) => f.startsWith('findings/'))).toBe(false);
     expect(await stat(summary.runs[0]?.manifest ?? '')).toBeTruthy();
   });
 
@@ -235,11 +241,11 @@ describe('sc2aws deliver', () => {
 
     // Assert
     expect(r.code, r.stderr).toBe(0);
-    const files = await filesUnder(out);
+    const files = await filesUnder(inConsole(out));
     expect(files.filter((f) => /^changes\/committed\/dt=[\d-]+\/[\w-]+\.txt$/.test(f))).toHaveLength(2);
     expect(files).toContain('current/committed/current.txt');
     const list = async (file: string) =>
-      (await readFile(join(out, file), 'utf8')).split('\n').filter((l) => l !== '');
+      (await readFile(join(inConsole(out), file), 'utf8')).split('\n').filter((l) => l !== '');
     const currentFiles = await list('current/committed/current.txt');
     const changeFiles = (
       await Promise.all(files.filter((f) => f.startsWith('changes/committed/')).map(list))
@@ -298,7 +304,7 @@ describe('sc2aws deliver', () => {
       );
       expect(manifest.totals.rows).toBe(run.rows);
     }
-    const files = await filesUnder(out);
+    const files = await filesUnder(inConsole(out));
     expect(files.filter((f) => f.startsWith('ocsf/committed/'))).toHaveLength(3);
   });
 
@@ -327,7 +333,7 @@ describe('sc2aws deliver', () => {
 
   it('exits 3 with one line naming a missing manifest and the fix', async () => {
     const missing = join(
-      exported,
+      inConsole(exported),
       'raw/dataset=vulns/dt=2026-01-01/run=20260101T000000Z-nope/_manifest.json',
     );
 
@@ -342,9 +348,11 @@ describe('sc2aws deliver', () => {
   it('exits 5 when a write fails after parts were written, and the same command then delivers the run', async () => {
     // Prepare: a directory where the second findings part of vulns must go, so storing it fails.
     const out = await copyOfExport('partial');
-    const [list] = (await filesUnder(out)).filter((f) => f.startsWith('raw/committed/dataset=vulns/'));
+    const [list] = (await filesUnder(inConsole(out))).filter((f) =>
+      f.startsWith('raw/committed/dataset=vulns/'),
+    );
     const [, dt, runId] = /dt=([^/]+)\/(.+)\.txt$/.exec(list ?? '') ?? [];
-    const blocked = join(out, `findings/dataset=vulns/dt=${dt}/run=${runId}/part-00001.ndjson.gz`);
+    const blocked = join(inConsole(out), `findings/dataset=vulns/dt=${dt}/run=${runId}/part-00001.ndjson.gz`);
     await mkdir(join(blocked, 'in-the-way'), { recursive: true });
 
     // Act
@@ -367,19 +375,21 @@ describe('sc2aws deliver', () => {
   it('exits 3 on a corrupt raw part, naming it, with nothing committed', async () => {
     // Prepare: flip the bytes of the first raw part of vulns.
     const out = await copyOfExport('corrupt');
-    const [part] = (await filesUnder(out)).filter((f) => /^raw\/dataset=vulns\/.*part-00000/.test(f));
-    const bytes = await readFile(join(out, part ?? ''));
+    const [part] = (await filesUnder(inConsole(out))).filter((f) =>
+      /^raw\/dataset=vulns\/.*part-00000/.test(f),
+    );
+    const bytes = await readFile(join(inConsole(out), part ?? ''));
     bytes.writeUInt8((bytes.at(-1) ?? 0) ^ 0xff, bytes.length - 1);
-    await writeFile(join(out, part ?? ''), bytes);
+    await writeFile(join(inConsole(out), part ?? ''), bytes);
 
     // Act
     const r = await runCliInProcess(['deliver', '--from', out, '--dataset', 'vulns']);
 
     // Assert
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`Raw part ${join(out, part ?? '')} is not what its manifest`);
+    expect(r.stderr).toContain(`Raw part ${join(inConsole(out), part ?? '')} is not what its manifest`);
     expect(r.stderr).toContain("Fix: restore the part's earlier version");
-    expect((await filesUnder(out)).some((f) => f.startsWith('findings/committed/'))).toBe(false);
+    expect((await filesUnder(inConsole(out))).some((f) => f.startsWith('findings/committed/'))).toBe(false);
   });
 
   describe('with S3', () => {
@@ -396,12 +406,12 @@ describe('sc2aws deliver', () => {
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       };
       const client = s3.client();
-      for (const file of (await filesUnder(exported)).filter((f) => f.startsWith('raw/'))) {
+      for (const file of (await filesUnder(inConsole(exported))).filter((f) => f.startsWith('raw/'))) {
         await client.send(
           new PutObjectCommand({
             Bucket: s3.bucket,
-            Key: `sc2aws/${file}`,
-            Body: await readFile(join(exported, file)),
+            Key: `sc2aws/console=default/${file}`,
+            Body: await readFile(join(inConsole(exported), file)),
           }),
         );
       }
@@ -414,13 +424,15 @@ describe('sc2aws deliver', () => {
       // Prepare
       const local = await copyOfExport('s3-reference');
       expect((await runCliInProcess(['deliver', '--from', local, '--dataset', 'vulns'])).code).toBe(0);
-      const [list] = (await filesUnder(exported)).filter((f) => f.startsWith('raw/committed/dataset=vulns/'));
+      const [list] = (await filesUnder(inConsole(exported))).filter((f) =>
+        f.startsWith('raw/committed/dataset=vulns/'),
+      );
       const [, dt, runId] = /dt=([^/]+)\/(.+)\.txt$/.exec(list ?? '') ?? [];
       const key = `raw/dataset=vulns/dt=${dt}/run=${runId}/_manifest.json`;
 
       // Act
       const r = await runSc2aws(
-        ['deliver', '--from', `s3://${s3.bucket}/sc2aws/${key}`, '--threads', '2'],
+        ['deliver', '--from', `s3://${s3.bucket}/sc2aws/console=default/${key}`, '--threads', '2'],
         env,
       );
       runs.push(r);
@@ -428,29 +440,31 @@ describe('sc2aws deliver', () => {
       // Assert
       expect(r.code, r.stderr).toBe(0);
       const summary = JSON.parse(r.stdout) as Summary;
-      expect(summary.out).toBe(`s3://${s3.bucket}/sc2aws`);
+      expect([summary.out, summary.consoleId]).toEqual([`s3://${s3.bucket}/sc2aws`, 'default']);
       expect(summary.runs[0]?.manifest).toBe(
-        `s3://${s3.bucket}/sc2aws/findings/dataset=vulns/dt=${dt}/run=${runId}/_manifest.json`,
+        `s3://${s3.bucket}/sc2aws/console=default/findings/dataset=vulns/dt=${dt}/run=${runId}/_manifest.json`,
       );
       const client = s3.client();
-      const reference = await delivered(local);
+      const reference = await delivered(inConsole(local));
       expect(reference.size).toBeGreaterThan(2);
       for (const [file, expected] of reference) {
         const got = await client.send(
           new GetObjectCommand({
             Bucket: s3.bucket,
-            Key: `sc2aws/${file}`,
+            Key: `sc2aws/console=default/${file}`,
           }),
         );
         const body = Buffer.from((await got.Body?.transformToByteArray()) ?? []);
         if (file.endsWith('_manifest.json')) {
           // In a bucket a manifest names its bucket and each key as it stands there, prefix included.
           const local = JSON.parse(Buffer.from(expected, 'base64').toString('utf8'));
-          expect(JSON.parse(body.toString('utf8')), file).toEqual(inBucket(local, s3.bucket, 'sc2aws/'));
+          expect(JSON.parse(body.toString('utf8')), file).toEqual(
+            inBucket(local, s3.bucket, 'sc2aws/console=default/'),
+          );
           continue;
         }
         const actual = file.includes('/committed/')
-          ? body.toString('utf8').replaceAll(`s3://${s3.bucket}/sc2aws`, '<root>')
+          ? body.toString('utf8').replaceAll(`s3://${s3.bucket}/sc2aws/console=default`, '<root>')
           : body.toString('base64');
         expect(actual, file).toBe(expected);
       }
@@ -459,8 +473,9 @@ describe('sc2aws deliver', () => {
     it('exits 3 on a missing s3:// manifest and 4 when S3 cannot be reached', async () => {
       const key = 'raw/dataset=vulns/dt=2026-01-01/run=20260101T000000Z-nope/_manifest.json';
 
-      const missing = await runSc2aws(['deliver', '--from', `s3://${s3.bucket}/sc2aws/${key}`], env);
-      const unreachable = await runSc2aws(['deliver', '--from', `s3://${s3.bucket}/sc2aws/${key}`], {
+      const address = `s3://${s3.bucket}/sc2aws/console=default/${key}`;
+      const missing = await runSc2aws(['deliver', '--from', address], env);
+      const unreachable = await runSc2aws(['deliver', '--from', address], {
         ...env,
         AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
       });

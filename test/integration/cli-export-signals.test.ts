@@ -62,7 +62,7 @@ describe('sc2aws export interrupted by a signal', () => {
         interrupted: signal,
         datasets: [{ status: 'interrupted' }],
       });
-      const state = JSON.parse(await readFile(join(out, 'state', 'vulns.json'), 'utf8'));
+      const state = JSON.parse(await readFile(join(out, 'console=default', 'state', 'vulns.json'), 'utf8'));
       expect(state.inflight.cursor.offset).toBeGreaterThan(0);
       expect(state.inflight.parts.length).toBeGreaterThan(0);
       expect(state.lease).toBeUndefined();

@@ -8,6 +8,7 @@ import { expectNoKeyMaterial } from '#support/keys';
 
 interface Summary {
   out: string;
+  consoleId: string;
   peakRssBytes: number;
   datasets: { dataset: string; status: string; rows: number; manifest?: string }[];
 }
@@ -52,11 +53,14 @@ describe('sc2aws export', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('exports every dataset to a directory with the S3 layout and prints a JSON summary', async () => {
-    const out = join(dir, 'out-all');
-    const r = await run(['--out', out]);
+  it("exports every dataset into the default console's folder with the Lambda's layout and prints a JSON summary", async () => {
+    const root = join(dir, 'out-all');
+    const out = join(root, 'console=default');
+    const r = await run(['--out', root]);
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as Summary;
+    expect([summary.out, summary.consoleId]).toEqual([root, 'default']);
+    expect(await readdir(root)).toEqual(['console=default']);
     expect(summary.datasets.map((d) => [d.dataset, d.status])).toEqual([
       ['vulns', 'completed'],
       ['fixed', 'completed'],
@@ -78,11 +82,12 @@ describe('sc2aws export', () => {
   });
 
   it('exits 5 after partial writes, keeps the checkpoint, and resumes on the rerun', async () => {
-    const out = join(dir, 'out-partial');
+    const root = join(dir, 'out-partial');
+    const out = join(root, 'console=default');
     sim.control.injectFault({ kind: 'status', status: 503, path: '/rest/analysis', after: 4, times: 20 });
     const failed = await run([
       '--out',
-      out,
+      root,
       '--dataset',
       'vulns',
       '--page-size',
@@ -96,7 +101,7 @@ describe('sc2aws export', () => {
     const state = JSON.parse(await readFile(join(out, 'state', 'vulns.json'), 'utf8'));
     expect(state.checkpoint).toBeUndefined();
     expect(state.inflight.runId).toEqual(expect.any(String));
-    const again = await run(['--out', out, '--dataset', 'vulns', '--page-size', '100']);
+    const again = await run(['--out', root, '--dataset', 'vulns', '--page-size', '100']);
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as Summary).datasets[0]?.status).toBe('completed');
   });
@@ -109,6 +114,8 @@ describe('sc2aws export', () => {
     [['--dataset', 'vulns'], /--out/],
     [['--out', 's3://'], /bucket name/],
     [['--out', 'ftp://host/dir'], /neither a directory nor s3/],
+    [['--out', 'x', '--console', 'EMEA'], /--console "EMEA" must be 1-16 lowercase letters.*--console emea/],
+    [['--out', 'x', '--console', ''], /--console "" must be/],
   ])('exits 3 on bad flags %j', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(3);

@@ -19,6 +19,9 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
+/** A console's folder of a data root: where the deliveries of that console keep their lifecycle. */
+const inConsole = (root: string, consoleId = 'default') => join(root, `console=${consoleId}`);
+
 async function newDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sc2aws-cli-rebuild-'));
   dirs.push(dir);
@@ -45,7 +48,7 @@ async function lifecycleOf(store: ObjectStore) {
 describe('sc2aws lifecycle rebuild', () => {
   it('rebuilds into --out the state and current table the deliveries built out of order, one progress line a run', async () => {
     const from = await newDir();
-    const delivered = createLocalStore(from);
+    const delivered = createLocalStore(inConsole(from));
     await deliverEstate(delivered, [3, 0, 4, 2, 1]);
     const out = await newDir();
 
@@ -55,12 +58,12 @@ describe('sc2aws lifecycle rebuild', () => {
     expect(r.stderr.match(/^(vulns|fixed) \S+ \(\d\/5, window end /gm)).toHaveLength(5);
     expect(r.stderr).toContain('Rebuilt from 5 runs: 7 findings, 6 open');
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'rebuilt', runs: 5, findings: 7, open: 6 });
-    expect(await lifecycleOf(createLocalStore(out))).toEqual(await lifecycleOf(delivered));
+    expect(await lifecycleOf(createLocalStore(inConsole(out)))).toEqual(await lifecycleOf(delivered));
   });
 
   it('refuses to replace an existing state without --replace, naming the fix, and leaves it as it was', async () => {
     const dir = await newDir();
-    const store = createLocalStore(dir);
+    const store = createLocalStore(inConsole(dir));
     await deliverEstate(store, [0, 1, 2, 3, 4]);
     const before = await store.getText(LIFECYCLE_ROOT_KEY);
 
@@ -74,7 +77,7 @@ describe('sc2aws lifecycle rebuild', () => {
 
   it('with --replace, switches a corrupt state to the rebuilt one, then moves a healthy one aside', async () => {
     const dir = await newDir();
-    const store = createLocalStore(dir);
+    const store = createLocalStore(inConsole(dir));
     await deliverEstate(store, [4, 3, 2, 1, 0]);
     const reference = await lifecycleOf(store);
     await store.putText(LIFECYCLE_ROOT_KEY, '{"lifecycleVersion":1,');
@@ -95,7 +98,7 @@ describe('sc2aws lifecycle rebuild', () => {
     expect(replaced.moved).toBeGreaterThan(0);
     expect(await lifecycleOf(store)).toEqual(reference);
     expect(await store.getText(firstState)).toBeUndefined();
-    const backup = (replaced.movedTo as string).slice(dir.length + 1);
+    const backup = (replaced.movedTo as string).slice(inConsole(dir).length + 1);
     expect(await store.getText(`${backup}/${firstState}`)).toBeDefined();
     expect(await store.getText('state/lifecycle/rebuild.json')).toBeUndefined();
   });
@@ -103,7 +106,7 @@ describe('sc2aws lifecycle rebuild', () => {
   it('names the cause and the fix of bad input in one line, exit 3', async () => {
     const empty = await newDir();
     const unmanifested = await newDir();
-    await createLocalStore(unmanifested).putText(
+    await createLocalStore(inConsole(unmanifested)).putText(
       'findings/committed/dataset=vulns/dt=2026-01-02/20260102T000000Z-vuln6400.txt',
       '',
     );
@@ -125,6 +128,28 @@ describe('sc2aws lifecycle rebuild', () => {
     }
   });
 
+  it('rebuilds the console --console names, in its own folder, and finds no run of another', async () => {
+    const dir = await newDir();
+    const emea = createLocalStore(inConsole(dir, 'emea'));
+    await deliverEstate(emea, [2, 0, 1, 4, 3]);
+    const reference = await lifecycleOf(emea);
+    await emea.delete(LIFECYCLE_ROOT_KEY);
+
+    const rebuilt = await runCliInProcess(['lifecycle', 'rebuild', '--from', dir, '--console', 'emea']);
+    const plain = await runCliInProcess(['lifecycle', 'rebuild', '--from', dir]);
+
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(JSON.parse(rebuilt.stdout)).toMatchObject({
+      from: dir,
+      consoleId: 'emea',
+      status: 'rebuilt',
+      runs: 5,
+    });
+    expect(await lifecycleOf(emea)).toEqual(reference);
+    expect(plain.code).toBe(3);
+    expect(plain.stderr).toMatch(/holds no committed vulns or fixed findings run .* of the console default/);
+  });
+
   describe('with S3', () => {
     let s3: LocalS3;
     beforeAll(async () => {
@@ -135,7 +160,11 @@ describe('sc2aws lifecycle rebuild', () => {
     });
 
     it('rebuilds the state of s3://bucket/prefix in place with --replace', async () => {
-      const store = createS3Store({ client: s3.client(), bucket: s3.bucket, prefix: 'sc2aws' });
+      const store = createS3Store({
+        client: s3.client(),
+        bucket: s3.bucket,
+        prefix: 'sc2aws/console=default',
+      });
       await deliverEstate(store, [1, 4, 0, 3, 2]);
       const reference = await lifecycleOf(store);
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DetailType } from '#lib/events';
 import { exportDataset } from '#lib/export';
 import { asffProblems } from '#lib/securityhub';
+import { createLocalStore } from '#lib/sink';
 import { runCliInProcess } from '#support/cli';
 import { type ExportHarness, exportHarness } from '#support/export-harness';
 import { runCli } from '../../cli/main';
@@ -39,8 +40,13 @@ describe('sc2aws and Security Hub', () => {
 
   beforeAll(async () => {
     h = await exportHarness({ store: 'local' });
-    await exportDataset(h.deps(), h.settings(), 'vulns');
+    // The data root holds the default console's folder, where the Lambda and the CLI keep its runs.
     root = h.store.location;
+    await exportDataset(
+      h.deps({ store: createLocalStore(join(root, 'console=default')) }),
+      h.settings(),
+      'vulns',
+    );
   });
   afterAll(async () => {
     await h.close();
@@ -70,7 +76,7 @@ describe('sc2aws and Security Hub', () => {
     expect(new Set(findings.map((f) => f.AwsAccountId))).toEqual(new Set(['000000000000']));
     // Written, not sent; and nothing was recorded as sent.
     expect(calls()).toEqual([]);
-    changesManifest = join(root, summary.runs[0]?.changes?.manifestKey as string);
+    changesManifest = join(root, 'console=default', summary.runs[0]?.changes?.manifestKey as string);
   });
 
   it('securityhub send stops between batches on Ctrl-C, and the same command sends the rest, nothing twice', async () => {
@@ -96,6 +102,7 @@ describe('sc2aws and Security Hub', () => {
     const second = await runCliInProcess(args, { AWS_REGION: 'eu-west-1' });
 
     expect(first).toBe(130);
+    expect(JSON.parse(stdout).consoleId).toBe('default');
     expect(JSON.parse(stdout)).toMatchObject({ status: 'stopped', interrupted: 'SIGINT' });
     expect(afterFirst).toBe(1);
     expect(second.code, second.stderr).toBe(0);
@@ -123,5 +130,42 @@ describe('sc2aws and Security Hub', () => {
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((f) => f.RecordState === 'ACTIVE')).toBe(true);
     expect(summary.events).not.toContain(DetailType.SecurityHubFindingsFailed);
+  });
+
+  it("takes send's console from the change run's folder, refusing a --console that disagrees", async () => {
+    const args = ['securityhub', 'send', '--changes', changesManifest, '--asff', join(root, '..', 'asff-x')];
+
+    const other = await runCliInProcess([...args, '--console', 'emea']);
+    const outside = await runCliInProcess([
+      ...args.slice(0, 3),
+      changesManifest.replace('/console=default/', '/'),
+      ...args.slice(4),
+    ]);
+
+    expect(other.code).toBe(3);
+    expect(other.stderr).toMatch(
+      /--console emea disagrees with --changes, a change run of the console "default"/,
+    );
+    expect(outside.code).toBe(3);
+    expect(outside.stderr).toMatch(/is not in a console's folder/);
+    expect(calls()).toEqual([]);
+  });
+
+  it('backfill --console works on that console alone, which here has no open finding to send', async () => {
+    const out = join(root, '..', 'asff-emea');
+
+    const run = await runCliInProcess([
+      'securityhub',
+      'backfill',
+      '--state',
+      root,
+      '--console',
+      'emea',
+      '--asff',
+      out,
+    ]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ consoleId: 'emea', counts: { sent: 0 } });
   });
 });

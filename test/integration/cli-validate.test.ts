@@ -82,10 +82,25 @@ describe('sc2aws validate', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({
       valid: true,
+      consoleId: 'default',
       user: { username: sim.users[0]?.username, role: { name: sim.users[0]?.roleName } },
       keys: expect.stringMatching(/^ak:[0-9a-f]{8}$/),
     });
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the console --console gives in its JSON and its text, and refuses a malformed one before sending anything', async () => {
+    const args = ['validate', '--url', sim.url, '--keys-file', keysFile, '--ca-file', caFile];
+
+    const json = await run([...args, '--console', 'emea', '--json']);
+    const text = await run([...args, '--console', 'emea']);
+    const bad = await run([...args, '--console', 'Emea']);
+
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, consoleId: 'emea' });
+    expect(text.stdout).toMatch(/^ {2}console: {6}emea$/m);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/--console "Emea" must be 1-16 lowercase letters/);
   });
 
   it('exits 2 and explains regenerated keys when SC rejects them', async () => {
@@ -174,6 +189,7 @@ describe('sc2aws validate', () => {
       '--version-stage',
       '--ca-file',
       '--insecure',
+      '--console',
       '--json',
     ]) {
       expect(r.stdout).toContain(flag);

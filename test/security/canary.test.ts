@@ -257,10 +257,11 @@ describe('no secret leaves', () => {
       }),
     );
     expect(listed.IsTruncated).toBe(false);
-    // Every object lies in the one console's folder: sc2aws/console=default/<kind>/….
-    const folders = (listed.Contents ?? []).map((o) => (o.Key ?? '').split('/').slice(1, 3).join('/'));
-    expect(new Set(folders)).toEqual(
-      new Set(['raw', 'findings', 'state', 'changes', 'current'].map((kind) => `console=default/${kind}`)),
+    // Every object is the one console's, under its console=default/ folder of the data prefix.
+    const keys = (listed.Contents ?? []).map((o) => (o.Key ?? '').split('/'));
+    expect(new Set(keys.map((k) => k[1]))).toEqual(new Set(['console=default']));
+    expect(new Set(keys.map((k) => k[2]))).toEqual(
+      new Set(['raw', 'findings', 'state', 'changes', 'current']),
     );
     expect(objects.join('\n')).toMatch(/"pluginID"/);
     clean('S3 objects', objects.join('\n'));
