@@ -7,9 +7,10 @@ import { parseFlags, regionFlag, scConnectionFlags } from '../args';
 import { CliUsageError, ExitCode } from '../exit-codes';
 import type { CliIo } from '../io';
 import { resolveKeys } from '../keys-input';
+import { CONSOLE_FLAGS, consoleFlag } from '../stores';
 
 export const KEYS_STAGE_HELP = `Usage: sc2aws keys stage --secret-id ID --url URL (--keys-file FILE | --keys-env VAR) [--rotate]
-                         [--region R] [--ca-file PEM] [--insecure] [--json]
+                         [--console ID] [--region R] [--ca-file PEM] [--insecure] [--json]
 
 For the operator who just generated new API keys in SC:
   1. proves the new keys against SC's GET /rest/currentUser (on failure nothing in AWS changes, exit 2);
@@ -24,6 +25,8 @@ Keys are read from a file or an environment variable only, never from the comman
   --keys-file FILE   file holding "accesskey=…; secretkey=…;"
   --keys-env VAR     environment variable holding "accesskey=…; secretkey=…;"
   --rotate           start the rotation right away (recommended: the old keys are already dead in SC)
+  --console ID       the console whose keys these are (default: default); named in the output, as
+                     validate-keys names it in the Key Validation events of that console's secret
   --region R         AWS region (default: AWS_REGION)
   --ca-file PEM      trust this CA bundle for SC
   --insecure         skip TLS certificate checks (prefer --ca-file)
@@ -44,6 +47,7 @@ const FLAGS = {
   'ca-file': { type: 'string' },
   insecure: { type: 'boolean' },
   json: { type: 'boolean' },
+  ...CONSOLE_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -54,6 +58,7 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
     io.stdout.write(KEYS_STAGE_HELP);
     return ExitCode.Ok;
   }
+  const consoleId = consoleFlag(flags.console);
   const secretId = flags['secret-id'];
   if (secretId === undefined) throw new CliUsageError('Missing --secret-id (the secret the Lambdas read).');
   const connection = await scConnectionFlags(flags);
@@ -80,12 +85,12 @@ export async function keysStageCommand(argv: string[], io: CliIo): Promise<ExitC
   );
   if (flags.json) {
     io.stdout.write(
-      `${JSON.stringify({ staged: true, secretId, versionId: result.versionId, rotationStarted: result.rotationStarted, ...(result.clearedPendingVersionId === undefined ? {} : { clearedPendingVersionId: result.clearedPendingVersionId }), user: result.user })}\n`,
+      `${JSON.stringify({ staged: true, consoleId, secretId, versionId: result.versionId, rotationStarted: result.rotationStarted, ...(result.clearedPendingVersionId === undefined ? {} : { clearedPendingVersionId: result.clearedPendingVersionId }), user: result.user })}\n`,
     );
   } else {
     io.stdout.write(
       `Keys valid for SC user ${result.user.username} (${result.user.role.name}, ${result.user.organization.name}).\n` +
-        `Staged (label SC2AWS_STAGED): secret ${secretId}, version ${result.versionId}.\n` +
+        `Staged (label SC2AWS_STAGED) for console ${consoleId}: secret ${secretId}, version ${result.versionId}.\n` +
         (result.clearedPendingVersionId === undefined
           ? ''
           : `Cleared an unfinished earlier rotation (AWSPENDING on version ${result.clearedPendingVersionId}).\n`) +

@@ -65,6 +65,7 @@ describe('sc2aws keys stage', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({
       staged: true,
+      consoleId: 'default',
       rotationStarted: true,
       user: { username: sim.users[0]?.username },
     });
@@ -75,16 +76,28 @@ describe('sc2aws keys stage', () => {
     expect(sm.mock).toHaveReceivedCommandTimes(RotateSecretCommand, 1);
   });
 
-  it('stages without rotating and says how to rotate', async () => {
+  it('stages without rotating, names the console, and says how to rotate', async () => {
     secrets.push(sim.keys.accessKey, sim.keys.secretKey);
     const r = await run(
-      ['--secret-id', SECRET_ARN, '--url', sim.url, '--ca-file', caFile, '--keys-env', 'NEW_KEYS'],
+      [
+        '--secret-id',
+        SECRET_ARN,
+        '--url',
+        sim.url,
+        '--ca-file',
+        caFile,
+        '--keys-env',
+        'NEW_KEYS',
+        '--console',
+        'emea',
+      ],
       {
         NEW_KEYS: `accesskey=${sim.keys.accessKey}; secretkey=${sim.keys.secretKey};`,
       },
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Not rotated yet/);
+    expect(r.stdout).toContain('Staged (label SC2AWS_STAGED) for console emea: secret');
     expect(sm.mock).toHaveReceivedCommandTimes(RotateSecretCommand, 0);
   });
 
