@@ -12,7 +12,7 @@ import { configDefaults, coverageConfigDefaults, defineConfig } from 'vitest/con
 export const RUNTIME_DEPENDENT_TESTS = [
   // Worker threads, structured clone, Buffer pools.
   'test/unit/delivery/part-runner.test.ts',
-  'test/integration/delivery-continuation.test.ts',
+  'test/integration/delivery-worker-threads.test.ts',
   'test/integration/cli-deliver.test.ts',
   'test/integration/cli-deliver-signals.test.ts',
   // zlib: gzip parts, Parquet codecs.

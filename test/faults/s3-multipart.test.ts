@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Store, type ObjectStore, PartWriter } from '#lib/sink';
 import { type LocalS3, startS3 } from '#support/s3';
+import { sdkRetriesWithoutBackoff } from '#support/sdk-retries';
 import { injectS3Faults, type S3Faults } from './support/s3-faults';
 
 const KEY = 'raw/dataset=vulns/dt=2026-11-23/run=20261123T000000Z-00000000/part-00000.ndjson.gz';
@@ -20,7 +21,7 @@ describe('S3 faults on multipart part uploads', () => {
 
   beforeEach(async () => {
     s3 = await startS3();
-    const client = s3.client();
+    const client = s3.client({ retryStrategy: sdkRetriesWithoutBackoff() });
     sent = [];
     client.middlewareStack.add(
       (next, context) => async (args) => {

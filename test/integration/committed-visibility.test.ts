@@ -10,6 +10,7 @@ import {
 } from '#support/athena-table';
 import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness } from '#support/export-harness';
+import { sdkRetriesWithoutBackoff } from '#support/sdk-retries';
 import { injectS3Faults, type S3Faults } from '../faults/support/s3-faults';
 
 /** The deployment's data prefix; the one console `default` keeps its data under its folder. */
@@ -37,7 +38,7 @@ describe('the shipped tables show committed runs only', () => {
   const start = async () => {
     published.length = 0;
     h = await exportHarness({ store: 's3' });
-    const client = h.s3?.client();
+    const client = h.s3?.client({ retryStrategy: sdkRetriesWithoutBackoff() });
     if (client === undefined || h.s3 === undefined) throw new Error('needs s3rver');
     faults = injectS3Faults(client);
     store = createS3Store({ client, bucket: h.s3.bucket, prefix: CONSOLE_ROOT });

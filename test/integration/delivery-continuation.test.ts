@@ -1,132 +1,26 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPartRunner,
-  type DeliveryDeps,
-  type DeliveryOutcome,
-  type DeliverySettings,
-  deliverRun,
-} from '#lib/delivery';
+import { type DeliveryDeps, type DeliveryOutcome, type DeliverySettings, deliverRun } from '#lib/delivery';
 import { ErrorCode } from '#lib/errors';
-import type { Sc2awsEvent } from '#lib/events';
 import { rebuildLifecycle } from '#lib/lifecycle';
 import { SecurityLakeWriteError, type SecurityLakeWriter } from '#lib/ocsf';
-import {
-  createLocalStore,
-  manifestKey,
-  type ObjectStore,
-  PartWriter,
-  partKey,
-  type RunManifest,
-  runPrefix,
-  totalsOf,
-} from '#lib/sink';
+import type { ObjectStore } from '#lib/sink';
 import { DELIVERY_SETTINGS } from '#support/delivery';
+import { readRun } from '#support/export-harness';
+import {
+  type DeliveryOutput,
+  expectSameFiles,
+  filesOf,
+  PARTS,
+  type RawRunBench,
+  ROWS_PER_PART,
+  RAW_RUN_ID as RUN_ID,
+  startRawRunBench,
+} from '#support/raw-run';
 import { keyListerFor } from '../../cli/key-listing';
 
 /** OCSF records follow the change run: small lifecycle groups give it several parts, so several files. */
 const OCSF_SETTINGS = { ...DELIVERY_SETTINGS, lifecycleGroupTargetBytes: 64 * 1024 };
-
-import { type ExportHarness, exportHarness, readRun } from '#support/export-harness';
-
-const RUN_ID = '20251123T000000Z-c0ffee00';
-const PREFIX = runPrefix('raw', 'vulns', '2025-11-23', RUN_ID);
-const ROWS_PER_PART = 120;
-/** The raw run's window end (2025-11-23T00:00:00Z). */
-const WINDOW_END = 1_763_856_000;
-const PARTS = 7;
-
-/**
- * A raw run of seven parts that holds every kind of repeat the dedupe must settle: across parts
- * with the newer copy later and earlier, with equal times (the later copy wins), inside one part,
- * a part made only of losing copies (the prune removes it), and rows that are rejected.
- */
-async function writeRawRun(h: ExportHarness, store: ObjectStore): Promise<string> {
-  // Last seen within the window's last three days: the OCSF phase writes one file per part and
-  // event day, and the simulator's own spread of days made hundreds of files for 840 rows.
-  const row = (i: number) => ({
-    ...(h.sim.dataset.rowAt('cumulative', i) as unknown as Record<string, unknown>),
-    lastSeen: String(WINDOW_END - 3600 - (i % 3) * 86_400),
-  });
-  const older = (r: Record<string, unknown>, days: number) => ({
-    ...r,
-    lastSeen: String(Number(r.lastSeen) - days * 86400),
-    pluginName: `older copy (${days} d)`,
-  });
-  const parts: string[][] = [];
-  for (let p = 0; p < PARTS; p++) {
-    const lines: string[] = [];
-    for (let i = 0; i < ROWS_PER_PART; i++) lines.push(JSON.stringify(row(p * ROWS_PER_PART + i)));
-    parts.push(lines);
-  }
-  // Part 1 repeats ten rows of part 0 one day older: part 0's copies win.
-  for (let i = 0; i < 10; i++) parts[1]?.push(JSON.stringify(older(row(i), 1)));
-  // Part 0 has older copies of ten rows of part 3: part 3's copies win.
-  for (let i = 0; i < 10; i++) parts[0]?.push(JSON.stringify(older(row(3 * ROWS_PER_PART + i), 2)));
-  // Equal times: the later occurrence (part 5) wins; its copy is marked so the test can tell.
-  for (let i = 0; i < 5; i++)
-    parts[5]?.push(JSON.stringify({ ...row(2 * ROWS_PER_PART + i), pluginName: 'same time, later copy' }));
-  // Inside one part.
-  parts[4]?.push(JSON.stringify(older(row(4 * ROWS_PER_PART + 7), 3)));
-  // Rejected rows.
-  parts[2]?.push('not json', JSON.stringify({ ...row(11), ip: undefined }));
-  // A last part made only of losing copies.
-  parts.push(Array.from({ length: 6 }, (_, i) => JSON.stringify(older(row(6 * ROWS_PER_PART + i), 5))));
-
-  const writer = new PartWriter(store, (i) => partKey(PREFIX, i), { partSizeBytes: 1 << 30 });
-  for (const lines of parts) {
-    await writer.write(lines);
-    await writer.finishPart();
-  }
-  const manifest: RunManifest = {
-    manifestVersion: 1,
-    kind: 'raw',
-    dataset: 'vulns',
-    runId: RUN_ID,
-    window: {
-      field: 'lastSeen',
-      start: 0,
-      end: WINDOW_END,
-      startIso: '1970-01-01T00:00:00.000Z',
-      endIso: '2025-11-23T00:00:00.000Z',
-    },
-    sc: { host: 'sc.example.com', version: '6.4.0' },
-    parts: writer.completed,
-    totals: totalsOf(writer.completed),
-    createdAt: '2025-11-23T00:00:01.000Z',
-  };
-  await store.putText(manifestKey(PREFIX), JSON.stringify(manifest));
-  return manifestKey(PREFIX);
-}
-
-/**
- * Every file under `dir`, by path, with its bytes. A committed list names its parts by their full
- * address, which holds the output directory: that part of it is written as `<out>`.
- */
-async function filesOf(dir: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const bytes = await readFile(path);
-    const name = relative(dir, path);
-    files.set(
-      name,
-      name.includes('/committed/') ? Buffer.from(bytes.toString().replaceAll(dir, '<out>')) : bytes,
-    );
-  }
-  return files;
-}
-
-function expectSameFiles(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
-  expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-  for (const [path, bytes] of a) expect(b.get(path)?.equals(bytes), path).toBe(true);
-}
 
 /** Milliseconds left: plenty for `calls` questions, then less than the guard. */
 function budget(calls: number): () => number {
@@ -135,42 +29,26 @@ function budget(calls: number): () => number {
 }
 
 describe('a delivery that runs out of time', () => {
-  let h: ExportHarness;
-  let rawDir: string;
+  // The raw run's worker-thread deliveries are in delivery-worker-threads.test.ts (they also run on the Lambda's Node).
+  let bench: RawRunBench;
   let source: ObjectStore;
   let rawKey: string;
-  const outDirs: string[] = [];
 
   beforeAll(async () => {
-    h = await exportHarness({ store: 'local' });
-    rawDir = await mkdtemp(join(tmpdir(), 'sc2aws-raw-'));
-    source = createLocalStore(rawDir);
-    rawKey = await writeRawRun(h, source);
+    bench = await startRawRunBench();
+    ({ source, rawKey } = bench);
   });
   afterAll(async () => {
-    await h?.close();
-    for (const dir of [rawDir, ...outDirs]) await rm(dir, { recursive: true, force: true });
+    await bench?.close();
   });
 
-  const output = async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sc2aws-findings-'));
-    outDirs.push(dir);
-    return { dir, store: createLocalStore(dir), events: [] as Sc2awsEvent[] };
-  };
-  const depsFor = (
-    out: Awaited<ReturnType<typeof output>>,
-    extra: Partial<DeliveryDeps> = {},
-  ): DeliveryDeps => ({
-    store: out.store,
-    source,
-    events: { publish: async (e) => void out.events.push(e) },
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-    ...extra,
-  });
+  const output = () => bench.output();
+  const depsFor = (out: DeliveryOutput, extra: Partial<DeliveryDeps> = {}): DeliveryDeps =>
+    bench.depsFor(out, extra);
 
   /** Invokes the delivery as the continuation rule would, each invocation with `calls` time checks. */
   async function deliverInSteps(
-    out: Awaited<ReturnType<typeof output>>,
+    out: DeliveryOutput,
     calls: number,
     settings: DeliverySettings = DELIVERY_SETTINGS,
   ): Promise<DeliveryOutcome[]> {
@@ -275,24 +153,9 @@ describe('a delivery that runs out of time', () => {
     );
   });
 
-  it('writes the same objects, OCSF files included, on worker threads (the bundled part-worker.mjs) as on the calling thread', async () => {
-    const worker = new URL('../../dist/part-worker.mjs', import.meta.url);
-    expect(fileURLToPath(worker)).toMatch(/dist[/\\]part-worker\.mjs$/);
-    const inline = await output();
-    await deliverRun(depsFor(inline, { ocsf: { kind: 'bucket' } }), DELIVERY_SETTINGS, rawKey);
-    const threaded = await output();
-    const runner = createPartRunner(3, worker);
-    try {
-      await deliverRun(depsFor(threaded, { runner, ocsf: { kind: 'bucket' } }), DELIVERY_SETTINGS, rawKey);
-    } finally {
-      await runner.close();
-    }
-    expectSameFiles(await filesOf(inline.dir), await filesOf(threaded.dir));
-  });
-
   const STATE_FOLDER = `state/delivery/dataset=vulns/run=${RUN_ID}/`;
   /** The fix a STATE_CORRUPT or OCSF_INPUT_CORRUPT message gives: the run's whole delivery state folder, by its full address. */
-  const deleteTheFolder = (out: Awaited<ReturnType<typeof output>>) =>
+  const deleteTheFolder = (out: DeliveryOutput) =>
     `Fix: delete the run's delivery state, every object under ${out.store.uri(STATE_FOLDER)}, then redeliver the run`;
 
   it('refuses a delivery state that does not parse (STATE_CORRUPT, naming it), and the fix it names delivers the run', async () => {
@@ -444,31 +307,6 @@ describe('a delivery that runs out of time', () => {
     expect(stepped.events.filter((e) => e.detailType === 'Findings Changed')).toHaveLength(1);
     expect([...a.keys()].some((p) => p.startsWith('ocsf/committed/'))).toBe(true);
     expectSameFiles(a, await filesOf(stepped.dir));
-  });
-
-  it('reports a corrupt raw part found on a worker thread with its own code and message', async () => {
-    const out = await output();
-    const tampered: ObjectStore = {
-      ...source,
-      async getStream(key) {
-        if (!key.endsWith('part-00002.ndjson.gz')) return source.getStream(key);
-        return Readable.from([Buffer.from('not the bytes the manifest names')]);
-      },
-    };
-    const runner = createPartRunner(2, new URL('../../dist/part-worker.mjs', import.meta.url));
-    try {
-      await expect(
-        deliverRun({ ...depsFor(out, { runner }), source: tampered }, DELIVERY_SETTINGS, rawKey),
-      ).rejects.toMatchObject({
-        code: ErrorCode.RawPartCorrupt,
-        message: expect.stringContaining(
-          `Raw part ${source.uri(`${PREFIX}part-00002.ndjson.gz`)} is not what its manifest ${source.uri(rawKey)} records (sha256`,
-        ),
-      });
-    } finally {
-      await runner.close();
-    }
-    expect(out.events.filter((e) => e.detailType === 'Findings Delivered')).toEqual([]);
   });
 
   it('announces the findings once when Security Lake refuses the OCSF copy, and a redelivery finishes only the OCSF run', async () => {

@@ -1,14 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { localS3ClientConfig, startLocalS3 } from '../../demo/s3';
 
 export interface LocalS3 {
   endpoint: string;
   bucket: string;
-  /** A new client for s3rver (path style, its credentials, WHEN_REQUIRED checksums; aws-notes §3). */
-  client(): S3Client;
+  /**
+   * A new client for s3rver (path style, its credentials, WHEN_REQUIRED checksums; aws-notes §3),
+   * with `config` on top (a retry strategy).
+   */
+  client(config?: Partial<S3ClientConfig>): S3Client;
   close(): Promise<void>;
 }
 
@@ -19,7 +22,7 @@ export async function startS3(bucket = 'sc2aws-test'): Promise<LocalS3> {
   return {
     endpoint: s3.endpoint,
     bucket,
-    client: () => new S3Client(localS3ClientConfig(s3.endpoint)),
+    client: (config = {}) => new S3Client({ ...localS3ClientConfig(s3.endpoint), ...config }),
     close: async () => {
       await s3.close();
       await rm(directory, { recursive: true, force: true });

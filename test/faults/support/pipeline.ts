@@ -30,6 +30,7 @@ import { deliverFully } from '#support/delivery';
 import { type ExportHarness, exportHarness, readRun, simIdentity } from '#support/export-harness';
 import { fakeSecretsManager, SECRET_ARN } from '#support/fake-secrets-manager';
 import { recordingLogger } from '#support/log-recorder';
+import { sdkRetriesWithoutBackoff } from '#support/sdk-retries';
 import { DATASET_SPECS, datasetQuery } from '../../../lib/export/datasets';
 import { LEASE_SECONDS, pageOverlapFor } from '../../../lib/export/settings';
 import { nextWindow, partitionDate, runIdFor } from '../../../lib/export/window';
@@ -187,7 +188,8 @@ export class PipelineWorld {
     private readonly options: WorldOptions,
   ) {
     this.clock = h.clock;
-    const client = h.s3?.client();
+    // The faulted client retries as the Lambda's does, without sleeping through the SDK's backoff.
+    const client = h.s3?.client({ retryStrategy: sdkRetriesWithoutBackoff() });
     if (client === undefined || h.s3 === undefined) throw new Error('the pipeline world needs s3rver');
     this.s3Faults = injectS3Faults(client);
     this.bucket = { client: h.s3.client(), bucket: h.s3.bucket };

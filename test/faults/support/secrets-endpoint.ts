@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { sdkRetriesWithoutBackoff } from '#support/sdk-retries';
 
 export interface SecretsEndpoint {
-  /** A real SDK client (default retry strategy, 3 attempts) pointed at this endpoint. */
+  /** A real SDK client (the standard retry strategy, 3 attempts, without its backoff) pointed at this endpoint. */
   client(): SecretsManagerClient;
   /** While true, every GetSecretValue is answered with ThrottlingException (HTTP 400). */
   throttling: boolean;
@@ -57,7 +58,7 @@ export async function startSecretsEndpoint(
       endpoint: `http://127.0.0.1:${port}`,
       region: 'us-east-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      maxAttempts: 3,
+      retryStrategy: sdkRetriesWithoutBackoff(),
     });
   endpoint.close = () =>
     new Promise<void>((resolve) => {
