@@ -139,13 +139,13 @@ export class RecordShredder {
       };
       this.#leaves.push(leaf);
       const defined = def + 1;
-      // INT64 values go to the Parquet encoder as bigint.
-      const long = column.type === 'long';
+      // INT64 values stay numbers (epoch ms and ids are safe integers): the encoder writes them as
+      // 64-bit integers, and a bigint per value was garbage.
       return {
         write: (value, d, r) => {
           if (value === undefined || value === null) pushLevels(leaf, d, r);
           else {
-            leaf.values.push(long ? BigInt(value as number) : value);
+            leaf.values.push(value);
             pushLevels(leaf, defined, r);
           }
         },

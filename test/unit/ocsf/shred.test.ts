@@ -45,7 +45,7 @@ describe('RecordShredder', () => {
     ]);
 
     expect(leaves.time).toMatchObject({
-      values: [5n],
+      values: [5],
       definitionLevels: [1, 0, 0],
       maxDefinitionLevel: 1,
     });
@@ -122,7 +122,7 @@ describe('RecordShredder', () => {
     shredder.add({ time: 2 });
 
     expect(shredder.rows).toBe(1);
-    expect(shredder.take()[0]?.values).toEqual([2n]);
+    expect(shredder.take()[0]?.values).toEqual([2]);
   });
 
   it('throws on an attribute that has no Parquet column instead of dropping it', () => {
