@@ -232,7 +232,8 @@ function structNode(
     if (!always && !present(v)) {
       if (isValue(v) && hasDefinedUnknown(v as Record<string, unknown>, fields))
         throw unknownAttribute(v as Record<string, unknown>, fields, where);
-      return nulls(d, r);
+      nulls(d, r);
+      return;
     }
     const o = v as Record<string, unknown>;
     let k = 0;
