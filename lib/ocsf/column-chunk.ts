@@ -189,9 +189,14 @@ function writePlain(
       out.length += 4;
     }
   } else if (type === 'INT64') {
+    // Numbers, written as two's complement halves: no bigint per value.
     out.ensure(8 * (to - from));
     for (let i = from; i < to; i++) {
-      out.buf.writeBigInt64LE(values[i] as bigint, out.length);
+      const value = values[i];
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw wrong(value);
+      const high = Math.floor(value / 2 ** 32);
+      out.buf.writeUInt32LE(value - high * 2 ** 32, out.length);
+      out.buf.writeInt32LE(high, out.length + 4);
       out.length += 8;
     }
   } else if (type === 'DOUBLE') {
@@ -316,7 +321,7 @@ function writePage(
   return headerSize + levelSize + body.length;
 }
 
-/** Null count always; min and max for numbers (NaN left out, as Parquet asks), bigints and booleans. */
+/** Null count always; min and max for numbers (NaN left out, as Parquet asks) and booleans. */
 function statisticsOf(values: readonly unknown[], type: ParquetType, slots: number) {
   const nulls = BigInt(slots - values.length);
   if (type === 'BYTE_ARRAY') return { null_count: nulls };
@@ -329,6 +334,8 @@ function statisticsOf(values: readonly unknown[], type: ParquetType, slots: numb
     if (max === undefined || value > max) max = value;
   }
   if (min === undefined || max === undefined) return { null_count: nulls };
+  // INT64 statistics are bigints, as the footer writes them.
+  if (type === 'INT64') return { null_count: nulls, min_value: BigInt(min), max_value: BigInt(max) };
   // Parquet: a zero minimum is written -0, a zero maximum +0.
   if (min === 0) min = -0;
   if (max === 0) max = 0;

@@ -12,7 +12,15 @@ export type LeafType = 'string' | 'int' | 'long' | 'double' | 'boolean';
 export type OcsfColumn =
   | { name: string; type: LeafType }
   | { name: string; struct: readonly OcsfColumn[] }
-  | { name: string; list: LeafType | readonly OcsfColumn[] };
+  | {
+      name: string;
+      list: LeafType | readonly OcsfColumn[];
+      /**
+       * OCSF requires the attribute: a list without elements is written as an empty list. Any
+       * other list without elements is null, as an absent attribute is.
+       */
+      keptEmpty?: true;
+    };
 
 const s = (name: string): OcsfColumn => ({ name, type: 'string' });
 const int = (name: string): OcsfColumn => ({ name, type: 'int' });
@@ -21,6 +29,11 @@ const dbl = (name: string): OcsfColumn => ({ name, type: 'double' });
 const bool = (name: string): OcsfColumn => ({ name, type: 'boolean' });
 const struct = (name: string, fields: readonly OcsfColumn[]): OcsfColumn => ({ name, struct: fields });
 const list = (name: string, item: LeafType | readonly OcsfColumn[]): OcsfColumn => ({ name, list: item });
+const requiredList = (name: string, item: readonly OcsfColumn[]): OcsfColumn => ({
+  name,
+  list: item,
+  keptEmpty: true,
+});
 
 const CLASSIFICATION = [
   int('activity_id'),
@@ -110,7 +123,8 @@ function vulnerabilityFindingColumns(affected: OcsfColumn): readonly OcsfColumn[
       long('first_seen_time'),
       long('last_seen_time'),
     ]),
-    list('vulnerabilities', VULNERABILITY),
+    // OCSF requires `vulnerabilities`: a finding without CVE or CWE has an empty list.
+    requiredList('vulnerabilities', VULNERABILITY),
     DEVICE,
     affected,
     OBSERVABLES,

@@ -28,6 +28,18 @@ export function deviceInventoryInfoOf(
   row: DeliveredAsset,
   version: OcsfVersion = '1.3.0',
 ): DeviceInventoryInfoEvent {
+  return prune(deviceInventoryInfoAttributes(row, version));
+}
+
+/**
+ * {@link deviceInventoryInfoOf} with its empty parts still in (attributes without a value are
+ * undefined, lists may be empty): what the Parquet writer reads, which writes them as nulls
+ * (lib/ocsf/shred), so no record is copied to leave them out.
+ */
+export function deviceInventoryInfoAttributes(
+  row: DeliveredAsset,
+  version: OcsfVersion = '1.3.0',
+): DeviceInventoryInfoEvent {
   const lastSeen = epochMs(row.last_seen);
   const collected = epochMs(row.collected_at);
   const group = repositoryGroup(row.repository);
@@ -39,7 +51,7 @@ export function deviceInventoryInfoOf(
     first_seen_time: epochMs(row.first_seen),
     last_seen_time: lastSeen,
   };
-  return prune<DeviceInventoryInfoEvent>({
+  return {
     activity_id: COLLECT,
     activity_name: 'Collect',
     category_uid: CLASS.categoryUid,
@@ -73,5 +85,5 @@ export function deviceInventoryInfoOf(
       plugin_set: text(row.plugin_set),
       acr_score: row.acr_score ?? undefined,
     },
-  });
+  };
 }

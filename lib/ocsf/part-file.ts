@@ -3,13 +3,13 @@ import type { Dataset, DeliveredAsset, DeliveredFinding } from '#lib/findings';
 import { type ObjectStore, ocsfPartKey, ocsfRunPrefix, type PartInfo } from '#lib/sink';
 import { type OcsfColumn, ocsfColumnsOf } from './columns';
 import { OCSF_CLASSES, type OcsfClass, type OcsfVersion } from './constants';
-import { deviceInventoryInfoOf, deviceInventoryInfoTime } from './device-inventory-info';
+import { deviceInventoryInfoAttributes, deviceInventoryInfoTime } from './device-inventory-info';
 import type { OcsfInputAddress } from './errors';
 import type { OcsfFileInfo } from './manifest';
 import { type OcsfCodec, OcsfParquetWriter, runtimeCodec } from './parquet';
 import { type PartLines, partLinesOf, readPartLines } from './part-lines';
 import { RecordShredder } from './shred';
-import { vulnerabilityFindingOf, vulnerabilityFindingTime } from './vulnerability-finding';
+import { vulnerabilityFindingAttributes, vulnerabilityFindingTime } from './vulnerability-finding';
 
 /** Row groups hold at most this many rows … */
 export const ROW_GROUP_MAX_ROWS = 5000;
@@ -19,7 +19,10 @@ export const ROW_GROUP_MAX_ROWS = 5000;
  */
 export const ROW_GROUP_MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
-/** How a delivered dataset becomes OCSF: its class, its columns, its mapper and the time it sorts on. */
+/**
+ * How a delivered dataset becomes OCSF: its class, its columns, its mapper and the time it sorts on.
+ * The mapper leaves a record's empty parts in: the shredder writes them as nulls.
+ */
 interface ClassPlan {
   ocsfClass: OcsfClass;
   columns(version: OcsfVersion): readonly OcsfColumn[];
@@ -30,13 +33,13 @@ interface ClassPlan {
 const FINDINGS: ClassPlan = {
   ocsfClass: OCSF_CLASSES.vulnerabilityFinding,
   columns: (version) => ocsfColumnsOf('vulnerabilityFinding', version),
-  map: (row, version) => vulnerabilityFindingOf(row as DeliveredFinding, version),
+  map: (row, version) => vulnerabilityFindingAttributes(row as DeliveredFinding, version),
   time: (row) => vulnerabilityFindingTime(row as DeliveredFinding),
 };
 const ASSETS: ClassPlan = {
   ocsfClass: OCSF_CLASSES.deviceInventoryInfo,
   columns: (version) => ocsfColumnsOf('deviceInventoryInfo', version),
-  map: (row, version) => deviceInventoryInfoOf(row as DeliveredAsset, version),
+  map: (row, version) => deviceInventoryInfoAttributes(row as DeliveredAsset, version),
   time: (row) => deviceInventoryInfoTime(row as DeliveredAsset),
 };
 
