@@ -398,12 +398,7 @@ describe('sc2aws deliver', () => {
     beforeAll(async () => {
       s3 = await startS3('deliver-bucket');
       env = {
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        ...s3.environment(),
       };
       const client = s3.client();
       for (const file of (await filesUnder(inConsole(exported))).filter((f) => f.startsWith('raw/'))) {

@@ -171,12 +171,7 @@ describe('sc2aws lifecycle rebuild', () => {
       const r = await runSc2aws(
         ['lifecycle', 'rebuild', '--from', 's3://rebuild-bucket/sc2aws', '--replace'],
         {
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'S3RVER',
-          AWS_SECRET_ACCESS_KEY: 'S3RVER',
-          AWS_ENDPOINT_URL_S3: s3.endpoint,
-          AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-          AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+          ...s3.environment(),
         },
       );
 

@@ -24,12 +24,7 @@ describe('functions/forward-results handler', () => {
     vi.resetModules();
     process.env = {
       ...saved,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_S3: h.s3?.endpoint,
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      ...h.s3?.environment(),
       DATA_BUCKET: h.s3?.bucket,
       DATA_PREFIX: 'sc2aws',
       EVENT_BUS_NAME: 'sc2aws-test',

@@ -32,12 +32,7 @@ describe('functions/pull-analysis handler', () => {
     vi.resetModules();
     process.env = {
       ...saved,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      ...s3.environment(),
       SC_URL: sim.url,
       SC_SECRET_ARN: SECRET_ARN,
       SC_CA_BUNDLE: sim.caPem,
