@@ -1,8 +1,10 @@
 import { ByteWriter } from 'hyparquet-writer';
+import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { describe, expect, it } from 'vitest';
 import { ocsfColumnsOf } from '../../../lib/ocsf/columns';
 import { deviceInventoryInfoAttributes } from '../../../lib/ocsf/device-inventory-info';
+import { type OcsfPageHeader, pageHeaderBytes } from '../../../lib/ocsf/page-header';
 import { OcsfParquetWriter } from '../../../lib/ocsf/parquet';
 import { vulnerabilityFindingAttributes } from '../../../lib/ocsf/vulnerability-finding';
 import { assetCases, findingCases } from './rows';
@@ -21,6 +23,45 @@ function genericFooter(writer: OcsfParquetWriter): Uint8Array {
   // Without the length writeMetadata appends.
   return out.getBytes().slice(0, out.offset - 4);
 }
+
+describe('OCSF Parquet page headers', () => {
+  it("are hyparquet-writer's, byte for byte: dictionary and data v2, small and large sizes", () => {
+    const sizes = [0, 1, 14, 15, 63, 64, 127, 128, 8191, 8192, 1_000_000, 2 ** 30 - 1];
+    const headers: OcsfPageHeader[] = [];
+    for (const n of sizes) {
+      headers.push({ type: 'DICTIONARY_PAGE', dictionary_page_header: { num_values: n, encoding: 'PLAIN' } });
+      for (const encoding of ['PLAIN', 'RLE_DICTIONARY'] as const)
+        headers.push({
+          type: 'DATA_PAGE_V2',
+          data_page_header_v2: {
+            num_values: n,
+            num_nulls: Math.floor(n / 3),
+            num_rows: Math.floor(n / 2),
+            encoding,
+            definition_levels_byte_length: n % 1000,
+            repetition_levels_byte_length: n % 7,
+            is_compressed: true,
+          },
+        });
+    }
+    for (const header of headers)
+      for (const [uncompressed, compressed] of [
+        [0, 0],
+        [100, 60],
+        [600_000, 250_000],
+      ] as const) {
+        const generic = new ByteWriter();
+        writePageHeader(generic, {
+          ...header,
+          uncompressed_page_size: uncompressed,
+          compressed_page_size: compressed,
+        } as never);
+        expect(Buffer.from(pageHeaderBytes(header, uncompressed, compressed))).toEqual(
+          Buffer.from(generic.getBytes()),
+        );
+      }
+  });
+});
 
 describe('OCSF Parquet footer', () => {
   for (const version of ['1.1.0', '1.3.0'] as const) {
