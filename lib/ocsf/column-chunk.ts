@@ -1,6 +1,6 @@
 import type { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
+import { type OcsfPageHeader, pageHeaderBytes } from './page-header';
 import type { Leaf } from './shred';
 
 type ColumnChunk = ParquetWriter['row_groups'][number]['columns'][number];
@@ -281,22 +281,26 @@ function writeDataPage(
     for (let i = from; i < to; i++) if (repetition[i] === 0) rows += 1;
   }
   const levels = (rep?.length ?? 0) + def.length;
-  return writePage(writer, format, page.body, rep === undefined ? [def] : [rep, def], {
-    type: 'DATA_PAGE_V2',
-    data_page_header_v2: {
-      num_values: to - from,
-      num_nulls: page.nulls,
-      num_rows: rows,
-      encoding: page.encoding,
-      definition_levels_byte_length: def.length,
-      repetition_levels_byte_length: rep?.length ?? 0,
-      is_compressed: true,
+  return writePage(
+    writer,
+    format,
+    page.body,
+    rep === undefined ? [def] : [rep, def],
+    {
+      type: 'DATA_PAGE_V2',
+      data_page_header_v2: {
+        num_values: to - from,
+        num_nulls: page.nulls,
+        num_rows: rows,
+        encoding: page.encoding,
+        definition_levels_byte_length: def.length,
+        repetition_levels_byte_length: rep?.length ?? 0,
+        is_compressed: true,
+      },
     },
     levels,
-  });
+  );
 }
-
-type Header = Parameters<typeof writePageHeader>[1];
 
 /** Writes a page: header, levels (v2 keeps them uncompressed), compressed body. Returns its uncompressed size. */
 function writePage(
@@ -304,18 +308,13 @@ function writePage(
   format: ChunkFormat,
   body: Uint8Array,
   levels: Uint8Array[] | undefined,
-  header: Omit<Header, 'uncompressed_page_size' | 'compressed_page_size'> & { levels?: number },
+  header: OcsfPageHeader,
+  levelSize = 0,
 ): number {
   const compressed = format.compress(body);
-  const levelSize = header.levels ?? 0;
-  const { levels: _levels, ...rest } = header;
-  const headerStart = writer.offset;
-  writePageHeader(writer, {
-    ...rest,
-    uncompressed_page_size: levelSize + body.length,
-    compressed_page_size: levelSize + compressed.length,
-  } as Header);
-  const headerSize = writer.offset - headerStart;
+  const headerBytes = pageHeaderBytes(header, levelSize + body.length, levelSize + compressed.length);
+  writer.appendBytes(headerBytes);
+  const headerSize = headerBytes.length;
   for (const level of levels ?? []) writer.appendBytes(level);
   writer.appendBytes(compressed);
   return headerSize + levelSize + body.length;

@@ -1,12 +1,42 @@
 import * as zlib from 'node:zlib';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { ByteWriter, type ParquetWriter } from 'hyparquet-writer';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { type ChunkFormat, writeColumnChunk } from './column-chunk';
 import type { LeafType, OcsfColumn } from './columns';
+import { FooterWriter } from './footer';
 import { type Leaf, RecordShredder } from './shred';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
-type ColumnChunk = ParquetWriter['row_groups'][number]['columns'][number];
+type RowGroup = ParquetWriter['row_groups'][number];
+type ColumnChunk = RowGroup['columns'][number];
+
+/** The footer's fields, as hyparquet-writer's writer takes them (what {@link OcsfParquetWriter.metadata} gives). */
+export interface OcsfFileMetaData {
+  version: 2;
+  schema: SchemaElement[];
+  num_rows: bigint;
+  row_groups: RowGroup[];
+  key_value_metadata: { key: string; value: string }[];
+  created_by: string;
+}
+
+/** "PAR1", at both ends of a Parquet file. */
+const MAGIC = 0x31524150;
+const CREATED_BY = 'sc2aws (hyparquet-writer)';
+
+// A column tree's schema and footer writer, made once: every file of a part (one per event day) has
+// the same schema, and its footer bytes are the same.
+const FOOTERS = new WeakMap<readonly OcsfColumn[], { schema: SchemaElement[]; footer: FooterWriter }>();
+
+function footerOf(columns: readonly OcsfColumn[]): { schema: SchemaElement[]; footer: FooterWriter } {
+  let made = FOOTERS.get(columns);
+  if (made === undefined) {
+    const schema = parquetSchemaOf(columns);
+    made = { schema, footer: new FooterWriter(schema) };
+    FOOTERS.set(columns, made);
+  }
+  return made;
+}
 
 /** Parquet codecs sc2aws writes: zstd (Security Lake's recommendation) where Node has it, else snappy. */
 export type OcsfCodec = 'ZSTD' | 'SNAPPY';
@@ -82,7 +112,10 @@ export interface OcsfParquetWriterOptions {
  */
 export class OcsfParquetWriter {
   readonly #writer: ByteWriter;
-  readonly #parquet: ParquetWriter;
+  readonly #schema: SchemaElement[];
+  readonly #footer: FooterWriter;
+  readonly #kv: { key: string; value: string }[];
+  readonly #rowGroups: RowGroup[] = [];
   readonly #shredder: RecordShredder;
   readonly #formats: ChunkFormat[];
   readonly #chunks: Uint8Array[] = [];
@@ -90,15 +123,11 @@ export class OcsfParquetWriter {
 
   constructor(options: OcsfParquetWriterOptions) {
     this.#writer = new ByteWriter();
-    const schema = parquetSchemaOf(options.columns);
-    this.#parquet = new ParquetWriter({
-      writer: this.#writer,
-      schema,
-      codec: options.codec,
-      compressors: zstdCompressSync === undefined ? {} : { ZSTD: (input) => zstdCompressSync(input) },
-      kvMetadata: Object.entries(options.metadata).map(([key, value]) => ({ key, value })),
-      createdBy: 'sc2aws (hyparquet-writer)',
-    });
+    this.#writer.appendUint32(MAGIC);
+    const { schema, footer } = footerOf(options.columns);
+    this.#schema = schema;
+    this.#footer = footer;
+    this.#kv = Object.entries(options.metadata).map(([key, value]) => ({ key, value }));
     this.#shredder = options.shredder ?? new RecordShredder(options.columns);
     if (this.#shredder.rows !== 0)
       throw new Error('the shredder handed to an OCSF Parquet writer is not empty');
@@ -140,14 +169,12 @@ export class OcsfParquetWriter {
     for (const [i, leaf] of leaves.entries()) {
       const chunk = writeColumnChunk(this.#writer, leaf, this.#formats[i] as ChunkFormat);
       columns.push(chunk);
-      this.#parquet.pendingIndexes.push({ chunk });
       // The leaf's slots are encoded: let them go before the next leaf is encoded.
       leaves[i] = undefined as unknown as Leaf;
     }
     let totalByteSize = 0n;
     for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
-    this.#parquet.num_rows += BigInt(rows);
-    this.#parquet.row_groups.push({
+    this.#rowGroups.push({
       columns,
       total_byte_size: totalByteSize,
       num_rows: BigInt(rows),
@@ -168,10 +195,26 @@ export class OcsfParquetWriter {
     return this.#chunks.splice(0);
   }
 
-  /** Ends the last row group and the file (indexes, footer); returns the bytes not taken yet. */
+  /** The footer's fields so far (the row groups ended). */
+  metadata(): OcsfFileMetaData {
+    return {
+      version: 2,
+      schema: this.#schema,
+      num_rows: BigInt(this.#rows),
+      row_groups: this.#rowGroups,
+      key_value_metadata: this.#kv,
+      created_by: CREATED_BY,
+    };
+  }
+
+  /** Ends the last row group and the file (footer); returns the bytes not taken yet. */
   finish(): Uint8Array {
     this.endRowGroup();
-    this.#parquet.finish();
+    // Column chunks carry no page indexes or bloom filters: the footer follows the last row group.
+    const footer = this.#footer.write(BigInt(this.#rows), this.#rowGroups, this.#kv, CREATED_BY);
+    this.#writer.appendBytes(footer);
+    this.#writer.appendUint32(footer.length);
+    this.#writer.appendUint32(MAGIC);
     this.#drain();
     return Buffer.concat(this.take());
   }
