@@ -61,6 +61,15 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
   const bus: CfValue = {
     'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${setup.bus}`,
   };
+  // Read-only, the four keys that mark a data prefix from before consoles (LAYOUT_LEGACY).
+  const detectStateFromBeforeConsoles: Statement = {
+    Sid: 'DetectStateFromBeforeConsoles',
+    Effect: 'Allow',
+    Action: ['s3:GetObject'],
+    Resource: ['state/vulns.json', 'state/fixed.json', 'state/assets.json', 'state/lifecycle/root.json'].map(
+      (key) => objects(setup.bucket, `/${setup.prefix}/${key}`),
+    ),
+  };
   const publish: Statement = {
     Sid: 'PublishSc2awsEvents',
     Effect: 'Allow',
@@ -174,6 +183,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
           { 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::\${Bucket}`, { Bucket: setup.bucket }] } as CfValue,
         ],
       },
+      detectStateFromBeforeConsoles,
       {
         // Only the checkpoints of its datasets: state/delivery/ and state/lifecycle/ are
         // forward-results'.
@@ -193,6 +203,7 @@ export function expectedStatements(setup: Setup): Record<string, Statement[]> {
     ],
     ForwardResultsRole: [
       logs('ForwardResults'),
+      detectStateFromBeforeConsoles,
       {
         Sid: 'ReadRaw',
         Effect: 'Allow',

@@ -199,10 +199,34 @@ describe("state in S3: each function its own keys, in every console's folder", (
       ['PullAnalysisRole', 'state/vulns.json'],
       ['ForwardResultsRole', 'findings/dataset=vulns/part-00000.ndjson.gz'],
       ['ForwardResultsRole', 'state/delivery/dataset=vulns/run=r1/state.json'],
+      ['ForwardResultsRole', 'state/lifecycle/root.json'],
     ] as const) {
       expect(allows(vpc, role, 's3:PutObject', outside(path)), `${role} ${path}`).toBe(false);
-      expect(allows(vpc, role, 's3:GetObject', outside(path)), `${role} ${path}`).toBe(false);
     }
+    for (const role of ['PullAnalysisRole', 'ForwardResultsRole'])
+      for (const path of [
+        'raw/vulns/run=r1/part-00000.ndjson.gz',
+        'findings/dataset=vulns/part-00000.ndjson.gz',
+        'state/delivery/dataset=vulns/run=r1/state.json',
+        'state/lifecycle/partition=00a/vulns-r1.json.gz',
+      ])
+        expect(allows(vpc, role, 's3:GetObject', outside(path)), `${role} ${path}`).toBe(false);
+  });
+
+  it('lets both data roles read the four keys that mark a prefix from before consoles, and nothing else there', () => {
+    // Without them S3 answers 403 instead of 404, and every run would fail instead of finding none.
+    const outside = (path: string) => `arn:aws:s3:::${BUCKET}/tenable/sc/${path}`;
+    for (const role of ['PullAnalysisRole', 'ForwardResultsRole'])
+      for (const path of [
+        'state/vulns.json',
+        'state/fixed.json',
+        'state/assets.json',
+        'state/lifecycle/root.json',
+      ]) {
+        expect(allows(vpc, role, 's3:GetObject', outside(path)), `${role} ${path}`).toBe(true);
+        expect(allows(vpc, role, 's3:PutObject', outside(path)), `${role} ${path}`).toBe(false);
+        expect(allows(vpc, role, 's3:DeleteObject', outside(path)), `${role} ${path}`).toBe(false);
+      }
   });
 });
 
