@@ -30,6 +30,15 @@ export class PartLines {
     return this.#bytes.toString('utf8', this.#starts[i], this.#ends[i]);
   }
 
+  /**
+   * The last `n` bytes of line `i` (all of it when shorter), one character a byte (latin1): for
+   * ASCII text at a line's end without decoding the line.
+   */
+  tail(i: number, n: number): string {
+    const end = this.#ends[i] as number;
+    return this.#bytes.toString('latin1', Math.max(this.#starts[i] as number, end - n), end);
+  }
+
   /** Line `i`'s size in bytes. */
   bytesOf(i: number): number {
     return (this.#ends[i] as number) - (this.#starts[i] as number);
