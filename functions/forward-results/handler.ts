@@ -17,7 +17,7 @@ import { createEventPublisher } from '#lib/events';
 import { createLambdaLogger } from '#lib/logging';
 import { createLambdaMetrics } from '#lib/metrics';
 import { consolePrefix } from '#lib/product';
-import { createS3Store, refuseLegacyLayout } from '#lib/sink';
+import { createS3Store, legacyLayoutCheck } from '#lib/sink';
 
 // Cold start: configuration is parsed once; a bad value fails the init with one readable line.
 const logger = createLambdaLogger('forward-results');
@@ -27,6 +27,8 @@ const eventBridge = new EventBridgeClient({});
 // What the consoles share (the Security Hub sender lease) lives under the data prefix; each console's
 // runs and state under its own `console=<id>/` folder, with events that name it.
 const deploymentStore = createS3Store({ client: s3, ...config.output });
+// A prefix from before consoles is refused until moved (lib/sink/console-layout.ts).
+const layoutChecked = legacyLayoutCheck(deploymentStore);
 const consoles = new Map(
   config.consoleIds.map((consoleId) => [
     consoleId,
@@ -40,8 +42,6 @@ const consoles = new Map(
     },
   ]),
 );
-// Checked until it passes once per container: a prefix from before consoles is moved by hand first.
-let layoutChecked: Promise<void> | undefined;
 // OCSF (the Parquet writer, STS) is loaded only when it is on: with it off, a cold start never pays for it.
 const ocsf = await ocsfTargetOf(config.ocsf);
 const metrics = createLambdaMetrics('forward-results');
@@ -59,11 +59,7 @@ export async function handler(event: unknown, context: Context): Promise<Deliver
   const request = deliveryRequestOf(event, config.output.bucket, config.output.prefix, config.consoleIds);
   const { store, events } = consoles.get(request.consoleId) as NonNullable<ReturnType<typeof consoles.get>>;
   logger.appendKeys({ consoleId: request.consoleId });
-  layoutChecked ??= refuseLegacyLayout(deploymentStore).catch((err) => {
-    layoutChecked = undefined;
-    throw err;
-  });
-  await layoutChecked;
+  await layoutChecked();
   runner ??= createPartRunner(
     deliveryThreads(config.deliveryThreads),
     existsSync(workerUrl) ? workerUrl : undefined,

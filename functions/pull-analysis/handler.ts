@@ -9,7 +9,7 @@ import { createLambdaLogger } from '#lib/logging';
 import { createLambdaMetrics } from '#lib/metrics';
 import { consolePrefix } from '#lib/product';
 import { createApiKeySource, keyProviderOf } from '#lib/secrets';
-import { createS3Store, refuseLegacyLayout } from '#lib/sink';
+import { createS3Store, legacyLayoutCheck } from '#lib/sink';
 import { createScClient } from '#lib/tenable';
 
 // Cold start: configuration is parsed once; a bad value (of any console) fails the init with one
@@ -40,9 +40,10 @@ function consoleContext(config: PullAnalysisConfig) {
   };
 }
 const consoles = new Map(configs.map((config) => [config.consoleId, consoleContext(config)]));
-const dataRoot = createS3Store({ client: s3, ...(configs[0] as PullAnalysisConfig).output });
-// Checked until it passes once per container: a prefix from before consoles is moved by hand first.
-let layoutChecked: Promise<void> | undefined;
+// A prefix from before consoles is refused until moved (lib/sink/console-layout.ts).
+const layoutChecked = legacyLayoutCheck(
+  createS3Store({ client: s3, ...(configs[0] as PullAnalysisConfig).output }),
+);
 
 /** Each console's schedule (`{"console":"<id>"}`), continuation events, and direct invocations. */
 export async function handler(event: unknown, context: Context): Promise<ExportSummary> {
@@ -52,11 +53,7 @@ export async function handler(event: unknown, context: Context): Promise<ExportS
     typeof consoleContext
   >;
   logger.appendKeys({ consoleId: request.consoleId });
-  layoutChecked ??= refuseLegacyLayout(dataRoot).catch((err) => {
-    layoutChecked = undefined;
-    throw err;
-  });
-  await layoutChecked;
+  await layoutChecked();
   const remainingMs = () => context.getRemainingTimeInMillis();
   const sc = createScClient(config.sc, { keys, logger, metrics, remainingMs });
   try {

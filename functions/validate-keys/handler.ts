@@ -45,9 +45,9 @@ export async function handler(event: unknown, context: Context): Promise<Validat
   logger.addContext(context);
   // The console whose secret the event names; an event of no console goes to the first, which
   // ignores a label change of another secret and refuses what it does not handle.
-  const consoleId = consoleOfKeysEvent(event, keysConsoles)?.consoleId ?? configs[0]?.consoleId;
+  const named = consoleOfKeysEvent(event, keysConsoles)?.consoleId;
   const { config, deps } =
-    consoles.find((c) => c.config.consoleId === consoleId) ?? (consoles[0] as (typeof consoles)[0]);
+    consoles.find((c) => c.config.consoleId === named) ?? (consoles[0] as (typeof consoles)[0]);
   logger.appendKeys({ consoleId: config.consoleId });
   // SC calls end before the invocation does, so a hung SC still ends in a Key Validation event.
   const remainingMs = () => context.getRemainingTimeInMillis();

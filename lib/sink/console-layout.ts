@@ -57,6 +57,28 @@ export async function refuseLegacyLayout(root: ObjectStore): Promise<void> {
   );
 }
 
+/**
+ * {@link refuseLegacyLayout} for a function's warm container: checked at each invocation until it
+ * passes once, then never again (a prefix moved by `sc2aws migrate-layout` stays moved; a refused
+ * one is looked at again on the next invocation, so the move takes effect without a new container).
+ *
+ * @example
+ * ```ts
+ * const layoutChecked = legacyLayoutCheck(rootStore);
+ * export const handler = async () => { await layoutChecked(); … };
+ * ```
+ */
+export function legacyLayoutCheck(root: ObjectStore): () => Promise<void> {
+  let passed: Promise<void> | undefined;
+  return () => {
+    passed ??= refuseLegacyLayout(root).catch((err: unknown) => {
+      passed = undefined;
+      throw err;
+    });
+    return passed;
+  };
+}
+
 async function firstLegacyKey(root: ObjectStore): Promise<string | undefined> {
   const present = await Promise.all(
     LEGACY_STATE_KEYS.map(async (key) => (await root.getText(key)) !== undefined),

@@ -5,6 +5,7 @@ export {
   type KeyLister,
   type LayoutMigration,
   LEGACY_STATE_KEYS,
+  legacyLayoutCheck,
   migrateToConsoleLayout,
   refuseLegacyLayout,
 } from './console-layout';

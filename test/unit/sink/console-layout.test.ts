@@ -2,7 +2,13 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLocalStore, type KeyLister, migrateToConsoleLayout, refuseLegacyLayout } from '#lib/sink';
+import {
+  createLocalStore,
+  type KeyLister,
+  legacyLayoutCheck,
+  migrateToConsoleLayout,
+  refuseLegacyLayout,
+} from '#lib/sink';
 
 /** Keys under a prefix of a directory, as the CLI lists them. */
 const listerOf =
@@ -97,5 +103,23 @@ describe('moving a data prefix from before consoles', () => {
 
     expect(await store.getText('console=emea/state/vulns.json')).toBeDefined();
     expect(await store.getText('console=default/state/vulns.json')).toBeUndefined();
+  });
+
+  it('is checked in a warm container until it passes, then not again: a refusal clears once the prefix is moved', async () => {
+    // Prepare: a legacy prefix, and a count of the store's reads.
+    const { dir, store } = await legacyPrefix();
+    let reads = 0;
+    const counted = { ...store, getText: (key: string) => ((reads += 1), store.getText(key)) };
+    const layoutChecked = legacyLayoutCheck(counted);
+
+    // Act & assert: refused twice (each invocation looks again), then the move, then one check only.
+    await expect(layoutChecked()).rejects.toMatchObject({ code: 'LAYOUT_LEGACY' });
+    await expect(layoutChecked()).rejects.toMatchObject({ code: 'LAYOUT_LEGACY' });
+    await migrateToConsoleLayout(store, listerOf(dir), 'default');
+    const before = reads;
+    await layoutChecked();
+    await layoutChecked();
+    await layoutChecked();
+    expect(reads - before).toBe(4);
   });
 });
