@@ -109,7 +109,13 @@ describe('moving a data prefix from before consoles', () => {
     // Prepare: a legacy prefix, and a count of the store's reads.
     const { dir, store } = await legacyPrefix();
     let reads = 0;
-    const counted = { ...store, getText: (key: string) => ((reads += 1), store.getText(key)) };
+    const counted = {
+      ...store,
+      getText: (key: string) => {
+        reads += 1;
+        return store.getText(key);
+      },
+    };
     const layoutChecked = legacyLayoutCheck(counted);
 
     // Act & assert: refused twice (each invocation looks again), then the move, then one check only.
