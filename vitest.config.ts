@@ -2,12 +2,17 @@ import { availableParallelism } from 'node:os';
 import { configDefaults, coverageConfigDefaults, defineConfig } from 'vitest/config';
 
 /**
- * The tests whose behaviour depends on the Node runtime, run a second time on the Lambda runtime's
- * Node (`npm run test:lambda-node`): worker threads and what crosses them (structured clone, Buffer's
- * shared pool: Node 24 refused a pooled Buffer transfer with DataCloneError where Node 20 did not),
- * zlib codecs (gzip, and zstd, which only newer Node has), undici, TLS and sockets, the S3 SDK's
- * streams, memory, signals, and the bundle end to end. The rest is plain TypeScript over these
- * and runs once, on the machine's Node.
+ * The files holding the tests whose behaviour depends on the Node runtime, run a second time on the
+ * Lambda runtime's Node (`npm run test:lambda-node`): worker threads and what crosses them (structured
+ * clone, Buffer's shared pool: Node 24 refused a pooled Buffer transfer with DataCloneError where
+ * Node 20 did not), zlib codecs (gzip, and zstd, which only newer Node has), undici, TLS and sockets,
+ * the S3 SDK's streams, memory, signals, and the bundle end to end. The rest is plain TypeScript over
+ * these and runs once, on the machine's Node.
+ *
+ * Which tests of these files run there is the `runtime` tag: a whole file (`// @module-tag runtime`)
+ * or single tests (`{ tags: ['runtime'] }`) where a file's other tests only repeat the same runtime
+ * path with other inputs (the CLI's delivery and signal tests). `runtime-dependent-tests.test.ts`
+ * keeps the list and the tags in step.
  */
 export const RUNTIME_DEPENDENT_TESTS = [
   // Worker threads, structured clone, Buffer pools.
@@ -34,6 +39,9 @@ export const RUNTIME_DEPENDENT_TESTS = [
   'test/integration/export-memory.test.ts',
   'test/e2e/demo.test.ts',
 ];
+
+/** The tag of the tests that run again on the Lambda runtime's Node (`--tags-filter=runtime`). */
+export const RUNTIME_TAG = 'runtime';
 
 /** `SC2AWS_TESTS=runtime-dependent`: only {@link RUNTIME_DEPENDENT_TESTS} (the Node 24 pass). */
 const runtimeDependentOnly = process.env.SC2AWS_TESTS === 'runtime-dependent';
@@ -74,6 +82,13 @@ export default defineConfig({
     // least two, keeps both cores busy; the longest files (the fault matrix, the bench smoke tests)
     // are split or small enough that no single file sets the pace.
     maxWorkers: Math.max(2, availableParallelism()),
+    tags: [
+      {
+        name: RUNTIME_TAG,
+        description:
+          "depends on the Node runtime: runs again on the Lambda runtime's Node (npm run test:lambda-node)",
+      },
+    ],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     env: {

@@ -137,8 +137,11 @@ describe('sc2aws deliver', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  // With --ocsf, so the OCSF files made on threads are held to the inline ones too.
-  it('delivers every committed run of an export directory on 2 threads, OCSF included, byte for byte as inline in-process', async () => {
+  // With --ocsf, so the OCSF files made on threads are held to the inline ones too. On the Lambda's
+  // Node as well: worker threads, the Buffers crossing them, gzip and the Parquet codec.
+  it('delivers every committed run of an export directory on 2 threads, OCSF included, byte for byte as inline in-process', {
+    tags: ['runtime'],
+  }, async () => {
     // Prepare
     const threaded = await copyOfExport('threaded');
     const inline = await copyOfExport('inline');
@@ -415,7 +418,10 @@ describe('sc2aws deliver', () => {
       await s3.close();
     });
 
-    it('delivers an s3:// raw manifest beside its raw run, with the bytes of a local delivery', async () => {
+    // On the Lambda's Node as well: the S3 SDK's streams, read and written from worker threads.
+    it('delivers an s3:// raw manifest beside its raw run, with the bytes of a local delivery', {
+      tags: ['runtime'],
+    }, async () => {
       // Prepare
       const local = await copyOfExport('s3-reference');
       expect((await runCliInProcess(['deliver', '--from', local, '--dataset', 'vulns'])).code).toBe(0);
@@ -465,7 +471,10 @@ describe('sc2aws deliver', () => {
       }
     });
 
-    it('exits 3 on a missing s3:// manifest and 4 when S3 cannot be reached', async () => {
+    // On the Lambda's Node as well: what a refused connection looks like to the SDK there.
+    it('exits 3 on a missing s3:// manifest and 4 when S3 cannot be reached', {
+      tags: ['runtime'],
+    }, async () => {
       const key = 'raw/dataset=vulns/dt=2026-01-01/run=20260101T000000Z-nope/_manifest.json';
 
       const address = `s3://${s3.bucket}/sc2aws/console=default/${key}`;

@@ -1,3 +1,4 @@
+// @module-tag runtime
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ScApiKeys } from '#lib/secrets';
 import { createScClient, MAX_RESPONSE_BYTES, type ScClient } from '#lib/tenable';

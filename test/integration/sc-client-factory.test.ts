@@ -1,3 +1,4 @@
+// @module-tag runtime
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dimensions, Metrics, MetricUnit } from '#lib/metrics';
 import { ScApiKeys } from '#lib/secrets';

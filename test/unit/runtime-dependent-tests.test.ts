@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RUNTIME_DEPENDENT_TESTS } from '../../vitest.config';
+import { RUNTIME_DEPENDENT_TESTS, RUNTIME_TAG } from '../../vitest.config';
 
 /** Every test file, relative to the repository. */
 function testFiles(dir = 'test'): string[] {
@@ -11,6 +11,14 @@ function testFiles(dir = 'test'): string[] {
     return path.endsWith('.test.ts') ? [path] : [];
   });
 }
+
+/** How a file marks tests for the Node 24 pass: all of them, or single ones. */
+const wholeFile = new RegExp(`^// @module-tag ${RUNTIME_TAG}$`, 'm');
+const singleTest = new RegExp(`tags: \\['${RUNTIME_TAG}'\\]`);
+const tagged = (file: string) => {
+  const text = readFileSync(file, 'utf8');
+  return wholeFile.test(text) || singleTest.test(text);
+};
 
 describe('the Node 24 pass (npm run test:lambda-node)', () => {
   it('lists only test files that exist, so a renamed one is not silently left out', () => {
@@ -24,5 +32,17 @@ describe('the Node 24 pass (npm run test:lambda-node)', () => {
 
     expect(threaded.length).toBeGreaterThan(0);
     expect(threaded.filter((file) => !RUNTIME_DEPENDENT_TESTS.includes(file))).toEqual([]);
+  });
+
+  it(`runs something of every listed file: each has tests tagged ${RUNTIME_TAG}, or the whole file is`, () => {
+    expect(RUNTIME_DEPENDENT_TESTS.filter((file) => !tagged(file))).toEqual([]);
+  });
+
+  it(`lists every file with tests tagged ${RUNTIME_TAG}, since the pass loads only the listed files`, () => {
+    const self = 'test/unit/runtime-dependent-tests.test.ts';
+    const taggedFiles = testFiles().filter((file) => file !== self && tagged(file));
+
+    expect(taggedFiles.length).toBeGreaterThanOrEqual(RUNTIME_DEPENDENT_TESTS.length);
+    expect(taggedFiles.filter((file) => !RUNTIME_DEPENDENT_TESTS.includes(file))).toEqual([]);
   });
 });

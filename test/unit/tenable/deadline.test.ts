@@ -1,3 +1,4 @@
+// @module-tag runtime
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScClient, type ScClientOptions } from '#lib/tenable';
