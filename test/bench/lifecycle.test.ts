@@ -21,7 +21,7 @@ describe('npm run bench -- --only lifecycle --quick', () => {
       const args = [
         ...['--only', 'lifecycle', '--quick', '--no-build', '--rows', '2000', '--reps', '1'],
         ...['--lifecycle-state', '5000', '--lifecycle-small-run', '1000', '--lifecycle-large-run', '5000'],
-        ...['--lifecycle-invocation-boundaries', '3', '--lifecycle-group-bytes', '65536'],
+        ...['--lifecycle-invocation-boundaries', '40', '--lifecycle-group-bytes', '65536'],
       ];
       await new Promise<void>((resolve, reject) => {
         execFile(process.execPath, [RUN, ...args, '--results-dir', dir], (err, _out, stderr) =>

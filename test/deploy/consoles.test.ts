@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import {
   type CfTemplate,
   type CfValue,
   idsOfType,
+  OSLS_HOME,
   type PackageOptions,
   type PackageRun,
   packageService,
@@ -109,8 +110,7 @@ function consolesOf(t: CfTemplate, fn: string): unknown {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-consoles-'));
-  const home = join(work, 'home');
-  await mkdir(home);
+  const home = OSLS_HOME;
   const plan: [string, string[], PackageOptions?][] = [
     // The same console both ways: today's parameters, and a list of one "default" entry.
     [
@@ -189,7 +189,7 @@ beforeAll(async () => {
       ],
     ],
   ];
-  // The first run fills osls's validator cache in `home`; the rest run two at a time.
+  // The first run fills osls's validator cache in `home` if no other file has yet; the rest run two at a time.
   const [first, ...rest] = plan;
   if (first !== undefined)
     runs[first[0]] = await packageService(join(work, first[0]), home, first[1], first[2]);

@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const OSLS = join(REPO, 'node_modules/osls/bin/serverless.js');
 
+/**
+ * The HOME of every packaging run: osls keeps only its schema-validator cache there (~3 s of CPU to
+ * build, keyed by osls's version and the schema, written to a temporary file and renamed into place),
+ * so the runs of all the packaging test files share one, inside node_modules like other tools'
+ * caches, and never touch the user's own.
+ */
+export const OSLS_HOME = join(REPO, 'node_modules/.cache/sc2aws-osls-home');
+
 /** A CloudFormation value: literals, arrays, and objects such as `{ Ref }` or `{ 'Fn::Sub' }`. */
 export type CfValue = string | number | boolean | null | CfValue[] | { [key: string]: CfValue };
 export interface CfResource {
@@ -53,9 +61,8 @@ async function addStageParams(file: string, { stage, params }: NonNullable<Packa
 /**
  * Runs `serverless package` (the pinned osls) offline on a snapshot of the service: serverless.yml,
  * infra/ and the bundles in dist/functions (plus certs/ if present) are copied into `workDir`, so a
- * build running elsewhere cannot change the files half-way. HOME is `home` (a temporary folder
- * shared by the runs of one test file: osls keeps only its schema-validator cache there) and
- * TMPDIR is inside `workDir`; the AWS credentials are fake, telemetry is off, and a preload makes
+ * build running elsewhere cannot change the files half-way. HOME is `home` (normally
+ * {@link OSLS_HOME}) and TMPDIR is inside `workDir`; the AWS credentials are fake, telemetry is off, and a preload makes
  * any network connection throw.
  */
 export async function packageService(

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   type CfTemplate,
   type CfValue,
   idsOfType,
+  OSLS_HOME,
   type PackageRun,
   packageService,
 } from './package-service';
@@ -137,9 +138,8 @@ let full: CfTemplate;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-deploy-'));
-  const home = join(work, 'home');
-  await mkdir(home);
-  // The first run fills osls's validator cache in `home`; the others reuse it (about 1 s each).
+  const home = OSLS_HOME;
+  // The first run fills osls's validator cache in `home` if no other file has yet; the others reuse it (about 1 s each).
   [defaults, badParameter] = await Promise.all([
     packageService(join(work, 'defaults'), home, [NO_ALARM_DESTINATION]),
     packageService(join(work, 'bad'), home, [NO_ALARM_DESTINATION, '--param=datasets=vulns,bogus']),

@@ -1,9 +1,16 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementsOf } from './iam-allow-list';
-import { type CfTemplate, type CfValue, idsOfType, type PackageRun, packageService } from './package-service';
+import {
+  type CfTemplate,
+  type CfValue,
+  idsOfType,
+  OSLS_HOME,
+  type PackageRun,
+  packageService,
+} from './package-service';
 
 /**
  * The settings that decide who hears the alarms and how the stack's own resources are kept, as
@@ -43,9 +50,8 @@ const props = (t: CfTemplate, id: string): Record<string, CfValue> => {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-settings-'));
-  const home = join(work, 'home');
-  await mkdir(home);
-  // The first run fills osls's validator cache in `home`; the others reuse it.
+  const home = OSLS_HOME;
+  // The first run fills osls's validator cache in `home` if no other file has yet; the others reuse it.
   noDestination = await packageService(join(work, 'no-destination'), home, []);
   [optOut, email] = await Promise.all([
     packageService(join(work, 'opt-out'), home, [OPT_OUT, `--param=secretReaderArns=${SSO_AUDITORS}`]),
