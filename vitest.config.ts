@@ -11,8 +11,10 @@ import { configDefaults, coverageConfigDefaults, defineConfig } from 'vitest/con
  *
  * Which tests of these files run there is the `runtime` tag: a whole file (`// @module-tag runtime`)
  * or single tests (`{ tags: ['runtime'] }`) where a file's other tests only repeat the same runtime
- * path with other inputs (the CLI's delivery and signal tests). `runtime-dependent-tests.test.ts`
- * keeps the list and the tags in step.
+ * path with other inputs (the CLI's delivery and signal tests). A file tagged `lambda-node-only` as
+ * well runs there only: the bundled demo end to end, whose Node 20 run repeated what the in-process
+ * tests already run on Node 20 (its own code is held to Node 20's API by the typecheck: @types/node
+ * 20, ES2023). `runtime-dependent-tests.test.ts` keeps the list and the tags in step.
  */
 export const RUNTIME_DEPENDENT_TESTS = [
   // Worker threads, structured clone, Buffer pools.
@@ -42,6 +44,9 @@ export const RUNTIME_DEPENDENT_TESTS = [
 
 /** The tag of the tests that run again on the Lambda runtime's Node (`--tags-filter=runtime`). */
 export const RUNTIME_TAG = 'runtime';
+
+/** The tag of the tests that run on the Lambda runtime's Node only (`--tags-filter='!lambda-node-only'`). */
+export const LAMBDA_NODE_ONLY_TAG = 'lambda-node-only';
 
 /** `SC2AWS_TESTS=runtime-dependent`: only {@link RUNTIME_DEPENDENT_TESTS} (the Node 24 pass). */
 const runtimeDependentOnly = process.env.SC2AWS_TESTS === 'runtime-dependent';
@@ -87,6 +92,10 @@ export default defineConfig({
         name: RUNTIME_TAG,
         description:
           "depends on the Node runtime: runs again on the Lambda runtime's Node (npm run test:lambda-node)",
+      },
+      {
+        name: LAMBDA_NODE_ONLY_TAG,
+        description: "runs on the Lambda runtime's Node only, not in the first pass (npm test)",
       },
     ],
     testTimeout: 20_000,

@@ -1,4 +1,5 @@
 // @module-tag runtime
+// @module-tag lambda-node-only
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RUNTIME_DEPENDENT_TESTS, RUNTIME_TAG } from '../../vitest.config';
+import { LAMBDA_NODE_ONLY_TAG, RUNTIME_DEPENDENT_TESTS, RUNTIME_TAG } from '../../vitest.config';
 
 /** Every test file, relative to the repository. */
 function testFiles(dir = 'test'): string[] {
@@ -19,6 +19,9 @@ const tagged = (file: string) => {
   const text = readFileSync(file, 'utf8');
   return wholeFile.test(text) || singleTest.test(text);
 };
+
+/** Files that run on the Lambda runtime's Node only, left out of the first pass. */
+const lambdaNodeOnly = new RegExp(`^// @module-tag ${LAMBDA_NODE_ONLY_TAG}$`, 'm');
 
 describe('the Node 24 pass (npm run test:lambda-node)', () => {
   it('lists only test files that exist, so a renamed one is not silently left out', () => {
@@ -44,5 +47,15 @@ describe('the Node 24 pass (npm run test:lambda-node)', () => {
 
     expect(taggedFiles.length).toBeGreaterThanOrEqual(RUNTIME_DEPENDENT_TESTS.length);
     expect(taggedFiles.filter((file) => !RUNTIME_DEPENDENT_TESTS.includes(file))).toEqual([]);
+  });
+
+  it(`runs each file the first pass leaves out (${LAMBDA_NODE_ONLY_TAG}) on the Lambda's Node, whole`, () => {
+    const onlyThere = testFiles().filter((file) => lambdaNodeOnly.test(readFileSync(file, 'utf8')));
+
+    expect(onlyThere).toEqual(['test/e2e/demo.test.ts']);
+    for (const file of onlyThere) {
+      expect(RUNTIME_DEPENDENT_TESTS).toContain(file);
+      expect(readFileSync(file, 'utf8')).toMatch(wholeFile);
+    }
   });
 });
