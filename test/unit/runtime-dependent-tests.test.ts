@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_NODE_ONLY_TAG, RUNTIME_DEPENDENT_TESTS, RUNTIME_TAG } from '../../vitest.config';
+import {
+  LAMBDA_NODE_ONLY_TAG,
+  LONGEST_FIRST,
+  RUNTIME_DEPENDENT_TESTS,
+  RUNTIME_TAG,
+} from '../../vitest.config';
 
 /** Every test file, relative to the repository. */
 function testFiles(dir = 'test'): string[] {
@@ -57,5 +62,11 @@ describe('the Node 24 pass (npm run test:lambda-node)', () => {
       expect(RUNTIME_DEPENDENT_TESTS).toContain(file);
       expect(readFileSync(file, 'utf8')).toMatch(wholeFile);
     }
+  });
+});
+
+describe('the order files start in', () => {
+  it('names only test files that exist, so a renamed long file does not silently start last', () => {
+    expect(LONGEST_FIRST.filter((file) => !existsSync(file))).toEqual([]);
   });
 });
