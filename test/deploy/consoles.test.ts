@@ -189,7 +189,8 @@ beforeAll(async () => {
       ],
     ],
   ];
-  // The first run fills osls's validator cache in `home` if no other file has yet; the rest run two at a time.
+  // The first run fills osls's validator cache in `home` if no other file has yet; the rest run
+  // two at a time.
   const [first, ...rest] = plan;
   if (first !== undefined)
     runs[first[0]] = await packageService(join(work, first[0]), home, first[1], first[2]);

@@ -62,8 +62,8 @@ async function addStageParams(file: string, { stage, params }: NonNullable<Packa
  * Runs `serverless package` (the pinned osls) offline on a snapshot of the service: serverless.yml,
  * infra/ and the bundles in dist/functions (plus certs/ if present) are copied into `workDir`, so a
  * build running elsewhere cannot change the files half-way. HOME is `home` (normally
- * {@link OSLS_HOME}) and TMPDIR is inside `workDir`; the AWS credentials are fake, telemetry is off, and a preload makes
- * any network connection throw.
+ * {@link OSLS_HOME}) and TMPDIR is inside `workDir`; the AWS credentials are fake, telemetry is
+ * off, and a preload makes any network connection throw.
  */
 export async function packageService(
   workDir: string,
