@@ -139,7 +139,8 @@ let full: CfTemplate;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-deploy-'));
   const home = OSLS_HOME;
-  // The first run fills osls's validator cache in `home` if no other file has yet; the others reuse it (about 1 s each).
+  // The first run fills osls's validator cache in `home` if no other file has yet; the others
+  // reuse it (about 1 s each).
   [defaults, badParameter] = await Promise.all([
     packageService(join(work, 'defaults'), home, [NO_ALARM_DESTINATION]),
     packageService(join(work, 'bad'), home, [NO_ALARM_DESTINATION, '--param=datasets=vulns,bogus']),
