@@ -9,7 +9,6 @@ import {
   type CfTemplate,
   type CfValue,
   idsOfType,
-  OSLS_HOME,
   type PackageOptions,
   type PackageRun,
   packageService,
@@ -110,7 +109,6 @@ function consolesOf(t: CfTemplate, fn: string): unknown {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-consoles-'));
-  const home = OSLS_HOME;
   const plan: [string, string[], PackageOptions?][] = [
     // The same console both ways: today's parameters, and a list of one "default" entry.
     [
@@ -189,15 +187,13 @@ beforeAll(async () => {
       ],
     ],
   ];
-  // The first run fills osls's validator cache in `home` if no other file has yet; the rest run
-  // two at a time.
+  // The first run fills osls's validator cache if no other file has yet; the rest run two at a time.
   const [first, ...rest] = plan;
-  if (first !== undefined)
-    runs[first[0]] = await packageService(join(work, first[0]), home, first[1], first[2]);
+  if (first !== undefined) runs[first[0]] = await packageService(join(work, first[0]), first[1], first[2]);
   for (let i = 0; i < rest.length; i += 2) {
     await Promise.all(
       rest.slice(i, i + 2).map(async ([name, args, options]) => {
-        runs[name] = await packageService(join(work, name), home, args, options);
+        runs[name] = await packageService(join(work, name), args, options);
       }),
     );
   }

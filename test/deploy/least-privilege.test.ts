@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementsOf } from './iam-allow-list';
-import { type CfTemplate, type CfValue, idsOfType, OSLS_HOME, packageService } from './package-service';
+import { type CfTemplate, type CfValue, idsOfType, packageService } from './package-service';
 
 /**
  * What each role may reach, checked as behaviour: an ARN it must or must not cover, rendered the
@@ -54,10 +54,9 @@ function allows(t: CfTemplate, role: string, action: string, arn: string): boole
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-least-privilege-'));
-  const home = OSLS_HOME;
   const runs = await Promise.all([
-    packageService(join(work, 'base'), home, ['--param=alarmsWithoutDestination=true']),
-    packageService(join(work, 'vpc'), home, [
+    packageService(join(work, 'base'), ['--param=alarmsWithoutDestination=true']),
+    packageService(join(work, 'vpc'), [
       '--param=alarmsWithoutDestination=true',
       `--param=dataBucketName=${BUCKET}`,
       '--param=dataPrefix=tenable/sc',

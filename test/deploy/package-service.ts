@@ -10,9 +10,9 @@ const OSLS = join(REPO, 'node_modules/osls/bin/serverless.js');
  * The HOME of every packaging run: osls keeps only its schema-validator cache there (~3 s of CPU to
  * build, keyed by osls's version and the schema, written to a temporary file and renamed into place),
  * so the runs of all the packaging test files share one, inside node_modules like other tools'
- * caches, and never touch the user's own.
+ * caches, and never touch the user's own. The first run of a test run builds it.
  */
-export const OSLS_HOME = join(REPO, 'node_modules/.cache/sc2aws-osls-home');
+const OSLS_HOME = join(REPO, 'node_modules/.cache/sc2aws-osls-home');
 
 /** A CloudFormation value: literals, arrays, and objects such as `{ Ref }` or `{ 'Fn::Sub' }`. */
 export type CfValue = string | number | boolean | null | CfValue[] | { [key: string]: CfValue };
@@ -61,20 +61,19 @@ async function addStageParams(file: string, { stage, params }: NonNullable<Packa
 /**
  * Runs `serverless package` (the pinned osls) offline on a snapshot of the service: serverless.yml,
  * infra/ and the bundles in dist/functions (plus certs/ if present) are copied into `workDir`, so a
- * build running elsewhere cannot change the files half-way. HOME is `home` (normally
- * {@link OSLS_HOME}) and TMPDIR is inside `workDir`; the AWS credentials are fake, telemetry is
- * off, and a preload makes any network connection throw.
+ * build running elsewhere cannot change the files half-way. HOME is {@link OSLS_HOME} and TMPDIR
+ * is inside `workDir`; the AWS credentials are fake, telemetry is off, and a preload makes any
+ * network connection throw.
  */
 export async function packageService(
   workDir: string,
-  home: string,
   args: string[],
   options: PackageOptions = {},
 ): Promise<PackageRun> {
   const service = join(workDir, 'service');
   const tmp = join(workDir, 'tmp');
   const out = join(workDir, 'out');
-  await Promise.all([mkdir(home, { recursive: true }), mkdir(tmp, { recursive: true })]);
+  await Promise.all([mkdir(OSLS_HOME, { recursive: true }), mkdir(tmp, { recursive: true })]);
   await cp(join(REPO, 'serverless.yml'), join(service, 'serverless.yml'));
   if (options.stageParams !== undefined)
     await addStageParams(join(service, 'serverless.yml'), options.stageParams);
@@ -103,7 +102,7 @@ net.Socket.prototype.connect = function (...args) {
         cwd: service,
         env: {
           PATH: process.env.PATH,
-          HOME: home,
+          HOME: OSLS_HOME,
           TMPDIR: tmp,
           SLS_TELEMETRY_DISABLED: '1',
           AWS_ACCESS_KEY_ID: 'x',

@@ -9,7 +9,6 @@ import {
   type CfTemplate,
   type CfValue,
   idsOfType,
-  OSLS_HOME,
   type PackageRun,
   packageService,
 } from './package-service';
@@ -138,20 +137,19 @@ let full: CfTemplate;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-deploy-'));
-  const home = OSLS_HOME;
-  // The first run fills osls's validator cache in `home` if no other file has yet; the others
-  // reuse it (about 1 s each).
+  // The first run fills osls's validator cache if no other file has yet; the others reuse it (about
+  // 1 s each).
   [defaults, badParameter] = await Promise.all([
-    packageService(join(work, 'defaults'), home, [NO_ALARM_DESTINATION]),
-    packageService(join(work, 'bad'), home, [NO_ALARM_DESTINATION, '--param=datasets=vulns,bogus']),
+    packageService(join(work, 'defaults'), [NO_ALARM_DESTINATION]),
+    packageService(join(work, 'bad'), [NO_ALARM_DESTINATION, '--param=datasets=vulns,bogus']),
   ]);
-  lakeWithoutRole = await packageService(join(work, 'lake-without-role'), home, [
+  lakeWithoutRole = await packageService(join(work, 'lake-without-role'), [
     NO_ALARM_DESTINATION,
     ...SECURITY_LAKE_ARGS.filter((arg) => !arg.includes('securityLakeAssetsRoleArn')),
   ]);
   [optional, kmsScheduleOff] = await Promise.all([
-    packageService(join(work, 'optional'), home, OPTIONAL_ARGS),
-    packageService(join(work, 'kms-schedule-off'), home, [
+    packageService(join(work, 'optional'), OPTIONAL_ARGS),
+    packageService(join(work, 'kms-schedule-off'), [
       NO_ALARM_DESTINATION,
       `--param=kmsKeyArn=${KMS_KEY}`,
       `--param=secretReaderArns=${OPERATOR},${SSO_ADMINS}`,

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementsOf } from './iam-allow-list';
-import {
-  type CfTemplate,
-  type CfValue,
-  idsOfType,
-  OSLS_HOME,
-  type PackageRun,
-  packageService,
-} from './package-service';
+import { type CfTemplate, type CfValue, idsOfType, type PackageRun, packageService } from './package-service';
 
 /**
  * The settings that decide who hears the alarms and how the stack's own resources are kept, as
@@ -50,21 +43,20 @@ const props = (t: CfTemplate, id: string): Record<string, CfValue> => {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sc2aws-settings-'));
-  const home = OSLS_HOME;
-  // The first run fills osls's validator cache in `home` if no other file has yet; the others reuse it.
-  noDestination = await packageService(join(work, 'no-destination'), home, []);
+  // The first run fills osls's validator cache if no other file has yet; the others reuse it.
+  noDestination = await packageService(join(work, 'no-destination'), []);
   [optOut, email] = await Promise.all([
-    packageService(join(work, 'opt-out'), home, [OPT_OUT, `--param=secretReaderArns=${SSO_AUDITORS}`]),
-    packageService(join(work, 'email'), home, ['--param=alarmEmail=secops@example.com']),
+    packageService(join(work, 'opt-out'), [OPT_OUT, `--param=secretReaderArns=${SSO_AUDITORS}`]),
+    packageService(join(work, 'email'), ['--param=alarmEmail=secops@example.com']),
   ]);
   [topic, everyRole] = await Promise.all([
-    packageService(join(work, 'topic'), home, [
+    packageService(join(work, 'topic'), [
       `--param=alarmTopicArn=${ALARM_TOPIC}`,
       '--param=tracing=true',
       '--param=dataBucketAccessLogs=acme-access-logs/s3/sc2aws',
       `--param=kmsKeyArn=${KMS_KEY}`,
     ]),
-    packageService(join(work, 'every-role'), home, [
+    packageService(join(work, 'every-role'), [
       OPT_OUT,
       '--param=secretReaderArns=arn:aws:iam::123456789012:role/*',
     ]),
